@@ -1,0 +1,38 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from helpdesk.models import Ticket
+
+from helpdesk_site.tickets.models import Category, Subsystem
+
+
+class TicketFilter(django_filters.FilterSet):
+    """The filters of the ticket list, shared by the portal and the API."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.TypedChoiceFilter(
+        label=_("Status"), choices=Ticket.STATUS_CHOICES, coerce=int
+    )
+    subsystem = django_filters.ModelChoiceFilter(
+        label=_("Subsystem"),
+        field_name="details__subsystem",
+        queryset=Subsystem.objects.all(),
+        to_field_name="code",
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), field_name="details__category", choices=Category.choices
+    )
+    priority = django_filters.TypedChoiceFilter(
+        label=_("Priority"), choices=Ticket.PRIORITY_CHOICES, coerce=int
+    )
+
+    class Meta:
+        model = Ticket
+        fields = ["q", "status", "subsystem", "category", "priority"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        condition = Q(title__icontains=value)
+        if value.isdigit():
+            condition |= Q(pk=int(value))
+        return queryset.filter(condition)

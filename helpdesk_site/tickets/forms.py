@@ -1,0 +1,85 @@
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+from helpdesk.models import Ticket
+
+from helpdesk_site.tickets.models import Category, Subsystem
+from helpdesk_site.tickets.uploads import check_uploads
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input, as Django's documentation shows."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single_clean = super().clean
+        if isinstance(data, list | tuple):
+            return [single_clean(d, initial) for d in data if d]
+        return [single_clean(data, initial)] if data else []
+
+
+class AttachmentsMixin:
+    def clean_attachments(self):
+        return check_uploads(self.cleaned_data.get("attachments") or [])
+
+
+phone_validator = RegexValidator(
+    r"^[0-9+\-() ]{5,30}$", _("Enter a phone number: digits, spaces, +, - and brackets.")
+)
+
+
+class TicketFilingForm(AttachmentsMixin, forms.Form):
+    subsystem = forms.ModelChoiceField(
+        label=_("Subsystem"),
+        queryset=Subsystem.objects.filter(is_active=True),
+        empty_label=_("Choose the part of the platform"),
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Ticket.PRIORITY_CHOICES, coerce=int, initial=3
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What did you do, what did you expect, what happened instead?"),
+    )
+    contact_phone = forms.CharField(
+        label=_("Contact phone"), max_length=30, required=False, validators=[phone_validator]
+    )
+    attachments = MultipleFileField(
+        label=_("Screenshots and files"),
+        help_text=_("Up to 5 files of 10 MB each: images, PDF, Word, Excel, ZIP or text."),
+    )
+
+    def __init__(self, *args, reporter=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reporter is not None and not self.is_bound:
+            self.initial.setdefault("contact_phone", reporter.phone)
+
+
+class CommentForm(AttachmentsMixin, forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    attachments = MultipleFileField(label=_("Files"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("comment", "").strip() and not cleaned.get("attachments"):
+            if not self.errors:
+                raise forms.ValidationError(_("Write a comment or attach a file."))
+        return cleaned
+
+
+class StatusChangeForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), max_length=10000, required=False)

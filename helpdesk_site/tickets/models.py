@@ -1,0 +1,87 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from helpdesk.models import Queue, Ticket
+
+from helpdesk_site.people.models import Department
+from helpdesk_site.regions.models import Region
+
+
+class Category(models.TextChoices):
+    """The contract's quality-assurance plan sorts every ticket into one of these."""
+
+    FAULT = "fault", _("Fault handling")
+    CONSULTATION = "consultation", _("Consultation")
+    SUPPORT = "support", _("Technical support")
+    EMERGENCY = "emergency", _("Emergency response")
+    SUGGESTION = "suggestion", _("Suggestion")
+
+
+class Subsystem(models.Model):
+    """A part of the government-service platform a ticket is about.
+
+    Kept as data so an administrator can rename or add one; each has its own
+    helpdesk queue, which is what operators are granted access to.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("Chinese name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    description = models.TextField(_("what breaks there"), blank=True)
+    queue = models.OneToOneField(
+        Queue, verbose_name=_("queue"), on_delete=models.PROTECT, related_name="subsystem"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("subsystem")
+        verbose_name_plural = _("subsystems")
+
+    def __str__(self):
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class TicketDetails(models.Model):
+    """What the service desk knows about a ticket beyond django-helpdesk's model.
+
+    Department and region are copied from the filer when the ticket is filed,
+    so a clerk who later moves department does not take their tickets along.
+    """
+
+    ticket = models.OneToOneField(
+        Ticket, primary_key=True, on_delete=models.CASCADE, related_name="details"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        on_delete=models.PROTECT,
+        related_name="filed_tickets",
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    subsystem = models.ForeignKey(
+        Subsystem, verbose_name=_("subsystem"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket details")
+        verbose_name_plural = _("ticket details")
+        indexes = [
+            models.Index(fields=["department", "category"], name="ticketdetails_dept_cat"),
+            models.Index(fields=["subsystem", "category"], name="ticketdetails_subsys_cat"),
+            models.Index(fields=["category"], name="ticketdetails_category"),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_id}"

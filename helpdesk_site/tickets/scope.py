@@ -1,0 +1,151 @@
+"""Who may see and touch which ticket: the one place where that is decided.
+
+Every path to a ticket asks this module: the portal's lists and pages, the
+API, file downloads, django-helpdesk's own views (through the middleware that
+checks every URL argument naming a ticket or something on it), and later the
+chat socket and search. Add a new way in, and it starts from here.
+
+The rules:
+- reporter (部门工作人员): tickets filed by their department;
+- operator (驻场/运维人员): tickets in the queues they are granted, or assigned
+  to them (django-helpdesk's own per-queue rule, so its staff pages agree);
+- supervisor (主管人员): tickets filed anywhere in their region's subtree;
+- admin: everything.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from helpdesk.models import (
+    Checklist,
+    FollowUp,
+    FollowUpAttachment,
+    Ticket,
+    TicketCC,
+    TicketDependency,
+)
+from helpdesk.user import HelpdeskUser
+
+from helpdesk_site.people.models import Role
+
+
+def _is_admin(user) -> bool:
+    return user.is_superuser or getattr(user, "role", None) == Role.ADMIN
+
+
+def supervised_region(user):
+    """The region whose subtree a supervisor reads, or None."""
+    if getattr(user, "role", None) != Role.SUPERVISOR:
+        return None
+    if user.supervised_region_id:
+        return user.supervised_region
+    return user.department.region if user.department_id else None
+
+
+def visible_tickets_q(user) -> Q:
+    """The scope rule as a Q over Ticket, for callers that build their own query."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if _is_admin(user):
+        return Q()
+    role = user.role
+    if role == Role.OPERATOR:
+        return HelpdeskUser(user).accessible_tickets_q()
+    if role == Role.SUPERVISOR:
+        region = supervised_region(user)
+        if region is None:
+            return Q(pk__in=[])
+        return Q(details__region__code__startswith=region.subtree_prefix)
+    if role == Role.REPORTER and user.department_id:
+        return Q(details__department_id=user.department_id)
+    return Q(pk__in=[])
+
+
+def visible_tickets(user) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(visible_tickets_q(user))
+
+
+def can_view_ticket(user, ticket_id) -> bool:
+    return visible_tickets(user).filter(pk=ticket_id).exists()
+
+
+def get_visible_ticket_or_404(user, ticket_id) -> Ticket:
+    try:
+        return visible_tickets(user).select_related("queue", "assigned_to").get(pk=ticket_id)
+    except (Ticket.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def works_tickets(user) -> bool:
+    """Operators and admins handle tickets; the others file or read them."""
+    return user.is_authenticated and (_is_admin(user) or user.role == Role.OPERATOR)
+
+
+def can_comment(user, ticket) -> bool:
+    """Reporters talk on their department's tickets; operators on the ones
+    they work. Supervisors read."""
+    if not can_view_ticket(user, ticket.pk):
+        return False
+    return works_tickets(user) or user.role == Role.REPORTER
+
+
+def can_close_or_reopen(user, ticket) -> bool:
+    """A reporter closes or reopens the tickets they filed themselves."""
+    if works_tickets(user):
+        return can_view_ticket(user, ticket.pk)
+    details = getattr(ticket, "details", None)
+    return (
+        user.role == Role.REPORTER
+        and details is not None
+        and details.reporter_id == user.pk
+        and can_view_ticket(user, ticket.pk)
+    )
+
+
+def visible_followups(user, ticket) -> QuerySet[FollowUp]:
+    """Staff see internal notes too; everyone else only the public thread."""
+    followups = ticket.followup_set.select_related("user").order_by("date", "id")
+    if works_tickets(user):
+        return followups
+    return followups.filter(public=True)
+
+
+def visible_attachments(user) -> QuerySet[FollowUpAttachment]:
+    attachments = FollowUpAttachment.objects.filter(
+        followup__ticket__in=visible_tickets(user).values("pk")
+    )
+    if works_tickets(user):
+        return attachments
+    return attachments.filter(followup__public=True)
+
+
+# URL arguments that name a ticket, or an object hanging off one, and how to
+# reach that object's ticket. The middleware checks every one of them before
+# any view runs, ours or django-helpdesk's.
+TICKET_URL_KWARGS = {
+    "followup_id": (FollowUp, "ticket_id"),
+    "attachment_id": (FollowUpAttachment, "followup__ticket_id"),
+    "cc_id": (TicketCC, "ticket_id"),
+    "dependency_id": (TicketDependency, "ticket_id"),
+    "checklist_id": (Checklist, "ticket_id"),
+}
+
+
+def url_kwargs_in_scope(user, kwargs: dict) -> bool:
+    """False when a URL names a ticket (or a part of one) the user may not see,
+    or names a part that does not belong to the ticket it names."""
+    ticket_id = kwargs.get("ticket_id")
+    if ticket_id is not None and not can_view_ticket(user, ticket_id):
+        return False
+    for name, (model, ticket_path) in TICKET_URL_KWARGS.items():
+        if name not in kwargs:
+            continue
+        objects = model.objects.filter(pk=kwargs[name])
+        owner = objects.values_list(ticket_path, flat=True).first()
+        if owner is None:
+            # Nothing to protect; the view answers 404 itself.
+            continue
+        if ticket_id is not None and str(owner) != str(ticket_id):
+            return False
+        if not can_view_ticket(user, owner):
+            return False
+    return True

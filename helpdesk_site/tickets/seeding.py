@@ -1,0 +1,202 @@
+"""Demo departments, accounts and a year of tickets, for trying the product.
+
+Deterministic (ticket i is the same every run) and idempotent (a second run
+adds only what is missing). Tickets are bulk-created, so 200,000 take minutes.
+"""
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from helpdesk.models import FollowUp, Ticket
+
+from helpdesk_site.people.models import Department, Role, User
+from helpdesk_site.regions.codes import SHIPPED_DIVISIONS
+from helpdesk_site.regions.models import Region
+from helpdesk_site.regions.services import load_regions
+from helpdesk_site.tickets.demo import demo_ticket
+from helpdesk_site.tickets.models import Subsystem, TicketDetails
+from helpdesk_site.tickets.services import ensure_subsystems, grant_subsystems
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DEMO_PASSWORD = "Ganzi@2026"
+BATCH = 2000
+
+# (region code, department name)
+DEMO_DEPARTMENTS = [
+    ("513301001", "炉城街道便民服务中心"),
+    ("513301", "康定市政务服务中心"),
+    ("513301", "康定市市场监督管理局"),
+    ("513301102", "新都桥镇便民服务中心"),
+    ("513322", "泸定县政务服务中心"),
+    ("513322", "泸定县人力资源和社会保障局"),
+    ("513322103", "磨西镇便民服务中心"),
+    ("513334", "理塘县政务服务中心"),
+    ("513337", "稻城县市场监督管理局"),
+    ("513330", "德格县政务服务中心"),
+    ("513323", "丹巴县政务服务中心"),
+    ("513300", "甘孜州政务服务和公共资源交易中心"),
+]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    department: int | None  # index into DEMO_DEPARTMENTS
+    last_name: str
+    first_name: str
+    supervised_region: str | None = None
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("kd_reporter", Role.REPORTER, 0, "泽仁", "卓玛"),
+    DemoAccount("ld_reporter", Role.REPORTER, 4, "李", "建华"),
+    DemoAccount("operator", Role.OPERATOR, None, "王", "运维"),
+    DemoAccount("kd_supervisor", Role.SUPERVISOR, 1, "张", "主管", "513301"),
+    DemoAccount("gz_supervisor", Role.SUPERVISOR, 11, "刘", "主任", "513300"),
+    DemoAccount("admin", Role.ADMIN, None, "系统", "管理员"),
+    # Colleagues, so every demo department files tickets.
+    DemoAccount("kd_reporter2", Role.REPORTER, 0, "格桑", "拉姆"),
+    *(
+        DemoAccount(f"reporter{i:02d}", Role.REPORTER, i, "工作", f"人员{i:02d}")
+        for i in range(1, len(DEMO_DEPARTMENTS))
+        if i != 4
+    ),
+]
+
+
+def ensure_departments() -> list[Department]:
+    if not Region.objects.filter(code=DEMO_DEPARTMENTS[0][0]).exists():
+        load_regions(SHIPPED_DIVISIONS, max_level="township")
+    return [
+        Department.objects.get_or_create(region_id=code, name=name)[0]
+        for code, name in DEMO_DEPARTMENTS
+    ]
+
+
+def ensure_accounts(departments: list[Department]) -> dict[str, User]:
+    accounts = {}
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=account.username).first()
+        if user is None:
+            user = User(username=account.username)
+            user.set_password(DEMO_PASSWORD)
+        user.role = account.role
+        user.last_name = account.last_name
+        user.first_name = account.first_name
+        user.email = f"{account.username}@demo.invalid"
+        user.department = departments[account.department] if account.department is not None else None
+        user.supervised_region_id = account.supervised_region
+        user.save()
+        accounts[account.username] = user
+    grant_subsystems(accounts["operator"], Subsystem.objects.all())
+    return accounts
+
+
+def _status_for_age(rng: random.Random, age_days: float) -> int:
+    if age_days > 14:
+        choices, weights = [Ticket.CLOSED_STATUS, Ticket.RESOLVED_STATUS, Ticket.OPEN_STATUS], [85, 10, 5]
+    elif age_days > 3:
+        choices = [Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS, Ticket.OPEN_STATUS, Ticket.REOPENED_STATUS]
+        weights = [40, 30, 25, 5]
+    else:
+        choices, weights = [Ticket.OPEN_STATUS, Ticket.RESOLVED_STATUS], [75, 25]
+    return rng.choices(choices, weights=weights)[0]
+
+
+def _filed_at(rng: random.Random, until: dt.date) -> dt.datetime:
+    day = until - dt.timedelta(days=rng.randrange(365))
+    hour = rng.choice([9, 9, 10, 10, 10, 11, 14, 15, 15, 16, 16, 17, 20])
+    local = dt.datetime.combine(day, dt.time(hour, rng.randrange(60)), tzinfo=SHANGHAI)
+    return local
+
+
+def seed_demo(
+    tickets: int, until: dt.date, progress: Callable[[str], None] = lambda message: None
+) -> int:
+    """Create the demo data; returns how many tickets were added."""
+    ensure_subsystems()
+    departments = ensure_departments()
+    accounts = ensure_accounts(departments)
+    operator = accounts["operator"]
+    reporters = [u for u in accounts.values() if u.role == Role.REPORTER]
+    subsystems = {s.code: s for s in Subsystem.objects.select_related("queue")}
+    existing = TicketDetails.objects.filter(reporter__in=reporters).count()
+    for start in range(existing, tickets, BATCH):
+        with transaction.atomic():
+            _create_batch(range(start, min(start + BATCH, tickets)), until, reporters, operator, subsystems)
+        progress(f"{min(start + BATCH, tickets)} / {tickets}")
+    return max(0, tickets - existing)
+
+
+def _create_batch(indices, until, reporters, operator, subsystems) -> None:
+    rows = []
+    for index in indices:
+        rng = random.Random(index * 7919 + 17)
+        text = demo_ticket(index)
+        # The first tickets go round the reporters, so each has some of their own.
+        reporter = reporters[index % len(reporters)] if index < 4 * len(reporters) else rng.choice(reporters)
+        filed = _filed_at(rng, until)
+        age_days = (dt.datetime.combine(until, dt.time(18), tzinfo=SHANGHAI) - filed).total_seconds() / 86400
+        status = _status_for_age(rng, age_days)
+        rows.append((index, rng, text, reporter, filed, status))
+
+    tickets = [
+        Ticket(
+            title=text.title,
+            description=text.description,
+            queue=subsystems[text.subsystem].queue,
+            submitter_email=reporter.email,
+            status=status,
+            priority=text.priority,
+            assigned_to=operator if status != Ticket.OPEN_STATUS or rng.random() < 0.6 else None,
+            resolution=text.resolution if status in (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS) else None,
+        )
+        for _i, rng, text, reporter, filed, status in rows
+    ]
+    Ticket.objects.bulk_create(tickets, batch_size=BATCH)
+    # created/modified are auto_now fields, which bulk_create stamps with now.
+    followups = []
+    for ticket, (_i, rng, text, reporter, filed, status) in zip(tickets, rows, strict=True):
+        ticket.created = filed
+        moment = filed
+        followups.append(FollowUp(ticket=ticket, title="工单已提交", comment=text.description,
+                                  public=True, user=reporter, date=moment))
+        if ticket.assigned_to_id:
+            moment += dt.timedelta(minutes=rng.randint(5, 240))
+            followups.append(FollowUp(ticket=ticket, title="回复", comment=text.reply,
+                                      public=True, user=operator, date=moment))
+        if status in (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS, Ticket.REOPENED_STATUS):
+            moment += dt.timedelta(hours=rng.randint(1, 72))
+            followups.append(FollowUp(ticket=ticket, title="已解决", comment=text.resolution, public=True,
+                                      user=operator, date=moment, new_status=Ticket.RESOLVED_STATUS))
+        if status == Ticket.CLOSED_STATUS:
+            moment += dt.timedelta(hours=rng.randint(1, 48))
+            followups.append(FollowUp(ticket=ticket, title="已关闭", comment="问题已解决，谢谢。", public=True,
+                                      user=reporter, date=moment, new_status=Ticket.CLOSED_STATUS))
+        if status == Ticket.REOPENED_STATUS:
+            moment += dt.timedelta(hours=rng.randint(1, 48))
+            followups.append(FollowUp(ticket=ticket, title="重新打开", comment="问题又出现了。", public=True,
+                                      user=reporter, date=moment, new_status=Ticket.REOPENED_STATUS))
+        ticket.modified = moment
+    Ticket.objects.bulk_update(tickets, ["created", "modified"], batch_size=BATCH)
+    FollowUp.objects.bulk_create(followups, batch_size=BATCH)
+    TicketDetails.objects.bulk_create(
+        [
+            TicketDetails(
+                ticket=ticket,
+                reporter=reporter,
+                department_id=reporter.department_id,
+                region_id=reporter.department.region_id,
+                subsystem=subsystems[text.subsystem],
+                category=text.category,
+                contact_phone=f"0836-28{(index % 100000):05d}"[:13],
+            )
+            for ticket, (index, _rng, text, reporter, _f, _s) in zip(tickets, rows, strict=True)
+        ],
+        batch_size=BATCH,
+    )

@@ -1,0 +1,172 @@
+"""Every change to a ticket made by the site goes through one function here.
+
+Views, the API and commands call these; each checks the scope rules itself,
+so a caller cannot forget.
+"""
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from helpdesk.models import FollowUp, FollowUpAttachment, Queue, Ticket
+
+from helpdesk_site.tickets import scope
+from helpdesk_site.tickets.models import Subsystem, TicketDetails
+from helpdesk_site.tickets.signals import ticket_filed, ticket_updated
+from helpdesk_site.tickets.subsystems import DEFAULT_SUBSYSTEMS
+from helpdesk_site.tickets.uploads import CheckedUpload
+
+CLOSABLE_STATUSES = (Ticket.OPEN_STATUS, Ticket.REOPENED_STATUS, Ticket.RESOLVED_STATUS)
+REOPENABLE_STATUSES = (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS)
+
+
+def ensure_subsystems() -> int:
+    """Create the shipped subsystems, each with its helpdesk queue, if missing."""
+    created = 0
+    for position, default in enumerate(DEFAULT_SUBSYSTEMS):
+        if Subsystem.objects.filter(code=default.code).exists():
+            continue
+        queue, _unused = Queue.objects.get_or_create(
+            slug=default.code.replace("_", "-"),
+            defaults={"title": default.name, "allow_public_submission": False},
+        )
+        Subsystem.objects.create(
+            code=default.code,
+            name=default.name,
+            name_en=default.name_en,
+            description=default.description,
+            queue=queue,
+            position=position,
+        )
+        created += 1
+    return created
+
+
+def ensure_subsystems_after_migrate(**kwargs):
+    ensure_subsystems()
+
+
+def grant_subsystems(operator, subsystems) -> None:
+    """Let an operator work the queues of these subsystems (helpdesk's
+    per-queue permission, which the scope module reads too)."""
+    codenames = [s.queue.permission_name.split(".", 1)[1] for s in subsystems]
+    operator.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="helpdesk", codename__in=codenames)
+    )
+
+
+def _attach(followup: FollowUp, uploads: list[CheckedUpload]) -> None:
+    for upload in uploads:
+        FollowUpAttachment.objects.create(
+            followup=followup,
+            file=upload.file,
+            filename=upload.file.name,
+            mime_type=upload.content_type,
+            size=upload.file.size,
+        )
+
+
+@transaction.atomic
+def file_ticket(
+    *,
+    reporter,
+    subsystem: Subsystem,
+    category: str,
+    priority: int,
+    title: str,
+    description: str,
+    contact_phone: str = "",
+    attachments: list[CheckedUpload] = (),
+) -> Ticket:
+    """File a ticket for the reporter's department (提交工单)."""
+    if reporter.department_id is None:
+        raise PermissionDenied(_("Only members of a department can file tickets."))
+    department = reporter.department
+    ticket = Ticket.objects.create(
+        title=title,
+        queue=subsystem.queue,
+        submitter_email=reporter.email or "",
+        status=Ticket.OPEN_STATUS,
+        priority=priority,
+        description=description,
+        created=timezone.now(),
+    )
+    TicketDetails.objects.create(
+        ticket=ticket,
+        reporter=reporter,
+        department=department,
+        region_id=department.region_id,
+        subsystem=subsystem,
+        category=category,
+        contact_phone=contact_phone,
+    )
+    followup = FollowUp.objects.create(
+        ticket=ticket,
+        title=_("Ticket opened"),
+        comment=description,
+        public=True,
+        user=reporter,
+    )
+    _attach(followup, list(attachments))
+    transaction.on_commit(
+        lambda: ticket_filed.send(sender=Ticket, ticket=ticket, user=reporter)
+    )
+    return ticket
+
+
+def _record(ticket: Ticket, user, title: str, comment: str, new_status=None) -> FollowUp:
+    old_status = ticket.status
+    followup = FollowUp.objects.create(
+        ticket=ticket,
+        title=title,
+        comment=comment,
+        public=True,
+        user=user,
+        new_status=new_status,
+    )
+    if new_status is not None and new_status != old_status:
+        old_label = ticket.get_status_display()
+        ticket.status = new_status
+        ticket.save(update_fields=["status", "modified"])
+        followup.ticketchange_set.create(
+            field=_("Status"), old_value=old_label, new_value=ticket.get_status_display()
+        )
+    transaction.on_commit(
+        lambda: ticket_updated.send(
+            sender=Ticket, ticket=ticket, followup=followup, user=user, old_status=old_status
+        )
+    )
+    return followup
+
+
+@transaction.atomic
+def add_comment(
+    *, user, ticket: Ticket, comment: str, attachments: list[CheckedUpload] = ()
+) -> FollowUp:
+    """Add a public comment, with files, to a ticket (回复)."""
+    if not scope.can_comment(user, ticket):
+        raise PermissionDenied(_("You cannot comment on this ticket."))
+    followup = _record(ticket, user, _("Comment"), comment)
+    _attach(followup, list(attachments))
+    return followup
+
+
+@transaction.atomic
+def close_ticket(*, user, ticket: Ticket, comment: str = "") -> FollowUp:
+    """Close a ticket (关闭工单): the reporter confirms it is done."""
+    if not scope.can_close_or_reopen(user, ticket):
+        raise PermissionDenied(_("You cannot close this ticket."))
+    if ticket.status not in CLOSABLE_STATUSES:
+        raise PermissionDenied(_("This ticket is already closed."))
+    return _record(ticket, user, _("Closed"), comment, new_status=Ticket.CLOSED_STATUS)
+
+
+@transaction.atomic
+def reopen_ticket(*, user, ticket: Ticket, comment: str = "") -> FollowUp:
+    """Reopen a resolved or closed ticket (重新打开)."""
+    if not scope.can_close_or_reopen(user, ticket):
+        raise PermissionDenied(_("You cannot reopen this ticket."))
+    if ticket.status not in REOPENABLE_STATUSES:
+        raise PermissionDenied(_("Only resolved or closed tickets can be reopened."))
+    return _record(ticket, user, _("Reopened"), comment, new_status=Ticket.REOPENED_STATUS)

@@ -1,0 +1,109 @@
+"""What may be attached to a ticket: checked by content, not by name."""
+
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+# Detected content type -> the file name endings it may carry.
+ALLOWED_TYPES = {
+    "image/png": {".png"},
+    "image/jpeg": {".jpg", ".jpeg"},
+    "image/gif": {".gif"},
+    "image/webp": {".webp"},
+    "application/pdf": {".pdf"},
+    "application/zip": {".zip"},
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {".docx"},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {".xlsx"},
+    "text/plain": {".txt", ".log"},
+}
+SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    file: object
+    content_type: str
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            head.decode(encoding)
+            return True
+        except UnicodeDecodeError:
+            # The sample may end inside a multi-byte character.
+            try:
+                head[:-3].decode(encoding)
+                return True
+            except UnicodeDecodeError:
+                continue
+    return False
+
+
+def detect_content_type(head: bytes) -> str | None:
+    kind = filetype.guess(head)
+    if kind is not None:
+        return kind.mime
+    if head and _looks_like_text(head):
+        return "text/plain"
+    return None
+
+
+def check_upload(uploaded) -> CheckedUpload:
+    """Raise ValidationError unless the file is small enough and its content
+    is one of the allowed types, matching its name's ending."""
+    name = uploaded.name or ""
+    if uploaded.size > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("%(name)s is too large (%(size)s); the limit is %(limit)s.")
+            % {
+                "name": name,
+                "size": filesizeformat(uploaded.size),
+                "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
+            }
+        )
+    if uploaded.size == 0:
+        raise ValidationError(_("%(name)s is empty.") % {"name": name})
+    uploaded.seek(0)
+    head = uploaded.read(SNIFF_BYTES)
+    uploaded.seek(0)
+    content_type = detect_content_type(head)
+    ending = PurePath(name).suffix.lower()
+    if content_type not in ALLOWED_TYPES:
+        raise ValidationError(
+            _(
+                "%(name)s is not an accepted kind of file. Accepted: images (PNG, JPEG, "
+                "GIF, WebP), PDF, Word and Excel documents, ZIP archives and plain text."
+            )
+            % {"name": name}
+        )
+    if ending not in ALLOWED_TYPES[content_type]:
+        raise ValidationError(
+            _("%(name)s does not contain what its name says (its content is %(type)s).")
+            % {"name": name, "type": content_type}
+        )
+    return CheckedUpload(uploaded, content_type)
+
+
+def check_uploads(files) -> list[CheckedUpload]:
+    if len(files) > settings.ATTACHMENT_MAX_FILES:
+        raise ValidationError(
+            _("At most %(count)d files can be attached at once.")
+            % {"count": settings.ATTACHMENT_MAX_FILES}
+        )
+    errors, checked = [], []
+    for uploaded in files:
+        try:
+            checked.append(check_upload(uploaded))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return checked

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from helpdesk_site import helpdesk_urls
+from helpdesk_site.tickets import views as ticket_views
+from helpdesk_site.tickets.api import TicketViewSet
+
+api = DefaultRouter()
+api.register("tickets", TicketViewSet, basename="ticket")
+
+urlpatterns = [
+    path("", ticket_views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("tickets/", include("helpdesk_site.tickets.urls")),
+    path("api/", include(api.urls)),
+    path("media/<path:path>", ticket_views.protected_media, name="protected_media"),
+    path("admin/", admin.site.urls),
+    path("helpdesk/", include((helpdesk_urls.urlpatterns, "helpdesk"), namespace="helpdesk")),
+]
+
+admin.site.site_header = "甘孜州政务服务平台运维服务台"
+admin.site.site_title = "运维服务台"

@@ -1,0 +1,68 @@
+import factory
+from helpdesk.models import Ticket
+
+from helpdesk_site.people.models import Department, Role, User
+from helpdesk_site.regions.models import Region
+from helpdesk_site.tickets import services
+from helpdesk_site.tickets.models import Category, Subsystem
+
+PASSWORD = "correct horse battery"
+
+
+def region(code: str, name: str = "") -> Region:
+    """Counties exist from the migrations; townships and villages are made here."""
+    from helpdesk_site.regions.codes import level_of
+
+    level = level_of(code)
+    parent = {"township": code[:6], "village": code[:9]}.get(level)
+    return Region.objects.get_or_create(
+        code=code, defaults={"name": name or code, "level": level, "parent_id": parent}
+    )[0]
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    name = factory.Sequence(lambda n: f"测试部门{n}")
+    region = factory.LazyFunction(lambda: Region.objects.get(code="513301"))
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.invalid")
+    role = Role.REPORTER
+    department = factory.SubFactory(DepartmentFactory)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class OperatorFactory(UserFactory):
+    role = Role.OPERATOR
+    department = None
+
+    @factory.post_generation
+    def subsystems(obj, create, extracted, **kwargs):
+        if create:
+            services.grant_subsystems(obj, extracted or Subsystem.objects.all())
+
+
+def file_ticket(reporter, subsystem="e_license", **overrides) -> Ticket:
+    fields = {
+        "subsystem": Subsystem.objects.get(code=subsystem),
+        "category": Category.FAULT,
+        "priority": 3,
+        "title": "电子证照无法制作",
+        "description": "制作营业执照电子证照时页面一直转圈。",
+        "contact_phone": "0836-2812345",
+    }
+    fields.update(overrides)
+    return services.file_ticket(reporter=reporter, **fields)
