@@ -61,9 +61,7 @@ def read_divisions(path: Path, max_level: str = "village") -> list[Division]:
             if level not in LEVELS or not code.isdigit():
                 raise DivisionFileError(f"line {line_number}: bad row {row!r}")
             if level in keep:
-                rows.append(
-                    Division(code, row["name"].strip(), level, row["parent_code"].strip())
-                )
+                rows.append(Division(code, row["name"].strip(), level, row["parent_code"].strip()))
     rows.sort(key=lambda d: (LEVELS.index(d.level), d.code))
     return rows
 

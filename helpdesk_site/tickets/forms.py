@@ -69,15 +69,18 @@ class TicketFilingForm(AttachmentsMixin, forms.Form):
 
 class CommentForm(AttachmentsMixin, forms.Form):
     comment = forms.CharField(
-        label=_("Comment"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     attachments = MultipleFileField(label=_("Files"))
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("comment", "").strip() and not cleaned.get("attachments"):
-            if not self.errors:
-                raise forms.ValidationError(_("Write a comment or attach a file."))
+        empty = not cleaned.get("comment", "").strip() and not cleaned.get("attachments")
+        if empty and not self.errors:
+            raise forms.ValidationError(_("Write a comment or attach a file."))
         return cleaned
 
 

@@ -22,7 +22,7 @@ from helpdesk_site.tickets.models import Subsystem, TicketDetails
 from helpdesk_site.tickets.services import ensure_subsystems, grant_subsystems
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-DEMO_PASSWORD = "Ganzi@2026"
+DEMO_PASSWORD = "Ganzi@2026"  # noqa: S105 — demo accounts only, listed in the README
 BATCH = 2000
 
 # (region code, department name)
@@ -89,7 +89,9 @@ def ensure_accounts(departments: list[Department]) -> dict[str, User]:
         user.last_name = account.last_name
         user.first_name = account.first_name
         user.email = f"{account.username}@demo.invalid"
-        user.department = departments[account.department] if account.department is not None else None
+        user.department = (
+            departments[account.department] if account.department is not None else None
+        )
         user.supervised_region_id = account.supervised_region
         user.save()
         accounts[account.username] = user
@@ -99,9 +101,17 @@ def ensure_accounts(departments: list[Department]) -> dict[str, User]:
 
 def _status_for_age(rng: random.Random, age_days: float) -> int:
     if age_days > 14:
-        choices, weights = [Ticket.CLOSED_STATUS, Ticket.RESOLVED_STATUS, Ticket.OPEN_STATUS], [85, 10, 5]
+        choices, weights = (
+            [Ticket.CLOSED_STATUS, Ticket.RESOLVED_STATUS, Ticket.OPEN_STATUS],
+            [85, 10, 5],
+        )
     elif age_days > 3:
-        choices = [Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS, Ticket.OPEN_STATUS, Ticket.REOPENED_STATUS]
+        choices = [
+            Ticket.RESOLVED_STATUS,
+            Ticket.CLOSED_STATUS,
+            Ticket.OPEN_STATUS,
+            Ticket.REOPENED_STATUS,
+        ]
         weights = [40, 30, 25, 5]
     else:
         choices, weights = [Ticket.OPEN_STATUS, Ticket.RESOLVED_STATUS], [75, 25]
@@ -128,7 +138,9 @@ def seed_demo(
     existing = TicketDetails.objects.filter(reporter__in=reporters).count()
     for start in range(existing, tickets, BATCH):
         with transaction.atomic():
-            _create_batch(range(start, min(start + BATCH, tickets)), until, reporters, operator, subsystems)
+            _create_batch(
+                range(start, min(start + BATCH, tickets)), until, reporters, operator, subsystems
+            )
         progress(f"{min(start + BATCH, tickets)} / {tickets}")
     return max(0, tickets - existing)
 
@@ -139,9 +151,15 @@ def _create_batch(indices, until, reporters, operator, subsystems) -> None:
         rng = random.Random(index * 7919 + 17)
         text = demo_ticket(index)
         # The first tickets go round the reporters, so each has some of their own.
-        reporter = reporters[index % len(reporters)] if index < 4 * len(reporters) else rng.choice(reporters)
+        reporter = (
+            reporters[index % len(reporters)]
+            if index < 4 * len(reporters)
+            else rng.choice(reporters)
+        )
         filed = _filed_at(rng, until)
-        age_days = (dt.datetime.combine(until, dt.time(18), tzinfo=SHANGHAI) - filed).total_seconds() / 86400
+        age_days = (
+            dt.datetime.combine(until, dt.time(18), tzinfo=SHANGHAI) - filed
+        ).total_seconds() / 86400
         status = _status_for_age(rng, age_days)
         rows.append((index, rng, text, reporter, filed, status))
 
@@ -154,7 +172,9 @@ def _create_batch(indices, until, reporters, operator, subsystems) -> None:
             status=status,
             priority=text.priority,
             assigned_to=operator if status != Ticket.OPEN_STATUS or rng.random() < 0.6 else None,
-            resolution=text.resolution if status in (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS) else None,
+            resolution=text.resolution
+            if status in (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS)
+            else None,
         )
         for _i, rng, text, reporter, filed, status in rows
     ]
@@ -164,24 +184,67 @@ def _create_batch(indices, until, reporters, operator, subsystems) -> None:
     for ticket, (_i, rng, text, reporter, filed, status) in zip(tickets, rows, strict=True):
         ticket.created = filed
         moment = filed
-        followups.append(FollowUp(ticket=ticket, title="工单已提交", comment=text.description,
-                                  public=True, user=reporter, date=moment))
+        followups.append(
+            FollowUp(
+                ticket=ticket,
+                title="工单已提交",
+                comment=text.description,
+                public=True,
+                user=reporter,
+                date=moment,
+            )
+        )
         if ticket.assigned_to_id:
             moment += dt.timedelta(minutes=rng.randint(5, 240))
-            followups.append(FollowUp(ticket=ticket, title="回复", comment=text.reply,
-                                      public=True, user=operator, date=moment))
+            followups.append(
+                FollowUp(
+                    ticket=ticket,
+                    title="回复",
+                    comment=text.reply,
+                    public=True,
+                    user=operator,
+                    date=moment,
+                )
+            )
         if status in (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS, Ticket.REOPENED_STATUS):
             moment += dt.timedelta(hours=rng.randint(1, 72))
-            followups.append(FollowUp(ticket=ticket, title="已解决", comment=text.resolution, public=True,
-                                      user=operator, date=moment, new_status=Ticket.RESOLVED_STATUS))
+            followups.append(
+                FollowUp(
+                    ticket=ticket,
+                    title="已解决",
+                    comment=text.resolution,
+                    public=True,
+                    user=operator,
+                    date=moment,
+                    new_status=Ticket.RESOLVED_STATUS,
+                )
+            )
         if status == Ticket.CLOSED_STATUS:
             moment += dt.timedelta(hours=rng.randint(1, 48))
-            followups.append(FollowUp(ticket=ticket, title="已关闭", comment="问题已解决，谢谢。", public=True,
-                                      user=reporter, date=moment, new_status=Ticket.CLOSED_STATUS))
+            followups.append(
+                FollowUp(
+                    ticket=ticket,
+                    title="已关闭",
+                    comment="问题已解决，谢谢。",
+                    public=True,
+                    user=reporter,
+                    date=moment,
+                    new_status=Ticket.CLOSED_STATUS,
+                )
+            )
         if status == Ticket.REOPENED_STATUS:
             moment += dt.timedelta(hours=rng.randint(1, 48))
-            followups.append(FollowUp(ticket=ticket, title="重新打开", comment="问题又出现了。", public=True,
-                                      user=reporter, date=moment, new_status=Ticket.REOPENED_STATUS))
+            followups.append(
+                FollowUp(
+                    ticket=ticket,
+                    title="重新打开",
+                    comment="问题又出现了。",
+                    public=True,
+                    user=reporter,
+                    date=moment,
+                    new_status=Ticket.REOPENED_STATUS,
+                )
+            )
         ticket.modified = moment
     Ticket.objects.bulk_update(tickets, ["created", "modified"], batch_size=BATCH)
     FollowUp.objects.bulk_create(followups, batch_size=BATCH)

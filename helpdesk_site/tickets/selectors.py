@@ -26,7 +26,9 @@ def ticket_list(user, params=None) -> tuple[QuerySet[Ticket], TicketFilter]:
 
 
 def ticket_page_context(user, ticket: Ticket) -> dict:
-    followups = list(scope.visible_followups(user, ticket).prefetch_related("followupattachment_set"))
+    followups = list(
+        scope.visible_followups(user, ticket).prefetch_related("followupattachment_set")
+    )
     return {
         "ticket": ticket,
         "details": getattr(ticket, "details", None),

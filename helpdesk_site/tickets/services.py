@@ -109,9 +109,7 @@ def file_ticket(
         user=reporter,
     )
     _attach(followup, list(attachments))
-    transaction.on_commit(
-        lambda: ticket_filed.send(sender=Ticket, ticket=ticket, user=reporter)
-    )
+    transaction.on_commit(lambda: ticket_filed.send(sender=Ticket, ticket=ticket, user=reporter))
     return ticket
 
 

@@ -8,7 +8,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from helpdesk.models import FollowUpAttachment
 
 from helpdesk_site.tickets import scope, selectors, services
 from helpdesk_site.tickets.forms import CommentForm, StatusChangeForm, TicketFilingForm
