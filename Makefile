@@ -59,9 +59,11 @@ docker-check:
 		SECRET_KEY=x POSTGRES_PASSWORD=x docker-compose -f docker/docker-compose.yml config -q && echo "docker-compose config: ok"; \
 	else echo "docker-compose not installed: compose file not validated (apt-get install docker-compose)"; fi
 
+# Each app keeps its own catalogue; helpdesk_site/locale holds the site's.
 messages: venv
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*'
-	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+	for app in helpdesk_site sla kb; do \
+		(cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans -l en --ignore 'static/*' && \
+		 ../$(BIN)/django-admin compilemessages) || exit 1; done
 
 clean:
 	rm -rf var
