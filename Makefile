@@ -29,9 +29,7 @@ setup: venv
 # Daphne in the foreground, the Celery worker with beat beside it; Ctrl-C stops both.
 run: setup
 	@echo "Service desk on http://$(HOST):$(PORT)/  (demo accounts: see README)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A helpdesk_site worker --beat --concurrency 1 --loglevel WARNING & \
-	$(BIN)/daphne -b $(HOST) -p $(PORT) helpdesk_site.asgi:application
+	@$(BIN)/python -m helpdesk_site.run_embedded --host $(HOST) --port $(PORT)
 
 lint: venv
 	$(BIN)/ruff check .
