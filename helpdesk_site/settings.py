@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "helpdesk_site.tickets.middleware.TicketScopeMiddleware",
+    "helpdesk_site.tickets.middleware.HelpdeskBadInputMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
