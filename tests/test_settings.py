@@ -109,3 +109,20 @@ def test_check_deploy_catches_plain_http(tmp_path, missing):
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], tmp_path, **env)
     assert result.returncode != 0
     assert "SECURE_SSL_REDIRECT" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DATABASE_URL", "postgres://postgres@127.0.0.1:1/nowhere", "PostgreSQL is unreachable"),
+        ("REDIS_URL", "redis://127.0.0.1:1/0", "Redis is unreachable"),
+    ],
+)
+def test_suite_stops_loudly_when_a_configured_service_is_down(tmp_path, variable, value, message):
+    result = run(
+        ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/regions/test_regions.py"],
+        tmp_path,
+        **{variable: value},
+    )
+    assert result.returncode == 3
+    assert message in result.stdout + result.stderr
