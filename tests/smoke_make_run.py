@@ -8,6 +8,7 @@ Used by .ci/run; run it by hand with `.venv/bin/python tests/smoke_make_run.py`.
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -117,6 +118,7 @@ def main() -> int:
         print(f"smoke test failed: processes left running: {leftovers}")
         return 1
     print("smoke: make run stopped cleanly on Ctrl-C")
+    shutil.rmtree(workdir, ignore_errors=True)
     print("1 passed, 0 failed")
     return 0
 
