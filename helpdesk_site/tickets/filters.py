@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.models import Ticket
 
 from helpdesk_site.tickets.models import Category, Subsystem
+from helpdesk_site.tickets.widgets import apply_bootstrap
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -29,6 +30,10 @@ class TicketFilter(django_filters.FilterSet):
     class Meta:
         model = Ticket
         fields = ["q", "status", "subsystem", "category", "priority"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        apply_bootstrap(self.form)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -52,3 +52,9 @@ def test_interface_is_chinese_by_default_and_english_on_request(client):
 def test_anonymous_is_sent_to_login(client):
     response = client.get(reverse("tickets:list"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_browser_language_does_not_override_chinese_default(client):
+    client.force_login(UserFactory())
+    body = client.get(reverse("tickets:list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
+    assert "提交工单" in body.decode()
