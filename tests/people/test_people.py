@@ -58,3 +58,11 @@ def test_browser_language_does_not_override_chinese_default(client):
     client.force_login(UserFactory())
     body = client.get(reverse("tickets:list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
     assert "提交工单" in body.decode()
+
+
+def test_names_and_departments_read_naturally():
+    user = UserFactory(last_name="泽仁", first_name="卓玛", department__name="炉城街道便民服务中心")
+    user.department.region.name = "炉城街道"
+    assert user.display_name() == "泽仁卓玛"
+    assert str(user.department) == "炉城街道便民服务中心"
+    assert UserFactory(last_name="Li", first_name="Wei").display_name() == "Wei Li"
