@@ -57,8 +57,9 @@ def test_clerk_files_a_ticket_with_screenshots(client, clerk):
     assert opened.user == clerk and opened.public
     names = sorted(a.mime_type for a in opened.followupattachment_set.all())
     assert names == ["application/pdf", "image/png"]
-    page = client.get(response["Location"])
-    assert "电子证照无法制作" in page.content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert "电子证照无法制作" in page
+    assert "甘孜藏族自治州 › 康定市 › 炉城街道" in page
 
 
 @pytest.mark.parametrize(
