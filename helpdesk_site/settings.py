@@ -178,7 +178,11 @@ REST_FRAMEWORK = {
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "helpdesk_site" / "locale"]
+LOCALE_PATHS = [
+    BASE_DIR / "helpdesk_site" / "locale",
+    # Fills gaps in django-helpdesk's own zh_Hans catalogue.
+    BASE_DIR / "helpdesk_site" / "helpdesk_locale",
+]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

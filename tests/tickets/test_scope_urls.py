@@ -254,3 +254,12 @@ def test_service_refuses_out_of_scope_comment(world):
         services.add_comment(
             user=outsiders["reporter of another county"], ticket=ticket, comment="x"
         )
+
+
+def test_operator_ticket_page_shows_who_filed_it(client, world):
+    ticket, filer, *_ = world
+    client.force_login(OperatorFactory(subsystems=Subsystem.objects.filter(code="e_license")))
+    body = client.get(reverse("helpdesk:view", args=[ticket.pk])).content.decode()
+    assert "炉城街道便民服务中心" in body
+    assert "甘孜藏族自治州 › 康定市 › 炉城街道" in body
+    assert "日常故障处理" in body and "全部工单" in body
