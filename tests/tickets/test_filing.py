@@ -1,6 +1,7 @@
 import base64
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from helpdesk.models import FollowUp, Ticket
@@ -37,16 +38,17 @@ def form(**overrides):
     return data
 
 
-def test_clerk_files_a_ticket_with_screenshots(client, clerk):
-    response = client.post(
-        reverse("tickets:new"),
-        form(
-            attachments=[
-                SimpleUploadedFile("截图.png", PNG, "image/png"),
-                SimpleUploadedFile("说明.pdf", PDF, "application/pdf"),
-            ]
-        ),
-    )
+def test_clerk_files_a_ticket_with_screenshots(client, clerk, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("tickets:new"),
+            form(
+                attachments=[
+                    SimpleUploadedFile("截图.png", PNG, "image/png"),
+                    SimpleUploadedFile("说明.pdf", PDF, "application/pdf"),
+                ]
+            ),
+        )
     assert response.status_code == 302
     ticket = Ticket.objects.get()
     details = ticket.details
@@ -57,6 +59,8 @@ def test_clerk_files_a_ticket_with_screenshots(client, clerk):
     assert opened.user == clerk and opened.public
     names = sorted(a.mime_type for a in opened.followupattachment_set.all())
     assert names == ["application/pdf", "image/png"]
+    received = [m for m in mail.outbox if clerk.email in m.to]
+    assert len(received) == 1 and str(ticket.pk) in received[0].subject
     page = client.get(response["Location"]).content.decode()
     assert "电子证照无法制作" in page
     assert "甘孜藏族自治州 › 康定市 › 炉城街道" in page

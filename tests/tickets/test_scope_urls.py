@@ -257,7 +257,7 @@ def test_service_refuses_out_of_scope_comment(world):
 
 
 def test_operator_ticket_page_shows_who_filed_it(client, world):
-    ticket, filer, *_ = world
+    ticket, *_ = world
     client.force_login(OperatorFactory(subsystems=Subsystem.objects.filter(code="e_license")))
     body = client.get(reverse("helpdesk:view", args=[ticket.pk])).content.decode()
     assert "炉城街道便民服务中心" in body
