@@ -129,9 +129,12 @@ CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
     _celery_queue = VAR_DIR / "celery" / "queue"
     _celery_queue.mkdir(parents=True, exist_ok=True)
+    _celery_control = VAR_DIR / "celery" / "control"
+    _celery_control.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_celery_queue),
         "data_folder_out": str(_celery_queue),
+        "control_folder": str(_celery_control),
     }
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
