@@ -21,6 +21,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("tickets/", include("helpdesk_site.tickets.urls")),
     path("api/", include(api.urls)),
+    path("satisfaction/", include("helpdesk_site.satisfaction.urls")),
+    path("reports/", include("sla.reporting.urls")),
     path("media/<path:path>", ticket_views.protected_media, name="protected_media"),
     path("admin/", admin.site.urls),
     path("helpdesk/", include((helpdesk_urls.urlpatterns, "helpdesk"), namespace="helpdesk")),
