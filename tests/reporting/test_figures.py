@@ -96,12 +96,13 @@ def test_each_figure_links_to_exactly_the_tickets_it_counts(week):
 
 def test_a_county_supervisor_sees_only_their_county(week):
     kangding = supervisor("513301")
-    f = figures_for(user=kangding)
+    f = figures_for("513301", user=kangding)
     assert f.volume["total"] == 2
     assert [c["code"] for c in f.counties] == ["513301"]
-    # Even asked for the prefecture, the reader's scope still applies.
-    assert figures_for("513300", user=kangding).volume["total"] == 2
+    # Asked for a region outside their subtree, they get nothing from it.
+    assert figures_for("513300", user=kangding).volume["total"] == 0
     assert figures_for("513322", user=kangding).volume["total"] == 0
+    assert figures_for("513322", user=supervisor("513300")).volume["total"] == 2
 
 
 def test_filters_narrow_every_figure(week):
