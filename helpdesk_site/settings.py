@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "helpdesk_site.regions",
     "helpdesk_site.people",
     "helpdesk_site.tickets",
+    "sla",
 ]
 
 MIDDLEWARE = [
@@ -281,3 +282,8 @@ LOGGING = {
 }
 
 SITE_TITLE = _("Ganzi government-service platform service desk")
+
+# --- SLA engine (sla/) -----------------------------------------------------
+# The sweep fires due escalation steps and breaches; it is idempotent, so a
+# missed or doubled beat does no harm.
+CELERY_BEAT_SCHEDULE["sla-sweep"] = {"task": "sla.tasks.sweep", "schedule": 60.0}
