@@ -578,8 +578,9 @@ def _escalate(clocks, by_clock, details, log_entries, now) -> None:
     Notification.objects.bulk_create(notifications)
     for ticket in {t.pk: t for t in priority_raises}.values():
         if ticket.priority > 1:
-            ticket.priority -= 1
-            ticket.save(update_fields=["priority"])  # the handler re-targets the clocks
+            # An update and an explicit sync, so the re-target happens at the sweep's now.
+            Ticket.objects.filter(pk=ticket.pk).update(priority=ticket.priority - 1)
+            sync_ticket(ticket, at=now)
     for ticket, leads_found in reassignments:
         if leads_found and ticket.assigned_to_id != leads_found[0].pk:
             ticket.assigned_to = leads_found[0]
