@@ -22,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("tickets/", include("helpdesk_site.tickets.urls")),
     path("api/", include(api.urls)),
+    path("sla/", include("sla.urls")),
     path("media/<path:path>", ticket_views.protected_media, name="protected_media"),
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
