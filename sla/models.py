@@ -207,7 +207,7 @@ class EscalationStep(models.Model):
     ladder = models.ForeignKey(EscalationLadder, on_delete=models.CASCADE, related_name="steps")
     clock = models.CharField(_("clock"), max_length=12, choices=ClockKind.choices)
     percent = models.PositiveSmallIntegerField(
-        _("at % of target"), help_text=_("e.g. 50, 80, 100, 150")
+        _("percent of target"), help_text=_("e.g. 50, 80, 100, 150")
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
 

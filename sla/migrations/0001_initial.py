@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('clock', models.CharField(choices=[('response', 'First response'), ('resolution', 'Resolution')], max_length=12, verbose_name='clock')),
-                ('percent', models.PositiveSmallIntegerField(help_text='e.g. 50, 80, 100, 150', verbose_name='at % of target')),
+                ('percent', models.PositiveSmallIntegerField(help_text='e.g. 50, 80, 100, 150', verbose_name='percent of target')),
                 ('action', models.CharField(choices=[('notify_assignee', 'Notify the assignee'), ('notify_team_lead', 'Notify the operator team lead'), ('notify_county', 'Notify the county supervisor'), ('notify_prefecture', 'Notify the prefecture supervisor'), ('raise_priority', 'Raise priority'), ('reassign', 'Reassign to the team lead')], max_length=20, verbose_name='action')),
                 ('ladder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='sla.escalationladder')),
             ],

@@ -59,7 +59,7 @@ def test_bad_arguments_exit_with_status_2(args):
 
 
 def test_from_the_shell_bad_arguments_are_a_message_not_a_traceback():
-    result = subprocess.run(  # noqa: S603 — fixed arguments
+    result = subprocess.run(
         [sys.executable, "manage.py", "sla_calc", "due", "--start", "2025-09-30T16:00"],
         capture_output=True,
         text=True,
