@@ -171,7 +171,7 @@ def main() -> int:
     from sla.models import Notification
 
     # Queue the e-mail tasks in memory: timed as enqueued, never left behind.
-    app.conf.broker_url = "memory://"
+    app.conf.broker_url = "memory://localhost/"
 
     try:
         call_command("migrate", verbosity=0)

@@ -287,3 +287,6 @@ SITE_TITLE = _("Ganzi government-service platform service desk")
 # The sweep fires due escalation steps and breaches; it is idempotent, so a
 # missed or doubled beat does no harm.
 CELERY_BEAT_SCHEDULE["sla-sweep"] = {"task": "sla.tasks.sweep", "schedule": 60.0}
+# The fault-handling log names who paused, re-prioritised or resolved a ticket,
+# also when django-helpdesk's staff views made the change.
+MIDDLEWARE += ["sla.middleware.CurrentUserMiddleware"]

@@ -249,6 +249,9 @@ def sync_ticket(ticket: Ticket, *, actor=None, at=None, reason=HOLD_REASON) -> N
             if clock.stopped_at is None:
                 _stop(clock, at, calendars)
                 changed.add(clock)
+                if clock.kind == ClockKind.RESPONSE and ticket.status == Ticket.RESOLVED_STATUS:
+                    # Resolved before any reply: the resolution is the first response.
+                    log(ticket.pk, LogKind.FIRST_RESPONSE, actor=actor, at=at, clock=clock.kind)
                 if clock.kind == ClockKind.RESOLUTION:
                     log(
                         ticket.pk,

@@ -4,6 +4,7 @@ the log that cannot be edited."""
 import pytest
 from django.urls import reverse
 from helpdesk.models import Ticket
+from helpdesk.update_ticket import update_ticket
 
 from helpdesk_site.people.models import Role
 from helpdesk_site.regions.models import Region
@@ -185,3 +186,26 @@ def test_admin_refuses_a_notice_with_dates_of_another_year(client):
     )
     assert response.status_code == 200
     assert not HolidayNotice.objects.exists()
+
+
+def test_helpdesk_staff_views_drive_the_clocks_and_name_the_operator(client, file_at, operator):
+    ticket = file_at("2025-09-30 09:00")
+    client.force_login(operator)
+    client.post(reverse("helpdesk:hold", args=[ticket.pk]))
+    assert SlaClock.objects.get(ticket=ticket, kind="resolution").is_paused
+    assert HandlingLogEntry.objects.get(ticket=ticket, kind=LogKind.PAUSED).actor == operator
+    client.post(reverse("helpdesk:unhold", args=[ticket.pk]))
+    assert not SlaClock.objects.get(ticket=ticket, kind="resolution").is_paused
+    # What helpdesk's update view calls once its form is valid.
+    update_ticket(
+        operator,
+        Ticket.objects.get(pk=ticket.pk),
+        comment="已清理证照模板缓存",
+        new_status=Ticket.RESOLVED_STATUS,
+        public=True,
+    )
+    stopped = SlaClock.objects.filter(ticket=ticket, stopped_at__isnull=False)
+    assert stopped.count() == 2
+    resolved = HandlingLogEntry.objects.get(ticket=ticket, kind=LogKind.RESOLVED)
+    assert resolved.data["root_cause_missing"] is True
+    assert HandlingLogEntry.objects.filter(ticket=ticket, kind=LogKind.FIRST_RESPONSE).exists()
