@@ -6,11 +6,14 @@ view saves before it writes the follow-up), so the handlers ask here.
 
 from contextvars import ContextVar
 
-_current_user = ContextVar("sla_current_user", default=None)
+# The request, not request.user: asgiref inspects context variables when it
+# switches threads, and touching the lazy user there would query the database
+# from the event loop.
+_current_request = ContextVar("sla_current_request", default=None)
 
 
 def current_user():
-    user = _current_user.get()
+    user = getattr(_current_request.get(), "user", None)
     return user if getattr(user, "is_authenticated", False) else None
 
 
@@ -19,8 +22,8 @@ class CurrentUserMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _current_user.set(getattr(request, "user", None))
+        token = _current_request.set(request)
         try:
             return self.get_response(request)
         finally:
-            _current_user.reset(token)
+            _current_request.reset(token)

@@ -146,7 +146,10 @@ def _schedule(clock, calendar, steps, fired) -> None:
     target = dt.timedelta(minutes=clock.target_minutes)
 
     def when(share: float) -> dt.datetime:
-        return bt.add_working_time(start, max(target * share - used, dt.timedelta(0)), calendar)
+        left = target * share - used
+        if left >= dt.timedelta(0):
+            return bt.add_working_time(start, left, calendar)
+        return bt.subtract_working_time(start, -left, calendar)  # already past
 
     clock.due_at = when(1)
     clock.at_risk_at = when(1 - AT_RISK_SHARE)

@@ -67,6 +67,8 @@ def test_a_late_resolution_reaches_the_supervisors_and_raises_priority(file_at, 
     # Re-targeted to P2 (840 minutes): already past, and breached once only.
     resolution = SlaClock.objects.get(ticket=ticket, kind="resolution")
     assert resolution.target_minutes == 840 and resolution.breached_at is not None
+    # 840 working minutes after filing: 09-30 and 10-09, both whole days.
+    assert resolution.due_at == at("2025-10-09 18:00")
     assert LogKind.PRIORITY_CHANGED in escalations.model.objects.filter(ticket=ticket).values_list(
         "kind", flat=True
     )
