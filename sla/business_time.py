@@ -270,6 +270,42 @@ def _windows(start: dt.datetime, calendar: Calendar):
     raise ValueError(f"the calendar has no working time within {SEARCH_LIMIT_DAYS} days")
 
 
+def _windows_back(end: dt.datetime, calendar: Calendar):
+    """Working windows [begin, end) before `end`, latest first, clipped to end."""
+    day = end.date()
+    for _unused in range(SEARCH_LIMIT_DAYS):
+        for period in reversed(calendar.periods_on(day)):
+            begin = dt.datetime.combine(day, period.start, calendar.tz)
+            if period.end == dt.time.max:
+                stop = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), calendar.tz)
+            else:
+                stop = dt.datetime.combine(day, period.end, calendar.tz)
+            if begin >= end:
+                continue
+            yield begin, min(stop, end)
+        day -= dt.timedelta(days=1)
+    raise ValueError(f"the calendar has no working time within {SEARCH_LIMIT_DAYS} days")
+
+
+def subtract_working_time(
+    end: dt.datetime, amount: dt.timedelta, calendar: Calendar
+) -> dt.datetime:
+    """The earliest instant from which `amount` of working time reaches `end`:
+    when a clock that is already late fell due (due at 18:00, not 09:00 the
+    next working day)."""
+    end = _local(end, calendar)
+    if amount < dt.timedelta(0):
+        raise ValueError("cannot subtract a negative amount of working time")
+    if calendar.around_the_clock or not amount:
+        return end - amount
+    remaining = amount
+    for begin, stop in _windows_back(end, calendar):
+        if remaining < stop - begin:
+            return stop - remaining
+        remaining -= stop - begin
+    raise AssertionError("unreachable")  # _windows_back raises first
+
+
 def add_working_time(start: dt.datetime, amount: dt.timedelta, calendar: Calendar) -> dt.datetime:
     """The earliest instant by which `amount` of working time has passed since
     `start`. A start outside working time counts from the next working period;

@@ -8,6 +8,7 @@ from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.models import TicketDetails
 from helpdesk_site.tickets.signals import ticket_filed
 from sla import services
+from sla.middleware import current_user
 
 RESOLVING = (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS)
 
@@ -19,12 +20,12 @@ def on_ticket_filed(sender, ticket, user, **kwargs):
 def on_ticket_saved(sender, instance, created, raw=False, **kwargs):
     if created or raw:
         return  # clocks start when the ticket is filed, with its details
-    services.sync_ticket(instance, actor=_last_actor(instance))
+    services.sync_ticket(instance, actor=current_user())
 
 
 def on_details_saved(sender, instance, created, raw=False, **kwargs):
     if not created and not raw:
-        services.sync_ticket(instance.ticket, actor=_last_actor(instance.ticket))
+        services.sync_ticket(instance.ticket, actor=current_user())
 
 
 def on_followup_saved(sender, instance, created, raw=False, **kwargs):
@@ -33,14 +34,8 @@ def on_followup_saved(sender, instance, created, raw=False, **kwargs):
     user = instance.user
     if not created or raw or user is None or not scope.works_tickets(user):
         return
-    if instance.public and (instance.comment.strip() or instance.new_status in RESOLVING):
+    if instance.public and ((instance.comment or "").strip() or instance.new_status in RESOLVING):
         services.record_first_response(instance.ticket, user)
-
-
-def _last_actor(ticket):
-    """Helpdesk records who changed a ticket on the follow-up it adds."""
-    followup = ticket.followup_set.select_related("user").order_by("-id").first()
-    return followup.user if followup else None
 
 
 def connect():

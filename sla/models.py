@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from helpdesk.models import Ticket
 
 from helpdesk_site.people.models import Department
@@ -174,8 +175,9 @@ class HolidayNotice(models.Model):
 
 
 class ClockKind(models.TextChoices):
-    RESPONSE = "response", _("First response")
-    RESOLUTION = "resolution", _("Resolution")
+    # Contexts keep these apart from helpdesk's own "Resolution" (解决方案).
+    RESPONSE = "response", pgettext_lazy("SLA clock", "First response")
+    RESOLUTION = "resolution", pgettext_lazy("SLA clock", "Resolution")
 
 
 class Action(models.TextChoices):
@@ -207,7 +209,7 @@ class EscalationStep(models.Model):
     ladder = models.ForeignKey(EscalationLadder, on_delete=models.CASCADE, related_name="steps")
     clock = models.CharField(_("clock"), max_length=12, choices=ClockKind.choices)
     percent = models.PositiveSmallIntegerField(
-        _("at % of target"), help_text=_("e.g. 50, 80, 100, 150")
+        _("percent of target"), help_text=_("e.g. 50, 80, 100, 150")
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
 
@@ -418,18 +420,18 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class LogKind(models.TextChoices):
-    FILED = "filed", _("Filed")
-    FIRST_RESPONSE = "first_response", _("First response")
-    ESCALATED = "escalated", _("Escalated")
-    ACKNOWLEDGED = "acknowledged", _("Escalation acknowledged")
-    PAUSED = "paused", _("Clock paused")
-    RESUMED = "resumed", _("Clock resumed")
-    PRIORITY_CHANGED = "priority_changed", _("Priority changed")
-    CATEGORY_CHANGED = "category_changed", _("Category changed")
-    RESOLVED = "resolved", _("Resolved")
-    ROOT_CAUSE = "root_cause", _("Root cause and fix recorded")
-    REOPENED = "reopened", _("Reopened")
-    BREACHED = "breached", _("Target breached")
+    FILED = "filed", pgettext_lazy("handling log", "Filed")
+    FIRST_RESPONSE = "first_response", pgettext_lazy("handling log", "First response")
+    ESCALATED = "escalated", pgettext_lazy("handling log", "Escalated")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("handling log", "Escalation acknowledged")
+    PAUSED = "paused", pgettext_lazy("handling log", "Clock paused")
+    RESUMED = "resumed", pgettext_lazy("handling log", "Clock resumed")
+    PRIORITY_CHANGED = "priority_changed", pgettext_lazy("handling log", "Priority changed")
+    CATEGORY_CHANGED = "category_changed", pgettext_lazy("handling log", "Category changed")
+    RESOLVED = "resolved", pgettext_lazy("handling log", "Resolved")
+    ROOT_CAUSE = "root_cause", pgettext_lazy("handling log", "Root cause and fix recorded")
+    REOPENED = "reopened", pgettext_lazy("handling log", "Reopened")
+    BREACHED = "breached", pgettext_lazy("handling log", "Target breached")
 
 
 class HandlingLogEntry(models.Model):

@@ -46,3 +46,15 @@ def _clear_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _celery_runs_tasks_inline():
+    """Tasks queued by a request run in the test itself, so their effects can be
+    checked; the worker and beat are exercised by the make-run smoke test."""
+    from helpdesk_site.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False

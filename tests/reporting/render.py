@@ -17,7 +17,7 @@ def render_pages(docx: Path, out_dir: Path, dpi: int = 80) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as profile:
         # A private profile: a second LibreOffice would otherwise refuse to start.
-        subprocess.run(  # noqa: S603 (fixed programs, our own files)
+        subprocess.run(
             [
                 shutil.which("soffice"),
                 f"-env:UserInstallation=file://{profile}",
@@ -33,7 +33,7 @@ def render_pages(docx: Path, out_dir: Path, dpi: int = 80) -> list[Path]:
             timeout=180,
         )
     pdf = out_dir / (docx.stem + ".pdf")
-    subprocess.run(  # noqa: S603 (fixed programs, our own files)
+    subprocess.run(
         [shutil.which("pdftoppm"), "-r", str(dpi), "-png", str(pdf), str(out_dir / docx.stem)],
         check=True,
         timeout=120,

@@ -55,6 +55,19 @@ def test_working_minutes_between(a, b, minutes):
     assert bt.working_minutes_between(at(a), at(b), CAL) == minutes
 
 
+@pytest.mark.parametrize(
+    ("end", "minutes", "start"),
+    [
+        ("2025-10-09 10:00", 180, "2025-09-30 16:00"),  # back across National Day
+        ("2025-09-30 14:00", 60, "2025-09-30 11:00"),  # a window's start is not in it
+        ("2026-02-24 10:00", 120, "2026-02-14 17:00"),
+        ("2025-10-09 10:00", 60, "2025-09-30 18:00"),  # the end of the last period worked
+    ],
+)
+def test_subtracting_working_time_goes_back_across_holidays(end, minutes, start):
+    assert bt.subtract_working_time(at(end), dt.timedelta(minutes=minutes), CAL) == at(start)
+
+
 def test_instants_in_other_time_zones_are_placed_on_shanghai_time():
     utc_start = dt.datetime(2025, 9, 30, 8, 0, tzinfo=dt.UTC)  # 16:00 in Shanghai
     due = bt.add_working_minutes(utc_start, 120, CAL)
@@ -189,6 +202,15 @@ amounts = st.integers(min_value=1, max_value=12_000)
 def test_adding_then_measuring_gives_back_the_minutes(start, minutes):
     due = bt.add_working_minutes(start, minutes, CAL)
     assert bt.working_minutes_between(start, due, CAL) == minutes
+
+
+@settings(max_examples=200, deadline=None)
+@given(end=starts, minutes=amounts)
+def test_subtracting_then_measuring_gives_back_the_minutes(end, minutes):
+    start = bt.subtract_working_time(end, dt.timedelta(minutes=minutes), CAL)
+    assert bt.working_minutes_between(start, end, CAL) == minutes
+    # The end of a working second, as a due instant is.
+    assert bt.is_working_instant(start - dt.timedelta(seconds=1), CAL)
 
 
 @settings(max_examples=300, deadline=None)

@@ -166,3 +166,19 @@ def test_filing_twice_does_not_double_the_clocks(file_at):
     ticket = file_at("2025-09-30 09:00")
     assert services.start_clocks(ticket) == []
     assert SlaClock.objects.filter(ticket=ticket).count() == len(ClockKind.values)
+
+
+def test_the_most_specific_policy_sets_the_targets(file_at):
+    from helpdesk_site.tickets.models import Subsystem
+    from sla.models import SlaPolicy
+
+    base = {"category": "fault", "priority": 3, "resolution_minutes": 1260}
+    SlaPolicy.objects.create(name="康定", region_id="513301", response_minutes=90, **base)
+    SlaPolicy.objects.create(name="泸定", region_id="513322", response_minutes=10, **base)
+    ticket = file_at("2025-09-30 09:00")
+    assert clocks(ticket)["response"].target_minutes == 90
+    SlaPolicy.objects.create(
+        name="证照", subsystem=Subsystem.objects.get(code="e_license"), response_minutes=60, **base
+    )
+    ticket = file_at("2025-09-30 09:00")
+    assert clocks(ticket)["response"].target_minutes == 60

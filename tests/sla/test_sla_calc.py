@@ -59,7 +59,7 @@ def test_bad_arguments_exit_with_status_2(args):
 
 
 def test_from_the_shell_bad_arguments_are_a_message_not_a_traceback():
-    result = subprocess.run(  # noqa: S603 — fixed arguments
+    result = subprocess.run(
         [sys.executable, "manage.py", "sla_calc", "due", "--start", "2025-09-30T16:00"],
         capture_output=True,
         text=True,
@@ -67,3 +67,21 @@ def test_from_the_shell_bad_arguments_are_a_message_not_a_traceback():
     )
     assert result.returncode == 2
     assert "--minutes" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_open_tickets_seeded_without_clocks_get_them(reporter):
+    from helpdesk.models import Ticket
+
+    from sla.models import SlaClock
+    from tests.factories import file_ticket
+
+    open_ticket = file_ticket(reporter)  # on-commit hooks do not run: no clocks
+    closed = file_ticket(reporter)
+    Ticket.objects.filter(pk=closed.pk).update(status=Ticket.CLOSED_STATUS)
+    out = io.StringIO()
+    call_command("sla_start_clocks", stdout=out)
+    assert "1" in out.getvalue()
+    assert SlaClock.objects.filter(ticket=open_ticket).count() == 2
+    assert not SlaClock.objects.filter(ticket=closed).exists()
+    call_command("sla_start_clocks", stdout=io.StringIO())
+    assert SlaClock.objects.count() == 2

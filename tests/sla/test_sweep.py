@@ -42,7 +42,8 @@ def test_the_response_ladder_fires_once_however_often_it_is_swept(
         fired = services.sweep(at("2025-09-30 11:00"))
     assert fired == 2  # 80%: the assignee (nobody yet, so the lead); 100%: the lead
     assert notified(people["lead"]) == 2
-    assert len(mail.outbox) == 2 and mail.outbox[0].to == ["lead@example.invalid"]
+    to_lead = [m for m in mail.outbox if m.to == ["lead@example.invalid"]]
+    assert len(to_lead) == 2 and f"#{ticket.pk}" in to_lead[0].body
     assert services.sweep(at("2025-09-30 11:00")) == 0
     assert services.sweep(at("2025-09-30 17:00")) == 0
     assert notified(people["lead"]) == 2
@@ -66,6 +67,8 @@ def test_a_late_resolution_reaches_the_supervisors_and_raises_priority(file_at, 
     # Re-targeted to P2 (840 minutes): already past, and breached once only.
     resolution = SlaClock.objects.get(ticket=ticket, kind="resolution")
     assert resolution.target_minutes == 840 and resolution.breached_at is not None
+    # 840 working minutes after filing: 09-30 and 10-09, both whole days.
+    assert resolution.due_at == at("2025-10-09 18:00")
     assert LogKind.PRIORITY_CHANGED in escalations.model.objects.filter(ticket=ticket).values_list(
         "kind", flat=True
     )
