@@ -256,6 +256,10 @@ def build_docx(figures: Figures) -> bytes:
 
     document.add_heading("六、应急事件与故障处理记录", level=1)
     emergencies = figures.emergencies["items"]
+    if figures.emergencies["total"] > len(emergencies):
+        document.add_paragraph(
+            f"共{figures.emergencies['total']}起，列出最早的{len(emergencies)}起。"
+        )
     if emergencies:
         _table(
             document,

@@ -260,16 +260,13 @@ def overdue(scope, period, now) -> dict:
 
 def emergencies(scope, period, now) -> dict:
     start, end, cutoff = _bounds(period, now)
-    incidents = list(
-        Incident.objects.filter(scope.q("ticket__"), started_at__gte=start, started_at__lt=end)
-        .select_related("ticket")
-        .order_by("started_at")[:LIST_LIMIT]
-    )
+    found = Incident.objects.filter(scope.q("ticket__"), started_at__gte=start, started_at__lt=end)
+    incidents = list(found.select_related("ticket").order_by("started_at")[:LIST_LIMIT])
     for incident in incidents:
         incident.duration_minutes = (
             (incident.ended_at or cutoff) - incident.started_at
         ).total_seconds() / 60
-    return {"total": len(incidents), "items": incidents}
+    return {"total": found.count(), "items": incidents}
 
 
 def handling_log(scope, period) -> dict:

@@ -107,6 +107,7 @@ def test_the_follow_up_clock_reminds_then_escalates_once(
     county = supervisor("513301", email="kd@example.invalid")
     prefecture = supervisor("513300", email="gz@example.invalid")
     now.set("2025-09-26 10:00")
+    mail.outbox.clear()  # the filing's own e-mails
     with django_capture_on_commit_callbacks(execute=True):
         services.rate_ticket(resolved, kangding_reporter, score=1)
     assert [m.to for m in mail.outbox] == [["kd@example.invalid"]]
