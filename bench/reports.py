@@ -3,7 +3,7 @@
 
     DATABASE_URL=postgres://… python bench/reports.py [--tickets 1000000]
 
-Works in its own database (the configured name + "_bench"), created and
+Works in its own database (the configured name + "_bench", or --suffix), created and
 filled on first use with SQL (generate_series), so a rerun only measures.
 Prints our timings beside a baseline from the same run: the naive way, a
 Python loop over the tickets' clocks, measured on a sample and scaled.
@@ -23,12 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def bench_database_url() -> str:
+def bench_database_url(suffix: str) -> str:
     url = os.environ.get("DATABASE_URL", "")
     config = environ.Env.db_url_config(url) if url else {}
     if "postgresql" not in config.get("ENGINE", ""):
         sys.exit("set DATABASE_URL to a PostgreSQL database (the bench makes <name>_bench)")
-    name = config["NAME"] + "_bench"
+    name = config["NAME"] + suffix
     admin = psycopg.connect(
         host=config["HOST"] or None,
         port=config["PORT"] or None,
@@ -207,9 +207,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--sample", type=int, default=100_000, help="baseline sample size")
+    parser.add_argument(
+        "--suffix", default="_bench", help="bench database: the configured name + this"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench-annual-report.docx")
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = bench_database_url()
+    os.environ["DATABASE_URL"] = bench_database_url(args.suffix)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk_site.settings")
     import django
 
