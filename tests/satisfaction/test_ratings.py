@@ -178,3 +178,20 @@ def test_follow_ups_stay_within_the_supervisors_scope(client, resolved, kangding
 def test_an_unrated_resolved_ticket_is_not_followed_up(resolved):
     assert Ticket.objects.get(pk=resolved.pk).status == Ticket.RESOLVED_STATUS
     assert services.sweep() == 0
+
+
+def test_the_rating_form_carries_a_working_csrf_token(resolved, kangding_reporter):
+    import re
+
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(kangding_reporter)
+    page = browser.get(reverse("tickets:detail", args=[resolved.pk])).content.decode()
+    form = page[page.index(reverse("satisfaction:rate", args=[resolved.pk])) :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = browser.post(
+        reverse("satisfaction:rate", args=[resolved.pk]),
+        {"score": "5", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302 and Rating.objects.get().score == 5
