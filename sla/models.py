@@ -1,3 +1,4 @@
+import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -95,8 +96,6 @@ class SeasonalHours(models.Model):
         return self.name
 
     def clean(self):
-        import datetime as dt
-
         for month, day in ((self.first_month, self.first_day), (self.last_month, self.last_day)):
             try:
                 dt.date(2000, month or 0, day or 0)  # a leap year allows 02-29

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from helpdesk_site.people.models import Role
 from helpdesk_site.tickets import scope
 from sla import business_time as bt
 from sla.models import (
@@ -20,6 +21,12 @@ from sla.models import (
 
 # Remaining working time below this share of the target puts a clock at risk.
 AT_RISK_SHARE = 0.25
+
+
+def reads_sla(user) -> bool:
+    """Operators and admins (who work tickets) and supervisors (who oversee
+    them) read the at-risk list and the fault-handling log."""
+    return scope.works_tickets(user) or user.role == Role.SUPERVISOR
 
 
 def default_calendar() -> BusinessCalendar | None:
@@ -145,10 +152,10 @@ def clock_view(clock: SlaClock, calendars: Calendars, now: dt.datetime) -> Clock
     return ClockView(clock, remaining, risk)
 
 
-def clocks_for_tickets(tickets, now=None) -> dict[int, list[ClockView]]:
+def clocks_for_tickets(tickets, now=None, calendars=None) -> dict[int, list[ClockView]]:
     """Clock views for a page of tickets, in one query."""
     now = now or timezone.now()
-    calendars = Calendars()
+    calendars = calendars or Calendars()
     views: dict[int, list[ClockView]] = {}
     ids = [t.pk for t in tickets]
     for clock in SlaClock.objects.filter(ticket_id__in=ids).order_by("ticket_id", "kind"):

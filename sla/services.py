@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from helpdesk.models import Ticket
+from helpdesk.update_ticket import update_ticket
 
 from helpdesk_site.people.models import Role, User
 from helpdesk_site.regions.models import Region
@@ -371,8 +372,6 @@ def record_resolution(ticket: Ticket, user, *, root_cause: str, fix: str) -> Non
         raise ValidationError(_("Faults and emergencies need a root cause and a fix."))
     log(ticket.pk, LogKind.ROOT_CAUSE, actor=user, root_cause=root_cause, fix=fix)
     if ticket.status not in STOPPED_STATUSES:
-        from helpdesk.update_ticket import update_ticket
-
         sync_ticket(ticket, actor=user)
         update_ticket(
             user,

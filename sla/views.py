@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from helpdesk_site.people.models import Role
 from helpdesk_site.tickets import scope
 from sla import selectors, services
 from sla.forms import HoldForm, ResolutionForm
@@ -15,14 +14,10 @@ from sla.forms import HoldForm, ResolutionForm
 PAGE_SIZE = 50
 
 
-def _reads_sla(user) -> bool:
-    return scope.works_tickets(user) or user.role == Role.SUPERVISOR
-
-
 @login_required
 def at_risk(request):
     """Operators' and supervisors' list of clocks about to breach, or breached."""
-    if not _reads_sla(request.user):
+    if not selectors.reads_sla(request.user):
         raise PermissionDenied(_("Only operators and supervisors see the at-risk list."))
     breached = request.GET.get("show") == "breached"
     now = timezone.now()

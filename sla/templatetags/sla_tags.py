@@ -5,7 +5,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from helpdesk.models import Ticket
 
-from helpdesk_site.people.models import Role
 from helpdesk_site.tickets import scope
 from sla import selectors, services
 from sla.forms import HoldForm, ResolutionForm
@@ -44,10 +43,9 @@ def sla_panel(context):
     user, ticket = context["request"].user, context["ticket"]
     now = timezone.now()
     calendars = selectors.Calendars()
-    views = selectors.clocks_for_tickets([ticket], now).get(ticket.pk, [])
+    views = selectors.clocks_for_tickets([ticket], now, calendars).get(ticket.pk, [])
     works = scope.works_tickets(user)
-    reads_log = works or user.role == Role.SUPERVISOR
-    log = list(selectors.handling_log(ticket)) if reads_log else []
+    log = list(selectors.handling_log(ticket)) if selectors.reads_sla(user) else []
     resolved = ticket.status in services.STOPPED_STATUSES
     missing_root_cause = (
         bool(log) and log[-1].kind == LogKind.RESOLVED and (log[-1].data.get("root_cause_missing"))
@@ -79,6 +77,6 @@ def sla_nav(context):
         return {"show": False}
     return {
         "show": True,
-        "reads_sla": scope.works_tickets(user) or user.role == Role.SUPERVISOR,
+        "reads_sla": selectors.reads_sla(user),
         "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
     }

@@ -24,15 +24,6 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings):
-    """Pages render without a collectstatic manifest."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def now(monkeypatch):
     return Clock(monkeypatch)

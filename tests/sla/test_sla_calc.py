@@ -4,8 +4,11 @@ import sys
 
 import pytest
 from django.core.management import CommandError, call_command
+from helpdesk.models import Ticket
 
-from sla.models import BusinessCalendar, CalendarDay
+from helpdesk_site.tickets import services as ticket_services
+from sla.models import BusinessCalendar, CalendarDay, SlaClock
+from tests.factories import OperatorFactory, file_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -70,18 +73,16 @@ def test_from_the_shell_bad_arguments_are_a_message_not_a_traceback():
 
 
 def test_open_tickets_seeded_without_clocks_get_them(reporter):
-    from helpdesk.models import Ticket
-
-    from sla.models import SlaClock
-    from tests.factories import file_ticket
-
     open_ticket = file_ticket(reporter)  # on-commit hooks do not run: no clocks
+    ticket_services.add_comment(user=OperatorFactory(), ticket=open_ticket, comment="已收到")
     closed = file_ticket(reporter)
     Ticket.objects.filter(pk=closed.pk).update(status=Ticket.CLOSED_STATUS)
     out = io.StringIO()
     call_command("sla_start_clocks", stdout=out)
     assert "1" in out.getvalue()
     assert SlaClock.objects.filter(ticket=open_ticket).count() == 2
+    response = SlaClock.objects.get(ticket=open_ticket, kind="response")
+    assert response.stopped_at == open_ticket.followup_set.order_by("-date").first().date
     assert not SlaClock.objects.filter(ticket=closed).exists()
     call_command("sla_start_clocks", stdout=io.StringIO())
     assert SlaClock.objects.count() == 2
