@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_TICKETS ?= 2000
 
-.PHONY: venv run setup test lint unit e2e browser messages docker-check bench clean
+.PHONY: venv run setup test lint unit e2e browser fonts office messages docker-check bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-unit: venv
+unit: venv fonts
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -m "not e2e" -q -p no:cacheprovider
 
@@ -44,13 +44,21 @@ unit: venv
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
+# Debian's CJK font, for the Chinese labels of report charts.
+fonts:
+	@fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk >/dev/null)
+
+# LibreOffice and pdftoppm render a Word report to PNG in the tests (not at run time).
+office:
+	@command -v soffice >/dev/null && command -v pdftoppm >/dev/null || (apt-get update -qq && apt-get install -y -qq libreoffice-writer-nogui poppler-utils >/dev/null)
+
 # Browser tests run in their own pytest process (their event loop clashes with
 # the async consumer tests). Exit status 5 means none are collected yet.
 e2e: venv browser
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m e2e -q -p no:cacheprovider; \
 	status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
 
-test: lint unit e2e docker-check
+test: lint office unit e2e docker-check
 
 # Production compose file: validated without a Docker engine.
 docker-check:

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "helpdesk_site.people",
     "helpdesk_site.tickets",
     "sla",
+    "sla.reporting",
+    "helpdesk_site.satisfaction",
 ]
 
 MIDDLEWARE = [
@@ -294,3 +296,19 @@ CELERY_BEAT_SCHEDULE["sla-sweep"] = {"task": "sla.tasks.sweep", "schedule": 60.0
 # The fault-handling log names who paused, re-prioritised or resolved a ticket,
 # also when django-helpdesk's staff views made the change.
 MIDDLEWARE += ["sla.middleware.CurrentUserMiddleware"]
+
+# --- Reports and satisfaction (sla/reporting/, helpdesk_site/satisfaction/) --
+# Period reports for the week, month and year before, every night shortly after
+# midnight Asia/Shanghai on the day they fall due (Monday, the 1st, 1 January);
+# the task itself decides which periods have just ended, so a late beat still
+# catches up. The 差评 sweep fires follow-up reminders and overdue escalations.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["reporting-period-reports"] = {
+    "task": "reporting.tasks.generate_due_reports",
+    "schedule": crontab(minute=30, hour=0),
+}
+CELERY_BEAT_SCHEDULE["satisfaction-sweep"] = {
+    "task": "satisfaction.tasks.sweep",
+    "schedule": 300.0,
+}
