@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "helpdesk_site.regions",
     "helpdesk_site.people",
     "helpdesk_site.tickets",
+    "kb",
 ]
 
 MIDDLEWARE = [
@@ -272,3 +273,19 @@ LOGGING = {
 }
 
 SITE_TITLE = _("Ganzi government-service platform service desk")
+
+# --- Knowledge base (kb/) ----------------------------------------------------
+# Search runs on the database (PostgreSQL full text, or SQLite's fallback)
+# unless ELASTICSEARCH_URL is set; when Elasticsearch is down, searches fall
+# back to the database and changes wait in kb.IndexPending for the catch-up.
+KB_SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "db"
+KB_ES_INDEX_PREFIX = env.str("KB_ES_INDEX_PREFIX", default="ganzi-kb")
+KB_ES_TIMEOUT = env.float("KB_ES_TIMEOUT", default=2.0)
+CELERY_BEAT_SCHEDULE["kb-propose-faq-candidates"] = {
+    "task": "kb.tasks.propose_faq_candidates",
+    "schedule": 24 * 3600,
+}
+CELERY_BEAT_SCHEDULE["kb-index-catch-up"] = {
+    "task": "kb.tasks.index_catch_up",
+    "schedule": 300,
+}

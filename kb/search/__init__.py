@@ -1,0 +1,160 @@
+"""One search interface over FAQs and tickets, two backends chosen by settings.
+
+`search_faqs` and `search_tickets` segment the query (kb.segment), add the
+synonyms, let the backend find candidates, rank them, and return `Hit`s with
+highlighted snippets. The backend is the database (PostgreSQL full text, or
+the SQLite fallback) unless settings.KB_SEARCH_BACKEND is "elasticsearch";
+if Elasticsearch does not answer, the database answers instead and the
+fallback is logged.
+
+Who sees what: everyone finds published FAQs (anonymous visitors only the
+public ones); tickets are searched only by operators, supervisors and
+administrators, always inside `helpdesk_site.tickets.scope.visible_tickets`.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from helpdesk_site.people.models import Role
+from helpdesk_site.tickets import scope
+from kb import indexing, ranking
+from kb.models import Faq, FaqState
+from kb.search import database
+from kb.segment import expand, query_terms
+
+logger = logging.getLogger(__name__)
+
+MAX_LIMIT = 50
+
+
+class SearchUnavailable(Exception):
+    """The configured external search engine did not answer."""
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    terms: list[str]
+    weights: dict[str, float]
+    subsystem: str = ""
+    category: str = ""
+
+    @classmethod
+    def parse(cls, text: str, subsystem: str = "", category: str = "") -> "Query":
+        text = (text or "").strip()[:300]
+        terms = query_terms(text)
+        return cls(text, terms, expand(terms), subsystem or "", category or "")
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str  # "faq" or "ticket"
+    id: int
+    title: str
+    snippet: SafeString
+    score: float
+    subsystem: str
+    url: str
+
+
+def searchable_faqs(user):
+    faqs = Faq.objects.filter(state=FaqState.PUBLISHED)
+    if user is None or not user.is_authenticated:
+        faqs = faqs.filter(is_public=True)
+    return faqs
+
+
+def may_search_tickets(user) -> bool:
+    return (
+        user is not None
+        and user.is_authenticated
+        and (scope.works_tickets(user) or user.role in (Role.SUPERVISOR, Role.ADMIN))
+    )
+
+
+def _backend():
+    if indexing.uses_elasticsearch():
+        from kb.search import elastic
+
+        return elastic
+    return database
+
+
+def _run(method: str, query: Query, *args):
+    backend = _backend()
+    if backend is not database:
+        try:
+            return getattr(backend, method)(query, *args)
+        except SearchUnavailable as error:
+            logger.warning("kb: Elasticsearch unavailable (%s); searching the database", error)
+    return getattr(database, method)(query, *args)
+
+
+def _limit(limit) -> int:
+    return max(1, min(int(limit), MAX_LIMIT))
+
+
+def search_faqs(text, *, user=None, subsystem="", category="", limit=10) -> list[Hit]:
+    query = Query.parse(text, subsystem, category)
+    if not query.terms:
+        return []
+    public_only = user is None or not user.is_authenticated
+    ranked = _run("faq_ids", query, public_only, _limit(limit))
+    # The database has the last word on what may be shown (an index can lag).
+    faqs = (
+        searchable_faqs(user)
+        .select_related("kbitem", "subsystem")
+        .in_bulk([pk for pk, _ in ranked])
+    )
+    marks = list(query.weights)
+    return [
+        Hit(
+            kind="faq",
+            id=pk,
+            title=faqs[pk].kbitem.title,
+            snippet=mark_safe(ranking.snippet(faqs[pk].kbitem.answer, marks)),  # noqa: S308 - escaped by ranking.snippet
+            score=round(score, 4),
+            subsystem=str(faqs[pk].subsystem or ""),
+            url=reverse("kb:detail", args=[pk]),
+        )
+        for pk, score in ranked
+        if pk in faqs
+    ]
+
+
+def search_tickets(text, *, user, subsystem="", category="", limit=10) -> list[Hit]:
+    if not may_search_tickets(user):
+        return []
+    query = Query.parse(text, subsystem, category)
+    if not query.terms:
+        return []
+    ranked = _run("ticket_ids", query, user, _limit(limit))
+    tickets = (
+        scope.visible_tickets(user)
+        .select_related("details__subsystem")
+        .in_bulk([pk for pk, _ in ranked])
+    )
+    marks = list(query.weights)
+    hits = []
+    for pk, score in ranked:
+        ticket = tickets.get(pk)
+        if ticket is None:
+            continue
+        details = getattr(ticket, "details", None)
+        hits.append(
+            Hit(
+                kind="ticket",
+                id=pk,
+                title=ticket.title,
+                snippet=mark_safe(  # noqa: S308 - escaped by ranking.snippet
+                    ranking.snippet(f"{ticket.description} {ticket.resolution or ''}", marks)
+                ),
+                score=round(score, 4),
+                subsystem=str(details.subsystem) if details else "",
+                url=reverse("tickets:detail", args=[pk]),
+            )
+        )
+    return hits

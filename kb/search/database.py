@@ -1,0 +1,158 @@
+"""The database backend: PostgreSQL full text search, or SQLite's fallback.
+
+PostgreSQL: the GIN-indexed tsvector finds candidates (`@@`), ts_rank picks
+the best few hundred of them, and kb.ranking re-ranks those with BM25, whose
+IDF comes from term statistics of the whole collection (cached per process).
+SQLite: the segmented columns are matched word by word with LIKE, and the
+same re-ranking orders the result; slower, but the same answers.
+"""
+
+import threading
+import time
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
+from django.db.models import F, Q
+
+from helpdesk_site.tickets import scope
+from kb import indexing, ranking
+from kb.models import Faq, FaqState, TicketText
+
+# How many candidates the database hands to the re-ranker.
+CANDIDATES = 200
+# Ticket statistics drift slowly; recomputing them costs a scan of every ticket.
+TICKET_STATS_SECONDS = 3600
+
+_stats_lock = threading.Lock()
+_stats: dict[str, tuple[object, ranking.CorpusStats]] = {}
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _compute_stats(rows) -> ranking.CorpusStats:
+    return ranking.corpus_stats([(_words(a), _words(b)) for a, b in rows])
+
+
+def faq_stats() -> ranking.CorpusStats:
+    """Statistics over the published FAQs, recomputed when an FAQ changed."""
+    version = cache.get(indexing.STATS_VERSION_KEY, 0)
+    with _stats_lock:
+        cached = _stats.get("faq")
+        if cached and cached[0] == version:
+            return cached[1]
+    rows = Faq.objects.filter(state=FaqState.PUBLISHED).values_list(
+        "question_segmented", "answer_segmented"
+    )
+    stats = _compute_stats(rows.iterator(chunk_size=2000))
+    with _stats_lock:
+        _stats["faq"] = (version, stats)
+    return stats
+
+
+def ticket_stats() -> ranking.CorpusStats:
+    """Statistics over every ticket (not only the user's: IDF is about the
+    language of the collection, and reveals no ticket)."""
+    bucket = int(time.time() // TICKET_STATS_SECONDS)
+    with _stats_lock:
+        cached = _stats.get("ticket")
+        if cached and cached[0] == bucket:
+            return cached[1]
+    rows = TicketText.objects.values_list("title_segmented", "body_segmented")
+    stats = _compute_stats(rows.iterator(chunk_size=5000))
+    with _stats_lock:
+        _stats["ticket"] = (bucket, stats)
+    return stats
+
+
+def forget_stats() -> None:
+    with _stats_lock:
+        _stats.clear()
+
+
+def _quote(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsquery_any(terms) -> str:
+    """A raw tsquery matching any of the words."""
+    return " | ".join(_quote(t) for t in terms)
+
+
+def tsquery_each(query) -> str:
+    """A raw tsquery matching every typed word (or one of its synonyms)."""
+    from kb.segment import expand
+
+    groups = []
+    for term in query.terms:
+        group = list(expand([term]))
+        groups.append("(" + tsquery_any(group) + ")")
+    return " & ".join(groups)
+
+
+def _postgres_candidates(rows, vector: str, raw: str, fields: tuple[str, str], limit: int):
+    search = SearchQuery(raw, search_type="raw", config="simple")
+    return list(
+        rows.filter(**{vector: search})
+        .annotate(kb_rank=SearchRank(F(vector), search))
+        .order_by("-kb_rank")
+        .values_list("pk", *fields)[:limit]
+    )
+
+
+def _sqlite_candidates(rows, query, fields: tuple[str, str], limit: int):
+    match = Q()
+    for term in query.weights:
+        match |= Q(**{f"{fields[0]}__contains": term}) | Q(**{f"{fields[1]}__contains": term})
+    return list(rows.filter(match).values_list("pk", *fields)[: limit * 10])
+
+
+def _ranked(candidates, query, stats, limit):
+    documents = [(pk, (_words(a), _words(b))) for pk, a, b in candidates]
+    return ranking.rank(query.weights, documents, stats, limit)
+
+
+def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float]]:
+    faqs = Faq.objects.filter(state=FaqState.PUBLISHED)
+    if public_only:
+        faqs = faqs.filter(is_public=True)
+    if query.subsystem:
+        faqs = faqs.filter(subsystem__code=query.subsystem)
+    if query.category:
+        faqs = faqs.filter(category=query.category)
+    fields = ("question_segmented", "answer_segmented")
+    if indexing.uses_postgres():
+        raw = tsquery_any(query.weights)
+        candidates = _postgres_candidates(faqs, "search_vector", raw, fields, CANDIDATES)
+    else:
+        candidates = _sqlite_candidates(faqs, query, fields, CANDIDATES)
+    return _ranked(candidates, query, faq_stats(), limit)
+
+
+def scoped_tickets(user, query):
+    tickets = scope.visible_tickets(user)
+    if query.subsystem:
+        tickets = tickets.filter(details__subsystem__code=query.subsystem)
+    if query.category:
+        tickets = tickets.filter(details__category=query.category)
+    return tickets
+
+
+def ticket_ids(query, user, limit: int) -> list[tuple[int, float]]:
+    tickets = scoped_tickets(user, query)
+    fields = ("search_text__title_segmented", "search_text__body_segmented")
+    if indexing.uses_postgres():
+        vector = "search_text__search_vector"
+        # Tickets with every typed word first (few, precise, fast); only when
+        # they are too few, tickets with any word.
+        candidates = _postgres_candidates(tickets, vector, tsquery_each(query), fields, CANDIDATES)
+        if len(candidates) < limit:
+            seen = {row[0] for row in candidates}
+            more = _postgres_candidates(
+                tickets, vector, tsquery_any(query.weights), fields, CANDIDATES
+            )
+            candidates += [row for row in more if row[0] not in seen]
+    else:
+        candidates = _sqlite_candidates(tickets, query, fields, CANDIDATES)
+    return _ranked(candidates, query, ticket_stats(), limit)
