@@ -18,6 +18,7 @@ K1 = 1.2
 B = 0.75
 # A word in the question (ticket title) says more than one in the answer.
 FIELD_WEIGHTS = (2.0, 1.0)
+COVERAGE_BASE = 0.5
 
 
 @dataclass(frozen=True)
@@ -66,30 +67,32 @@ def bm25(
     return score
 
 
-def coverage(query: dict[str, float], fields: tuple[list[str], list[str]]) -> float:
-    """Share of the typed words (weight 1) the document contains at all."""
-    typed = [t for t, w in query.items() if w >= 1.0]
-    if not typed:
+def coverage(groups: list[frozenset[str]], fields: tuple[list[str], list[str]]) -> float:
+    """Share of the typed words the document answers, by the word itself or
+    by one of its synonyms."""
+    if not groups:
         return 0.0
     present = set(fields[0]) | set(fields[1])
-    return sum(1 for t in typed if t in present) / len(typed)
+    return sum(1 for group in groups if group & present) / len(groups)
 
 
 def rank(
     query: dict[str, float],
+    groups: list[frozenset[str]],
     candidates: list[tuple[object, tuple[list[str], list[str]]]],
     stats: CorpusStats,
     limit: int,
 ) -> list[tuple[object, float]]:
     """Candidates (key, fields) in order of BM25, keeping only those that match.
 
-    A document that contains more of the typed words ranks above one that
-    repeats a single word: BM25 is multiplied by (0.5 + coverage)."""
+    `groups` holds, for each typed word, the word and its synonyms. A document
+    that answers more of the typed words ranks above one that repeats a single
+    word: BM25 is multiplied by (COVERAGE_BASE + coverage)."""
     scored = []
     for key, fields in candidates:
         score = bm25(query, fields, stats)
         if score > 0:
-            scored.append((key, score * (0.5 + coverage(query, fields))))
+            scored.append((key, score * (COVERAGE_BASE + coverage(groups, fields))))
     scored.sort(key=lambda pair: -pair[1])
     return scored[:limit]
 
@@ -111,6 +114,15 @@ def snippet(text: str, terms: list[str], width: int = 80) -> str:
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + width < len(text) else ""
     return prefix + marked + suffix
+
+
+def best_snippet(texts: list[str], terms: list[str], width: int = 80) -> str:
+    """The snippet of the first text that contains a query word (else the first)."""
+    for text in texts:
+        lowered = text.lower()
+        if any(t and t in lowered for t in terms):
+            return snippet(text, terms, width)
+    return snippet(texts[0], terms, width) if texts else ""
 
 
 def _mark(excerpt: str, terms: list[str]) -> str:

@@ -85,6 +85,12 @@ def expand(terms: list[str]) -> dict[str, float]:
     return weights
 
 
+def alternatives(terms: list[str]) -> list[frozenset[str]]:
+    """For each typed word: the word and its synonyms (any of them will do)."""
+    table = _synonyms()
+    return [frozenset((term, *table.get(term, ()))) for term in terms]
+
+
 def warm_up() -> None:
     """Load the dictionary now (at worker start) rather than on the first search."""
     _tokenizer()

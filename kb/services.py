@@ -255,7 +255,12 @@ def mark_checked(*, user, faq: Faq) -> Faq:
 
 @transaction.atomic
 def import_faq(
-    *, question: str, answer: str, subsystem: Subsystem | None = None, source: str = ""
+    *,
+    question: str,
+    answer: str,
+    subsystem: Subsystem | None = None,
+    category: str = "",
+    source: str = "",
 ) -> tuple[Faq, bool]:
     """Publish an FAQ from an import file; the same question again updates it.
 
@@ -273,6 +278,7 @@ def import_faq(
         faq = Faq(kbitem=item)
     faq.kbitem.answer = answer
     faq.subsystem = subsystem
+    faq.category = category or faq.category
     faq.source = source[:200]
     faq.state = FaqState.PUBLISHED
     faq.published_at = faq.published_at or now
@@ -378,3 +384,43 @@ def dismiss_candidate(*, user, candidate: FaqCandidate) -> FaqCandidate:
     candidate.decided_at = timezone.now()
     candidate.save()
     return candidate
+
+
+def resegment_all(progress=None) -> dict[str, int]:
+    """Segment every FAQ and ticket again (after the dictionary changed) and
+    rebuild their search vectors."""
+    counts = {"faq": 0, "ticket": 0}
+    batch = []
+    for faq in Faq.objects.select_related("kbitem").iterator(chunk_size=1000):
+        faq.question_segmented = segment(faq.kbitem.question)
+        faq.answer_segmented = segment(faq.kbitem.answer)
+        batch.append(faq)
+        counts["faq"] += 1
+    Faq.objects.bulk_update(batch, ["question_segmented", "answer_segmented"], batch_size=1000)
+    indexing.refresh_vector(Faq)
+    batch = []
+    tickets = Ticket.objects.values_list("pk", "title", "description", "resolution")
+    for pk, title, description, resolution in tickets.iterator(chunk_size=2000):
+        body = "\n".join(p for p in (description, resolution or "") if p)
+        batch.append(
+            TicketText(ticket_id=pk, title_segmented=segment(title), body_segmented=segment(body))
+        )
+        if len(batch) >= 2000:
+            counts["ticket"] += _save_texts(batch)
+            batch = []
+            if progress:
+                progress(f"tickets: {counts['ticket']}")
+    counts["ticket"] += _save_texts(batch)
+    indexing.refresh_vector(TicketText)
+    return counts
+
+
+def _save_texts(texts: list[TicketText]) -> int:
+    TicketText.objects.bulk_create(
+        texts,
+        update_conflicts=True,
+        unique_fields=["ticket"],
+        update_fields=["title_segmented", "body_segmented"],
+        batch_size=1000,
+    )
+    return len(texts)

@@ -33,9 +33,9 @@ def faq_search(request):
                     query=query, where=SearchMiss.Where.SEARCH_PAGE, user=request.user
                 )
     status = 400 if form.is_bound and not form.is_valid() else 200
-    latest = [] if query else selectors.readable_faqs(request.user).filter(
-        state=FaqState.PUBLISHED
-    )[:20]
+    latest = (
+        [] if query else selectors.readable_faqs(request.user).filter(state=FaqState.PUBLISHED)[:20]
+    )
     return render(
         request,
         "kb/search.html",
@@ -223,7 +223,7 @@ def suggest(request):
 @login_required
 @require_POST
 def deflect(request):
-    """"This solved it": the reporter stops filing; we count a deflected ticket."""
+    """ "This solved it": the reporter stops filing; we count a deflected ticket."""
     form = DeflectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("That answer could not be recorded."))

@@ -60,11 +60,9 @@ class Hit:
     url: str
 
 
-def searchable_faqs(user):
+def searchable_faqs(public_only: bool):
     faqs = Faq.objects.filter(state=FaqState.PUBLISHED)
-    if user is None or not user.is_authenticated:
-        faqs = faqs.filter(is_public=True)
-    return faqs
+    return faqs.filter(is_public=True) if public_only else faqs
 
 
 def may_search_tickets(user) -> bool:
@@ -97,15 +95,20 @@ def _limit(limit) -> int:
     return max(1, min(int(limit), MAX_LIMIT))
 
 
-def search_faqs(text, *, user=None, subsystem="", category="", limit=10) -> list[Hit]:
+def search_faqs(
+    text, *, user=None, subsystem="", category="", limit=10, public_only=None
+) -> list[Hit]:
+    """Published FAQs matching the text; visitors (and user=None) get only
+    public ones unless public_only=False is asked for (management commands)."""
     query = Query.parse(text, subsystem, category)
     if not query.terms:
         return []
-    public_only = user is None or not user.is_authenticated
+    if public_only is None:
+        public_only = user is None or not user.is_authenticated
     ranked = _run("faq_ids", query, public_only, _limit(limit))
     # The database has the last word on what may be shown (an index can lag).
     faqs = (
-        searchable_faqs(user)
+        searchable_faqs(public_only)
         .select_related("kbitem", "subsystem")
         .in_bulk([pk for pk, _ in ranked])
     )
@@ -115,7 +118,9 @@ def search_faqs(text, *, user=None, subsystem="", category="", limit=10) -> list
             kind="faq",
             id=pk,
             title=faqs[pk].kbitem.title,
-            snippet=mark_safe(ranking.snippet(faqs[pk].kbitem.answer, marks)),  # noqa: S308 - escaped by ranking.snippet
+            snippet=mark_safe(  # noqa: S308 - escaped by ranking.snippet
+                ranking.best_snippet([faqs[pk].kbitem.answer, faqs[pk].kbitem.question], marks)
+            ),
             score=round(score, 4),
             subsystem=str(faqs[pk].subsystem or ""),
             url=reverse("kb:detail", args=[pk]),

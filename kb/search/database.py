@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from helpdesk_site.tickets import scope
 from kb import indexing, ranking
 from kb.models import Faq, FaqState, TicketText
+from kb.segment import alternatives, expand
 
 # How many candidates the database hands to the re-ranker.
 CANDIDATES = 200
@@ -82,8 +83,6 @@ def tsquery_any(terms) -> str:
 
 def tsquery_each(query) -> str:
     """A raw tsquery matching every typed word (or one of its synonyms)."""
-    from kb.segment import expand
-
     groups = []
     for term in query.terms:
         group = list(expand([term]))
@@ -110,7 +109,7 @@ def _sqlite_candidates(rows, query, fields: tuple[str, str], limit: int):
 
 def _ranked(candidates, query, stats, limit):
     documents = [(pk, (_words(a), _words(b))) for pk, a, b in candidates]
-    return ranking.rank(query.weights, documents, stats, limit)
+    return ranking.rank(query.weights, alternatives(query.terms), documents, stats, limit)
 
 
 def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float]]:
