@@ -72,17 +72,24 @@ def index_for(kind: str) -> Index:
     return index
 
 
+_connected_to = {"url": None}
+
+
 def client():
-    try:
-        return connections.get_connection(ALIAS)
-    except KeyError:
-        return connections.create_connection(
+    """The connection to settings.ELASTICSEARCH_URL (made again if it changed)."""
+    url = settings.ELASTICSEARCH_URL
+    if _connected_to["url"] != url:
+        if _connected_to["url"] is not None:
+            connections.remove_connection(ALIAS)
+        connections.create_connection(
             alias=ALIAS,
-            hosts=[settings.ELASTICSEARCH_URL],
+            hosts=[url],
             request_timeout=settings.KB_ES_TIMEOUT,
             max_retries=0,
             retry_on_timeout=False,
         )
+        _connected_to["url"] = url
+    return connections.get_connection(ALIAS)
 
 
 def _unavailable(error) -> SearchUnavailable:
