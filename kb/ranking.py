@@ -138,14 +138,10 @@ def _mark(excerpt: str, terms: list[str]) -> str:
                     marked[i] = True
             position = lowered.find(term, position + len(term))
     out = []
-    inside = False
-    for char, is_marked in zip(excerpt, marked, strict=True):
-        if is_marked and not inside:
-            out.append("<mark>")
-        elif not is_marked and inside:
-            out.append("</mark>")
-        inside = is_marked
-        out.append(html.escape(char))
-    if inside:
-        out.append("</mark>")
+    start = 0
+    for end in range(1, len(excerpt) + 1):
+        if end == len(excerpt) or marked[end] != marked[start]:
+            piece = html.escape(excerpt[start:end])
+            out.append(f"<mark>{piece}</mark>" if marked[start] else piece)
+            start = end
     return "".join(out)

@@ -17,10 +17,19 @@ from django.db.models import F, Q
 from helpdesk_site.tickets import scope
 from kb import indexing, ranking
 from kb.models import Faq, FaqState, TicketText
-from kb.segment import alternatives, expand
+from kb.segment import alternatives
 
 # How many candidates the database hands to the re-ranker.
-CANDIDATES = 200
+CANDIDATES = 60
+# The rarest words pick the candidates, as long as together they match at
+# most this many documents (by their document frequency): otherwise the
+# database would rank most of a large collection for every query. Common
+# words rarely decide the order (their IDF is low) and still count in the
+# re-ranking. The budget is a share of the collection, within bounds, so
+# that small collections are never pruned and PostgreSQL keeps using the GIN
+# index rather than scanning.
+BUDGET_SHARE = 0.05
+BUDGET_BOUNDS = (300, 1500)
 # Ticket statistics drift slowly; recomputing them costs a scan of every ticket.
 TICKET_STATS_SECONDS = 3600
 
@@ -81,23 +90,43 @@ def tsquery_any(terms) -> str:
     return " | ".join(_quote(t) for t in terms)
 
 
-def tsquery_each(query) -> str:
-    """A raw tsquery matching every typed word (or one of its synonyms)."""
-    groups = []
-    for term in query.terms:
-        group = list(expand([term]))
-        groups.append("(" + tsquery_any(group) + ")")
-    return " & ".join(groups)
-
-
-def _postgres_candidates(rows, vector: str, raw: str, fields: tuple[str, str], limit: int):
-    search = SearchQuery(raw, search_type="raw", config="simple")
-    return list(
-        rows.filter(**{vector: search})
-        .annotate(kb_rank=SearchRank(F(vector), search))
-        .order_by("-kb_rank")
-        .values_list("pk", *fields)[:limit]
+def selecting_terms(weights: dict[str, float], stats: ranking.CorpusStats) -> list[str]:
+    """The query's words that pick candidates: typed words before synonyms,
+    rarer before commoner, within the budget; at least one word the
+    collection has."""
+    df = stats.document_frequency
+    known = sorted(
+        (t for t in weights if df.get(t, 0) > 0), key=lambda t: (weights[t] < 1.0, df[t])
     )
+    chosen, total, allowed = [], 0, budget(stats)
+    for term in known:
+        if chosen and total + df[term] > allowed:
+            continue
+        chosen.append(term)
+        total += df[term]
+    return chosen
+
+
+def budget(stats: ranking.CorpusStats) -> int:
+    low, high = BUDGET_BOUNDS
+    return int(min(high, max(low, BUDGET_SHARE * stats.documents)))
+
+
+def within_budget(terms: list[str], stats: ranking.CorpusStats) -> bool:
+    return sum(stats.document_frequency.get(t, 0) for t in terms) <= budget(stats)
+
+
+def _postgres_candidates(
+    rows, vector: str, raw: str, fields: tuple[str, str], limit: int, ranked: bool = True
+):
+    """Matching rows, the best by ts_rank first; unranked (the first found)
+    when even the rarest word is so common that ranking them all would cost
+    more than it tells."""
+    search = SearchQuery(raw, search_type="raw", config="simple")
+    rows = rows.filter(**{vector: search})
+    if ranked:
+        rows = rows.annotate(kb_rank=SearchRank(F(vector), search)).order_by("-kb_rank")
+    return list(rows.values_list("pk", *fields)[:limit])
 
 
 def _sqlite_candidates(rows, query, fields: tuple[str, str], limit: int):
@@ -121,12 +150,22 @@ def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float]]:
     if query.category:
         faqs = faqs.filter(category=query.category)
     fields = ("question_segmented", "answer_segmented")
+    stats = faq_stats()
     if indexing.uses_postgres():
-        raw = tsquery_any(query.weights)
-        candidates = _postgres_candidates(faqs, "search_vector", raw, fields, CANDIDATES)
+        terms = selecting_terms(query.weights, stats)
+        if not terms:
+            return []
+        candidates = _postgres_candidates(
+            faqs,
+            "search_vector",
+            tsquery_any(terms),
+            fields,
+            CANDIDATES,
+            ranked=within_budget(terms, stats),
+        )
     else:
         candidates = _sqlite_candidates(faqs, query, fields, CANDIDATES)
-    return _ranked(candidates, query, faq_stats(), limit)
+    return _ranked(candidates, query, stats, limit)
 
 
 def scoped_tickets(user, query):
@@ -141,17 +180,19 @@ def scoped_tickets(user, query):
 def ticket_ids(query, user, limit: int) -> list[tuple[int, float]]:
     tickets = scoped_tickets(user, query)
     fields = ("search_text__title_segmented", "search_text__body_segmented")
+    stats = ticket_stats()
     if indexing.uses_postgres():
-        vector = "search_text__search_vector"
-        # Tickets with every typed word first (few, precise, fast); only when
-        # they are too few, tickets with any word.
-        candidates = _postgres_candidates(tickets, vector, tsquery_each(query), fields, CANDIDATES)
-        if len(candidates) < limit:
-            seen = {row[0] for row in candidates}
-            more = _postgres_candidates(
-                tickets, vector, tsquery_any(query.weights), fields, CANDIDATES
-            )
-            candidates += [row for row in more if row[0] not in seen]
+        terms = selecting_terms(query.weights, stats)
+        if not terms:
+            return []
+        candidates = _postgres_candidates(
+            tickets,
+            "search_text__search_vector",
+            tsquery_any(terms),
+            fields,
+            CANDIDATES,
+            ranked=within_budget(terms, stats),
+        )
     else:
         candidates = _sqlite_candidates(tickets, query, fields, CANDIDATES)
-    return _ranked(candidates, query, ticket_stats(), limit)
+    return _ranked(candidates, query, stats, limit)
