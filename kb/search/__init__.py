@@ -110,6 +110,7 @@ def search_faqs(
     faqs = (
         searchable_faqs(public_only)
         .select_related("kbitem", "subsystem")
+        .defer("question_segmented", "answer_segmented", "search_vector")
         .in_bulk([pk for pk, _ in ranked])
     )
     marks = list(query.weights)

@@ -29,12 +29,17 @@ CANDIDATES = 60
 # that small collections are never pruned and PostgreSQL keeps using the GIN
 # index rather than scanning.
 BUDGET_SHARE = 0.05
-BUDGET_BOUNDS = (300, 1500)
+BUDGET_BOUNDS = (300, 500)
 # Ticket statistics drift slowly; recomputing them costs a scan of every ticket.
 TICKET_STATS_SECONDS = 3600
 
+# How stale the FAQ statistics may be: one shared-cache lookup per process
+# and period rather than per search.
+VERSION_CHECK_SECONDS = 5.0
+
 _stats_lock = threading.Lock()
 _stats: dict[str, tuple[object, ranking.CorpusStats]] = {}
+_version_checked: dict[str, float] = {}
 
 
 def _words(text: str) -> list[str]:
@@ -46,10 +51,17 @@ def _compute_stats(rows) -> ranking.CorpusStats:
 
 
 def faq_stats() -> ranking.CorpusStats:
-    """Statistics over the published FAQs, recomputed when an FAQ changed."""
-    version = cache.get(indexing.STATS_VERSION_KEY, 0)
+    """Statistics over the published FAQs, recomputed when an FAQ changed
+    (which the shared cache tells every process; asked at most once every
+    VERSION_CHECK_SECONDS)."""
+    now = time.monotonic()
     with _stats_lock:
         cached = _stats.get("faq")
+        if cached and now - _version_checked.get("faq", -1e9) < VERSION_CHECK_SECONDS:
+            return cached[1]
+    version = cache.get(indexing.STATS_VERSION_KEY, 0)
+    with _stats_lock:
+        _version_checked["faq"] = now
         if cached and cached[0] == version:
             return cached[1]
     rows = Faq.objects.filter(state=FaqState.PUBLISHED).values_list(
@@ -79,6 +91,7 @@ def ticket_stats() -> ranking.CorpusStats:
 def forget_stats() -> None:
     with _stats_lock:
         _stats.clear()
+        _version_checked.clear()
 
 
 def _quote(term: str) -> str:

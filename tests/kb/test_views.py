@@ -119,3 +119,14 @@ def test_reporters_cannot_open_writer_pages(client):
     assert client.get(reverse("kb:new")).status_code == 403
     assert client.get(reverse("kb:review")).status_code == 403
     assert client.get(reverse("kb:candidates")).status_code == 403
+
+
+def test_the_ticket_page_offers_operators_an_faq_draft(client):
+    engineer = operator("e_license")
+    ticket = resolve(file_ticket(UserFactory()), engineer)
+    client.force_login(engineer)
+    page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    assert reverse("kb:from_ticket") in page
+    client.force_login(ticket.details.reporter)
+    page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    assert reverse("kb:from_ticket") not in page
