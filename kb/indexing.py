@@ -50,10 +50,13 @@ def refresh_vector(model, pk=None) -> None:
     if model is Faq:
         # Term statistics for ranking are cached per process; a new version
         # makes every process recompute them.
+        from kb.search.database import forget_stats
+
         try:
             cache.incr(STATS_VERSION_KEY)
         except ValueError:
             cache.set(STATS_VERSION_KEY, 1, None)
+        forget_stats()
     if not uses_postgres():
         return
     rows = model.objects.all() if pk is None else model.objects.filter(pk=pk)

@@ -89,6 +89,8 @@ def ticket_stats() -> ranking.CorpusStats:
 
 
 def forget_stats() -> None:
+    """Recompute statistics at the next search (this process changed an FAQ,
+    or a test starts)."""
     with _stats_lock:
         _stats.clear()
         _version_checked.clear()
@@ -117,7 +119,9 @@ def selecting_terms(weights: dict[str, float], stats: ranking.CorpusStats) -> li
             continue
         chosen.append(term)
         total += df[term]
-    return chosen
+    # Statistics may lag a new FAQ by a few seconds: then the typed words
+    # themselves select (unknown words cost the GIN index nothing).
+    return chosen or [t for t, w in weights.items() if w >= 1.0]
 
 
 def budget(stats: ranking.CorpusStats) -> int:
