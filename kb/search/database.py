@@ -29,7 +29,10 @@ CANDIDATES = 60
 # that small collections are never pruned and PostgreSQL keeps using the GIN
 # index rather than scanning.
 BUDGET_SHARE = 0.05
-BUDGET_BOUNDS = (300, 500)
+FAQ_BUDGET = (300, 500)
+# Tickets are many and their search is a tool for operators, not the
+# answer to a reporter: a tighter net.
+TICKET_BUDGET = (200, 300)
 # Ticket statistics drift slowly; recomputing them costs a scan of every ticket.
 TICKET_STATS_SECONDS = 3600
 
@@ -105,7 +108,9 @@ def tsquery_any(terms) -> str:
     return " | ".join(_quote(t) for t in terms)
 
 
-def selecting_terms(weights: dict[str, float], stats: ranking.CorpusStats) -> list[str]:
+def selecting_terms(
+    weights: dict[str, float], stats: ranking.CorpusStats, bounds=FAQ_BUDGET
+) -> list[str]:
     """The query's words that pick candidates: typed words before synonyms,
     rarer before commoner, within the budget; at least one word the
     collection has."""
@@ -113,7 +118,7 @@ def selecting_terms(weights: dict[str, float], stats: ranking.CorpusStats) -> li
     known = sorted(
         (t for t in weights if df.get(t, 0) > 0), key=lambda t: (weights[t] < 1.0, df[t])
     )
-    chosen, total, allowed = [], 0, budget(stats)
+    chosen, total, allowed = [], 0, budget(stats, bounds)
     for term in known:
         if chosen and total + df[term] > allowed:
             continue
@@ -124,13 +129,13 @@ def selecting_terms(weights: dict[str, float], stats: ranking.CorpusStats) -> li
     return chosen or [t for t, w in weights.items() if w >= 1.0]
 
 
-def budget(stats: ranking.CorpusStats) -> int:
-    low, high = BUDGET_BOUNDS
+def budget(stats: ranking.CorpusStats, bounds=FAQ_BUDGET) -> int:
+    low, high = bounds
     return int(min(high, max(low, BUDGET_SHARE * stats.documents)))
 
 
-def within_budget(terms: list[str], stats: ranking.CorpusStats) -> bool:
-    return sum(stats.document_frequency.get(t, 0) for t in terms) <= budget(stats)
+def within_budget(terms: list[str], stats: ranking.CorpusStats, bounds=FAQ_BUDGET) -> bool:
+    return sum(stats.document_frequency.get(t, 0) for t in terms) <= budget(stats, bounds)
 
 
 def _postgres_candidates(
@@ -199,7 +204,7 @@ def ticket_ids(query, user, limit: int) -> list[tuple[int, float]]:
     fields = ("search_text__title_segmented", "search_text__body_segmented")
     stats = ticket_stats()
     if indexing.uses_postgres():
-        terms = selecting_terms(query.weights, stats)
+        terms = selecting_terms(query.weights, stats, TICKET_BUDGET)
         if not terms:
             return []
         candidates = _postgres_candidates(
@@ -208,7 +213,7 @@ def ticket_ids(query, user, limit: int) -> list[tuple[int, float]]:
             tsquery_any(terms),
             fields,
             CANDIDATES,
-            ranked=within_budget(terms, stats),
+            ranked=within_budget(terms, stats, TICKET_BUDGET),
         )
     else:
         candidates = _sqlite_candidates(tickets, query, fields, CANDIDATES)

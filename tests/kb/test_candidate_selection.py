@@ -4,6 +4,7 @@ from kb.search import database
 
 def test_common_words_do_not_pick_candidates_in_a_large_collection():
     assert database.budget(CorpusStats(100_000)) == 500
+    assert database.budget(CorpusStats(100_000), database.TICKET_BUDGET) == 300
     stats = CorpusStats(100_000, {"国家": 8000, "铁路局": 100, "窗口": 300, "章": 50})
     weights = {"国家": 1.0, "铁路局": 1.0, "窗口": 1.0, "章": 0.5, "没见过": 1.0}
     assert database.selecting_terms(weights, stats) == ["铁路局", "窗口", "章"]
