@@ -29,9 +29,7 @@ setup: venv
 # Daphne in the foreground, the Celery worker with beat beside it; Ctrl-C stops both.
 run: setup
 	@echo "Service desk on http://$(HOST):$(PORT)/  (demo accounts: see README)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A helpdesk_site worker --beat --concurrency 1 --loglevel WARNING & \
-	$(BIN)/daphne -b $(HOST) -p $(PORT) helpdesk_site.asgi:application
+	@$(BIN)/python -m helpdesk_site.run_embedded --host $(HOST) --port $(PORT)
 
 lint: venv
 	$(BIN)/ruff check .
@@ -59,9 +57,11 @@ docker-check:
 		SECRET_KEY=x POSTGRES_PASSWORD=x docker-compose -f docker/docker-compose.yml config -q && echo "docker-compose config: ok"; \
 	else echo "docker-compose not installed: compose file not validated (apt-get install docker-compose)"; fi
 
+# Each app keeps its own catalogue; helpdesk_site/locale holds the site's.
 messages: venv
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*'
-	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+	for app in helpdesk_site sla kb; do \
+		(cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans -l en --ignore 'static/*' && \
+		 ../$(BIN)/django-admin compilemessages) || exit 1; done
 
 clean:
 	rm -rf var

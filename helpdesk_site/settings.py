@@ -61,13 +61,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "helpdesk_site.people.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "helpdesk_site.tickets.middleware.TicketScopeMiddleware",
+    "helpdesk_site.tickets.middleware.HelpdeskBadInputMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -178,7 +179,11 @@ REST_FRAMEWORK = {
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "helpdesk_site" / "locale"]
+LOCALE_PATHS = [
+    BASE_DIR / "helpdesk_site" / "locale",
+    # Fills gaps in django-helpdesk's own zh_Hans catalogue.
+    BASE_DIR / "helpdesk_site" / "helpdesk_locale",
+]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -187,6 +192,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "helpdesk_site" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -218,6 +224,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 HTTPS = env.bool("HTTPS", default=False)
 SECURE_SSL_REDIRECT = HTTPS
+# The container health check calls this over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
@@ -246,6 +254,8 @@ HELPDESK_USE_CDN = False
 HELPDESK_ENABLE_PASSWORD_RESET = False
 HELPDESK_SHOW_CHANGE_PASSWORD = True
 HELPDESK_KB_ENABLED = True
+# helpdesk ships its e-mail templates in Chinese under the locale "zh".
+HELPDESK_EMAIL_FALLBACK_LOCALE = "zh"
 HELPDESK_VALIDATE_ATTACHMENT_TYPES = True
 HELPDESK_VALID_EXTENSIONS = [
     ".png",
