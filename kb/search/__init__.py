@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from helpdesk_site.people.models import Role
 from helpdesk_site.tickets import scope
+from helpdesk_site.tickets.models import Subsystem
 from kb import indexing, ranking
 from kb.models import Faq, FaqState
 from kb.search import database
@@ -95,6 +96,23 @@ def _limit(limit) -> int:
     return max(1, min(int(limit), MAX_LIMIT))
 
 
+def _subsystem_label(name, name_en) -> str:
+    return str(Subsystem(name=name, name_en=name_en or "")) if name else ""
+
+
+def _with_display(ranked, rows) -> list[tuple[int, float, tuple]]:
+    """Fill in display fields the backend did not fetch, from `rows`, the
+    queryset that also decides what may be shown; drop what it refuses."""
+    missing = [pk for pk, _score, display in ranked if display is None]
+    found = {row[0]: row[1:] for row in rows.filter(pk__in=missing)} if missing else {}
+    complete = []
+    for pk, score, display in ranked:
+        display = display if display is not None else found.get(pk)
+        if display is not None:
+            complete.append((pk, score, display))
+    return complete
+
+
 def search_faqs(
     text, *, user=None, subsystem="", category="", limit=10, public_only=None
 ) -> list[Hit]:
@@ -106,28 +124,22 @@ def search_faqs(
     if public_only is None:
         public_only = user is None or not user.is_authenticated
     ranked = _run("faq_ids", query, public_only, _limit(limit))
-    # The database has the last word on what may be shown (an index can lag).
-    faqs = (
-        searchable_faqs(public_only)
-        .select_related("kbitem", "subsystem")
-        .defer("question_segmented", "answer_segmented", "search_vector")
-        .in_bulk([pk for pk, _ in ranked])
-    )
+    # An external index can lag: the database has the last word on what is shown.
+    rows = searchable_faqs(public_only).values_list("pk", *database.FAQ_DISPLAY)
     marks = list(query.weights)
     return [
         Hit(
             kind="faq",
             id=pk,
-            title=faqs[pk].kbitem.title,
+            title=title,
             snippet=mark_safe(  # noqa: S308 - escaped by ranking.snippet
-                ranking.best_snippet([faqs[pk].kbitem.answer, faqs[pk].kbitem.question], marks)
+                ranking.best_snippet([answer, question], marks)
             ),
             score=round(score, 4),
-            subsystem=str(faqs[pk].subsystem or ""),
+            subsystem=_subsystem_label(name, name_en),
             url=reverse("kb:detail", args=[pk]),
         )
-        for pk, score in ranked
-        if pk in faqs
+        for pk, score, (title, question, answer, name, name_en) in _with_display(ranked, rows)
     ]
 
 
@@ -138,29 +150,21 @@ def search_tickets(text, *, user, subsystem="", category="", limit=10) -> list[H
     if not query.terms:
         return []
     ranked = _run("ticket_ids", query, user, _limit(limit))
-    tickets = (
-        scope.visible_tickets(user)
-        .select_related("details__subsystem")
-        .in_bulk([pk for pk, _ in ranked])
-    )
+    rows = scope.visible_tickets(user).values_list("pk", *database.TICKET_DISPLAY)
     marks = list(query.weights)
-    hits = []
-    for pk, score in ranked:
-        ticket = tickets.get(pk)
-        if ticket is None:
-            continue
-        details = getattr(ticket, "details", None)
-        hits.append(
-            Hit(
-                kind="ticket",
-                id=pk,
-                title=ticket.title,
-                snippet=mark_safe(  # noqa: S308 - escaped by ranking.snippet
-                    ranking.snippet(f"{ticket.description} {ticket.resolution or ''}", marks)
-                ),
-                score=round(score, 4),
-                subsystem=str(details.subsystem) if details else "",
-                url=reverse("tickets:detail", args=[pk]),
-            )
+    return [
+        Hit(
+            kind="ticket",
+            id=pk,
+            title=title,
+            snippet=mark_safe(  # noqa: S308 - escaped by ranking.snippet
+                ranking.snippet(f"{description or ''} {resolution or ''}", marks)
+            ),
+            score=round(score, 4),
+            subsystem=_subsystem_label(name, name_en),
+            url=reverse("tickets:detail", args=[pk]),
         )
-    return hits
+        for pk, score, (title, description, resolution, name, name_en) in _with_display(
+            ranked, rows
+        )
+    ]

@@ -138,8 +138,25 @@ def within_budget(terms: list[str], stats: ranking.CorpusStats, bounds=FAQ_BUDGE
     return sum(stats.document_frequency.get(t, 0) for t in terms) <= budget(stats, bounds)
 
 
+# What a hit shows, fetched with the candidates (one query, not two).
+FAQ_DISPLAY = (
+    "kbitem__title",
+    "kbitem__question",
+    "kbitem__answer",
+    "subsystem__name",
+    "subsystem__name_en",
+)
+TICKET_DISPLAY = (
+    "title",
+    "description",
+    "resolution",
+    "details__subsystem__name",
+    "details__subsystem__name_en",
+)
+
+
 def _postgres_candidates(
-    rows, vector: str, raw: str, fields: tuple[str, str], limit: int, ranked: bool = True
+    rows, vector: str, raw: str, fields: tuple, limit: int, ranked: bool = True
 ):
     """Matching rows, the best by ts_rank first; unranked (the first found)
     when even the rarest word is so common that ranking them all would cost
@@ -151,7 +168,7 @@ def _postgres_candidates(
     return list(rows.values_list("pk", *fields)[:limit])
 
 
-def _sqlite_candidates(rows, query, fields: tuple[str, str], limit: int):
+def _sqlite_candidates(rows, query, fields: tuple, limit: int):
     match = Q()
     for term in query.weights:
         match |= Q(**{f"{fields[0]}__contains": term}) | Q(**{f"{fields[1]}__contains": term})
@@ -159,11 +176,14 @@ def _sqlite_candidates(rows, query, fields: tuple[str, str], limit: int):
 
 
 def _ranked(candidates, query, stats, limit):
-    documents = [(pk, (_words(a), _words(b))) for pk, a, b in candidates]
-    return ranking.rank(query.weights, alternatives(query.terms), documents, stats, limit)
+    """(pk, score, display fields) of the best candidates."""
+    documents = [(row[0], (_words(row[1]), _words(row[2]))) for row in candidates]
+    display = {row[0]: row[3:] for row in candidates}
+    ranked = ranking.rank(query.weights, alternatives(query.terms), documents, stats, limit)
+    return [(pk, score, display[pk]) for pk, score in ranked]
 
 
-def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float]]:
+def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, tuple]]:
     faqs = Faq.objects.filter(state=FaqState.PUBLISHED)
     if public_only:
         faqs = faqs.filter(is_public=True)
@@ -171,7 +191,7 @@ def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float]]:
         faqs = faqs.filter(subsystem__code=query.subsystem)
     if query.category:
         faqs = faqs.filter(category=query.category)
-    fields = ("question_segmented", "answer_segmented")
+    fields = ("question_segmented", "answer_segmented", *FAQ_DISPLAY)
     stats = faq_stats()
     if indexing.uses_postgres():
         terms = selecting_terms(query.weights, stats)
@@ -199,9 +219,9 @@ def scoped_tickets(user, query):
     return tickets
 
 
-def ticket_ids(query, user, limit: int) -> list[tuple[int, float]]:
+def ticket_ids(query, user, limit: int) -> list[tuple[int, float, tuple]]:
     tickets = scoped_tickets(user, query)
-    fields = ("search_text__title_segmented", "search_text__body_segmented")
+    fields = ("search_text__title_segmented", "search_text__body_segmented", *TICKET_DISPLAY)
     stats = ticket_stats()
     if indexing.uses_postgres():
         terms = selecting_terms(query.weights, stats, TICKET_BUDGET)

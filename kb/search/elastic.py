@@ -175,10 +175,11 @@ def _execute(search: Search) -> list[tuple[int, float]]:
         response = search.execute()
     except (ApiError, TransportError) as error:
         raise _unavailable(error) from error
-    return [(int(hit.meta.id), float(hit.meta.score)) for hit in response]
+    # No display fields: the caller reads them from the database.
+    return [(int(hit.meta.id), float(hit.meta.score), None) for hit in response]
 
 
-def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float]]:
+def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, None]]:
     return _execute(faq_search(query, public_only, limit))
 
 

@@ -147,7 +147,7 @@ def test_against_a_real_server_both_backends_agree(settings, demo_faqs):
     agree = 0
     for query, _expected in QUERIES:
         parsed = search.Query.parse(query)
-        from_es = [pk for pk, _ in elastic.faq_ids(parsed, False, 1)]
+        from_es = [pk for pk, *_ in elastic.faq_ids(parsed, False, 1)]
         settings.KB_SEARCH_BACKEND = "db"
         from_db = [h.id for h in search.search_faqs(query, public_only=False, limit=1)]
         settings.KB_SEARCH_BACKEND = "elasticsearch"
@@ -164,4 +164,4 @@ def test_against_a_real_server_pending_changes_are_sent(settings, es_down):
     assert tasks.index_catch_up() >= 1
     assert not IndexPending.objects.exists()
     elastic.client().indices.refresh(index="ganzi-kb-test-faq")
-    assert [pk for pk, _ in elastic.faq_ids(search.Query.parse("认领"), True, 5)] == [faq.pk]
+    assert [pk for pk, *_ in elastic.faq_ids(search.Query.parse("认领"), True, 5)] == [faq.pk]

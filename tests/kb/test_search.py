@@ -2,6 +2,7 @@ import pytest
 
 from helpdesk_site.people.models import Role
 from kb import search
+from kb.search import database
 from tests.factories import DepartmentFactory, UserFactory, region
 from tests.kb.factories import file_ticket, operator, published_faq, supervisor
 
@@ -114,3 +115,14 @@ def test_a_changed_ticket_is_found_by_its_new_text(tickets):
     ticket.resolution = "重新安装打印控件后解决"
     ticket.save()
     assert ids(search.search_tickets("打印控件", user=admin)) == {ticket.pk}
+
+
+def test_hits_from_an_external_index_are_checked_against_the_database(faqs):
+    # Elasticsearch returns ids only; a hit the database no longer shows
+    # (retired, internal for a visitor, deleted) is dropped.
+    rows = search.searchable_faqs(public_only=True).values_list("pk", *database.FAQ_DISPLAY)
+    ranked = [(faqs["internal"].pk, 2.0, None), (faqs["public"].pk, 1.0, None), (10**9, 0.5, None)]
+    complete = search._with_display(ranked, rows)
+    assert [(pk, display[0]) for pk, _score, display in complete] == [
+        (faqs["public"].pk, "电子证照制作失败")
+    ]
