@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "helpdesk_site.regions",
     "helpdesk_site.people",
     "helpdesk_site.tickets",
+    "sla",
     "kb",
 ]
 
@@ -129,9 +130,12 @@ CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
     _celery_queue = VAR_DIR / "celery" / "queue"
     _celery_queue.mkdir(parents=True, exist_ok=True)
+    _celery_control = VAR_DIR / "celery" / "control"
+    _celery_control.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_celery_queue),
         "data_folder_out": str(_celery_queue),
+        "control_folder": str(_celery_control),
     }
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -283,6 +287,14 @@ LOGGING = {
 }
 
 SITE_TITLE = _("Ganzi government-service platform service desk")
+
+# --- SLA engine (sla/) -----------------------------------------------------
+# The sweep fires due escalation steps and breaches; it is idempotent, so a
+# missed or doubled beat does no harm.
+CELERY_BEAT_SCHEDULE["sla-sweep"] = {"task": "sla.tasks.sweep", "schedule": 60.0}
+# The fault-handling log names who paused, re-prioritised or resolved a ticket,
+# also when django-helpdesk's staff views made the change.
+MIDDLEWARE += ["sla.middleware.CurrentUserMiddleware"]
 
 # --- Knowledge base (kb/) ----------------------------------------------------
 # Search runs on the database (PostgreSQL full text, or SQLite's fallback)

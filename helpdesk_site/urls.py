@@ -23,6 +23,7 @@ urlpatterns = [
     path("tickets/", include("helpdesk_site.tickets.urls")),
     path("kb/", include("kb.urls")),
     path("api/", include(api.urls)),
+    path("sla/", include("sla.urls")),
     path("media/<path:path>", ticket_views.protected_media, name="protected_media"),
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
