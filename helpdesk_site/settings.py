@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "sla",
     "sla.reporting",
     "helpdesk_site.satisfaction",
+    "kb",
 ]
 
 MIDDLEWARE = [
@@ -311,4 +312,20 @@ CELERY_BEAT_SCHEDULE["reporting-period-reports"] = {
 CELERY_BEAT_SCHEDULE["satisfaction-sweep"] = {
     "task": "satisfaction.tasks.sweep",
     "schedule": 300.0,
+}
+
+# --- Knowledge base (kb/) ----------------------------------------------------
+# Search runs on the database (PostgreSQL full text, or SQLite's fallback)
+# unless ELASTICSEARCH_URL is set; when Elasticsearch is down, searches fall
+# back to the database and changes wait in kb.IndexPending for the catch-up.
+KB_SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "db"
+KB_ES_INDEX_PREFIX = env.str("KB_ES_INDEX_PREFIX", default="ganzi-kb")
+KB_ES_TIMEOUT = env.float("KB_ES_TIMEOUT", default=2.0)
+CELERY_BEAT_SCHEDULE["kb-propose-faq-candidates"] = {
+    "task": "kb.tasks.propose_faq_candidates",
+    "schedule": 24 * 3600,
+}
+CELERY_BEAT_SCHEDULE["kb-index-catch-up"] = {
+    "task": "kb.tasks.index_catch_up",
+    "schedule": 300,
 }

@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("tickets/", include("helpdesk_site.tickets.urls")),
+    path("kb/", include("kb.urls")),
     path("api/", include(api.urls)),
     path("sla/", include("sla.urls")),
     path("satisfaction/", include("helpdesk_site.satisfaction.urls")),

@@ -1,0 +1,302 @@
+"""Search speed and relevance at size: 100,000 tickets and 5,000 FAQs on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ganzi_kb_bench .venv/bin/python bench/search.py
+
+Builds the data once (kept for the next run; --rebuild starts over), then
+times the same queries two ways in the same run:
+- ours: kb.search (GIN-indexed tsvector over jieba words, BM25 re-ranking,
+  snippets), for FAQs and for tickets (as an administrator: no scope filter);
+- plain icontains: what django-helpdesk's own ticket search does
+  (title/description/resolution ILIKE '%…%'), and the same over the KB items.
+It also measures relevance among the 5,000 FAQs: the demo FAQs and the
+project's 64 test queries (tests/kb/relevance.py), with the other FAQs as
+distractors, for our ranking, PostgreSQL's ts_rank order (no IDF) and plain
+BM25 (rank-bm25) over the same segmentation.
+
+Realistic text is READ from ../shared/data/eval/ (never copied into the
+project); without it the bench refuses to run.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk_site.settings")
+EVAL = ROOT.parent / "shared" / "data" / "eval"
+TICKETS = 100_000
+FAQS = 5_000
+MARK = "bench:"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rebuild", action="store_true", help="build the bench data again")
+    parser.add_argument("--queries", type=int, default=200, help="queries to time")
+    return parser.parse_args()
+
+
+def setup_django():
+    import django
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("bench/search.py needs DATABASE_URL pointing at PostgreSQL")
+    if not (EVAL / "gov_faq.jsonl").exists():
+        sys.exit(f"{EVAL} not found: the bench reads its text from there")
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def read_jsonl(name):
+    with open(EVAL / name, encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def build(rng):
+    """100,000 tickets and 5,000 FAQs, each piece of text segmented once."""
+    from django.db import transaction
+    from django.utils import timezone
+    from helpdesk.models import KBItem, Ticket
+
+    from helpdesk_site.people.models import Department, User
+    from helpdesk_site.regions.models import Region
+    from helpdesk_site.tickets.models import Category, Subsystem, TicketDetails
+    from kb import indexing, services
+    from kb.demo import DEMO_FAQS
+    from kb.models import Faq, FaqState, TicketText
+    from kb.segment import segment
+    from tests.factories import UserFactory
+
+    gov = read_jsonl("gov_faq.jsonl")
+    petitions = read_jsonl("tickets.jsonl")
+    subsystems = list(Subsystem.objects.all())
+    department, _ = Department.objects.get_or_create(
+        name="基准测试部门", region=Region.objects.get(code="513301")
+    )
+    reporter = User.objects.filter(username="bench_reporter").first() or UserFactory(
+        username="bench_reporter", department=department
+    )
+
+    titles = [p["title"] for p in petitions] + [g["question"] for g in gov]
+    bodies = [p["text"][:240] for p in petitions] + [g["answer"][:240] for g in gov]
+    seg_title = {t: segment(t) for t in set(titles)}
+    seg_body = {b: segment(b) for b in set(bodies)}
+    print(f"segmented {len(seg_title) + len(seg_body)} distinct pieces of text")
+
+    now = timezone.now()
+    batch = 5000
+    for start in range(0, TICKETS, batch):
+        rows = []
+        for n in range(start, min(start + batch, TICKETS)):
+            title = rng.choice(titles)
+            body = rng.choice(bodies)
+            subsystem = subsystems[n % len(subsystems)]
+            rows.append(
+                (
+                    Ticket(
+                        title=title[:200],
+                        description=body,
+                        queue_id=subsystem.queue_id,
+                        status=rng.choice([1, 3, 4]),
+                        created=now - timezone.timedelta(minutes=n),
+                        modified=now,
+                        submitter_email="bench@example.invalid",
+                    ),
+                    subsystem,
+                    title,
+                    body,
+                )
+            )
+        with transaction.atomic():
+            tickets = Ticket.objects.bulk_create([r[0] for r in rows])
+            TicketDetails.objects.bulk_create(
+                TicketDetails(
+                    ticket=t,
+                    reporter=reporter,
+                    department=department,
+                    region_id=department.region_id,
+                    subsystem=s,
+                    category=Category.FAULT,
+                )
+                for t, (_, s, _t, _b) in zip(tickets, rows, strict=True)
+            )
+            TicketText.objects.bulk_create(
+                TicketText(ticket=t, title_segmented=seg_title[ti], body_segmented=seg_body[bo])
+                for t, (_, _s, ti, bo) in zip(tickets, rows, strict=True)
+            )
+        print(f"tickets: {min(start + batch, TICKETS)}")
+    indexing.refresh_vector(TicketText)
+
+    for demo in DEMO_FAQS:
+        services.import_faq(
+            question=demo.question,
+            answer=demo.answer,
+            subsystem=next((s for s in subsystems if s.code == demo.subsystem), None),
+            source=f"demo:{demo.key}",
+        )
+    category = services.kb_category_for(None)
+    pairs = [(g["question"], g["answer"]) for g in gov]
+    pairs += [(p["title"], p.get("resolution") or p["text"]) for p in petitions]
+    # A few more, asked from the petitions' own first sentence.
+    pairs += [(p["text"].split("。")[0][:120], p.get("resolution") or p["text"]) for p in petitions]
+    pairs = pairs[: FAQS - len(DEMO_FAQS)]
+    with transaction.atomic():
+        items = KBItem.objects.bulk_create(
+            KBItem(
+                category=category,
+                title=q[:100],
+                question=q,
+                answer=a,
+                enabled=True,
+                last_updated=now,
+            )
+            for q, a in pairs
+        )
+        Faq.objects.bulk_create(
+            Faq(
+                kbitem=item,
+                state=FaqState.PUBLISHED,
+                source=f"{MARK}eval",
+                question_segmented=segment(q),
+                answer_segmented=segment(a),
+                published_at=now,
+            )
+            for item, (q, a) in zip(items, pairs, strict=True)
+        )
+    indexing.refresh_vector(Faq)
+    print(f"FAQs: {Faq.objects.count()}")
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def timed(fn, queries):
+    times = []
+    for query in queries:
+        started = time.perf_counter()
+        fn(query)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), percentile(times, 95)
+
+
+def main():
+    args = parse_args()
+    setup_django()
+    from django.db import connection
+    from django.db.models import Q
+    from helpdesk.models import KBItem, Ticket
+
+    from helpdesk_site.people.models import Role, User
+    from kb import search
+    from kb.models import Faq, TicketText
+    from kb.search import database
+    from tests.factories import UserFactory
+    from tests.kb.relevance import QUERIES, evaluate
+
+    rng = random.Random(2026)
+    if args.rebuild:
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE helpdesk_ticket, helpdesk_kbitem CASCADE")
+    if TicketText.objects.count() < TICKETS or Faq.objects.count() < FAQS:
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE helpdesk_ticket, helpdesk_kbitem CASCADE")
+        build(rng)
+    with connection.cursor() as cursor:
+        # What autovacuum does soon after a bulk load: statistics for the
+        # planner, the visibility map, and the GIN indexes' pending lists.
+        cursor.execute("VACUUM ANALYZE")
+
+    gov = read_jsonl("gov_faq.jsonl")
+    queries = [q for q, _ in QUERIES]
+    queries += [g["question"][: rng.randint(4, 12)] for g in rng.sample(gov, args.queries)]
+    queries = queries[: args.queries]
+    admin = User.objects.filter(username="bench_admin").first() or UserFactory(
+        username="bench_admin", role=Role.ADMIN, department=None
+    )
+
+    started = time.perf_counter()
+    database.faq_stats()
+    database.ticket_stats()
+    print(f"term statistics (once per process, then cached): {time.perf_counter() - started:.2f} s")
+    print(f"{Ticket.objects.count()} tickets, {Faq.objects.count()} FAQs, {len(queries)} queries")
+
+    def ours_tickets(q):
+        return search.search_tickets(q, user=admin, limit=10)
+
+    def ours_faqs(q):
+        return search.search_faqs(q, public_only=False, limit=10)
+
+    def icontains_tickets(q):
+        match = Q(title__icontains=q) | Q(description__icontains=q) | Q(resolution__icontains=q)
+        return list(Ticket.objects.filter(match).order_by("-created")[:10])
+
+    def icontains_faqs(q):
+        match = Q(question__icontains=q) | Q(answer__icontains=q) | Q(title__icontains=q)
+        return list(KBItem.objects.filter(match)[:10])
+
+    for fn in (ours_tickets, ours_faqs, icontains_tickets, icontains_faqs):
+        fn(queries[0])  # warm caches and connections alike
+    rows = [
+        ("tickets", timed(ours_tickets, queries), timed(icontains_tickets, queries)),
+        ("FAQs", timed(ours_faqs, queries), timed(icontains_faqs, queries)),
+    ]
+    header = ("ours p50", "ours p95", "icontains p50", "p95", "ratio p95")
+    print(f"{'':8} {header[0]:>9} {header[1]:>9} {header[2]:>14} {header[3]:>8} {header[4]:>10}")
+    for name, (o50, o95), (i50, i95) in rows:
+        print(f"{name:8} {o50:8.1f}ms {o95:8.1f}ms {i50:13.1f}ms {i95:6.1f}ms {i95 / o95:9.1f}×")
+
+    relevance(evaluate)
+
+
+def relevance(evaluate):
+    """The 64 test queries with 5,000 FAQs around the demo ones."""
+    from rank_bm25 import BM25Okapi
+
+    from kb import search
+    from kb.models import Faq
+    from kb.search import database
+    from kb.segment import query_terms
+
+    faqs = list(Faq.objects.values_list("pk", "source", "question_segmented", "answer_segmented"))
+    key_of = {pk: source.removeprefix("demo:") for pk, source, _q, _a in faqs}
+    ids = [pk for pk, *_ in faqs]
+    bm25 = BM25Okapi([f"{q} {a}".split() for _pk, _s, q, a in faqs])
+
+    def plain(query):
+        scores = bm25.get_scores(query_terms(query))
+        order = sorted(range(len(ids)), key=lambda i: -scores[i])[:10]
+        return [key_of[ids[i]] for i in order if scores[i] > 0]
+
+    def ours(query):
+        return [key_of[h.id] for h in search.search_faqs(query, public_only=False, limit=10)]
+
+    def ts_rank_only(query):
+        parsed = search.Query.parse(query)
+        rows = database._postgres_candidates(
+            Faq.objects.all(),
+            "search_vector",
+            database.tsquery_any(parsed.weights),
+            ("question_segmented", "answer_segmented"),
+            10,
+        )
+        return [key_of[row[0]] for row in rows]
+
+    print(f"relevance, 64 queries among {len(faqs)} FAQs:")
+    for name, fn in (("ours", ours), ("ts_rank only", ts_rank_only), ("plain BM25", plain)):
+        figures = evaluate(fn)
+        print(f"  {name:>12}: MRR@10 {figures['mrr@10']:.3f}  recall@5 {figures['recall@5']:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk_site.tickets.models import Category, Subsystem
+
+
+def _subsystem_choices():
+    return [("", _("All subsystems"))] + [
+        (s.code, str(s)) for s in Subsystem.objects.filter(is_active=True)
+    ]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=300, required=False)
+    subsystem = forms.ChoiceField(label=_("Subsystem"), required=False)
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        choices=[("", _("All categories")), *Category.choices],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subsystem"].choices = _subsystem_choices()
+
+
+class FaqForm(forms.Form):
+    question = forms.CharField(
+        label=_("Question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    answer = forms.CharField(
+        label=_("Answer"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    subsystem = forms.ModelChoiceField(
+        label=_("Subsystem"), queryset=Subsystem.objects.filter(is_active=True), required=False
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", "—"), *Category.choices]
+    )
+    is_public = forms.BooleanField(
+        label=_("Public (readable without logging in)"), required=False, initial=True
+    )
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class FromTicketForm(forms.Form):
+    ticket = forms.IntegerField(label=_("Ticket number"), min_value=1)
+
+
+class VoteForm(forms.Form):
+    helpful = forms.TypedChoiceField(
+        choices=[("1", _("Helpful")), ("0", _("Not helpful"))], coerce=lambda v: v == "1"
+    )
+
+
+class DeflectionForm(forms.Form):
+    faq = forms.IntegerField(min_value=1)
+    q = forms.CharField(max_length=300, required=False)
+    subsystem = forms.ModelChoiceField(queryset=Subsystem.objects.all(), required=False)

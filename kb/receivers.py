@@ -1,0 +1,19 @@
+"""Keep each ticket's search text current, however the ticket was changed
+(our portal's services, or django-helpdesk's staff pages)."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from helpdesk.models import Ticket
+
+from kb import indexing, services
+
+
+@receiver(post_save, sender=Ticket, dispatch_uid="kb_ticket_text")
+def ticket_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        services.refresh_ticket_text(instance)
+
+
+@receiver(post_delete, sender=Ticket, dispatch_uid="kb_ticket_deleted")
+def ticket_deleted(sender, instance, **kwargs):
+    indexing.index_on_commit("ticket", instance.pk)

@@ -1,0 +1,170 @@
+"""One search interface over FAQs and tickets, two backends chosen by settings.
+
+`search_faqs` and `search_tickets` segment the query (kb.segment), add the
+synonyms, let the backend find candidates, rank them, and return `Hit`s with
+highlighted snippets. The backend is the database (PostgreSQL full text, or
+the SQLite fallback) unless settings.KB_SEARCH_BACKEND is "elasticsearch";
+if Elasticsearch does not answer, the database answers instead and the
+fallback is logged.
+
+Who sees what: everyone finds published FAQs (anonymous visitors only the
+public ones); tickets are searched only by operators, supervisors and
+administrators, always inside `helpdesk_site.tickets.scope.visible_tickets`.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from helpdesk_site.people.models import Role
+from helpdesk_site.tickets import scope
+from helpdesk_site.tickets.models import Subsystem
+from kb import indexing, ranking
+from kb.models import Faq, FaqState
+from kb.search import database
+from kb.segment import expand, query_terms
+
+logger = logging.getLogger(__name__)
+
+MAX_LIMIT = 50
+
+
+class SearchUnavailable(Exception):
+    """The configured external search engine did not answer."""
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    terms: list[str]
+    weights: dict[str, float]
+    subsystem: str = ""
+    category: str = ""
+
+    @classmethod
+    def parse(cls, text: str, subsystem: str = "", category: str = "") -> "Query":
+        text = (text or "").strip()[:300]
+        terms = query_terms(text)
+        return cls(text, terms, expand(terms), subsystem or "", category or "")
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str  # "faq" or "ticket"
+    id: int
+    title: str
+    snippet: SafeString
+    score: float
+    subsystem: str
+    url: str
+
+
+def searchable_faqs(public_only: bool):
+    faqs = Faq.objects.filter(state=FaqState.PUBLISHED)
+    return faqs.filter(is_public=True) if public_only else faqs
+
+
+def may_search_tickets(user) -> bool:
+    return (
+        user is not None
+        and user.is_authenticated
+        and (scope.works_tickets(user) or user.role in (Role.SUPERVISOR, Role.ADMIN))
+    )
+
+
+def _backend():
+    if indexing.uses_elasticsearch():
+        from kb.search import elastic
+
+        return elastic
+    return database
+
+
+def _run(method: str, query: Query, *args):
+    backend = _backend()
+    if backend is not database:
+        try:
+            return getattr(backend, method)(query, *args)
+        except SearchUnavailable as error:
+            logger.warning("kb: Elasticsearch unavailable (%s); searching the database", error)
+    return getattr(database, method)(query, *args)
+
+
+def _limit(limit) -> int:
+    return max(1, min(int(limit), MAX_LIMIT))
+
+
+def _subsystem_label(name, name_en) -> str:
+    return str(Subsystem(name=name, name_en=name_en or "")) if name else ""
+
+
+def _with_display(ranked, rows) -> list[tuple[int, float, tuple]]:
+    """Fill in display fields the backend did not fetch, from `rows`, the
+    queryset that also decides what may be shown; drop what it refuses."""
+    missing = [pk for pk, _score, display in ranked if display is None]
+    found = {row[0]: row[1:] for row in rows.filter(pk__in=missing)} if missing else {}
+    complete = []
+    for pk, score, display in ranked:
+        display = display if display is not None else found.get(pk)
+        if display is not None:
+            complete.append((pk, score, display))
+    return complete
+
+
+def search_faqs(
+    text, *, user=None, subsystem="", category="", limit=10, public_only=None
+) -> list[Hit]:
+    """Published FAQs matching the text; visitors (and user=None) get only
+    public ones unless public_only=False is asked for (management commands)."""
+    query = Query.parse(text, subsystem, category)
+    if not query.terms:
+        return []
+    if public_only is None:
+        public_only = user is None or not user.is_authenticated
+    ranked = _run("faq_ids", query, public_only, _limit(limit))
+    # An external index can lag: the database has the last word on what is shown.
+    rows = searchable_faqs(public_only).values_list("pk", *database.FAQ_DISPLAY)
+    marks = list(query.weights)
+    return [
+        Hit(
+            kind="faq",
+            id=pk,
+            title=title,
+            snippet=mark_safe(  # noqa: S308 - escaped by ranking.snippet
+                ranking.best_snippet([answer, question], marks)
+            ),
+            score=round(score, 4),
+            subsystem=_subsystem_label(name, name_en),
+            url=reverse("kb:detail", args=[pk]),
+        )
+        for pk, score, (title, question, answer, name, name_en) in _with_display(ranked, rows)
+    ]
+
+
+def search_tickets(text, *, user, subsystem="", category="", limit=10) -> list[Hit]:
+    if not may_search_tickets(user):
+        return []
+    query = Query.parse(text, subsystem, category)
+    if not query.terms:
+        return []
+    ranked = _run("ticket_ids", query, user, _limit(limit))
+    rows = scope.visible_tickets(user).values_list("pk", *database.TICKET_DISPLAY)
+    marks = list(query.weights)
+    return [
+        Hit(
+            kind="ticket",
+            id=pk,
+            title=title,
+            snippet=mark_safe(  # noqa: S308 - escaped by ranking.snippet
+                ranking.snippet(f"{description or ''} {resolution or ''}", marks)
+            ),
+            score=round(score, 4),
+            subsystem=_subsystem_label(name, name_en),
+            url=reverse("tickets:detail", args=[pk]),
+        )
+        for pk, score, (title, description, resolution, name, name_en) in _with_display(
+            ranked, rows
+        )
+    ]

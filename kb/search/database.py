@@ -1,0 +1,240 @@
+"""The database backend: PostgreSQL full text search, or SQLite's fallback.
+
+PostgreSQL: the GIN-indexed tsvector finds candidates (`@@`), ts_rank picks
+the best few hundred of them, and kb.ranking re-ranks those with BM25, whose
+IDF comes from term statistics of the whole collection (cached per process).
+SQLite: the segmented columns are matched word by word with LIKE, and the
+same re-ranking orders the result; slower, but the same answers.
+"""
+
+import threading
+import time
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
+from django.db.models import F, Q
+
+from helpdesk_site.tickets import scope
+from kb import indexing, ranking
+from kb.models import Faq, FaqState, TicketText
+from kb.segment import alternatives
+
+# How many candidates the database hands to the re-ranker.
+CANDIDATES = 60
+# The rarest words pick the candidates, as long as together they match at
+# most this many documents (by their document frequency): otherwise the
+# database would rank most of a large collection for every query. Common
+# words rarely decide the order (their IDF is low) and still count in the
+# re-ranking. The budget is a share of the collection, within bounds, so
+# that small collections are never pruned and PostgreSQL keeps using the GIN
+# index rather than scanning.
+BUDGET_SHARE = 0.05
+FAQ_BUDGET = (300, 500)
+# Tickets are many and their search is a tool for operators, not the
+# answer to a reporter: a tighter net.
+TICKET_BUDGET = (200, 300)
+# Ticket statistics drift slowly; recomputing them costs a scan of every ticket.
+TICKET_STATS_SECONDS = 3600
+
+# How stale the FAQ statistics may be: one shared-cache lookup per process
+# and period rather than per search.
+VERSION_CHECK_SECONDS = 5.0
+
+_stats_lock = threading.Lock()
+_stats: dict[str, tuple[object, ranking.CorpusStats]] = {}
+_version_checked: dict[str, float] = {}
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _compute_stats(rows) -> ranking.CorpusStats:
+    return ranking.corpus_stats([(_words(a), _words(b)) for a, b in rows])
+
+
+def faq_stats() -> ranking.CorpusStats:
+    """Statistics over the published FAQs, recomputed when an FAQ changed
+    (which the shared cache tells every process; asked at most once every
+    VERSION_CHECK_SECONDS)."""
+    now = time.monotonic()
+    with _stats_lock:
+        cached = _stats.get("faq")
+        if cached and now - _version_checked.get("faq", -1e9) < VERSION_CHECK_SECONDS:
+            return cached[1]
+    version = cache.get(indexing.STATS_VERSION_KEY, 0)
+    with _stats_lock:
+        _version_checked["faq"] = now
+        if cached and cached[0] == version:
+            return cached[1]
+    rows = Faq.objects.filter(state=FaqState.PUBLISHED).values_list(
+        "question_segmented", "answer_segmented"
+    )
+    stats = _compute_stats(rows.iterator(chunk_size=2000))
+    with _stats_lock:
+        _stats["faq"] = (version, stats)
+    return stats
+
+
+def ticket_stats() -> ranking.CorpusStats:
+    """Statistics over every ticket (not only the user's: IDF is about the
+    language of the collection, and reveals no ticket)."""
+    bucket = int(time.time() // TICKET_STATS_SECONDS)
+    with _stats_lock:
+        cached = _stats.get("ticket")
+        if cached and cached[0] == bucket:
+            return cached[1]
+    rows = TicketText.objects.values_list("title_segmented", "body_segmented")
+    stats = _compute_stats(rows.iterator(chunk_size=5000))
+    with _stats_lock:
+        _stats["ticket"] = (bucket, stats)
+    return stats
+
+
+def forget_stats() -> None:
+    """Recompute statistics at the next search (this process changed an FAQ,
+    or a test starts)."""
+    with _stats_lock:
+        _stats.clear()
+        _version_checked.clear()
+
+
+def _quote(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsquery_any(terms) -> str:
+    """A raw tsquery matching any of the words."""
+    return " | ".join(_quote(t) for t in terms)
+
+
+def selecting_terms(
+    weights: dict[str, float], stats: ranking.CorpusStats, bounds=FAQ_BUDGET
+) -> list[str]:
+    """The query's words that pick candidates: typed words before synonyms,
+    rarer before commoner, within the budget; at least one word the
+    collection has."""
+    df = stats.document_frequency
+    known = sorted(
+        (t for t in weights if df.get(t, 0) > 0), key=lambda t: (weights[t] < 1.0, df[t])
+    )
+    chosen, total, allowed = [], 0, budget(stats, bounds)
+    for term in known:
+        if chosen and total + df[term] > allowed:
+            continue
+        chosen.append(term)
+        total += df[term]
+    # Statistics may lag a new FAQ by a few seconds: then the typed words
+    # themselves select (unknown words cost the GIN index nothing).
+    return chosen or [t for t, w in weights.items() if w >= 1.0]
+
+
+def budget(stats: ranking.CorpusStats, bounds=FAQ_BUDGET) -> int:
+    low, high = bounds
+    return int(min(high, max(low, BUDGET_SHARE * stats.documents)))
+
+
+def within_budget(terms: list[str], stats: ranking.CorpusStats, bounds=FAQ_BUDGET) -> bool:
+    return sum(stats.document_frequency.get(t, 0) for t in terms) <= budget(stats, bounds)
+
+
+# What a hit shows, fetched with the candidates (one query, not two).
+FAQ_DISPLAY = (
+    "kbitem__title",
+    "kbitem__question",
+    "kbitem__answer",
+    "subsystem__name",
+    "subsystem__name_en",
+)
+TICKET_DISPLAY = (
+    "title",
+    "description",
+    "resolution",
+    "details__subsystem__name",
+    "details__subsystem__name_en",
+)
+
+
+def _postgres_candidates(
+    rows, vector: str, raw: str, fields: tuple, limit: int, ranked: bool = True
+):
+    """Matching rows, the best by ts_rank first; unranked (the first found)
+    when even the rarest word is so common that ranking them all would cost
+    more than it tells."""
+    search = SearchQuery(raw, search_type="raw", config="simple")
+    rows = rows.filter(**{vector: search})
+    if ranked:
+        rows = rows.annotate(kb_rank=SearchRank(F(vector), search)).order_by("-kb_rank")
+    return list(rows.values_list("pk", *fields)[:limit])
+
+
+def _sqlite_candidates(rows, query, fields: tuple, limit: int):
+    match = Q()
+    for term in query.weights:
+        match |= Q(**{f"{fields[0]}__contains": term}) | Q(**{f"{fields[1]}__contains": term})
+    return list(rows.filter(match).values_list("pk", *fields)[: limit * 10])
+
+
+def _ranked(candidates, query, stats, limit):
+    """(pk, score, display fields) of the best candidates."""
+    documents = [(row[0], (_words(row[1]), _words(row[2]))) for row in candidates]
+    display = {row[0]: row[3:] for row in candidates}
+    ranked = ranking.rank(query.weights, alternatives(query.terms), documents, stats, limit)
+    return [(pk, score, display[pk]) for pk, score in ranked]
+
+
+def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, tuple]]:
+    faqs = Faq.objects.filter(state=FaqState.PUBLISHED)
+    if public_only:
+        faqs = faqs.filter(is_public=True)
+    if query.subsystem:
+        faqs = faqs.filter(subsystem__code=query.subsystem)
+    if query.category:
+        faqs = faqs.filter(category=query.category)
+    fields = ("question_segmented", "answer_segmented", *FAQ_DISPLAY)
+    stats = faq_stats()
+    if indexing.uses_postgres():
+        terms = selecting_terms(query.weights, stats)
+        if not terms:
+            return []
+        candidates = _postgres_candidates(
+            faqs,
+            "search_vector",
+            tsquery_any(terms),
+            fields,
+            CANDIDATES,
+            ranked=within_budget(terms, stats),
+        )
+    else:
+        candidates = _sqlite_candidates(faqs, query, fields, CANDIDATES)
+    return _ranked(candidates, query, stats, limit)
+
+
+def scoped_tickets(user, query):
+    tickets = scope.visible_tickets(user)
+    if query.subsystem:
+        tickets = tickets.filter(details__subsystem__code=query.subsystem)
+    if query.category:
+        tickets = tickets.filter(details__category=query.category)
+    return tickets
+
+
+def ticket_ids(query, user, limit: int) -> list[tuple[int, float, tuple]]:
+    tickets = scoped_tickets(user, query)
+    fields = ("search_text__title_segmented", "search_text__body_segmented", *TICKET_DISPLAY)
+    stats = ticket_stats()
+    if indexing.uses_postgres():
+        terms = selecting_terms(query.weights, stats, TICKET_BUDGET)
+        if not terms:
+            return []
+        candidates = _postgres_candidates(
+            tickets,
+            "search_text__search_vector",
+            tsquery_any(terms),
+            fields,
+            CANDIDATES,
+            ranked=within_budget(terms, stats, TICKET_BUDGET),
+        )
+    else:
+        candidates = _sqlite_candidates(tickets, query, fields, CANDIDATES)
+    return _ranked(candidates, query, stats, limit)

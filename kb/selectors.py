@@ -1,0 +1,58 @@
+"""Reads of the knowledge base: who may see which FAQ and candidate."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from helpdesk_site.tickets import scope
+from kb.models import CandidateState, Faq, FaqCandidate, FaqState
+from kb.services import can_review, can_write
+
+
+def readable_faqs(user) -> QuerySet[Faq]:
+    """Published FAQs (public ones for visitors); drafts too for their writers."""
+    faqs = Faq.objects.select_related("kbitem", "subsystem", "author", "reviewer")
+    if user.is_authenticated and (can_write(user) or can_review(user)):
+        return faqs
+    faqs = faqs.filter(state=FaqState.PUBLISHED)
+    if not user.is_authenticated:
+        faqs = faqs.filter(is_public=True)
+    return faqs
+
+
+def readable_faq_or_404(user, faq_id) -> Faq:
+    try:
+        return readable_faqs(user).get(pk=faq_id)
+    except (Faq.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def source_tickets(user, faq: Faq):
+    """The FAQ's source tickets this user may open (others are only counted)."""
+    return scope.visible_tickets(user).filter(faqs=faq).order_by("-created")
+
+
+def review_queue(user) -> dict[str, QuerySet[Faq]]:
+    faqs = readable_faqs(user)
+    return {
+        "in_review": faqs.filter(state=FaqState.IN_REVIEW).order_by("updated"),
+        "drafts": faqs.filter(state=FaqState.DRAFT).order_by("-updated"),
+        "stale": faqs.filter(state=FaqState.PUBLISHED).order_by("last_checked")[:20],
+    }
+
+
+def open_candidates(user) -> QuerySet[FaqCandidate]:
+    """Open candidates with at least one ticket in the user's scope."""
+    visible = scope.visible_tickets(user).values("pk")
+    return (
+        FaqCandidate.objects.filter(state=CandidateState.OPEN, tickets__in=visible)
+        .select_related("subsystem")
+        .distinct()
+        .order_by("-size", "-last_resolved")
+    )
+
+
+def open_candidate_or_404(user, candidate_id) -> FaqCandidate:
+    try:
+        return open_candidates(user).get(pk=candidate_id)
+    except (FaqCandidate.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,426 @@
+"""Every change to the knowledge base goes through one function here.
+
+Lifecycle: draft → in review → published → retired. Operators write drafts
+(from a resolved ticket, from a group of similar tickets, or by hand);
+supervisors, administrators and anyone granted `kb.review_faq` (editors)
+publish, send back and retire them.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from helpdesk.models import KBCategory, KBItem, Ticket
+
+from helpdesk_site.people.models import Role
+from helpdesk_site.tickets import scope
+from helpdesk_site.tickets.models import Subsystem
+from kb import indexing
+from kb.models import (
+    CandidateState,
+    Deflection,
+    Faq,
+    FaqCandidate,
+    FaqState,
+    Feedback,
+    SearchMiss,
+    TicketText,
+)
+from kb.segment import segment
+
+TITLE_LENGTH = 100  # helpdesk's KBItem.title
+RESOLVED_STATUSES = (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS)
+
+
+class LifecycleError(Exception):
+    """A change the FAQ's state does not allow (e.g. publishing a draft
+    that was never reviewed)."""
+
+
+def can_review(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return (
+        user.is_superuser
+        or user.role in (Role.SUPERVISOR, Role.ADMIN)
+        or user.has_perm("kb.review_faq")
+    )
+
+
+def can_write(user) -> bool:
+    return scope.works_tickets(user) or can_review(user)
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _require_state(faq: Faq, *states: str) -> None:
+    if faq.state not in states:
+        raise LifecycleError(
+            _("This FAQ is %(state)s; that is not possible now.")
+            % {"state": faq.get_state_display()}
+        )
+
+
+def _title_of(question: str) -> str:
+    first_line = question.strip().splitlines()[0] if question.strip() else ""
+    return first_line[:TITLE_LENGTH]
+
+
+def kb_category_for(subsystem: Subsystem | None) -> KBCategory:
+    """helpdesk's KB category for a subsystem (one each, plus a general one)."""
+    if subsystem is None:
+        return KBCategory.objects.get_or_create(
+            slug="general",
+            defaults={"name": "通用", "title": "通用问题", "description": "通用问题"},
+        )[0]
+    return KBCategory.objects.get_or_create(
+        slug=subsystem.code.replace("_", "-"),
+        defaults={
+            "name": subsystem.name,
+            "title": subsystem.name,
+            "description": subsystem.description or subsystem.name,
+            "queue": subsystem.queue,
+        },
+    )[0]
+
+
+def _store(faq: Faq) -> Faq:
+    """Save an FAQ with its KB item, segmented text and search vector, and
+    queue it for the external index once the transaction commits."""
+    item = faq.kbitem
+    item.category = kb_category_for(faq.subsystem)
+    item.title = _title_of(item.question)
+    item.enabled = faq.state == FaqState.PUBLISHED and faq.is_public
+    item.last_updated = timezone.now()
+    item.save()
+    faq.kbitem = item
+    faq.question_segmented = segment(item.question)
+    faq.answer_segmented = segment(item.answer)
+    faq.save()
+    indexing.refresh_vector(Faq, faq.pk)
+    indexing.index_on_commit("faq", faq.pk)
+    return faq
+
+
+@transaction.atomic
+def create_draft(
+    *,
+    user,
+    question: str,
+    answer: str,
+    subsystem: Subsystem | None = None,
+    category: str = "",
+    is_public: bool = True,
+    tickets=(),
+) -> Faq:
+    """Write a new FAQ draft (by hand, or prefilled from tickets)."""
+    _require(can_write(user), _("Only operators and reviewers write FAQs."))
+    item = KBItem(question=question.strip(), answer=answer.strip())
+    item.category = kb_category_for(subsystem)
+    item.title = _title_of(item.question)
+    item.enabled = False
+    item.save()
+    faq = Faq(
+        kbitem=item,
+        subsystem=subsystem,
+        category=category,
+        is_public=is_public,
+        author=user,
+        state=FaqState.DRAFT,
+    )
+    _store(faq)
+    if tickets:
+        faq.source_tickets.add(*tickets)
+    return faq
+
+
+def _operator_reply(ticket: Ticket) -> str:
+    """The last public reply of the people who worked the ticket."""
+    reporter_id = getattr(getattr(ticket, "details", None), "reporter_id", None)
+    replies = (
+        ticket.followup_set.filter(public=True)
+        .exclude(comment="")
+        .exclude(user_id=reporter_id)
+        .exclude(user__isnull=True)
+        .order_by("-date", "-id")
+    )
+    reply = replies.first()
+    return reply.comment.strip() if reply else ""
+
+
+def draft_text_from_ticket(ticket: Ticket) -> tuple[str, str]:
+    question = "\n".join(p for p in (ticket.title.strip(), ticket.description.strip()) if p)
+    parts = [(ticket.resolution or "").strip(), _operator_reply(ticket)]
+    answer = "\n\n".join(dict.fromkeys(p for p in parts if p))
+    return question, answer
+
+
+def create_draft_from_ticket(*, user, ticket: Ticket) -> Faq:
+    """Turn a resolved ticket into an FAQ draft: the question from its title
+    and description, the answer from its resolution and the operator's reply."""
+    _require(
+        scope.works_tickets(user) and scope.can_view_ticket(user, ticket.pk),
+        _("Only operators who work this ticket can turn it into an FAQ."),
+    )
+    if ticket.status not in RESOLVED_STATUSES:
+        raise LifecycleError(_("Only resolved or closed tickets can become an FAQ."))
+    question, answer = draft_text_from_ticket(ticket)
+    details = getattr(ticket, "details", None)
+    return create_draft(
+        user=user,
+        question=question,
+        answer=answer,
+        subsystem=details.subsystem if details else None,
+        category=details.category if details else "",
+        tickets=[ticket],
+    )
+
+
+@transaction.atomic
+def edit_faq(
+    *, user, faq: Faq, question: str, answer: str, subsystem=None, category="", is_public=True
+) -> Faq:
+    """Change a draft's (or a published FAQ's, by a reviewer) text and labels."""
+    if faq.state == FaqState.PUBLISHED:
+        _require(can_review(user), _("Only reviewers change a published FAQ."))
+    else:
+        _require(can_write(user), _("Only operators and reviewers write FAQs."))
+        _require_state(faq, FaqState.DRAFT, FaqState.IN_REVIEW)
+    faq.kbitem.question = question.strip()
+    faq.kbitem.answer = answer.strip()
+    faq.subsystem = subsystem
+    faq.category = category
+    faq.is_public = is_public
+    if faq.state == FaqState.PUBLISHED:
+        faq.last_checked = timezone.now()
+    return _store(faq)
+
+
+@transaction.atomic
+def submit_for_review(*, user, faq: Faq) -> Faq:
+    _require(can_write(user), _("Only operators and reviewers write FAQs."))
+    _require_state(faq, FaqState.DRAFT)
+    faq.state = FaqState.IN_REVIEW
+    return _store(faq)
+
+
+@transaction.atomic
+def publish(*, user, faq: Faq, note: str = "") -> Faq:
+    """A reviewer approves an FAQ in review: everyone can find it now."""
+    _require(can_review(user), _("Only supervisors and editors publish FAQs."))
+    _require_state(faq, FaqState.IN_REVIEW)
+    now = timezone.now()
+    faq.state = FaqState.PUBLISHED
+    faq.reviewer = user
+    faq.review_note = note
+    faq.published_at = now
+    faq.last_checked = now
+    return _store(faq)
+
+
+@transaction.atomic
+def send_back(*, user, faq: Faq, note: str) -> Faq:
+    """A reviewer returns an FAQ in review to its author, saying why."""
+    _require(can_review(user), _("Only supervisors and editors review FAQs."))
+    _require_state(faq, FaqState.IN_REVIEW)
+    faq.state = FaqState.DRAFT
+    faq.reviewer = user
+    faq.review_note = note
+    return _store(faq)
+
+
+@transaction.atomic
+def retire(*, user, faq: Faq, note: str = "") -> Faq:
+    """Take a published FAQ out of search (the platform changed, say)."""
+    _require(can_review(user), _("Only supervisors and editors retire FAQs."))
+    _require_state(faq, FaqState.PUBLISHED)
+    faq.state = FaqState.RETIRED
+    faq.reviewer = user
+    faq.review_note = note
+    return _store(faq)
+
+
+@transaction.atomic
+def mark_checked(*, user, faq: Faq) -> Faq:
+    """Someone confirmed the answer still holds for the platform as it is."""
+    _require(can_write(user), _("Only operators and reviewers check FAQs."))
+    _require_state(faq, FaqState.PUBLISHED)
+    faq.last_checked = timezone.now()
+    faq.save(update_fields=["last_checked", "updated"])
+    return faq
+
+
+@transaction.atomic
+def import_faq(
+    *,
+    question: str,
+    answer: str,
+    subsystem: Subsystem | None = None,
+    category: str = "",
+    source: str = "",
+) -> tuple[Faq, bool]:
+    """Publish an FAQ from an import file; the same question again updates it.
+
+    (Imports are the administrator's command, so no user and no review.)
+    """
+    question, answer = question.strip(), answer.strip()
+    faq = Faq.objects.select_related("kbitem").filter(kbitem__question=question).first()
+    created = faq is None
+    now = timezone.now()
+    if created:
+        item = KBItem(question=question, answer=answer)
+        item.category = kb_category_for(subsystem)
+        item.title = _title_of(question)
+        item.save()
+        faq = Faq(kbitem=item)
+    faq.kbitem.answer = answer
+    faq.subsystem = subsystem
+    faq.category = category or faq.category
+    faq.source = source[:200]
+    faq.state = FaqState.PUBLISHED
+    faq.published_at = faq.published_at or now
+    faq.last_checked = now
+    _store(faq)
+    return faq, created
+
+
+# --- Tickets' search text ------------------------------------------------------
+
+
+def refresh_ticket_text(ticket: Ticket) -> None:
+    """Re-segment a ticket after it changed (title, description, resolution)."""
+    body = "\n".join(p for p in (ticket.description, ticket.resolution or "") if p)
+    TicketText.objects.update_or_create(
+        ticket=ticket,
+        defaults={"title_segmented": segment(ticket.title), "body_segmented": segment(body)},
+    )
+    indexing.refresh_vector(TicketText, ticket.pk)
+    indexing.index_on_commit("ticket", ticket.pk)
+
+
+# --- What readers tell us --------------------------------------------------------
+
+
+@transaction.atomic
+def record_feedback(*, faq: Faq, user, session_key: str, helpful: bool) -> Feedback:
+    """ "Helpful / not helpful": one vote per person (or browser session), the
+    latest counts; helpdesk's own counters on the KB item follow."""
+    _require(faq.state == FaqState.PUBLISHED, _("This FAQ is not published."))
+    who = {"user": user} if user.is_authenticated else {"session_key": session_key, "user": None}
+    Feedback.objects.filter(faq=faq, **who).delete()
+    feedback = Feedback.objects.create(faq=faq, helpful=helpful, **who)
+    item = faq.kbitem
+    votes = Feedback.objects.filter(faq=faq)
+    item.votes = votes.count()
+    item.recommendations = votes.filter(helpful=True).count()
+    item.save(update_fields=["votes", "recommendations"])
+    if user.is_authenticated:
+        item.voted_by.remove(user)
+        item.downvoted_by.remove(user)
+        (item.voted_by if helpful else item.downvoted_by).add(user)
+    return feedback
+
+
+def record_deflection(*, faq: Faq, user, query: str, subsystem=None) -> Deflection:
+    """A reporter's ticket was not filed: the suggested FAQ solved it."""
+    _require(faq.state == FaqState.PUBLISHED, _("This FAQ is not published."))
+    return Deflection.objects.create(
+        faq=faq,
+        user=user if user.is_authenticated else None,
+        query=query[:300],
+        subsystem=subsystem,
+    )
+
+
+def record_search_miss(*, query: str, where: str, user=None) -> None:
+    if query.strip():
+        SearchMiss.objects.create(
+            query=query.strip()[:300],
+            where=where,
+            user=user if user is not None and user.is_authenticated else None,
+        )
+
+
+# --- FAQ candidates from clusters of tickets ------------------------------------
+
+
+@transaction.atomic
+def accept_candidate(*, user, candidate: FaqCandidate) -> Faq:
+    """An operator accepts a proposed FAQ: a draft from the group's most
+    recent ticket, linked to every ticket of the group."""
+    _require(scope.works_tickets(user), _("Only operators accept FAQ candidates."))
+    if candidate.state != CandidateState.OPEN:
+        raise LifecycleError(_("This candidate was already decided."))
+    tickets = list(scope.visible_tickets(user).filter(faq_candidates=candidate))
+    _require(bool(tickets), _("None of these tickets is in your scope."))
+    newest = max(tickets, key=lambda t: (t.modified or t.created, t.pk))
+    question, answer = draft_text_from_ticket(newest)
+    faq = create_draft(
+        user=user,
+        question=question,
+        answer=answer,
+        subsystem=candidate.subsystem,
+        category=getattr(getattr(newest, "details", None), "category", ""),
+        tickets=tickets,
+    )
+    candidate.state = CandidateState.ACCEPTED
+    candidate.faq = faq
+    candidate.decided_by = user
+    candidate.decided_at = timezone.now()
+    candidate.save()
+    return faq
+
+
+@transaction.atomic
+def dismiss_candidate(*, user, candidate: FaqCandidate) -> FaqCandidate:
+    _require(scope.works_tickets(user), _("Only operators dismiss FAQ candidates."))
+    if candidate.state != CandidateState.OPEN:
+        raise LifecycleError(_("This candidate was already decided."))
+    candidate.state = CandidateState.DISMISSED
+    candidate.decided_by = user
+    candidate.decided_at = timezone.now()
+    candidate.save()
+    return candidate
+
+
+def resegment_all(progress=None) -> dict[str, int]:
+    """Segment every FAQ and ticket again (after the dictionary changed) and
+    rebuild their search vectors."""
+    counts = {"faq": 0, "ticket": 0}
+    batch = []
+    for faq in Faq.objects.select_related("kbitem").iterator(chunk_size=1000):
+        faq.question_segmented = segment(faq.kbitem.question)
+        faq.answer_segmented = segment(faq.kbitem.answer)
+        batch.append(faq)
+        counts["faq"] += 1
+    Faq.objects.bulk_update(batch, ["question_segmented", "answer_segmented"], batch_size=1000)
+    indexing.refresh_vector(Faq)
+    batch = []
+    tickets = Ticket.objects.values_list("pk", "title", "description", "resolution")
+    for pk, title, description, resolution in tickets.iterator(chunk_size=2000):
+        body = "\n".join(p for p in (description, resolution or "") if p)
+        batch.append(
+            TicketText(ticket_id=pk, title_segmented=segment(title), body_segmented=segment(body))
+        )
+        if len(batch) >= 2000:
+            counts["ticket"] += _save_texts(batch)
+            batch = []
+            if progress:
+                progress(f"tickets: {counts['ticket']}")
+    counts["ticket"] += _save_texts(batch)
+    indexing.refresh_vector(TicketText)
+    return counts
+
+
+def _save_texts(texts: list[TicketText]) -> int:
+    TicketText.objects.bulk_create(
+        texts,
+        update_conflicts=True,
+        unique_fields=["ticket"],
+        update_fields=["title_segmented", "body_segmented"],
+        batch_size=1000,
+    )
+    return len(texts)
