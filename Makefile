@@ -24,6 +24,8 @@ setup: venv
 	$(BIN)/python manage.py load_regions
 	$(BIN)/python manage.py seed_demo --tickets $(DEMO_TICKETS)
 	$(BIN)/python manage.py sla_start_clocks
+	$(BIN)/python manage.py kb_seed_demo
+	$(BIN)/python manage.py kb_reindex
 	$(BIN)/python manage.py collectstatic --noinput -v0
 
 # The embedded default: SQLite, in-memory channel layer, Celery on a folder.
