@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("tickets/", include("helpdesk_site.tickets.urls")),
+    path("", include("helpdesk_site.chat.urls")),
     path("api/", include(api.urls)),
     path("media/<path:path>", ticket_views.protected_media, name="protected_media"),
     path("admin/", admin.site.urls),
