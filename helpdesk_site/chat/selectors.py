@@ -102,7 +102,7 @@ def conversations(user, limit: int = 100) -> list[dict]:
     )
     rows = list(tickets)
     newest = ChatMessage.objects.filter(pk__in=[t.last_message_id for t in rows])
-    last = {m.ticket_id: m for m in newest.select_related("author", "image")}
+    last = {m.pk: m for m in newest.select_related("author", "image")}
     return [
         {
             "ticket": ticket_payload(t),
