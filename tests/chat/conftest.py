@@ -2,7 +2,10 @@ import base64
 from dataclasses import dataclass
 
 import pytest
+import pytest_asyncio
+from channels.db import database_sync_to_async
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 
 from helpdesk_site.people.models import Role
@@ -68,3 +71,11 @@ def session_cookie(user) -> str:
     client = Client()
     client.force_login(user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+@pytest_asyncio.fixture
+async def close_socket_connections():
+    """Consumers use the database from asgiref's worker thread; close its
+    connections after the test so the test database can be dropped."""
+    yield
+    await database_sync_to_async(connections.close_all)()

@@ -18,6 +18,7 @@ from tests.chat.test_consumers import join, next_frame
 pytestmark = [
     pytest.mark.asyncio,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("close_socket_connections"),
 ]
 
 RECOVERY = 30

@@ -156,7 +156,11 @@ def test_no_url_shows_a_ticket_out_of_scope(client, world, role):
     checked = 0
     for name, params, route in walk(get_resolver().url_patterns):
         try:
-            url = reverse(name, kwargs=fill(params, ids)) if params else reverse(name)
+            kwargs = fill(params, ids)
+            if "object_id" in kwargs and "helpdesk/followup/" in route:
+                # Ids of different tables need not line up (sequences outlive rollbacks).
+                kwargs["object_id"] = ids["followup_id"]
+            url = reverse(name, kwargs=kwargs) if params else reverse(name)
         except Exception:
             failures.append(f"{route}: could not build a URL")
             continue
