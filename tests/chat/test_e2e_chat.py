@@ -121,6 +121,18 @@ def daphne(room, redis_url, tmp_path, settings):
     process.terminate()
     process.wait(timeout=10)
     log.close()
+    # daphne's database sessions end a moment after the process does; the
+    # test database can only be dropped once they have.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                break
+        time.sleep(0.1)
 
 
 @pytest.fixture
@@ -157,7 +169,7 @@ def bodies(page):
     return page.locator("#chat-messages .chat-body").all_inner_texts()
 
 
-def test_two_people_chat_and_one_catches_up_after_going_offline(browser, daphne, room):
+def test_two_people_chat_and_one_catches_up_after_going_offline(daphne, room, browser):
     ticket = room.ticket.pk
     reporter_context, reporter = open_chat(browser, daphne, room.filer, f"/tickets/{ticket}/")
     # The operator works from django-helpdesk's own ticket page.
@@ -191,6 +203,8 @@ def test_two_people_chat_and_one_catches_up_after_going_offline(browser, daphne,
     reporter.wait_for_selector('#chat-status[data-state="live"]')
 
     stored = list(ChatMessage.objects.filter(ticket_id=ticket).values_list("body", flat=True))
+    # Under Playwright's event loop Django keeps a connection for this context.
+    connection.close()
     assert stored == [
         "电子证照打印出来是**空白**的",
         "收到，请问是哪一类证照？",
