@@ -16,6 +16,7 @@ posting, and the whole run stops itself.
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -49,6 +50,12 @@ def parse_args():
         default=os.environ.get(
             "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/servicedesk_bench"
         ),
+    )
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=60,
+        help="daphne's persistent database connections, seconds (0: one per call)",
     )
     parser.add_argument(
         "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -290,13 +297,20 @@ async def drive(args, keys, tickets, ports):
             client = order[posted % len(order)]
             token = f"b{posted}-{secrets.token_hex(3)}"
             run.sent_at[token] = (time.perf_counter(), client.ticket_id, client.index)
-            await client.ws.send(json.dumps({"type": "post", "body": token}))
+            try:
+                await client.ws.send(json.dumps({"type": "post", "body": token}))
+            except Exception as error:  # a dropped client is counted, not fatal
+                del run.sent_at[token]
+                run.errors[f"send: {type(error).__name__}"] = (
+                    run.errors.get(f"send: {type(error).__name__}", 0) + 1
+                )
             # One ping in ten posts: the same consumers' floor, no DB, no layer.
             if posted % 10 == 0:
                 pinger = order[(posted * 7 + 3) % len(order)]
                 ping_id = f"p{posted}"
                 run.pings[ping_id] = time.perf_counter()
-                await pinger.ws.send(json.dumps({"type": "ping", "client_id": ping_id}))
+                with contextlib.suppress(Exception):
+                    await pinger.ws.send(json.dumps({"type": "ping", "client_id": ping_id}))
             posted += 1
         await asyncio.sleep(max(0.0, begin + due * interval - time.perf_counter()))
     post_seconds = time.perf_counter() - begin
@@ -340,7 +354,12 @@ def main():
     print(f"seeding {args.clients} accounts and {args.rooms} rooms ...")
     keys, tickets = seed(args.clients, args.rooms)
 
-    env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    separator = "&" if "?" in args.database_url else "?"
+    env = {
+        **os.environ,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": f"{args.database_url}{separator}conn_max_age={args.conn_max_age}",
+    }
     processes, ports = start_servers(args.servers, env)
     try:
         run, held, posted, seconds, expected = asyncio.run(
@@ -350,13 +369,17 @@ def main():
         for process in processes:
             process.terminate()
         for process in processes:
-            process.wait(timeout=20)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
     ms = [v * 1000 for v in run.latencies]
     ping_ms = [v * 1000 for v in run.ping_latencies]
     print(
         f"\nchat load: {args.clients} clients, {args.rooms} rooms, {args.servers} daphne, "
-        f"{os.cpu_count()} cores, Redis {args.redis_url}"
+        f"{os.cpu_count()} cores, Redis {args.redis_url}, conn_max_age={args.conn_max_age}"
     )
     print(f"{'':34}{'ours':>12}{'baseline':>12}{'target':>12}")
     print(f"{'connections held':34}{held:>12}{'':>12}{TARGET_CONNECTIONS:>12}")

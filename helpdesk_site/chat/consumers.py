@@ -16,6 +16,7 @@ import time
 from collections import deque
 from importlib import import_module
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -38,6 +39,14 @@ MAX_FRAME_CHARS = 64 * 1024
 LAYER_RETRY_SECONDS = (1, 2, 4, 8, 15)
 
 
+def db(func):
+    """Run ORM code off the event loop, in a pool of threads rather than
+    channels' single database thread, so one slow query does not hold up
+    every socket of the process. Each call still opens and tidies its
+    thread's connection (database_sync_to_async's close_old_connections)."""
+    return database_sync_to_async(func, thread_sensitive=False)
+
+
 def _session_user(session_key):
     """The user the session stands for right now: logged out, expired,
     deactivated or changed-password sessions give an anonymous user."""
@@ -46,7 +55,7 @@ def _session_user(session_key):
     return get_user(request)
 
 
-@database_sync_to_async
+@db
 def _room_access(session_key, ticket_id):
     """(user, may post) for a user who may open the ticket's page, else None."""
     user = _session_user(session_key)
@@ -58,7 +67,7 @@ def _room_access(session_key, ticket_id):
     return user, scope.can_comment(user, ticket)
 
 
-@database_sync_to_async
+@db
 def _authorize(session_key, ticket_id=None):
     user = _session_user(session_key)
     if not user.is_authenticated:
@@ -123,6 +132,15 @@ class ResilientJsonConsumer(AsyncWebsocketConsumer):
             await self.layer_down({})
             return False
         return True
+
+    async def dispatch(self, message):
+        # channels' dispatch first tidies database connections in its database
+        # thread for every event; here every database use goes through db(),
+        # which does that itself, so room broadcasts skip the hop.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def layer_down(self, event):
         if self.accepted:
@@ -212,7 +230,7 @@ class TicketChatConsumer(ResilientJsonConsumer):
         self.me = selectors.person_payload(user)
         await self.accept()
         self.layer_ok = await self._join(self.groups_wanted)
-        reads = await database_sync_to_async(selectors.read_marks)(user, self.ticket_id)
+        reads = await db(selectors.read_marks)(user, self.ticket_id)
         await self.send_json(
             {
                 "type": "hello",
@@ -271,7 +289,7 @@ class TicketChatConsumer(ResilientJsonConsumer):
         body = frame.get("body")
         if not isinstance(body, str):
             raise ChatRefused("invalid", _("The message must be text."))
-        posted = await database_sync_to_async(services.post_message)(user, self.ticket_id, body)
+        posted = await db(services.post_message)(user, self.ticket_id, body)
         await self.send_json({"type": "ack", "message": posted.payload, **extra})
         if not posted.broadcast:
             await self.send_json({"type": "status", "state": "degraded"})
@@ -286,9 +304,7 @@ class TicketChatConsumer(ResilientJsonConsumer):
 
     async def do_read(self, frame, extra):
         user = await self.require_user()
-        up_to = await database_sync_to_async(services.mark_read)(
-            user, self.ticket_id, frame.get("up_to")
-        )
+        up_to = await db(services.mark_read)(user, self.ticket_id, frame.get("up_to"))
         await self.send_json({"type": "read_ok", "up_to": up_to, **extra})
 
     async def do_resume(self, frame, extra):
@@ -296,16 +312,14 @@ class TicketChatConsumer(ResilientJsonConsumer):
         after = frame.get("after_id", 0)
         if isinstance(after, bool) or not isinstance(after, int) or after < 0:
             raise ChatRefused("invalid", _("after_id must be a whole number."))
-        messages, more = await database_sync_to_async(selectors.messages_after)(
-            user, self.ticket_id, after
-        )
+        messages, more = await db(selectors.messages_after)(user, self.ticket_id, after)
         await self.send_json({"type": "history", "messages": messages, "more": more, **extra})
 
     # --- channel layer events ---------------------------------------------
 
     async def chat_message(self, event):
         if await self.still_allowed():
-            await self.send_json({"type": "message", "message": event["message"]})
+            await self.send(text_data=event["frame"])
 
     async def chat_read(self, event):
         if await self.still_allowed():
@@ -355,7 +369,7 @@ class ConsoleConsumer(ResilientJsonConsumer):
             return
         self.user = user
         self.seen = deque(maxlen=200)
-        self.groups_wanted = await database_sync_to_async(self.console_groups)(user)
+        self.groups_wanted = await db(self.console_groups)(user)
         await self.accept()
         self.layer_ok = await self._join(self.groups_wanted)
         await self.send_json({"type": "hello", "state": "live" if self.layer_ok else "degraded"})
@@ -379,7 +393,7 @@ class ConsoleConsumer(ResilientJsonConsumer):
         if user is None:
             return
         if with_unread:
-            frame["unread"] = await database_sync_to_async(selectors.unread_count)(user, ticket_id)
+            frame["unread"] = await db(selectors.unread_count)(user, ticket_id)
         await self.send_json(frame)
 
     async def console_message(self, event):

@@ -38,12 +38,23 @@ def console_groups_for(ticket) -> list[str]:
 
 def publish(group: str, event: dict) -> bool:
     """group_send from synchronous code; False when the layer is unreachable."""
+    return publish_many([(group, event)])
+
+
+def publish_many(sends: list[tuple[str, dict]]) -> bool:
+    """Several group_sends in one hop to the event loop (a consumer's worker
+    thread waits for that hop); False if any could not be made."""
     layer = get_channel_layer()
     if layer is None:
         return False
+
+    async def send_all():
+        for group, event in sends:
+            await layer.group_send(group, event)
+
     try:
-        async_to_sync(layer.group_send)(group, event)
+        async_to_sync(send_all)()
     except Exception:
-        logger.warning("chat: channel layer unreachable, %s not delivered live", event.get("type"))
+        logger.warning("chat: channel layer unreachable, %d events not delivered live", len(sends))
         return False
     return True

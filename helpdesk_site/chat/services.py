@@ -3,7 +3,7 @@ message and marking messages read. Each checks scope itself, stores first and
 broadcasts after the transaction commits, so nobody is ever shown a message
 that the database does not have."""
 
-import logging
+import json
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,8 +25,6 @@ from helpdesk_site.chat.selectors import (
 from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.signals import ticket_updated
 from helpdesk_site.tickets.uploads import check_upload
-
-logger = logging.getLogger(__name__)
 
 
 def _checked_image(image):
@@ -125,16 +123,20 @@ def post_message(user, ticket: Ticket | int, body, image=None) -> PostedMessage:
 
         def announce():
             payload = message_payload(message)
-            posted.broadcast = layer.publish(
-                layer.ticket_group(ticket_id), {"type": "chat.message", "message": payload}
-            )
-            event = {
+            room_event = {
+                "type": "chat.message",
+                # Encoded once here rather than once per socket in the room.
+                "frame": json.dumps({"type": "message", "message": payload}, ensure_ascii=False),
+            }
+            console_event = {
                 "type": "console.message",
                 "ticket": ticket_payload(locked),
                 "message": payload,
             }
-            for group in layer.console_groups_for(locked):
-                layer.publish(group, event)
+            posted.broadcast = layer.publish_many(
+                [(layer.ticket_group(ticket_id), room_event)]
+                + [(group, console_event) for group in layer.console_groups_for(locked)]
+            )
             ticket_updated.send(
                 sender=Ticket, ticket=locked, followup=followup, user=user, old_status=old_status
             )
@@ -169,15 +171,17 @@ def mark_read(user, ticket_id, up_to) -> int:
             mark.refresh_from_db()
         up_to_now = mark.last_read_id
         transaction.on_commit(
-            lambda: (
-                layer.publish(
-                    layer.ticket_group(ticket_id),
-                    {"type": "chat.read", "user": person_payload(user), "up_to": up_to_now},
-                ),
-                layer.publish(
-                    layer.console_user_group(user.pk),
-                    {"type": "console.read", "ticket_id": int(ticket_id), "up_to": up_to_now},
-                ),
+            lambda: layer.publish_many(
+                [
+                    (
+                        layer.ticket_group(ticket_id),
+                        {"type": "chat.read", "user": person_payload(user), "up_to": up_to_now},
+                    ),
+                    (
+                        layer.console_user_group(user.pk),
+                        {"type": "console.read", "ticket_id": int(ticket_id), "up_to": up_to_now},
+                    ),
+                ]
             )
         )
     return up_to_now
@@ -186,13 +190,11 @@ def mark_read(user, ticket_id, up_to) -> int:
 def announce_ticket_filed(ticket: Ticket) -> None:
     """Push a newly filed ticket to the operator consoles that may see it."""
     event = {"type": "console.ticket_filed", "ticket": ticket_payload(ticket)}
-    for group in layer.console_groups_for(ticket):
-        layer.publish(group, event)
+    layer.publish_many([(group, event) for group in layer.console_groups_for(ticket)])
 
 
 def push_to_consoles(ticket: Ticket, kind: str, data: dict) -> None:
     """For other apps (the SLA clock's warnings and breaches): show a notice
     about a ticket on the consoles of the operators who may see it."""
     event = {"type": "console.notice", "kind": kind, "ticket": ticket_payload(ticket), **data}
-    for group in layer.console_groups_for(ticket):
-        layer.publish(group, event)
+    layer.publish_many([(group, event) for group in layer.console_groups_for(ticket)])

@@ -1,3 +1,4 @@
+import json
 import threading
 
 import pytest
@@ -55,25 +56,30 @@ def test_the_message_is_committed_before_it_is_broadcast(room, monkeypatch):
     """Another database connection must already see the message when the
     broadcast goes out, so a client that fetches on notice finds it."""
     seen_from_elsewhere = []
-    real_publish = layer.publish
+    real_publish = layer.publish_many
 
-    def publish(group, event):
-        if event["type"] == "chat.message":
-            result = {}
+    def exists_elsewhere(message_id) -> bool:
+        result = {}
 
-            def look():
-                try:
-                    result["found"] = ChatMessage.objects.filter(pk=event["message"]["id"]).exists()
-                finally:
-                    connection.close()
+        def look():
+            try:
+                result["found"] = ChatMessage.objects.filter(pk=message_id).exists()
+            finally:
+                connection.close()
 
-            thread = threading.Thread(target=look)
-            thread.start()
-            thread.join()
-            seen_from_elsewhere.append(result["found"])
-        return real_publish(group, event)
+        thread = threading.Thread(target=look)
+        thread.start()
+        thread.join()
+        return result["found"]
 
-    monkeypatch.setattr(layer, "publish", publish)
+    def publish_many(sends):
+        for _group, event in sends:
+            if event["type"] == "chat.message":
+                message_id = json.loads(event["frame"])["message"]["id"]
+                seen_from_elsewhere.append(exists_elsewhere(message_id))
+        return real_publish(sends)
+
+    monkeypatch.setattr(layer, "publish_many", publish_many)
     posted = services.post_message(room.filer, room.ticket, "截图已上传")
     assert seen_from_elsewhere == [True]
     assert posted.broadcast
