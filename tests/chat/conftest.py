@@ -1,4 +1,6 @@
+import asyncio
 import base64
+import gc
 from dataclasses import dataclass
 
 import pytest
@@ -75,7 +77,10 @@ def session_cookie(user) -> str:
 
 @pytest_asyncio.fixture
 async def close_socket_connections():
-    """Consumers use the database from asgiref's worker thread; close its
-    connections after the test so the test database can be dropped."""
+    """Consumers use the database from asgiref's worker threads; close what
+    those threads left open so the test database can be dropped."""
     yield
     await database_sync_to_async(connections.close_all)()
+    # The pool threads' connections go when their threads do.
+    await asyncio.get_running_loop().shutdown_default_executor()
+    gc.collect()
