@@ -32,6 +32,17 @@ CHROMIUM_ARGS = [
 ]
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_MS = 20_000
+BLOCKED_WEBSOCKETS = """
+window.WebSocket = class {
+  constructor() {
+    this.readyState = 3;
+    setTimeout(() => { if (this.onclose) { this.onclose({code: 1006}); } }, 10);
+  }
+  send() { throw new Error("not open"); }
+  close() {}
+};
+window.WebSocket.OPEN = 1;
+"""
 
 
 @pytest.fixture(autouse=True)
@@ -220,5 +231,29 @@ def test_two_people_chat_and_one_catches_up_after_going_offline(daphne, room, br
     send(reporter, "编号是 5133012026000123")
     operator.locator("#chat-messages .chat-body", has_text="5133012026000123").wait_for()
 
+    reporter_context.close()
+    operator_context.close()
+
+
+def test_with_websockets_blocked_the_panel_talks_over_http(daphne, room, browser):
+    ticket = room.ticket.pk
+    operator_context, operator = open_chat(browser, daphne, room.operator, f"/tickets/{ticket}/")
+    # For the reporter only, every websocket fails the way it does behind a
+    # proxy that refuses the upgrade: closed (1006) before it ever opens.
+    reporter_context = browser.new_context(locale="zh-CN")
+    reporter_context.add_init_script(BLOCKED_WEBSOCKETS)
+    reporter = reporter_context.new_page()
+    reporter.set_default_timeout(WAIT_MS)
+    reporter.goto(daphne + f"/accounts/login/?next=/tickets/{ticket}/")
+    reporter.fill("#id_username", room.filer.username)
+    reporter.fill("#id_password", PASSWORD)
+    reporter.click("button.btn-primary")
+    reporter.wait_for_selector('#chat-status[data-state="polling"]')
+
+    send(reporter, "我这里打不开 websocket")
+    operator.locator("#chat-messages .chat-body", has_text="打不开").wait_for()
+    send(operator, "没关系，这样也能收到")
+    reporter.locator("#chat-messages .chat-body", has_text="这样也能收到").wait_for()
+    assert bodies(reporter) == ["我这里打不开 websocket", "没关系，这样也能收到"]
     reporter_context.close()
     operator_context.close()
