@@ -92,6 +92,7 @@ class ResilientJsonConsumer(AsyncWebsocketConsumer):
         self.channel_name = await self.channel_layer.new_channel()
         self.base_send = send
         self.groups_joined: set[str] = set()
+        self.groups_wanted: set[str] = set()
         self.accepted = False
         self.layer_ok = True
         with contextlib.suppress(StopConsumer):
