@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_TICKETS ?= 2000
 
-.PHONY: venv run setup test lint unit e2e browser messages docker-check bench clean
+.PHONY: venv run setup test lint unit e2e browser fonts office messages docker-check bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,21 +23,20 @@ setup: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_regions
 	$(BIN)/python manage.py seed_demo --tickets $(DEMO_TICKETS)
+	$(BIN)/python manage.py sla_start_clocks
 	$(BIN)/python manage.py collectstatic --noinput -v0
 
 # The embedded default: SQLite, in-memory channel layer, Celery on a folder.
 # Daphne in the foreground, the Celery worker with beat beside it; Ctrl-C stops both.
 run: setup
 	@echo "Service desk on http://$(HOST):$(PORT)/  (demo accounts: see README)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A helpdesk_site worker --beat --concurrency 1 --loglevel WARNING & \
-	$(BIN)/daphne -b $(HOST) -p $(PORT) helpdesk_site.asgi:application
+	@$(BIN)/python -m helpdesk_site.run_embedded --host $(HOST) --port $(PORT)
 
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-unit: venv
+unit: venv fonts
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -m "not e2e" -q -p no:cacheprovider
 
@@ -45,13 +44,21 @@ unit: venv
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
+# Debian's CJK font, for the Chinese labels of report charts.
+fonts:
+	@fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk >/dev/null)
+
+# LibreOffice and pdftoppm render a Word report to PNG in the tests (not at run time).
+office:
+	@command -v soffice >/dev/null && command -v pdftoppm >/dev/null || (apt-get update -qq && apt-get install -y -qq libreoffice-writer-nogui poppler-utils >/dev/null)
+
 # Browser tests run in their own pytest process (their event loop clashes with
 # the async consumer tests). Exit status 5 means none are collected yet.
 e2e: venv browser
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m e2e -q -p no:cacheprovider; \
 	status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
 
-test: lint unit e2e docker-check
+test: lint office unit e2e docker-check
 
 # Production compose file: validated without a Docker engine.
 docker-check:
@@ -59,9 +66,11 @@ docker-check:
 		SECRET_KEY=x POSTGRES_PASSWORD=x docker-compose -f docker/docker-compose.yml config -q && echo "docker-compose config: ok"; \
 	else echo "docker-compose not installed: compose file not validated (apt-get install docker-compose)"; fi
 
+# Each app keeps its own catalogue; helpdesk_site/locale holds the site's.
 messages: venv
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*'
-	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+	for app in helpdesk_site sla kb; do \
+		(cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans -l en --ignore 'static/*' && \
+		 ../$(BIN)/django-admin compilemessages) || exit 1; done
 
 clean:
 	rm -rf var

@@ -56,19 +56,23 @@ INSTALLED_APPS = [
     "helpdesk_site.regions",
     "helpdesk_site.people",
     "helpdesk_site.tickets",
+    "sla",
+    "sla.reporting",
+    "helpdesk_site.satisfaction",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "helpdesk_site.people.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "helpdesk_site.tickets.middleware.TicketScopeMiddleware",
+    "helpdesk_site.tickets.middleware.HelpdeskBadInputMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -129,9 +133,12 @@ CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
     _celery_queue = VAR_DIR / "celery" / "queue"
     _celery_queue.mkdir(parents=True, exist_ok=True)
+    _celery_control = VAR_DIR / "celery" / "control"
+    _celery_control.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_celery_queue),
         "data_folder_out": str(_celery_queue),
+        "control_folder": str(_celery_control),
     }
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -179,7 +186,11 @@ REST_FRAMEWORK = {
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "helpdesk_site" / "locale"]
+LOCALE_PATHS = [
+    BASE_DIR / "helpdesk_site" / "locale",
+    # Fills gaps in django-helpdesk's own zh_Hans catalogue.
+    BASE_DIR / "helpdesk_site" / "helpdesk_locale",
+]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -188,6 +199,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "helpdesk_site" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -219,6 +231,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 HTTPS = env.bool("HTTPS", default=False)
 SECURE_SSL_REDIRECT = HTTPS
+# The container health check calls this over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
@@ -247,6 +261,8 @@ HELPDESK_USE_CDN = False
 HELPDESK_ENABLE_PASSWORD_RESET = False
 HELPDESK_SHOW_CHANGE_PASSWORD = True
 HELPDESK_KB_ENABLED = True
+# helpdesk ships its e-mail templates in Chinese under the locale "zh".
+HELPDESK_EMAIL_FALLBACK_LOCALE = "zh"
 HELPDESK_VALIDATE_ATTACHMENT_TYPES = True
 HELPDESK_VALID_EXTENSIONS = [
     ".png",
@@ -274,6 +290,30 @@ LOGGING = {
 }
 
 SITE_TITLE = _("Ganzi government-service platform service desk")
+
+# --- SLA engine (sla/) -----------------------------------------------------
+# The sweep fires due escalation steps and breaches; it is idempotent, so a
+# missed or doubled beat does no harm.
+CELERY_BEAT_SCHEDULE["sla-sweep"] = {"task": "sla.tasks.sweep", "schedule": 60.0}
+# The fault-handling log names who paused, re-prioritised or resolved a ticket,
+# also when django-helpdesk's staff views made the change.
+MIDDLEWARE += ["sla.middleware.CurrentUserMiddleware"]
+
+# --- Reports and satisfaction (sla/reporting/, helpdesk_site/satisfaction/) --
+# Period reports for the week, month and year before, every night shortly after
+# midnight Asia/Shanghai on the day they fall due (Monday, the 1st, 1 January);
+# the task itself decides which periods have just ended, so a late beat still
+# catches up. The 差评 sweep fires follow-up reminders and overdue escalations.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["reporting-period-reports"] = {
+    "task": "reporting.tasks.generate_due_reports",
+    "schedule": crontab(minute=30, hour=0),
+}
+CELERY_BEAT_SCHEDULE["satisfaction-sweep"] = {
+    "task": "satisfaction.tasks.sweep",
+    "schedule": 300.0,
+}
 
 # --- Chat (在线沟通) --------------------------------------------------------
 # Message length, the per-user budget (messages per window of seconds, counted

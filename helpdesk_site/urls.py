@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from helpdesk_site import helpdesk_urls
+from helpdesk_site.health import healthz
 from helpdesk_site.tickets import views as ticket_views
 from helpdesk_site.tickets.api import TicketViewSet
 
@@ -22,7 +23,11 @@ urlpatterns = [
     path("tickets/", include("helpdesk_site.tickets.urls")),
     path("", include("helpdesk_site.chat.urls")),
     path("api/", include(api.urls)),
+    path("sla/", include("sla.urls")),
+    path("satisfaction/", include("helpdesk_site.satisfaction.urls")),
+    path("reports/", include("sla.reporting.urls")),
     path("media/<path:path>", ticket_views.protected_media, name="protected_media"),
+    path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("helpdesk/", include((helpdesk_urls.urlpatterns, "helpdesk"), namespace="helpdesk")),
 ]

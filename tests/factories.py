@@ -1,7 +1,10 @@
+import functools
+
 import factory
 from helpdesk.models import Ticket
 
 from helpdesk_site.people.models import Department, Role, User
+from helpdesk_site.regions.codes import SHIPPED_DIVISIONS, ancestor_codes, level_of, read_divisions
 from helpdesk_site.regions.models import Region
 from helpdesk_site.tickets import services
 from helpdesk_site.tickets.models import Category, Subsystem
@@ -9,14 +12,34 @@ from helpdesk_site.tickets.models import Category, Subsystem
 PASSWORD = "correct horse battery"
 
 
-def region(code: str, name: str = "") -> Region:
-    """Counties exist from the migrations; townships and villages are made here."""
-    from helpdesk_site.regions.codes import level_of
+@functools.cache
+def _shipped_names() -> dict[str, str]:
+    return {d.code: d.name for d in read_divisions(SHIPPED_DIVISIONS)}
 
+
+def region(code: str, name: str = "") -> Region:
+    """The region with this code, and its ancestors, named as in the shipped list.
+
+    Counties come from a migration, but a transactional test's flush removes
+    them, so anything missing is made here."""
     level = level_of(code)
-    parent = {"township": code[:6], "village": code[:9]}.get(level)
+    parent = None
+    for ancestor in ancestor_codes(code, level):
+        parent = Region.objects.get_or_create(
+            code=ancestor,
+            defaults={
+                "name": _shipped_names().get(ancestor, ancestor),
+                "level": level_of(ancestor),
+                "parent": parent,
+            },
+        )[0]
     return Region.objects.get_or_create(
-        code=code, defaults={"name": name or code, "level": level, "parent_id": parent}
+        code=code,
+        defaults={
+            "name": name or _shipped_names().get(code, code),
+            "level": level,
+            "parent": parent,
+        },
     )[0]
 
 
@@ -25,7 +48,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
         model = Department
 
     name = factory.Sequence(lambda n: f"测试部门{n}")
-    region = factory.LazyFunction(lambda: Region.objects.get(code="513301"))
+    region = factory.LazyFunction(lambda: region("513301"))
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -52,12 +75,19 @@ class OperatorFactory(UserFactory):
     @factory.post_generation
     def subsystems(obj, create, extracted, **kwargs):
         if create:
+            services.ensure_subsystems()
             services.grant_subsystems(obj, extracted or Subsystem.objects.all())
+
+
+def get_subsystem(code: str) -> Subsystem:
+    """A shipped subsystem; made again if a transactional test's flush removed it."""
+    services.ensure_subsystems()
+    return Subsystem.objects.get(code=code)
 
 
 def file_ticket(reporter, subsystem="e_license", **overrides) -> Ticket:
     fields = {
-        "subsystem": Subsystem.objects.get(code=subsystem),
+        "subsystem": get_subsystem(subsystem),
         "category": Category.FAULT,
         "priority": 3,
         "title": "电子证照无法制作",

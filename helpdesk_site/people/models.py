@@ -29,6 +29,8 @@ class Department(models.Model):
         ]
 
     def __str__(self):
+        if self.name.startswith(self.region.name):
+            return self.name
         return f"{self.region.name} {self.name}"
 
 
@@ -73,4 +75,7 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     def display_name(self) -> str:
+        """Chinese names read family name first, with no space."""
+        if self.last_name and self.first_name and not self.last_name.isascii():
+            return f"{self.last_name}{self.first_name}"
         return self.get_full_name() or self.username

@@ -41,17 +41,8 @@ class Region(models.Model):
     def subtree_prefix(self) -> str:
         return subtree_prefix(self.code, self.level)
 
-    def county(self) -> "Region | None":
-        """The county (县/市) this region lies in, or None above county level."""
-        if self.level == self.Level.PREFECTURE:
-            return None
-        return Region.objects.filter(code=self.code[:6]).first()
-
     def path(self) -> list["Region"]:
         """Ancestors from the prefecture down to this region, for display."""
         codes = ancestor_codes(self.code, self.level)
         ancestors = {r.code: r for r in Region.objects.filter(code__in=codes)}
         return [*(ancestors[c] for c in codes if c in ancestors), self]
-
-    def full_name(self) -> str:
-        return "".join(r.name for r in self.path()[1:]) or self.name

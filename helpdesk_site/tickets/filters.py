@@ -4,31 +4,40 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.models import Ticket
 
 from helpdesk_site.tickets.models import Category, Subsystem
+from helpdesk_site.tickets.widgets import apply_bootstrap
 
 
 class TicketFilter(django_filters.FilterSet):
     """The filters of the ticket list, shared by the portal and the API."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    status = django_filters.TypedChoiceFilter(
-        label=_("Status"), choices=Ticket.STATUS_CHOICES, coerce=int
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Ticket.STATUS_CHOICES, empty_label=_("All")
     )
     subsystem = django_filters.ModelChoiceFilter(
         label=_("Subsystem"),
         field_name="details__subsystem",
         queryset=Subsystem.objects.all(),
         to_field_name="code",
+        empty_label=_("All"),
     )
     category = django_filters.ChoiceFilter(
-        label=_("Category"), field_name="details__category", choices=Category.choices
+        label=_("Category"),
+        field_name="details__category",
+        choices=Category.choices,
+        empty_label=_("All"),
     )
-    priority = django_filters.TypedChoiceFilter(
-        label=_("Priority"), choices=Ticket.PRIORITY_CHOICES, coerce=int
+    priority = django_filters.ChoiceFilter(
+        label=_("Priority"), choices=Ticket.PRIORITY_CHOICES, empty_label=_("All")
     )
 
     class Meta:
         model = Ticket
         fields = ["q", "status", "subsystem", "category", "priority"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        apply_bootstrap(self.form)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -5,6 +5,7 @@ from helpdesk.models import Ticket
 
 from helpdesk_site.tickets.models import Category, Subsystem
 from helpdesk_site.tickets.uploads import check_uploads
+from helpdesk_site.tickets.widgets import apply_bootstrap
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,6 +28,10 @@ class MultipleFileField(forms.FileField):
 
 
 class AttachmentsMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        apply_bootstrap(self)
+
     def clean_attachments(self):
         return check_uploads(self.cleaned_data.get("attachments") or [])
 

@@ -17,7 +17,7 @@ from helpdesk_site.people.models import Department, Role, User
 from helpdesk_site.regions.codes import SHIPPED_DIVISIONS
 from helpdesk_site.regions.models import Region
 from helpdesk_site.regions.services import load_regions
-from helpdesk_site.tickets.demo import demo_ticket
+from helpdesk_site.tickets.demo import DemoTicket, demo_ticket
 from helpdesk_site.tickets.models import Subsystem, TicketDetails
 from helpdesk_site.tickets.services import ensure_subsystems, grant_subsystems
 
@@ -145,121 +145,114 @@ def seed_demo(
     return max(0, tickets - existing)
 
 
+@dataclass
+class _DemoRow:
+    index: int
+    rng: random.Random
+    text: DemoTicket
+    reporter: User
+    filed: dt.datetime
+    status: int
+
+
+def _history(row: _DemoRow, operator: User, assigned: bool):
+    """(delay, title, comment, author, new status) of each follow-up, in order."""
+    rng, text, reporter = row.rng, row.text, row.reporter
+    if assigned:
+        yield dt.timedelta(minutes=rng.randint(5, 240)), "回复", text.reply, operator, None
+    if row.status in (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS, Ticket.REOPENED_STATUS):
+        yield (
+            dt.timedelta(hours=rng.randint(1, 72)),
+            "已解决",
+            text.resolution,
+            operator,
+            Ticket.RESOLVED_STATUS,
+        )
+    closing = {
+        Ticket.CLOSED_STATUS: ("已关闭", "问题已解决，谢谢。"),
+        Ticket.REOPENED_STATUS: ("重新打开", "问题又出现了。"),
+    }
+    if row.status in closing:
+        title, comment = closing[row.status]
+        yield dt.timedelta(hours=rng.randint(1, 48)), title, comment, reporter, row.status
+
+
 def _create_batch(indices, until, reporters, operator, subsystems) -> None:
     rows = []
     for index in indices:
         rng = random.Random(index * 7919 + 17)
-        text = demo_ticket(index)
         # The first tickets go round the reporters, so each has some of their own.
-        reporter = (
-            reporters[index % len(reporters)]
-            if index < 4 * len(reporters)
-            else rng.choice(reporters)
-        )
+        if index < 4 * len(reporters):
+            reporter = reporters[index % len(reporters)]
+        else:
+            reporter = rng.choice(reporters)
         filed = _filed_at(rng, until)
-        age_days = (
-            dt.datetime.combine(until, dt.time(18), tzinfo=SHANGHAI) - filed
-        ).total_seconds() / 86400
-        status = _status_for_age(rng, age_days)
-        rows.append((index, rng, text, reporter, filed, status))
+        end_of_demo = dt.datetime.combine(until, dt.time(18), tzinfo=SHANGHAI)
+        status = _status_for_age(rng, (end_of_demo - filed).total_seconds() / 86400)
+        rows.append(_DemoRow(index, rng, demo_ticket(index), reporter, filed, status))
 
     tickets = [
         Ticket(
-            title=text.title,
-            description=text.description,
-            queue=subsystems[text.subsystem].queue,
-            submitter_email=reporter.email,
-            status=status,
-            priority=text.priority,
-            assigned_to=operator if status != Ticket.OPEN_STATUS or rng.random() < 0.6 else None,
-            resolution=text.resolution
-            if status in (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS)
+            title=row.text.title,
+            description=row.text.description,
+            queue=subsystems[row.text.subsystem].queue,
+            submitter_email=row.reporter.email,
+            status=row.status,
+            priority=row.text.priority,
+            assigned_to=operator
+            if row.status != Ticket.OPEN_STATUS or row.rng.random() < 0.6
+            else None,
+            resolution=row.text.resolution
+            if row.status in (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS)
             else None,
         )
-        for _i, rng, text, reporter, filed, status in rows
+        for row in rows
     ]
     Ticket.objects.bulk_create(tickets, batch_size=BATCH)
-    # created/modified are auto_now fields, which bulk_create stamps with now.
     followups = []
-    for ticket, (_i, rng, text, reporter, filed, status) in zip(tickets, rows, strict=True):
-        ticket.created = filed
-        moment = filed
+    for ticket, row in zip(tickets, rows, strict=True):
+        moment = ticket.created = row.filed
         followups.append(
             FollowUp(
                 ticket=ticket,
                 title="工单已提交",
-                comment=text.description,
+                comment=row.text.description,
                 public=True,
-                user=reporter,
+                user=row.reporter,
                 date=moment,
             )
         )
-        if ticket.assigned_to_id:
-            moment += dt.timedelta(minutes=rng.randint(5, 240))
+        for delay, title, comment, author, new_status in _history(
+            row, operator, bool(ticket.assigned_to_id)
+        ):
+            moment += delay
             followups.append(
                 FollowUp(
                     ticket=ticket,
-                    title="回复",
-                    comment=text.reply,
+                    title=title,
+                    comment=comment,
                     public=True,
-                    user=operator,
+                    user=author,
                     date=moment,
-                )
-            )
-        if status in (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS, Ticket.REOPENED_STATUS):
-            moment += dt.timedelta(hours=rng.randint(1, 72))
-            followups.append(
-                FollowUp(
-                    ticket=ticket,
-                    title="已解决",
-                    comment=text.resolution,
-                    public=True,
-                    user=operator,
-                    date=moment,
-                    new_status=Ticket.RESOLVED_STATUS,
-                )
-            )
-        if status == Ticket.CLOSED_STATUS:
-            moment += dt.timedelta(hours=rng.randint(1, 48))
-            followups.append(
-                FollowUp(
-                    ticket=ticket,
-                    title="已关闭",
-                    comment="问题已解决，谢谢。",
-                    public=True,
-                    user=reporter,
-                    date=moment,
-                    new_status=Ticket.CLOSED_STATUS,
-                )
-            )
-        if status == Ticket.REOPENED_STATUS:
-            moment += dt.timedelta(hours=rng.randint(1, 48))
-            followups.append(
-                FollowUp(
-                    ticket=ticket,
-                    title="重新打开",
-                    comment="问题又出现了。",
-                    public=True,
-                    user=reporter,
-                    date=moment,
-                    new_status=Ticket.REOPENED_STATUS,
+                    new_status=new_status,
                 )
             )
         ticket.modified = moment
+    # created/modified are auto_now fields, which bulk_create stamps with now.
     Ticket.objects.bulk_update(tickets, ["created", "modified"], batch_size=BATCH)
     FollowUp.objects.bulk_create(followups, batch_size=BATCH)
     TicketDetails.objects.bulk_create(
         [
             TicketDetails(
                 ticket=ticket,
-                reporter=reporter,
-                department_id=reporter.department_id,
-                region_id=reporter.department.region_id,
-                subsystem=subsystems[text.subsystem],
-                category=text.category,
-                contact_phone=f"0836-28{(index % 100000):05d}"[:13],
+                reporter=row.reporter,
+                department_id=row.reporter.department_id,
+                region_id=row.reporter.department.region_id,
+                subsystem=subsystems[row.text.subsystem],
+                category=row.text.category,
+                contact_phone=f"0836-28{row.index % 100000:05d}",
             )
-            for ticket, (index, _rng, text, reporter, _f, _s) in zip(tickets, rows, strict=True)
+            for ticket, row in zip(tickets, rows, strict=True)
         ],
         batch_size=BATCH,
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from helpdesk.models import FollowUp, FollowUpAttachment, Queue, Ticket
 
-from helpdesk_site.tickets import scope
+from helpdesk_site.tickets import notifications, scope
 from helpdesk_site.tickets.models import Subsystem, TicketDetails
 from helpdesk_site.tickets.signals import ticket_filed, ticket_updated
 from helpdesk_site.tickets.subsystems import DEFAULT_SUBSYSTEMS
@@ -109,6 +109,7 @@ def file_ticket(
         user=reporter,
     )
     _attach(followup, list(attachments))
+    transaction.on_commit(lambda: notifications.queue_ticket_filed(ticket))
     transaction.on_commit(lambda: ticket_filed.send(sender=Ticket, ticket=ticket, user=reporter))
     return ticket
 

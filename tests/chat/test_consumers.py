@@ -18,7 +18,7 @@ from tests.factories import file_ticket
 
 pytestmark = [
     pytest.mark.asyncio,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("close_socket_connections"),
 ]
 

@@ -17,7 +17,7 @@ from tests.chat.test_consumers import join, next_frame
 
 pytestmark = [
     pytest.mark.asyncio,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("close_socket_connections"),
 ]
 
@@ -36,7 +36,7 @@ class PrivateRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self):
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [
                 shutil.which("redis-server"),
                 "--port",

@@ -51,7 +51,7 @@ def test_a_chat_message_is_announced_as_a_ticket_update(room, django_capture_on_
     assert seen == [(room.ticket.pk, posted.message.followup_id, room.filer.pk)]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_message_is_committed_before_it_is_broadcast(room, monkeypatch):
     """Another database connection must already see the message when the
     broadcast goes out, so a client that fetches on notice finds it."""

@@ -1,0 +1,29 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk_site.satisfaction.models import Score
+from helpdesk_site.satisfaction.services import STEPS
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How satisfied are you with how this was handled?"),
+        choices=Score.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+
+class FollowUpStepForm(forms.Form):
+    step = forms.ChoiceField(choices=[(s, s) for s in STEPS], widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("What was found or done"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )

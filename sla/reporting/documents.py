@@ -1,0 +1,476 @@
+"""The Word and Excel period reports. Text is Chinese, the contract's
+language; every number comes from `selectors.figures`."""
+
+import io
+
+from django.utils import timezone
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from openpyxl import Workbook
+
+from sla.models import ClockKind, LogKind
+from sla.reporting import charts, stats
+from sla.reporting.periods import LABELS, change
+from sla.reporting.selectors import Figures
+
+CLOCK_LABELS = {ClockKind.RESPONSE: "首次响应", ClockKind.RESOLUTION: "解决"}
+SCORE_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+LOG_LABELS = {
+    LogKind.FILED: "受理",
+    LogKind.FIRST_RESPONSE: "首次响应",
+    LogKind.ESCALATED: "升级",
+    LogKind.ACKNOWLEDGED: "确认/回访",
+    LogKind.PAUSED: "暂停计时",
+    LogKind.RESUMED: "恢复计时",
+    LogKind.PRIORITY_CHANGED: "调整优先级",
+    LogKind.CATEGORY_CHANGED: "调整类别",
+    LogKind.RESOLVED: "解决",
+    LogKind.ROOT_CAUSE: "记录原因与措施",
+    LogKind.REOPENED: "重新打开",
+    LogKind.BREACHED: "超时",
+}
+AGE_LABELS = {"0-1": "1天内", "1-3": "1–3天", "3-7": "3–7天", "7-30": "7–30天", "30-": "30天以上"}
+BODY_FONT = "Noto Sans CJK SC"
+
+
+def report_title(figures: Figures) -> str:
+    period = figures.filters.period
+    return f"{figures.filters.region.name}政务服务平台运维{LABELS[period.kind]}"
+
+
+def summary_sentences(figures: Figures) -> list[str]:
+    """The summary in sentences with the key numbers and the comparison."""
+    now, before = figures.headline, figures.previous
+    sat = figures.satisfaction
+    sentences = [
+        f"本期共受理工单{now['filed']}件，"
+        f"{stats.change_phrase(change(now['filed'], before['filed']))}；"
+        f"解决工单{now['resolved']}件。",
+        f"首次响应时间中位数{stats.hours(now['response_p50'])}，"
+        f"解决时间中位数{stats.hours(now['resolution_p50'])}"
+        f"（90%工单在{stats.hours(figures.resolution['p90'])}内解决），"
+        f"SLA达标率{stats.percent(now['compliance'])}"
+        f"（上期{stats.percent(before['compliance'])}）。",
+        f"本期超时{now['breaches']}次，触发升级{sum(r['n'] for r in figures.escalations)}次；"
+        f"期末积压{figures.backlog['total']}件，超期工单{figures.overdue['total']}件。",
+        f"发生应急事件{figures.emergencies['total']}起。",
+        f"收到评价{sat['total']}条，满意率{stats.percent(sat['satisfied_rate'])}，"
+        f"差评{sat['bad']}条；本期新开差评回访{sat['follow_ups']['opened']}件，"
+        f"完成整改{sat['follow_ups']['rectified']}件，尚未完成{sat['follow_ups']['open']}件。",
+    ]
+    return sentences
+
+
+def recommendations(figures: Figures) -> list[str]:
+    """Suggested actions from the figures' weak spots."""
+    advice = []
+    weak = [c for c in figures.counties if c["compliance"] is not None and c["compliance"] < 0.9]
+    for county in sorted(weak, key=lambda c: c["compliance"])[:3]:
+        advice.append(
+            f"{county['name']}SLA达标率仅{stats.percent(county['compliance'])}，"
+            "建议核查该地区工单处理流程并加强驻场支持。"
+        )
+    for problem in figures.problems[:3]:
+        advice.append(
+            f"“{problem['subsystem_name']}·{problem['category_label']}”类问题共{problem['n']}件，"
+            "建议整理常见问题解答（FAQ）并开展针对性培训。"
+        )
+    if figures.overdue["total"]:
+        advice.append(f"尚有超期工单{figures.overdue['total']}件（见附录），请逐件督办。")
+    if figures.satisfaction["follow_ups"]["open"]:
+        advice.append("差评回访整改尚未全部完成，请在15个工作日内完成回访并记录整改情况。")
+    return advice or ["本期各项指标正常，请继续保持。"]
+
+
+def _set_font(document):
+    style = document.styles["Normal"]
+    style.font.name = BODY_FONT
+    style.font.size = Pt(10.5)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), BODY_FONT)
+    for name in ("Title", "Heading 1", "Heading 2"):
+        heading = document.styles[name]
+        heading.font.name = BODY_FONT
+        heading.element.rPr.rFonts.set(qn("w:eastAsia"), BODY_FONT)
+
+
+def _table(document, header: list[str], rows: list[list]):
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Light Grid Accent 1"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = "" if value is None else str(value)
+    document.add_paragraph()
+    return table
+
+
+def _picture(document, png: bytes):
+    document.add_picture(io.BytesIO(png), width=Cm(16))
+    document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def trend_labels(figures: Figures) -> tuple[list[str], list[int]]:
+    from sla.reporting.periods import trend_buckets
+
+    period = figures.filters.period
+    buckets = trend_buckets(period)
+    fmt = "{d.month}月" if period.trend_unit == "month" else "{d.month}/{d.day}"
+    return [fmt.format(d=d) for d in buckets], [figures.volume["trend"].get(d, 0) for d in buckets]
+
+
+def build_docx(figures: Figures) -> bytes:
+    period, region = figures.filters.period, figures.filters.region
+    document = Document()
+    _set_font(document)
+    section = document.sections[0]
+    section.left_margin = section.right_margin = Cm(2.5)
+
+    # Title page.
+    for _i in range(6):
+        document.add_paragraph()
+    title = document.add_paragraph(report_title(figures), style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for line in (
+        f"报告期：{period.title}",
+        f"范围：{region.name}",
+        "报送：甘孜州政务服务中心",
+        f"编制：甘孜州政务服务平台运维服务台（{timezone.localtime(figures.now):%Y年%m月%d日}）",
+    ):
+        paragraph = document.add_paragraph(line)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_section(WD_SECTION.NEW_PAGE)
+
+    document.add_heading("一、总体情况", level=1)
+    for sentence in summary_sentences(figures):
+        document.add_paragraph(sentence)
+    now, before = figures.headline, figures.previous
+    _table(
+        document,
+        ["指标", "本期", "上期", "变化"],
+        [
+            [
+                "受理工单（件）",
+                now["filed"],
+                before["filed"],
+                stats.change_phrase(change(now["filed"], before["filed"])),
+            ],
+            [
+                "解决工单（件）",
+                now["resolved"],
+                before["resolved"],
+                stats.change_phrase(change(now["resolved"], before["resolved"])),
+            ],
+            [
+                "首次响应中位数",
+                stats.hours(now["response_p50"]),
+                stats.hours(before["response_p50"]),
+                "",
+            ],
+            [
+                "解决时间中位数",
+                stats.hours(now["resolution_p50"]),
+                stats.hours(before["resolution_p50"]),
+                "",
+            ],
+            [
+                "SLA达标率",
+                stats.percent(now["compliance"]),
+                stats.percent(before["compliance"]),
+                "",
+            ],
+            [
+                "超时次数",
+                now["breaches"],
+                before["breaches"],
+                stats.change_phrase(change(now["breaches"], before["breaches"])),
+            ],
+            [
+                "满意率",
+                stats.percent(now["satisfied_rate"]),
+                stats.percent(before["satisfied_rate"]),
+                "",
+            ],
+        ],
+    )
+
+    document.add_heading("二、工单量与趋势", level=1)
+    labels, values = trend_labels(figures)
+    _picture(document, charts.line("工单受理趋势", labels, values, "件"))
+    document.add_heading("各县（市）工单情况", level=2)
+    counties = figures.counties
+    if counties:
+        _picture(
+            document,
+            charts.bars(
+                "各县（市）受理工单量",
+                [c["name"] for c in counties],
+                [c["filed"] for c in counties],
+                horizontal=True,
+            ),
+        )
+    _table(
+        document,
+        ["县（市）", "受理", "解决", "SLA达标率"],
+        [[c["name"], c["filed"], c["resolved"], stats.percent(c["compliance"])] for c in counties],
+    )
+
+    document.add_heading("三、响应与解决时效", level=1)
+    _table(
+        document,
+        ["时限", "工单数", "中位数", "90%分位", "目标（中位）", "达标率"],
+        [
+            [
+                CLOCK_LABELS[t["kind"]],
+                t["n"],
+                stats.hours(t["p50"]),
+                stats.hours(t["p90"]),
+                stats.hours(t["target"]),
+                stats.percent(stats.rate(t["met"], t["n"])),
+            ]
+            for t in (figures.response, figures.resolution)
+        ],
+    )
+
+    document.add_heading("四、超时与升级", level=1)
+    document.add_paragraph(
+        f"首次响应超时{figures.breaches[ClockKind.RESPONSE]}次，解决超时{figures.breaches[ClockKind.RESOLUTION]}次。"
+    )
+    _table(
+        document,
+        ["时限", "升级级别（目标时长占比）", "次数"],
+        [
+            [CLOCK_LABELS.get(r["clock_kind"], r["clock_kind"]), f"{r['level']}%", r["n"]]
+            for r in figures.escalations
+        ],
+    )
+
+    document.add_heading("五、积压与超期", level=1)
+    ages = figures.backlog["ages"]
+    document.add_paragraph(f"期末未解决工单{figures.backlog['total']}件，按已用时长分布如下。")
+    _table(document, ["已用时长", "件数"], [[AGE_LABELS[k], v] for k, v in ages.items()])
+
+    document.add_heading("六、应急事件与故障处理记录", level=1)
+    emergencies = figures.emergencies["items"]
+    if figures.emergencies["total"] > len(emergencies):
+        document.add_paragraph(
+            f"共{figures.emergencies['total']}起，列出最早的{len(emergencies)}起。"
+        )
+    if emergencies:
+        _table(
+            document,
+            ["工单", "开始时间", "持续", "影响", "处置措施"],
+            [
+                [
+                    f"#{i.ticket_id} {i.ticket.title}",
+                    f"{timezone.localtime(i.started_at):%m-%d %H:%M}",
+                    stats.hours(i.duration_minutes),
+                    i.impact or "—",
+                    i.actions_taken or "—",
+                ]
+                for i in emergencies
+            ],
+        )
+    else:
+        document.add_paragraph("本期未发生应急事件。")
+    counts = figures.handling_log["counts"]
+    document.add_paragraph(
+        "故障处理记录："
+        + ("；".join(f"{LOG_LABELS.get(k, k)}{n}次" for k, n in sorted(counts.items())) or "无")
+        + "。"
+    )
+    causes = figures.handling_log["root_causes"]
+    if causes:
+        document.add_heading("故障原因与处理措施", level=2)
+        _table(
+            document,
+            ["工单", "原因", "措施"],
+            [
+                [
+                    f"#{e.ticket_id} {e.ticket.title}",
+                    e.data.get("root_cause", ""),
+                    e.data.get("fix", ""),
+                ]
+                for e in causes
+            ],
+        )
+
+    document.add_heading("七、满意度与差评回访", level=1)
+    sat = figures.satisfaction
+    distribution = sat["distribution"]
+    if sat["total"]:
+        _picture(
+            document,
+            charts.bars(
+                "满意度评价分布",
+                [SCORE_LABELS[s] for s in distribution],
+                list(distribution.values()),
+            ),
+        )
+    _table(
+        document,
+        ["评价", "条数"],
+        [[SCORE_LABELS[s], n] for s, n in distribution.items()] + [["合计", sat["total"]]],
+    )
+    follow = sat["follow_ups"]
+    document.add_paragraph(
+        f"满意率{stats.percent(sat['satisfied_rate'])}。本期新开差评回访{follow['opened']}件，完成整改"
+        f"{follow['rectified']}件；期末尚未完成{follow['open']}件，其中超过15个工作日的{follow['overdue']}件。"
+    )
+
+    document.add_heading("八、高发问题与改进建议", level=1)
+    _table(
+        document,
+        ["子系统", "类别", "工单数"],
+        [[p["subsystem_name"], p["category_label"], p["n"]] for p in figures.problems],
+    )
+    for advice in recommendations(figures):
+        document.add_paragraph(advice, style="List Bullet")
+
+    document.add_heading("九、运维人员工作情况", level=1)
+    _table(
+        document,
+        ["运维人员", "解决工单", "达标率", "解决时间中位数", "期末在办"],
+        [
+            [
+                o["name"],
+                o["resolved"],
+                stats.percent(o["compliance"]),
+                stats.hours(o["p50"]),
+                o["open"],
+            ]
+            for o in figures.operators
+        ],
+    )
+
+    document.add_heading("附录：超期工单清单", level=1)
+    items = figures.overdue["items"]
+    if items:
+        if figures.overdue["total"] > len(items):
+            document.add_paragraph(
+                f"共{figures.overdue['total']}件，列出最早到期的{len(items)}件。"
+            )
+        _table(
+            document,
+            ["工单", "地区", "部门", "到期时间", "状态"],
+            [
+                [
+                    f"#{c.ticket_id} {c.ticket.title}",
+                    c.region_name,
+                    c.ticket.details.department.name,
+                    f"{timezone.localtime(c.due_at):%Y-%m-%d %H:%M}" if c.due_at else "—",
+                    "已解决" if c.stopped_at else "未解决",
+                ]
+                for c in items
+            ],
+        )
+    else:
+        document.add_paragraph("本期无超期工单。")
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def build_xlsx(figures: Figures) -> bytes:
+    """The raw tables, one sheet each."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "总体"
+    sheet.append(["指标", "本期", "上期"])
+    for key, value in figures.headline.items():
+        sheet.append([key, value, figures.previous[key]])
+
+    def add(title, header, rows):
+        ws = book.create_sheet(title)
+        ws.append(header)
+        for row in rows:
+            ws.append(row)
+
+    period = figures.filters.period
+    from sla.reporting.periods import trend_buckets
+
+    add(
+        "趋势",
+        ["日期", "受理"],
+        [[d, figures.volume["trend"].get(d, 0)] for d in trend_buckets(period)],
+    )
+    add(
+        "县市",
+        ["代码", "县（市）", "受理", "解决", "达标率"],
+        [
+            [c["code"], c["name"], c["filed"], c["resolved"], c["compliance"]]
+            for c in figures.counties
+        ],
+    )
+    add(
+        "时效",
+        ["时限", "工单数", "达标", "中位数（分钟）", "90%分位（分钟）", "目标中位（分钟）"],
+        [
+            [CLOCK_LABELS[t["kind"]], t["n"], t["met"], t["p50"], t["p90"], t["target"]]
+            for t in (figures.response, figures.resolution)
+        ],
+    )
+    add(
+        "升级",
+        ["时限", "级别%", "次数"],
+        [[r["clock_kind"], r["level"], r["n"]] for r in figures.escalations],
+    )
+    add(
+        "积压",
+        ["已用时长", "件数"],
+        [[AGE_LABELS[k], v] for k, v in figures.backlog["ages"].items()],
+    )
+    add(
+        "超期",
+        ["工单", "标题", "地区", "到期时间", "已解决"],
+        [
+            [
+                c.ticket_id,
+                c.ticket.title,
+                c.region_name,
+                timezone.localtime(c.due_at).replace(tzinfo=None) if c.due_at else None,
+                bool(c.stopped_at),
+            ]
+            for c in figures.overdue["items"]
+        ],
+    )
+    add(
+        "应急",
+        ["工单", "开始", "持续（分钟）", "影响", "措施"],
+        [
+            [
+                i.ticket_id,
+                timezone.localtime(i.started_at).replace(tzinfo=None),
+                round(i.duration_minutes),
+                i.impact,
+                i.actions_taken,
+            ]
+            for i in figures.emergencies["items"]
+        ],
+    )
+    add(
+        "满意度",
+        ["评价", "分值", "条数"],
+        [[SCORE_LABELS[s], s, n] for s, n in figures.satisfaction["distribution"].items()],
+    )
+    add(
+        "高发问题",
+        ["子系统", "类别", "工单数"],
+        [[p["subsystem_name"], p["category_label"], p["n"]] for p in figures.problems],
+    )
+    add(
+        "运维人员",
+        ["运维人员", "解决", "达标率", "解决中位数（分钟）", "期末在办"],
+        [
+            [o["name"], o["resolved"], o["compliance"], o["p50"], o["open"]]
+            for o in figures.operators
+        ],
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

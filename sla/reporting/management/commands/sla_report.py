@@ -1,0 +1,40 @@
+import datetime as dt
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from helpdesk_site.regions.models import Region
+from sla.reporting import services
+from sla.reporting.periods import Kind, containing
+
+
+class Command(BaseCommand):
+    help = "Write a weekly, monthly or annual report (运维报表) of a region to a file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", required=True, choices=[k.value for k in Kind])
+        parser.add_argument("--date", required=True, help="any day of the period, YYYY-MM-DD")
+        parser.add_argument("--region", default=None, help="region code (default: the prefecture)")
+        parser.add_argument("--format", required=True, choices=list(services.BUILDERS))
+        parser.add_argument("--out", required=True, help="file to write")
+
+    def handle(self, *args, **options):
+        try:
+            day = dt.date.fromisoformat(options["date"])
+        except ValueError:
+            raise CommandError(
+                f"not a date: {options['date']!r} (YYYY-MM-DD)", returncode=2
+            ) from None
+        if options["region"]:
+            region = Region.objects.filter(code=options["region"]).first()
+        else:
+            region = Region.objects.filter(level=Region.Level.PREFECTURE).first()
+        if region is None:
+            raise CommandError(f"no such region: {options['region']!r}", returncode=2)
+        out = Path(options["out"])
+        if not out.parent.is_dir():
+            raise CommandError(f"no such folder: {out.parent}", returncode=2)
+        period = containing(options["period"], day)
+        content = services.render_report(period, region, options["format"])
+        out.write_bytes(content)
+        self.stdout.write(f"{region.name} {period.title}: {out} ({len(content)} bytes)")

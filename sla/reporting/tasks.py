@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from sla.reporting import services
+
+
+@shared_task(name="reporting.tasks.generate_due_reports", ignore_result=True)
+def generate_due_reports() -> int:
+    return len(services.generate_due_reports())

@@ -1,0 +1,139 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sla.reporting import selectors, services
+from sla.reporting.documents import trend_labels
+from sla.reporting.forms import DashboardForm, GenerateForm
+from sla.reporting.models import StoredReport
+from sla.reporting.periods import trend_buckets
+
+
+def _root(user):
+    root = selectors.report_region_for(user)
+    if root is None:
+        raise PermissionDenied(_("Reports are for supervisors."))
+    return root
+
+
+def _filters(request):
+    form = DashboardForm(request.GET or None, root=_root(request.user))
+    if request.GET and not form.is_valid():
+        return form, None
+    if not request.GET:
+        form = DashboardForm({"kind": "month"}, root=form.root)
+        form.is_valid()
+    return form, form.filters()
+
+
+@login_required
+def dashboard(request):
+    form, filters = _filters(request)
+    if filters is None:
+        return render(request, "reporting/dashboard.html", {"form": form}, status=400)
+    figures = selectors.figures(filters, user=request.user)
+    labels, values = trend_labels(figures)
+    peak = max(values, default=0) or 1
+    trend = [
+        {"label": label, "n": n, "height": round(100 * n / peak), "key": key.isoformat()}
+        for label, n, key in zip(labels, values, _bucket_keys(figures), strict=True)
+    ]
+    county_peak = max((c["filed"] for c in figures.counties), default=0) or 1
+    rating_peak = max(figures.satisfaction["distribution"].values(), default=0) or 1
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "form": form,
+            "f": figures,
+            "headline": figures.headline,
+            "trend": trend,
+            "county_peak": county_peak,
+            "rating_peak": rating_peak,
+            "query": urlencode(filters.as_query()),
+        },
+    )
+
+
+def _bucket_keys(figures):
+    return trend_buckets(figures.filters.period)
+
+
+@login_required
+def figure_tickets(request):
+    _form, filters = _filters(request)
+    figure, key = request.GET.get("figure", ""), request.GET.get("key", "")
+    if filters is None or figure not in selectors.FIGURES:
+        return HttpResponseBadRequest(_("Unknown figure or filters."))
+    try:
+        tickets = selectors.tickets_behind(filters, figure, key, user=request.user)
+    except ValueError:
+        return HttpResponseBadRequest(_("Unknown figure or filters."))
+    tickets = tickets.select_related(
+        "details__department", "details__region", "assigned_to"
+    ).order_by("-created")
+    page = Paginator(tickets, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reporting/figure_tickets.html",
+        {
+            "page": page,
+            "figure": figure,
+            "key": key,
+            "filters": filters,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def report_list(request):
+    root = _root(request.user)
+    reports = StoredReport.objects.filter(
+        region__code__startswith=root.subtree_prefix
+    ).select_related("region")
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "reporting/report_list.html", {"page": page, "form": GenerateForm(root=root)}
+    )
+
+
+@login_required
+@require_POST
+def report_generate(request):
+    form = GenerateForm(request.POST, root=_root(request.user))
+    if not form.is_valid():
+        root = form.root
+        reports = StoredReport.objects.filter(region__code__startswith=root.subtree_prefix)
+        page = Paginator(reports, 50).get_page(1)
+        return render(
+            request, "reporting/report_list.html", {"page": page, "form": form}, status=400
+        )
+    data = form.cleaned_data
+    report = services.generate_report(
+        data["period"], data["report_region"], data["format"], user=request.user
+    )
+    messages.success(request, _("The report has been generated."))
+    return redirect("reporting:download", pk=report.pk)
+
+
+@login_required
+def report_download(request, pk):
+    report = get_object_or_404(StoredReport.objects.select_related("region"), pk=pk)
+    if not selectors.covers(request.user, report.region):
+        # Out of scope looks like not there at all.
+        raise Http404
+    return FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=report.file.name.rsplit("/", 1)[-1],
+        content_type=services.MIME[report.format],
+    )

@@ -1,0 +1,93 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from helpdesk_site.tickets import scope
+from sla import selectors, services
+from sla.forms import HoldForm, ResolutionForm
+
+PAGE_SIZE = 50
+
+
+@login_required
+def at_risk(request):
+    """Operators' and supervisors' list of clocks about to breach, or breached."""
+    if not selectors.reads_sla(request.user):
+        raise PermissionDenied(_("Only operators and supervisors see the at-risk list."))
+    breached = request.GET.get("show") == "breached"
+    now = timezone.now()
+    clocks = selectors.risky_clocks(request.user, breached=breached, now=now)
+    page = Paginator(clocks, PAGE_SIZE).get_page(request.GET.get("page"))
+    calendars = selectors.Calendars()
+    views = [selectors.clock_view(clock, calendars, now) for clock in page]
+    return render(
+        request,
+        "sla/at_risk.html",
+        {
+            "page": page,
+            "views": views,
+            "breached": breached,
+            "provisional_years": selectors.provisional_years(calendars.get(None)),
+        },
+    )
+
+
+@login_required
+def notifications(request):
+    page = Paginator(selectors.notifications_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "sla/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def acknowledge(request, notification_id):
+    notification = get_object_or_404(selectors.notifications_for(request.user), pk=notification_id)
+    services.acknowledge(notification, request.user)
+    return redirect("sla:notifications")
+
+
+def _worked_ticket(request, ticket_id):
+    if not scope.works_tickets(request.user):
+        raise PermissionDenied(_("Only operators handle tickets."))
+    return scope.get_visible_ticket_or_404(request.user, ticket_id)
+
+
+@login_required
+@require_POST
+def resolve(request, ticket_id):
+    ticket = _worked_ticket(request, ticket_id)
+    form = ResolutionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Root cause and fix are limited to 2000 characters each."))
+        return redirect("tickets:detail", ticket_id=ticket.pk)
+    try:
+        services.record_resolution(ticket, request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The resolution is on record."))
+    return redirect("tickets:detail", ticket_id=ticket.pk)
+
+
+@login_required
+@require_POST
+def hold(request, ticket_id):
+    ticket = _worked_ticket(request, ticket_id)
+    if request.POST.get("resume"):
+        services.set_on_hold(ticket, request.user, on_hold=False)
+        messages.success(request, _("The clocks run again."))
+        return redirect("tickets:detail", ticket_id=ticket.pk)
+    form = HoldForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what the ticket is waiting for."))
+        return redirect("tickets:detail", ticket_id=ticket.pk)
+    services.set_on_hold(ticket, request.user, on_hold=True, reason=form.reason())
+    messages.success(request, _("The clocks are paused."))
+    return redirect("tickets:detail", ticket_id=ticket.pk)

@@ -1,0 +1,58 @@
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sla.reporting import stats
+from sla.reporting.periods import SHANGHAI, Kind, containing, last_completed, trend_buckets
+
+
+def test_sunday_2330_in_shanghai_belongs_to_the_week_it_ends():
+    sunday_night = dt.datetime(2025, 11, 16, 23, 30, tzinfo=SHANGHAI)
+    week = containing("week", sunday_night.date())
+    start, end = week.instants()
+    assert (week.start, week.end) == (dt.date(2025, 11, 10), dt.date(2025, 11, 17))
+    assert start <= sunday_night < end
+    # In UTC it is 15:30 on Sunday; the period ends at 16:00 UTC, not at midnight UTC.
+    assert end.astimezone(dt.UTC) == dt.datetime(2025, 11, 16, 16, 0, tzinfo=dt.UTC)
+    assert week.title == "2025年第46周（2025-11-10至2025-11-16）"
+
+
+def test_the_scheduled_periods_are_the_ones_just_ended():
+    monday = dt.date(2026, 1, 5)
+    assert last_completed("week", monday).start == dt.date(2025, 12, 29)
+    assert last_completed("month", dt.date(2026, 3, 1)).start == dt.date(2026, 2, 1)
+    assert last_completed("month", dt.date(2026, 3, 1)).end == dt.date(2026, 3, 1)
+    assert last_completed("year", dt.date(2026, 1, 1)).start == dt.date(2025, 1, 1)
+
+
+def test_trend_buckets_are_days_or_months():
+    assert len(trend_buckets(containing("month", dt.date(2024, 2, 10)))) == 29
+    assert trend_buckets(containing("year", dt.date(2024, 2, 10)))[-1] == dt.date(2024, 12, 1)
+
+
+@given(
+    st.sampled_from(list(Kind)),
+    st.dates(min_value=dt.date(2001, 1, 1), max_value=dt.date(2999, 12, 1)),
+)
+def test_every_day_lies_in_one_period_that_adjoins_the_previous(kind, day):
+    period = containing(kind, day)
+    assert period.start <= day < period.end
+    assert period.previous().end == period.start
+    assert containing(kind, period.end).start == period.end
+
+
+def test_percentile_matches_postgres_percentile_cont():
+    assert stats.percentile([10, 30, 60], 0.5) == 30
+    assert stats.percentile([10, 30, 60], 0.9) == pytest.approx(54)
+    assert stats.percentile([240, 1560], 0.5) == 900
+    with pytest.raises(ValueError):
+        stats.percentile([], 0.5)
+
+
+def test_phrases():
+    assert stats.change_phrase(0.25) == "较上期上升25.0%"
+    assert stats.change_phrase(-0.5) == "较上期下降50.0%"
+    assert stats.change_phrase(None) == "上期无可比数据"
+    assert stats.hours(45) == "45分钟" and stats.hours(90) == "1.5小时"

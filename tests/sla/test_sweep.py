@@ -1,0 +1,156 @@
+"""The escalation ladder climbs by itself, once per step, however it is run."""
+
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection
+from helpdesk.models import Ticket
+
+from helpdesk_site.people.models import Role
+from helpdesk_site.regions.models import Region
+from sla import services
+from sla.models import EscalationEvent, HandlingLogEntry, LogKind, Notification, SlaClock, TeamLead
+from tests.factories import OperatorFactory, UserFactory
+from tests.sla.conftest import at
+
+
+@pytest.fixture
+def people(db):
+    lead = OperatorFactory(username="lead", email="lead@example.invalid")
+    TeamLead.objects.create(user=lead)
+    county = UserFactory(
+        username="kd_sup", role=Role.SUPERVISOR, supervised_region=Region.objects.get(code="513301")
+    )
+    prefecture = UserFactory(
+        username="gz_sup", role=Role.SUPERVISOR, supervised_region=Region.objects.get(code="513300")
+    )
+    return {"lead": lead, "county": county, "prefecture": prefecture}
+
+
+def notified(user):
+    return Notification.objects.filter(recipient=user).count()
+
+
+@pytest.mark.django_db
+def test_the_response_ladder_fires_once_however_often_it_is_swept(
+    file_at, people, django_capture_on_commit_callbacks
+):
+    ticket = file_at("2025-09-30 09:00")  # fault P3: response 120 working minutes
+    assert services.sweep(at("2025-09-30 10:30")) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        fired = services.sweep(at("2025-09-30 11:00"))
+    assert fired == 2  # 80%: the assignee (nobody yet, so the lead); 100%: the lead
+    assert notified(people["lead"]) == 2
+    to_lead = [m for m in mail.outbox if m.to == ["lead@example.invalid"]]
+    assert len(to_lead) == 2 and f"#{ticket.pk}" in to_lead[0].body
+    assert services.sweep(at("2025-09-30 11:00")) == 0
+    assert services.sweep(at("2025-09-30 17:00")) == 0
+    assert notified(people["lead"]) == 2
+    response = SlaClock.objects.get(ticket=ticket, kind="response")
+    assert response.level_percent == 100 and response.breached_at == at("2025-09-30 11:00")
+    assert HandlingLogEntry.objects.filter(ticket=ticket, kind=LogKind.BREACHED).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_late_resolution_reaches_the_supervisors_and_raises_priority(file_at, people):
+    ticket = file_at("2025-09-30 09:00")  # resolution 1260 working minutes, due 10-11 12:00
+    services.sweep(at("2025-10-11 12:00"))
+    ticket.refresh_from_db()
+    assert ticket.priority == 2
+    assert notified(people["county"]) == 1 and notified(people["prefecture"]) == 0
+    escalations = HandlingLogEntry.objects.filter(ticket=ticket, kind=LogKind.ESCALATED)
+    percents = sorted({e.data["percent"] for e in escalations if e.clock == "resolution"})
+    assert percents == [50, 80, 100]
+    county_step = next(e for e in escalations if e.data["action"] == "notify_county")
+    assert county_step.data["notified"] == ["kd_sup"]
+    # Re-targeted to P2 (840 minutes): already past, and breached once only.
+    resolution = SlaClock.objects.get(ticket=ticket, kind="resolution")
+    assert resolution.target_minutes == 840 and resolution.breached_at is not None
+    # 840 working minutes after filing: 09-30 and 10-09, both whole days.
+    assert resolution.due_at == at("2025-10-09 18:00")
+    assert LogKind.PRIORITY_CHANGED in escalations.model.objects.filter(ticket=ticket).values_list(
+        "kind", flat=True
+    )
+    # 150% of 840 (1260) is where it already is: the next sweep finishes the ladder.
+    services.sweep(at("2025-10-11 12:01"))
+    ticket.refresh_from_db()
+    assert notified(people["prefecture"]) == 1 and ticket.assigned_to == people["lead"]
+    assert services.sweep(at("2025-10-20 12:00")) == 0
+
+
+@pytest.mark.django_db
+def test_paused_and_stopped_clocks_do_not_escalate(file_at, people, now):
+    paused = file_at("2025-09-30 09:00")
+    now.set("2025-09-30 09:10")
+    services.set_on_hold(paused, people["lead"], on_hold=True, reason="等待申报人补充材料")
+    resolved = file_at("2025-09-30 09:00", category="consultation")
+    services.record_resolution(resolved, people["lead"], root_cause="", fix="")
+    assert services.sweep(at("2025-12-31 12:00")) == 0
+    assert not EscalationEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_acknowledging_an_escalation_is_logged(file_at, people):
+    ticket = file_at("2025-09-30 09:00")
+    services.sweep(at("2025-09-30 11:00"))
+    notification = Notification.objects.filter(recipient=people["lead"]).first()
+    services.acknowledge(notification, people["county"])  # not theirs: nothing happens
+    assert not HandlingLogEntry.objects.filter(kind=LogKind.ACKNOWLEDGED).exists()
+    services.acknowledge(notification, people["lead"])
+    services.acknowledge(notification, people["lead"])
+    entry = HandlingLogEntry.objects.get(ticket=ticket, kind=LogKind.ACKNOWLEDGED)
+    assert entry.actor == people["lead"]
+
+
+@pytest.mark.django_db
+def test_a_sweep_that_crashes_half_way_leaves_nothing_behind(file_at, people, monkeypatch):
+    file_at("2025-09-30 09:00")
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(services, "_escalate", crash)
+    with pytest.raises(RuntimeError):
+        services.sweep(at("2025-09-30 11:00"))
+    assert not EscalationEvent.objects.exists()
+    monkeypatch.undo()
+    assert services.sweep(at("2025-09-30 11:00")) == 2
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_step_twice(file_at, people):
+    ticket = file_at("2025-09-30 09:00")
+    clock = SlaClock.objects.get(ticket=ticket, kind="response")
+    step = clock.policy.ladder.steps.filter(clock="response").first()
+    row = (clock.pk, clock.cycle, step.pk, at("2025-09-30 11:00"))
+    assert len(services._insert_events([row])) == 1
+    assert services._insert_events([row, row]) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sweeps_fire_each_step_once(file_at, people):
+    tickets = [file_at("2025-09-30 09:00") for _ in range(30)]
+    barrier = threading.Barrier(4)
+    results, errors = [], []
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(services.sweep(at("2025-09-30 11:00"), batch_size=7))
+        except Exception as error:  # reported below; a thread cannot fail the test itself
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sum(results) == 2 * len(tickets)
+    assert EscalationEvent.objects.count() == 2 * len(tickets)
+    assert notified(people["lead"]) == 2 * len(tickets)
+    assert Ticket.objects.count() == len(tickets)

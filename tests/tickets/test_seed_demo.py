@@ -1,0 +1,66 @@
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from helpdesk.models import FollowUp, Ticket
+
+from helpdesk_site.people.models import Role, User
+from helpdesk_site.tickets import scope
+from helpdesk_site.tickets.demo import demo_ticket
+from helpdesk_site.tickets.models import TicketDetails
+
+pytestmark = pytest.mark.django_db
+UNTIL = "2026-11-20"
+
+
+def test_seed_demo_creates_accounts_and_a_year_of_tickets():
+    call_command("seed_demo", tickets=400, until=UNTIL)
+    roles = dict(User.objects.values_list("username", "role"))
+    assert roles["kd_reporter"] == Role.REPORTER and roles["operator"] == Role.OPERATOR
+    assert roles["kd_supervisor"] == roles["gz_supervisor"] == Role.SUPERVISOR
+    assert roles["admin"] == Role.ADMIN
+    kd, ld = User.objects.get(username="kd_reporter"), User.objects.get(username="ld_reporter")
+    assert kd.department.region.name == "炉城街道" and kd.department.region.parent_id == "513301"
+    assert ld.department.region_id.startswith("513322")
+    assert kd.check_password("Ganzi@2026")
+
+    assert Ticket.objects.count() == 400
+    for reporter in User.objects.filter(role=Role.REPORTER):
+        assert TicketDetails.objects.filter(reporter=reporter).exists(), reporter.username
+    statuses = set(Ticket.objects.values_list("status", flat=True))
+    assert {Ticket.OPEN_STATUS, Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS} <= statuses
+    assert len(set(TicketDetails.objects.values_list("subsystem__code", flat=True))) == 10
+    assert len(set(TicketDetails.objects.values_list("category", flat=True))) == 5
+    first, last = (
+        Ticket.objects.order_by(f).values_list("created", flat=True)[0]
+        for f in ("created", "-created")
+    )
+    assert (last - first) > dt.timedelta(days=300)
+    assert FollowUp.objects.count() > 2 * 400 * 0.8
+
+    # Scope holds on demo data: the Luding clerk sees none of Kangding's tickets.
+    assert not scope.visible_tickets(ld).filter(details__region__code__startswith="513301").exists()
+    kd_supervisor = User.objects.get(username="kd_supervisor")
+    assert (
+        scope.visible_tickets(kd_supervisor).count()
+        == TicketDetails.objects.filter(region__code__startswith="513301").count()
+    )
+    assert scope.visible_tickets(User.objects.get(username="gz_supervisor")).count() == 400
+
+
+def test_seed_demo_is_idempotent_and_deterministic():
+    call_command("seed_demo", tickets=120, until=UNTIL)
+    call_command("seed_demo", tickets=120, until=UNTIL)
+    assert Ticket.objects.count() == 120
+    titles = list(Ticket.objects.order_by("pk").values_list("title", flat=True))
+    assert titles == [demo_ticket(i).title for i in range(120)]
+    call_command("seed_demo", tickets=150, until=UNTIL)
+    assert Ticket.objects.count() == 150
+
+
+@pytest.mark.parametrize("args", [{"tickets": -1}, {"until": "2026-13-45"}])
+def test_seed_demo_bad_arguments_exit_2(args):
+    with pytest.raises(CommandError) as error:
+        call_command("seed_demo", **args)
+    assert error.value.returncode == 2
