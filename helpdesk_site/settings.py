@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "axes",
+    # Chat before helpdesk: its template adds the chat panel to helpdesk's ticket page.
+    "helpdesk_site.chat",
     "helpdesk",
     "helpdesk_site.regions",
     "helpdesk_site.people",
@@ -329,3 +331,11 @@ CELERY_BEAT_SCHEDULE["kb-index-catch-up"] = {
     "task": "kb.tasks.index_catch_up",
     "schedule": 300,
 }
+
+# --- Chat (在线沟通) --------------------------------------------------------
+# Message length, the per-user budget (messages per window of seconds, counted
+# in the cache) and how many messages one history page or resume returns.
+CHAT_MAX_BODY_CHARS = env.int("CHAT_MAX_BODY_CHARS", default=4000)
+CHAT_RATE_LIMIT = env.int("CHAT_RATE_LIMIT", default=20)
+CHAT_RATE_WINDOW = env.int("CHAT_RATE_WINDOW", default=60)
+CHAT_HISTORY_PAGE = 200

@@ -22,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("tickets/", include("helpdesk_site.tickets.urls")),
     path("kb/", include("kb.urls")),
+    path("", include("helpdesk_site.chat.urls")),
     path("api/", include(api.urls)),
     path("sla/", include("sla.urls")),
     path("satisfaction/", include("helpdesk_site.satisfaction.urls")),

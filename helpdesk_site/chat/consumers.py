@@ -1,0 +1,418 @@
+"""The chat's websockets: one room per ticket, one console per operator.
+
+Thin: every action asks the scope module (through the session's current
+user, looked up afresh) and goes through services/selectors. Two promises
+hold whatever a client sends or the channel layer does:
+- a bad frame gets an error frame back; the connection stays up;
+- a channel layer that goes away (Redis down) makes the socket report
+  "degraded" instead of dying; it rejoins its groups when the layer returns.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections import deque
+from importlib import import_module
+
+from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
+from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
+from django.conf import settings
+from django.contrib.auth import get_user
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from helpdesk.user import HelpdeskUser
+
+from helpdesk_site.chat import layer, selectors, services
+from helpdesk_site.chat.errors import ChatRefused
+from helpdesk_site.tickets import scope
+
+logger = logging.getLogger(__name__)
+
+FORBIDDEN = 4403
+MAX_FRAME_CHARS = 64 * 1024
+LAYER_RETRY_SECONDS = (1, 2, 4, 8, 15)
+
+
+def db(func):
+    """Run ORM code off the event loop, in a pool of threads rather than
+    channels' single database thread, so one slow query does not hold up
+    every socket of the process. Each call still opens and tidies its
+    thread's connection (database_sync_to_async's close_old_connections)."""
+    return database_sync_to_async(func, thread_sensitive=False)
+
+
+def _session_user(session_key):
+    """The user the session stands for right now: logged out, expired,
+    deactivated or changed-password sessions give an anonymous user."""
+    request = HttpRequest()
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    return get_user(request)
+
+
+@db
+def _room_access(session_key, ticket_id):
+    """(user, may post) for a user who may open the ticket's page, else None."""
+    user = _session_user(session_key)
+    if not user.is_authenticated:
+        return None
+    ticket = scope.visible_tickets(user).filter(pk=ticket_id).first()
+    if ticket is None:
+        return None
+    return user, scope.can_comment(user, ticket)
+
+
+@db
+def _authorize(session_key, ticket_id=None):
+    user = _session_user(session_key)
+    if not user.is_authenticated:
+        return None
+    if ticket_id is not None and not scope.can_view_ticket(user, ticket_id):
+        return None
+    return user
+
+
+class ResilientJsonConsumer(AsyncWebsocketConsumer):
+    """JSON frames in and out, errors answered in band, and a channel layer
+    that may come and go."""
+
+    actions: tuple = ()
+
+    async def __call__(self, scope, receive, send):
+        # As channels' own __call__, but reading the channel layer through
+        # _layer_receive, which turns a lost layer into events instead of an
+        # exception that would close the socket.
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.channel_name = await self.channel_layer.new_channel()
+        self.base_send = send
+        self.groups_joined: set[str] = set()
+        self.groups_wanted: set[str] = set()
+        self.accepted = False
+        self.layer_ok = True
+        with contextlib.suppress(StopConsumer):
+            await await_many_dispatch([receive, self._layer_receive], self.dispatch)
+
+    async def _layer_receive(self):
+        attempt = 0
+        while True:
+            if self.layer_ok:
+                try:
+                    return await self.channel_layer.receive(self.channel_name)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    self.layer_ok = False
+                    return {"type": "layer.down"}
+            await asyncio.sleep(LAYER_RETRY_SECONDS[min(attempt, len(LAYER_RETRY_SECONDS) - 1)])
+            attempt += 1
+            if await self._join(set(self.groups_wanted)):
+                self.layer_ok = True
+                attempt = 0
+                return {"type": "layer.up"}
+
+    async def _join(self, groups) -> bool:
+        try:
+            for group in groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+                self.groups_joined.add(group)
+        except Exception:
+            logger.warning("chat: channel layer unreachable, socket degraded")
+            return False
+        return True
+
+    async def group_send(self, group, event) -> bool:
+        try:
+            await self.channel_layer.group_send(group, event)
+        except Exception:
+            await self.layer_down({})
+            return False
+        return True
+
+    async def dispatch(self, message):
+        # channels' dispatch first tidies database connections in its database
+        # thread for every event; here every database use goes through db(),
+        # which does that itself, so room broadcasts skip the hop.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def layer_down(self, event):
+        if self.accepted:
+            await self.send_json({"type": "status", "state": "degraded"})
+
+    async def layer_up(self, event):
+        if self.accepted:
+            await self.send_json({"type": "status", "state": "live"})
+
+    async def accept(self, subprotocol=None, headers=None):
+        await super().accept(subprotocol, headers)
+        self.accepted = True
+
+    async def websocket_disconnect(self, message):
+        await self.disconnect(message.get("code"))
+        for group in self.groups_joined:
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:
+                logger.warning("chat: could not leave %s, the layer will expire it", group)
+        raise StopConsumer()
+
+    async def send_json(self, content):
+        await self.send(text_data=json.dumps(content, ensure_ascii=False))
+
+    async def send_error(self, code, message, **extra):
+        await self.send_json({"type": "error", "error": code, "message": str(message), **extra})
+
+    @property
+    def session_key(self):
+        session = self.scope.get("session")
+        return getattr(session, "session_key", None)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if text_data is None:
+            await self.send_error("invalid", _("Frames must be JSON text."))
+            return
+        if len(text_data) > MAX_FRAME_CHARS:
+            await self.send_error("too_long", _("The frame is too large."))
+            return
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            await self.send_error("invalid", _("The frame is not valid JSON."))
+            return
+        if not isinstance(frame, dict) or frame.get("type") not in self.actions:
+            await self.send_error(
+                "unknown_type",
+                _("Unknown frame type. Known: %(types)s.") % {"types": ", ".join(self.actions)},
+            )
+            return
+        client_id = frame.get("client_id")
+        extra = {"client_id": client_id} if isinstance(client_id, str) and client_id else {}
+        try:
+            await getattr(self, f"do_{frame['type']}")(frame, extra)
+        except ChatRefused as refusal:
+            await self.send_json({"type": "error", **refusal.as_dict(), **extra})
+            if refusal.code == "no_access":
+                await self.close(code=FORBIDDEN)
+        except Exception:
+            logger.exception("chat: frame %s failed", frame.get("type"))
+            await self.send_error("server_error", _("Something went wrong; try again."), **extra)
+
+    async def do_ping(self, frame, extra):
+        await self.send_json({"type": "pong", **extra})
+
+
+class TicketChatConsumer(ResilientJsonConsumer):
+    """/ws/tickets/<ticket_id>/: the ticket's chat room."""
+
+    actions = ("post", "typing", "read", "resume", "ping")
+    REAUTHORIZE_SECONDS = 30
+    TYPING_INTERVAL = 1.0
+
+    async def websocket_connect(self, message):
+        self.ticket_id = self.scope["url_route"]["kwargs"]["ticket_id"]
+        self.group = layer.ticket_group(self.ticket_id)
+        self.groups_wanted = {self.group}
+        self.present: dict[str, dict] = {}
+        self.last_typing = 0.0
+        access = await _room_access(self.session_key, self.ticket_id)
+        if access is None:
+            await self.close(code=FORBIDDEN)
+            return
+        user, can_post = access
+        self.checked_at = time.monotonic()
+        self.me = selectors.person_payload(user)
+        await self.accept()
+        self.layer_ok = await self._join(self.groups_wanted)
+        reads = await db(selectors.read_marks)(user, self.ticket_id)
+        await self.send_json(
+            {
+                "type": "hello",
+                "me": self.me,
+                "can_post": can_post,
+                "state": "live" if self.layer_ok else "degraded",
+                "reads": reads,
+                "presence": [self.me],
+            }
+        )
+        if self.layer_ok:
+            await self.announce("chat.presence_join")
+
+    async def authorized(self):
+        """The session's user if they may still see this ticket, else None."""
+        user = await _authorize(self.session_key, self.ticket_id)
+        if user is not None:
+            self.checked_at = time.monotonic()
+        return user
+
+    async def require_user(self):
+        """Every client frame starts here: refused, and the socket closed,
+        once the user may no longer see the ticket."""
+        user = await self.authorized()
+        if user is None:
+            raise ChatRefused("no_access", _("You can no longer see this ticket."), status=403)
+        return user
+
+    async def still_allowed(self) -> bool:
+        """For pushes to the client: re-checked at most every few seconds."""
+        if time.monotonic() - self.checked_at < self.REAUTHORIZE_SECONDS:
+            return True
+        if await self.authorized() is not None:
+            return True
+        await self.close(code=FORBIDDEN)
+        return False
+
+    async def disconnect(self, code):
+        if getattr(self, "me", None) and self.layer_ok and self.group in self.groups_joined:
+            await self.announce("chat.presence_leave")
+
+    async def announce(self, kind):
+        event = {"type": kind, "channel": self.channel_name, "user": self.me}
+        await self.group_send(self.group, event)
+
+    async def send_presence(self):
+        people = {self.me["id"]: self.me}
+        for person in self.present.values():
+            people.setdefault(person["id"], person)
+        await self.send_json({"type": "presence", "users": list(people.values())})
+
+    # --- client frames -----------------------------------------------------
+
+    async def do_post(self, frame, extra):
+        user = await self.require_user()
+        body = frame.get("body")
+        if not isinstance(body, str):
+            raise ChatRefused("invalid", _("The message must be text."))
+        posted = await db(services.post_message)(user, self.ticket_id, body)
+        await self.send_json({"type": "ack", "message": posted.payload, **extra})
+        if not posted.broadcast:
+            await self.send_json({"type": "status", "state": "degraded"})
+
+    async def do_typing(self, frame, extra):
+        now = time.monotonic()
+        if now - self.last_typing < self.TYPING_INTERVAL:
+            return
+        self.last_typing = now
+        await self.require_user()
+        await self.announce("chat.typing")
+
+    async def do_read(self, frame, extra):
+        user = await self.require_user()
+        up_to = await db(services.mark_read)(user, self.ticket_id, frame.get("up_to"))
+        await self.send_json({"type": "read_ok", "up_to": up_to, **extra})
+
+    async def do_resume(self, frame, extra):
+        user = await self.require_user()
+        after = frame.get("after_id", 0)
+        if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+            raise ChatRefused("invalid", _("after_id must be a whole number."))
+        messages, more = await db(selectors.messages_after)(user, self.ticket_id, after)
+        await self.send_json({"type": "history", "messages": messages, "more": more, **extra})
+
+    # --- channel layer events ---------------------------------------------
+
+    async def chat_message(self, event):
+        if await self.still_allowed():
+            await self.send(text_data=event["frame"])
+
+    async def chat_read(self, event):
+        if await self.still_allowed():
+            await self.send_json({"type": "read", "user": event["user"], "up_to": event["up_to"]})
+
+    async def chat_typing(self, event):
+        if event["channel"] != self.channel_name and await self.still_allowed():
+            await self.send_json({"type": "typing", "user": event["user"]})
+
+    async def chat_presence_join(self, event):
+        if event["channel"] == self.channel_name:
+            return
+        self.present[event["channel"]] = event["user"]
+        try:
+            await self.channel_layer.send(
+                event["channel"],
+                {"type": "chat.presence_here", "channel": self.channel_name, "user": self.me},
+            )
+        except Exception:
+            await self.layer_down({})
+        await self.send_presence()
+
+    async def chat_presence_here(self, event):
+        self.present[event["channel"]] = event["user"]
+        await self.send_presence()
+
+    async def chat_presence_leave(self, event):
+        if self.present.pop(event["channel"], None) is not None:
+            await self.send_presence()
+
+    async def layer_up(self, event):
+        await super().layer_up(event)
+        self.present.clear()
+        await self.announce("chat.presence_join")
+        await self.send_presence()
+
+
+class ConsoleConsumer(ResilientJsonConsumer):
+    """/ws/console/: an operator's feed of new tickets and chat messages."""
+
+    actions = ("ping",)
+
+    async def websocket_connect(self, message):
+        user = await _authorize(self.session_key)
+        if user is None or not scope.works_tickets(user):
+            await self.close(code=FORBIDDEN)
+            return
+        self.user = user
+        self.seen = deque(maxlen=200)
+        self.groups_wanted = await db(self.console_groups)(user)
+        await self.accept()
+        self.layer_ok = await self._join(self.groups_wanted)
+        await self.send_json({"type": "hello", "state": "live" if self.layer_ok else "degraded"})
+
+    @staticmethod
+    def console_groups(user) -> set[str]:
+        groups = {layer.console_user_group(user.pk)}
+        if user.is_superuser or not settings.HELPDESK_ENABLE_PER_QUEUE_STAFF_PERMISSION:
+            groups.add(layer.CONSOLE_ALL_GROUP)
+        else:
+            groups |= {layer.console_queue_group(q.pk) for q in HelpdeskUser(user).get_queues()}
+        return groups
+
+    async def forward(self, key, ticket_id, frame, with_unread=False):
+        """Send an event on if it is new to this socket and the user may (still)
+        see its ticket: a queue permission taken away stops the feed at once."""
+        if key in self.seen:
+            return
+        self.seen.append(key)
+        user = await _authorize(self.session_key, ticket_id)
+        if user is None:
+            return
+        if with_unread:
+            frame["unread"] = await db(selectors.unread_count)(user, ticket_id)
+        await self.send_json(frame)
+
+    async def console_message(self, event):
+        message = event["message"]
+        frame = {"type": "message", "ticket": event["ticket"], "message": message}
+        await self.forward(("m", message["id"]), event["ticket"]["id"], frame, with_unread=True)
+
+    async def console_ticket_filed(self, event):
+        ticket = event["ticket"]
+        await self.forward(("t", ticket["id"]), ticket["id"], {"type": "ticket", "ticket": ticket})
+
+    async def console_read(self, event):
+        frame = {"type": "read", "ticket_id": event["ticket_id"], "up_to": event["up_to"]}
+        await self.forward(("r", event["ticket_id"], event["up_to"]), event["ticket_id"], frame)
+
+    async def console_notice(self, event):
+        ticket = event["ticket"]
+        key = ("n", ticket["id"], event.get("kind"), json.dumps(event, sort_keys=True, default=str))
+        frame = {k: v for k, v in event.items() if k != "type"}
+        frame["type"] = "notice"
+        await self.forward(key, ticket["id"], frame)

@@ -1,0 +1,60 @@
+"""Publishing to the channel layer, and the group names everybody agrees on.
+
+A publish that fails (Redis away) is logged and reported as False: messages
+are already stored by then, and clients catch up from the database.
+"""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+
+def ticket_group(ticket_id) -> str:
+    return f"chat.ticket.{int(ticket_id)}"
+
+
+def console_user_group(user_id) -> str:
+    return f"chat.console.user.{int(user_id)}"
+
+
+def console_queue_group(queue_id) -> str:
+    return f"chat.console.queue.{int(queue_id)}"
+
+
+CONSOLE_ALL_GROUP = "chat.console.all"
+
+
+def console_groups_for(ticket) -> list[str]:
+    """Where console events about a ticket go: its queue's operators, admins,
+    and whoever it is assigned to. Each console re-checks scope on arrival."""
+    groups = [console_queue_group(ticket.queue_id), CONSOLE_ALL_GROUP]
+    if ticket.assigned_to_id:
+        groups.append(console_user_group(ticket.assigned_to_id))
+    return groups
+
+
+def publish(group: str, event: dict) -> bool:
+    """group_send from synchronous code; False when the layer is unreachable."""
+    return publish_many([(group, event)])
+
+
+def publish_many(sends: list[tuple[str, dict]]) -> bool:
+    """Several group_sends in one hop to the event loop (a consumer's worker
+    thread waits for that hop); False if any could not be made."""
+    layer = get_channel_layer()
+    if layer is None:
+        return False
+
+    async def send_all():
+        for group, event in sends:
+            await layer.group_send(group, event)
+
+    try:
+        async_to_sync(send_all)()
+    except Exception:
+        logger.warning("chat: channel layer unreachable, %d events not delivered live", len(sends))
+        return False
+    return True

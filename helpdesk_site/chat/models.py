@@ -1,0 +1,80 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from helpdesk.models import FollowUp, FollowUpAttachment, Ticket
+
+
+class ChatMessage(models.Model):
+    """One message in a ticket's chat (在线沟通).
+
+    The id is the resume cursor: messages of one ticket are written while its
+    row is locked, so within a ticket ids are handed out in commit order and
+    "everything after id N" never skips one that commits later.
+    """
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="chat_messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="chat_messages",
+    )
+    body = models.TextField(_("message"), blank=True)
+    body_html = models.TextField(_("message as sanitized HTML"), blank=True)
+    # The message's place in the ticket's history; its image hangs off it, so
+    # downloads go through the same scope check as any ticket attachment.
+    followup = models.OneToOneField(
+        FollowUp,
+        verbose_name=_("follow-up"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="chat_message",
+    )
+    image = models.OneToOneField(
+        FollowUpAttachment,
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="chat_message",
+    )
+    created = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("chat message")
+        verbose_name_plural = _("chat messages")
+        indexes = [models.Index(fields=["ticket", "id"], name="chat_message_ticket_id")]
+
+    def __str__(self):
+        return f"#{self.ticket_id} {self.author_id}: {self.body[:40]}"
+
+
+class ReadMark(models.Model):
+    """How far one person has read one ticket's chat (已读回执)."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="chat_read_marks"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="chat_read_marks",
+    )
+    last_read_id = models.BigIntegerField(_("last message read"), default=0)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("read mark")
+        verbose_name_plural = _("read marks")
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "user"], name="chat_read_mark_unique")
+        ]
+
+    def __str__(self):
+        return f"#{self.ticket_id} {self.user_id} ≤ {self.last_read_id}"

@@ -1,0 +1,52 @@
+"""Message bodies: plain text or a safe subset of Markdown, rendered to HTML
+that can be put into a page as it is. No Django here, so it is tested alone."""
+
+import markdown
+import nh3
+
+# What a chat message may contain once rendered: text formatting, lists,
+# quotes, code and links. No images (they come as checked attachments), no
+# tables, no raw HTML of the author's own.
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "del",
+    "hr",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_body(text: str) -> str:
+    """Markdown to sanitized HTML; plain text comes out as paragraphs with its
+    line breaks kept."""
+    html = markdown.markdown(text, extensions=["fenced_code", "nl2br", "sane_lists"])
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+def normalize_body(text) -> str:
+    """The body as stored: a string, with line endings unified and the blank
+    edges trimmed; control characters other than newline and tab removed."""
+    if not isinstance(text, str):
+        raise TypeError("body must be text")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text if ch in "\n\t" or (ch >= " " and ch != "\x7f"))
+    return text.strip()

@@ -1,0 +1,200 @@
+"""Every change the chat makes goes through one function here: posting a
+message and marking messages read. Each checks scope itself, stores first and
+broadcasts after the transaction commits, so nobody is ever shown a message
+that the database does not have."""
+
+import json
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.functions import Greatest
+from django.utils.translation import gettext as _
+from helpdesk.models import FollowUp, FollowUpAttachment, Ticket
+
+from helpdesk_site.chat import layer, ratelimit
+from helpdesk_site.chat.errors import ChatRefused
+from helpdesk_site.chat.models import ChatMessage, ReadMark
+from helpdesk_site.chat.rendering import normalize_body, render_body
+from helpdesk_site.chat.selectors import (
+    message_payload,
+    person_payload,
+    require_view,
+    ticket_payload,
+)
+from helpdesk_site.tickets import scope
+from helpdesk_site.tickets.signals import ticket_updated
+from helpdesk_site.tickets.uploads import check_upload
+
+
+def _checked_image(image):
+    try:
+        checked = check_upload(image)
+    except ValidationError as error:
+        raise ChatRefused("bad_image", " ".join(error.messages)) from None
+    if not checked.content_type.startswith("image/"):
+        raise ChatRefused(
+            "bad_image", _("Only images (PNG, JPEG, GIF, WebP) can be sent in the chat.")
+        )
+    return checked
+
+
+def _check_rate(user) -> None:
+    limit, window = settings.CHAT_RATE_LIMIT, settings.CHAT_RATE_WINDOW
+    verdict = ratelimit.hit(user.pk, limit, window)
+    if not verdict.allowed:
+        raise ChatRefused(
+            "rate_limited",
+            _(
+                "You are sending messages too fast: at most %(limit)d every %(window)d "
+                "seconds. Try again in %(wait)d seconds."
+            )
+            % {"limit": limit, "window": window, "wait": verdict.retry_after},
+            status=429,
+            retry_after=verdict.retry_after,
+        )
+
+
+class PostedMessage:
+    """The stored message, and whether it also went out live."""
+
+    def __init__(self, message: ChatMessage):
+        self.message = message
+        self.broadcast = False
+
+    @property
+    def payload(self) -> dict:
+        return message_payload(self.message)
+
+
+def post_message(user, ticket: Ticket | int, body, image=None) -> PostedMessage:
+    """Post a chat message on a ticket (发送消息): checked, stored with its
+    place in the ticket's history, then broadcast to the ticket's room and to
+    the operator consoles once the transaction commits."""
+    ticket_id = ticket.pk if isinstance(ticket, Ticket) else ticket
+    visible = scope.visible_tickets(user).filter(pk=ticket_id).first()
+    if visible is None or not scope.can_comment(user, visible):
+        raise ChatRefused("forbidden", _("You cannot post in this ticket's chat."), status=403)
+    try:
+        body = normalize_body("" if body is None else body)
+    except TypeError:
+        raise ChatRefused("invalid", _("The message must be text.")) from None
+    if len(body) > settings.CHAT_MAX_BODY_CHARS:
+        raise ChatRefused(
+            "too_long",
+            _("The message is too long: %(length)d characters, the limit is %(limit)d.")
+            % {"length": len(body), "limit": settings.CHAT_MAX_BODY_CHARS},
+        )
+    checked = _checked_image(image) if image is not None else None
+    if not body and checked is None:
+        raise ChatRefused("empty", _("The message is empty."))
+    _check_rate(user)
+
+    with transaction.atomic():
+        # Holding the ticket's row until commit makes ids follow commit order
+        # within the ticket, which is what resuming "after id N" relies on.
+        locked = Ticket.objects.select_for_update().get(pk=ticket_id)
+        old_status = locked.status
+        followup = FollowUp.objects.create(
+            ticket=locked,
+            title=_("Chat message"),
+            comment=body or checked.file.name,
+            public=True,
+            user=user,
+        )
+        attachment = None
+        if checked is not None:
+            attachment = FollowUpAttachment.objects.create(
+                followup=followup,
+                file=checked.file,
+                filename=checked.file.name,
+                mime_type=checked.content_type,
+                size=checked.file.size,
+            )
+        message = ChatMessage.objects.create(
+            ticket=locked,
+            author=user,
+            body=body,
+            body_html=render_body(body) if body else "",
+            followup=followup,
+            image=attachment,
+        )
+        posted = PostedMessage(message)
+
+        def announce():
+            payload = message_payload(message)
+            room_event = {
+                "type": "chat.message",
+                # Encoded once here rather than once per socket in the room.
+                "frame": json.dumps({"type": "message", "message": payload}, ensure_ascii=False),
+            }
+            console_event = {
+                "type": "console.message",
+                "ticket": ticket_payload(locked),
+                "message": payload,
+            }
+            posted.broadcast = layer.publish_many(
+                [(layer.ticket_group(ticket_id), room_event)]
+                + [(group, console_event) for group in layer.console_groups_for(locked)]
+            )
+            ticket_updated.send(
+                sender=Ticket, ticket=locked, followup=followup, user=user, old_status=old_status
+            )
+
+        transaction.on_commit(announce)
+    return posted
+
+
+def mark_read(user, ticket_id, up_to) -> int:
+    """Record that the user has read the ticket's chat up to message `up_to`
+    (已读); marks only move forward. Returns the mark now in force."""
+    require_view(user, ticket_id)
+    if isinstance(up_to, bool) or not isinstance(up_to, int) or up_to < 0:
+        raise ChatRefused("invalid", _("The message number must be a whole number."))
+    newest = (
+        ChatMessage.objects.filter(ticket_id=ticket_id, pk__lte=up_to)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if newest is None:
+        return 0
+    with transaction.atomic():
+        mark, created = ReadMark.objects.get_or_create(
+            ticket_id=ticket_id, user=user, defaults={"last_read_id": newest}
+        )
+        if not created:
+            if mark.last_read_id >= newest:
+                return mark.last_read_id
+            marks = ReadMark.objects.filter(pk=mark.pk)
+            marks.update(last_read_id=Greatest("last_read_id", newest))
+            mark.refresh_from_db()
+        up_to_now = mark.last_read_id
+        transaction.on_commit(
+            lambda: layer.publish_many(
+                [
+                    (
+                        layer.ticket_group(ticket_id),
+                        {"type": "chat.read", "user": person_payload(user), "up_to": up_to_now},
+                    ),
+                    (
+                        layer.console_user_group(user.pk),
+                        {"type": "console.read", "ticket_id": int(ticket_id), "up_to": up_to_now},
+                    ),
+                ]
+            )
+        )
+    return up_to_now
+
+
+def announce_ticket_filed(ticket: Ticket) -> None:
+    """Push a newly filed ticket to the operator consoles that may see it."""
+    event = {"type": "console.ticket_filed", "ticket": ticket_payload(ticket)}
+    layer.publish_many([(group, event) for group in layer.console_groups_for(ticket)])
+
+
+def push_to_consoles(ticket: Ticket, kind: str, data: dict) -> None:
+    """For other apps (the SLA clock's warnings and breaches): show a notice
+    about a ticket on the consoles of the operators who may see it."""
+    event = {"type": "console.notice", "kind": kind, "ticket": ticket_payload(ticket), **data}
+    layer.publish_many([(group, event) for group in layer.console_groups_for(ticket)])

@@ -1,0 +1,107 @@
+import asyncio
+import base64
+import gc
+from dataclasses import dataclass
+
+import pytest
+import pytest_asyncio
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.db import connections
+from django.test import Client
+
+from helpdesk_site.people.models import Role
+from helpdesk_site.tickets.models import Subsystem
+from tests.factories import DepartmentFactory, OperatorFactory, UserFactory, file_ticket, region
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
+
+@dataclass
+class Room:
+    """A ticket filed by a clerk, with the people around it."""
+
+    ticket: object
+    filer: object
+    colleague: object
+    operator: object
+    supervisor: object
+    outsiders: dict
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The room makes nine accounts per test; the real hasher is slow by design.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _static_without_manifest(settings):
+    # Pages render without `collectstatic` having been run (a fresh clone).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def _ensure_counties():
+    """Transactional tests empty the tables after them, and the counties come
+    from a data migration; put them back when a test finds them gone."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    if not apps.get_model("regions", "Region").objects.filter(code="513301").exists():
+        import_module("helpdesk_site.regions.migrations.0002_counties").add_counties(apps, None)
+
+
+@pytest.fixture
+def room(db):
+    _ensure_counties()
+    township = region("513301001", "炉城街道")
+    department = DepartmentFactory(name="炉城街道便民服务中心", region=township)
+    filer = UserFactory(department=department, first_name="卓玛")
+    ticket = file_ticket(filer)
+    luding = DepartmentFactory(name="泸定县政务服务中心", region=region("513322"))
+    return Room(
+        ticket=ticket,
+        filer=filer,
+        colleague=UserFactory(department=department, first_name="扎西"),
+        operator=OperatorFactory(
+            subsystems=Subsystem.objects.filter(code="e_license"), first_name="运维"
+        ),
+        supervisor=UserFactory(
+            role=Role.SUPERVISOR, department=department, supervised_region=region("513301")
+        ),
+        outsiders={
+            "reporter of another county": UserFactory(department=luding),
+            "reporter of another department": UserFactory(
+                department=DepartmentFactory(name="康定市市场监督管理局", region=region("513301"))
+            ),
+            "operator of other queues": OperatorFactory(
+                subsystems=Subsystem.objects.exclude(code="e_license")
+            ),
+            "supervisor of another county": UserFactory(
+                role=Role.SUPERVISOR, department=luding, supervised_region=region("513322")
+            ),
+        },
+    )
+
+
+def session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+@pytest_asyncio.fixture
+async def close_socket_connections():
+    """Consumers use the database from asgiref's worker threads; close what
+    those threads left open so the test database can be dropped."""
+    yield
+    await database_sync_to_async(connections.close_all)()
+    # The pool threads' connections go when their threads do.
+    await asyncio.get_running_loop().shutdown_default_executor()
+    gc.collect()

@@ -1,0 +1,259 @@
+"""A reporter and an operator chat in two real browsers (Debian's Chromium,
+driven by Playwright) through daphne and Redis; the reporter drops off the
+network, comes back, and sees what was said meanwhile, once each."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from helpdesk_site.chat.models import ChatMessage
+from tests.chat.test_degraded import PrivateRedis
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ROOT = Path(__file__).resolve().parents[2]
+WAIT_MS = 20_000
+BLOCKED_WEBSOCKETS = """
+window.WebSocket = class {
+  constructor() {
+    this.readyState = 3;
+    setTimeout(() => { if (this.onclose) { this.onclose({code: 1006}); } }, 10);
+  }
+  send() { throw new Error("not open"); }
+  close() {}
+};
+window.WebSocket.OPEN = 1;
+"""
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords():
+    """The browsers log in through the form against daphne, which checks
+    passwords with the site's real hashers: keep them."""
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("the browser test needs PostgreSQL (DATABASE_URL) to share with daphne")
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def redis_url():
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    if shutil.which("redis-server") is None:
+        pytest.skip("the browser test needs Redis: set REDIS_URL or install redis-server")
+    redis = PrivateRedis()
+    redis.start()
+    yield redis.url
+    redis.stop()
+
+
+@pytest.fixture
+def daphne(room, redis_url, tmp_path, settings):
+    """daphne on a free port, on the test database and Redis; its static files
+    collected into a folder of its own, as `make run` does."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": redis_url,
+        "VAR_DIR": str(tmp_path / "var"),
+        "SECRET_KEY": "e2e-" + "k" * 60,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    log = (tmp_path / "daphne.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "helpdesk_site.asgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/accounts/login/", timeout=1).close()  # noqa: S310
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.terminate()
+                pytest.fail("daphne did not start:\n" + (tmp_path / "daphne.log").read_text())
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+    # daphne's database sessions end a moment after the process does; the
+    # test database can only be dropped once they have.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                break
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (make browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_chat(browser, base, user, path):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(base + "/accounts/login/?next=" + path)
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button.btn-primary")
+    page.wait_for_url(base + path)
+    page.wait_for_selector('#chat-status[data-state="live"]')
+    return context, page
+
+
+def send(page, text):
+    page.fill("#chat-input", text)
+    page.click("#chat-send")
+
+
+def bodies(page):
+    return page.locator("#chat-messages .chat-body").all_inner_texts()
+
+
+def test_two_people_chat_and_one_catches_up_after_going_offline(daphne, room, browser):
+    ticket = room.ticket.pk
+    reporter_context, reporter = open_chat(browser, daphne, room.filer, f"/tickets/{ticket}/")
+    # The operator works from django-helpdesk's own ticket page.
+    operator_context, operator = open_chat(
+        browser, daphne, room.operator, f"/helpdesk/tickets/{ticket}/"
+    )
+
+    # Both are on the page, and each sees the other there.
+    operator_name = room.operator.get_full_name() or room.operator.username
+    reporter.wait_for_function(
+        "name => document.getElementById('chat-presence').textContent.includes(name)",
+        arg=operator_name,
+    )
+
+    send(reporter, "电子证照打印出来是**空白**的")
+    operator.locator("#chat-messages strong", has_text="空白").wait_for()
+    send(operator, "收到，请问是哪一类证照？")
+    reporter.locator("#chat-messages .chat-body", has_text="哪一类证照").wait_for()
+    # The operator had the page open: the reporter's message shows as read.
+    reporter.locator(".chat-mine .chat-receipt", has_text="✓").first.wait_for()
+
+    reporter_context.set_offline(True)
+    reporter.wait_for_selector('#chat-status[data-state="offline"]')
+    send(operator, "麻烦提供证照编号")
+    send(operator, "以及出错的截图")
+    operator.locator("#chat-messages .chat-body", has_text="截图").wait_for()
+    assert not any("证照编号" in text for text in bodies(reporter))
+
+    reporter_context.set_offline(False)
+    reporter.locator("#chat-messages .chat-body", has_text="截图").wait_for()
+    reporter.wait_for_selector('#chat-status[data-state="live"]')
+
+    stored = list(ChatMessage.objects.filter(ticket_id=ticket).values_list("body", flat=True))
+    # Under Playwright's event loop Django keeps a connection for this context.
+    connection.close()
+    assert stored == [
+        "电子证照打印出来是**空白**的",
+        "收到，请问是哪一类证照？",
+        "麻烦提供证照编号",
+        "以及出错的截图",
+    ]
+    # Everything once, in order, on both pages.
+    for page in (reporter, operator):
+        ids = page.locator("#chat-messages li").evaluate_all("els => els.map(e => +e.dataset.id)")
+        assert ids == sorted(set(ids))
+        assert len(ids) == len(stored)
+    # And after coming back the reporter can still talk.
+    send(reporter, "编号是 5133012026000123")
+    operator.locator("#chat-messages .chat-body", has_text="5133012026000123").wait_for()
+
+    reporter_context.close()
+    operator_context.close()
+
+
+def test_with_websockets_blocked_the_panel_talks_over_http(daphne, room, browser):
+    ticket = room.ticket.pk
+    operator_context, operator = open_chat(browser, daphne, room.operator, f"/tickets/{ticket}/")
+    # For the reporter only, every websocket fails the way it does behind a
+    # proxy that refuses the upgrade: closed (1006) before it ever opens.
+    reporter_context = browser.new_context(locale="zh-CN")
+    reporter_context.add_init_script(BLOCKED_WEBSOCKETS)
+    reporter = reporter_context.new_page()
+    reporter.set_default_timeout(WAIT_MS)
+    reporter.goto(daphne + f"/accounts/login/?next=/tickets/{ticket}/")
+    reporter.fill("#id_username", room.filer.username)
+    reporter.fill("#id_password", PASSWORD)
+    reporter.click("button.btn-primary")
+    reporter.wait_for_selector('#chat-status[data-state="polling"]')
+
+    send(reporter, "我这里打不开 websocket")
+    operator.locator("#chat-messages .chat-body", has_text="打不开").wait_for()
+    send(operator, "没关系，这样也能收到")
+    reporter.locator("#chat-messages .chat-body", has_text="这样也能收到").wait_for()
+    assert bodies(reporter) == ["我这里打不开 websocket", "没关系，这样也能收到"]
+    reporter_context.close()
+    operator_context.close()
