@@ -595,6 +595,9 @@ def _escalate(clocks, by_clock, details, log_entries, now) -> None:
             )
     HandlingLogEntry.objects.bulk_create(log_entries)
     Notification.objects.bulk_create(notifications)
+    escalated = list({n.ticket_id: n for n in notifications}.values())
+    if escalated:
+        transaction.on_commit(lambda: _push_to_consoles(escalated))
     mailed = [n.pk for n in notifications if n.recipient.email]
     if mailed:
         # E-mail goes out from a worker: a slow mail server never holds up the sweep.
@@ -610,6 +613,15 @@ def _escalate(clocks, by_clock, details, log_entries, now) -> None:
         if leads_found and ticket.assigned_to_id != leads_found[0].pk:
             ticket.assigned_to = leads_found[0]
             ticket.save(update_fields=["assigned_to"])
+
+
+def _push_to_consoles(notifications) -> None:
+    """Show each escalated ticket live on the operator consoles (the chat app);
+    the in-app list and e-mail do not depend on it."""
+    from helpdesk_site.chat.services import push_to_consoles
+
+    for notification in notifications:
+        push_to_consoles(notification.ticket, "escalation", {"message": notification.message})
 
 
 def mail_notifications(ids) -> int:

@@ -1,5 +1,6 @@
 """The escalation ladder climbs by itself, once per step, however it is run."""
 
+import asyncio
 import threading
 
 import pytest
@@ -154,3 +155,33 @@ def test_concurrent_sweeps_fire_each_step_once(file_at, people):
     assert EscalationEvent.objects.count() == 2 * len(tickets)
     assert notified(people["lead"]) == 2 * len(tickets)
     assert Ticket.objects.count() == len(tickets)
+
+
+@pytest.mark.django_db
+def test_escalations_reach_the_operator_consoles_live(
+    file_at, people, django_capture_on_commit_callbacks
+):
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from helpdesk_site.chat.layer import CONSOLE_ALL_GROUP
+
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+
+    async def receive():
+        return await asyncio.wait_for(layer.receive(channel), timeout=5)
+
+    async_to_sync(layer.group_add)(CONSOLE_ALL_GROUP, channel)
+    try:
+        ticket = file_at("2025-09-30 09:00")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.sweep(at("2025-09-30 11:00"))
+        events = []
+        while not any(e["type"] == "console.notice" for e in events) and len(events) < 10:
+            events.append(async_to_sync(receive)())
+    finally:
+        async_to_sync(layer.group_discard)(CONSOLE_ALL_GROUP, channel)
+    event = next(e for e in events if e["type"] == "console.notice")
+    assert event["kind"] == "escalation"
+    assert event["ticket"]["id"] == ticket.pk and f"#{ticket.pk}" in event["message"]
