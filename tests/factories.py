@@ -1,3 +1,4 @@
+import base64
 import functools
 
 import factory
@@ -10,6 +11,10 @@ from helpdesk_site.tickets import services
 from helpdesk_site.tickets.models import Category, Subsystem
 
 PASSWORD = "correct horse battery"
+# A real 1×1 PNG, for uploads that must pass the content check.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
 
 
 @functools.cache

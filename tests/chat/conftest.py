@@ -1,5 +1,4 @@
 import asyncio
-import base64
 import gc
 from dataclasses import dataclass
 
@@ -12,10 +11,12 @@ from django.test import Client
 
 from helpdesk_site.people.models import Role
 from helpdesk_site.tickets.models import Subsystem
-from tests.factories import DepartmentFactory, OperatorFactory, UserFactory, file_ticket, region
-
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+from tests.factories import (
+    DepartmentFactory,
+    OperatorFactory,
+    UserFactory,
+    file_ticket,
+    region,
 )
 
 

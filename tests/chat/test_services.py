@@ -10,7 +10,7 @@ from helpdesk_site.chat import layer, ratelimit, selectors, services
 from helpdesk_site.chat.errors import ChatRefused
 from helpdesk_site.chat.models import ChatMessage, ReadMark
 from helpdesk_site.tickets.signals import ticket_updated
-from tests.chat.conftest import PNG
+from tests.factories import PNG
 
 pytestmark = pytest.mark.django_db
 

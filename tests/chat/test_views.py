@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from helpdesk_site.chat import services
 from helpdesk_site.chat.models import ChatMessage
-from tests.chat.conftest import PNG
+from tests.factories import PNG
 
 pytestmark = pytest.mark.django_db
 

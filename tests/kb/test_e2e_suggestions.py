@@ -12,19 +12,6 @@ from tests.kb.factories import operator, published_faq
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def browser():
-    from tests.tickets.test_e2e_filing import CHROMIUM_ARGS
-
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
 def test_suggestions_appear_and_deflect(live_server, browser):
     faq = published_faq(operator(), "事项认领后在实施清单中看不到", "等待十分钟后刷新实施清单。")
     reporter = UserFactory()

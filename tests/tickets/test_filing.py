@@ -1,5 +1,3 @@
-import base64
-
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,13 +6,10 @@ from helpdesk.models import FollowUp, Ticket
 
 from helpdesk_site.people.models import Role
 from helpdesk_site.tickets.models import Subsystem, TicketDetails
-from tests.factories import UserFactory, file_ticket, region
+from tests.factories import PNG, UserFactory, file_ticket, region
 
 pytestmark = pytest.mark.django_db
 
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

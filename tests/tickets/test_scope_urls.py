@@ -17,14 +17,18 @@ from helpdesk_site.people.models import Role
 from helpdesk_site.tickets import services
 from helpdesk_site.tickets.models import Subsystem
 from helpdesk_site.tickets.uploads import check_upload
-from tests.factories import DepartmentFactory, OperatorFactory, UserFactory, file_ticket, region
+from tests.factories import (
+    PNG,
+    DepartmentFactory,
+    OperatorFactory,
+    UserFactory,
+    file_ticket,
+    region,
+)
 
 pytestmark = pytest.mark.django_db
 
 MARKER = "绝密标记XQ7"
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-)
 
 
 def walk(patterns, prefix="", namespace=""):
