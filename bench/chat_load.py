@@ -155,6 +155,12 @@ def seed(clients: int, rooms: int) -> tuple[list[str], list[int]]:
     return keys, tickets[:rooms]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_servers(count: int, env: dict) -> tuple[list, list[int]]:
     processes, ports = [], []
     for _ in range(count):
@@ -210,6 +216,8 @@ class Run:
         self.acks = 0
         self.errors: dict[str, int] = {}
         self.deliveries = 0
+        self.server_cpu = 0.0
+        self.client_cpu = 0.0
 
 
 async def reader(client: Client, run: Run):
@@ -258,7 +266,7 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-async def drive(args, keys, tickets, ports):
+async def drive(args, keys, tickets, ports, server_pids):
     run = Run()
     clients = [
         Client(n, keys[n], tickets[n % len(tickets)], ports[n % len(ports)])
@@ -285,6 +293,7 @@ async def drive(args, keys, tickets, ports):
 
     interval = 1.0 / args.rate
     posted = 0
+    cpu_before = sum(cpu_seconds(pid) for pid in server_pids), cpu_seconds(os.getpid())
     begin = time.perf_counter()
     order = list(held)
     random.shuffle(order)
@@ -314,6 +323,8 @@ async def drive(args, keys, tickets, ports):
             posted += 1
         await asyncio.sleep(max(0.0, begin + due * interval - time.perf_counter()))
     post_seconds = time.perf_counter() - begin
+    run.server_cpu = sum(cpu_seconds(pid) for pid in server_pids) - cpu_before[0]
+    run.client_cpu = cpu_seconds(os.getpid()) - cpu_before[1]
     # Give deliveries in flight a moment to land, bounded.
     expected = sum(
         sum(1 for c in held if c.ticket_id == room and c.index != sender)
@@ -361,9 +372,12 @@ def main():
         "DATABASE_URL": f"{args.database_url}{separator}conn_max_age={args.conn_max_age}",
     }
     processes, ports = start_servers(args.servers, env)
+    load_before = os.getloadavg()[0]
     try:
         run, held, posted, seconds, expected = asyncio.run(
-            asyncio.wait_for(drive(args, keys, tickets, ports), MAX_SECONDS + 240)
+            asyncio.wait_for(
+                drive(args, keys, tickets, ports, [p.pid for p in processes]), MAX_SECONDS + 240
+            )
         )
     finally:
         for process in processes:
@@ -379,7 +393,8 @@ def main():
     ping_ms = [v * 1000 for v in run.ping_latencies]
     print(
         f"\nchat load: {args.clients} clients, {args.rooms} rooms, {args.servers} daphne, "
-        f"{os.cpu_count()} cores, Redis {args.redis_url}, conn_max_age={args.conn_max_age}"
+        f"{os.cpu_count()} cores, Redis {args.redis_url}, conn_max_age={args.conn_max_age}, "
+        f"load average at start {load_before:.2f}"
     )
     print(f"{'':34}{'ours':>12}{'baseline':>12}{'target':>12}")
     print(f"{'connections held':34}{held:>12}{'':>12}{TARGET_CONNECTIONS:>12}")
@@ -395,6 +410,12 @@ def main():
     )
     if ms:
         print(f"{'mean / max, ms':34}{statistics.mean(ms):>12.1f}{max(ms):>12.1f}")
+    print(
+        f"{'CPU while posting, daphne / clients':34}{run.server_cpu / seconds:>11.2f}c"
+        f"{run.client_cpu / seconds:>11.2f}c   (cores busy)"
+    )
+    if posted:
+        print(f"{'daphne CPU per message, ms':34}{run.server_cpu / posted * 1000:>12.2f}")
     if run.errors:
         print("errors:", run.errors)
 

@@ -114,9 +114,11 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+    # Sessions are read on every chat frame: from Redis, the database behind it.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "helpdesk_site.chat.pubsub.ChatChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL]},
         }
     }

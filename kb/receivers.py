@@ -5,12 +5,17 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from helpdesk.models import Ticket
 
+from helpdesk_site.tickets.changes import saved_changes
 from kb import indexing, services
+
+# What a ticket's search document holds (the Elasticsearch one has its status).
+SEARCHED_FIELDS = {"title", "description", "resolution", "status"}
 
 
 @receiver(post_save, sender=Ticket, dispatch_uid="kb_ticket_text")
 def ticket_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
+    # A follow-up alone (a chat line, a comment) leaves the searched text as it was.
+    if not raw and saved_changes(instance) & SEARCHED_FIELDS:
         services.refresh_ticket_text(instance)
 
 

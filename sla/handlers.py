@@ -5,12 +5,15 @@ from django.db.models.signals import post_save
 from helpdesk.models import FollowUp, Ticket
 
 from helpdesk_site.tickets import scope
+from helpdesk_site.tickets.changes import saved_changes
 from helpdesk_site.tickets.models import TicketDetails
 from helpdesk_site.tickets.signals import ticket_filed
 from sla import services
 from sla.middleware import current_user
 
 RESOLVING = (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS)
+# What sync_ticket reads from the ticket row (the category lives on its details).
+CLOCK_FIELDS = {"status", "priority", "on_hold"}
 
 
 def on_ticket_filed(sender, ticket, user, **kwargs):
@@ -20,6 +23,8 @@ def on_ticket_filed(sender, ticket, user, **kwargs):
 def on_ticket_saved(sender, instance, created, raw=False, **kwargs):
     if created or raw:
         return  # clocks start when the ticket is filed, with its details
+    if not saved_changes(instance) & CLOCK_FIELDS:
+        return  # a follow-up added, say: nothing the clocks depend on
     services.sync_ticket(instance, actor=current_user())
 
 

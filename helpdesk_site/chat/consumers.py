@@ -5,11 +5,10 @@ user, looked up afresh) and goes through services/selectors. Two promises
 hold whatever a client sends or the channel layer does:
 - a bad frame gets an error frame back; the connection stays up;
 - a channel layer that goes away (Redis down) makes the socket report
-  "degraded" instead of dying; it rejoins its groups when the layer returns.
+  "degraded" instead of dying, and "live" again when the layer has
+  resubscribed its groups (see chat.pubsub).
 """
 
-import asyncio
-import contextlib
 import json
 import logging
 import time
@@ -21,7 +20,6 @@ from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
-from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.contrib.auth import get_user
 from django.http import HttpRequest
@@ -77,60 +75,61 @@ def _authorize(session_key, ticket_id=None):
     return user
 
 
+@db
+def _post(session_key, ticket_id, body):
+    """The session's user posts, in one trip to a database thread; a user who
+    can no longer see the ticket is told so (and the socket closed)."""
+    user = _session_user(session_key)
+    if not user.is_authenticated:
+        raise _no_access()
+    try:
+        return services.post_message(user, ticket_id, body)
+    except ChatRefused as refusal:
+        if refusal.code == "forbidden" and not scope.can_view_ticket(user, ticket_id):
+            raise _no_access() from None
+        raise
+
+
+def _no_access() -> ChatRefused:
+    return ChatRefused("no_access", _("You can no longer see this ticket."), status=403)
+
+
 class ResilientJsonConsumer(AsyncWebsocketConsumer):
     """JSON frames in and out, errors answered in band, and a channel layer
-    that may come and go."""
+    that may come and go: the layer's watch (chat.pubsub) says when, with
+    ``layer.down`` and ``layer.up`` events, and the socket tells its client."""
 
     actions: tuple = ()
 
     async def __call__(self, scope, receive, send):
-        # As channels' own __call__, but reading the channel layer through
-        # _layer_receive, which turns a lost layer into events instead of an
-        # exception that would close the socket.
-        self.scope = scope
-        self.channel_layer = get_channel_layer(self.channel_layer_alias)
-        self.channel_name = await self.channel_layer.new_channel()
-        self.base_send = send
         self.groups_joined: set[str] = set()
-        self.groups_wanted: set[str] = set()
         self.accepted = False
-        self.layer_ok = True
-        with contextlib.suppress(StopConsumer):
-            await await_many_dispatch([receive, self._layer_receive], self.dispatch)
+        async with layer.watching(get_channel_layer(self.channel_layer_alias)):
+            await super().__call__(scope, receive, send)
 
-    async def _layer_receive(self):
-        attempt = 0
-        while True:
-            if self.layer_ok:
-                try:
-                    return await self.channel_layer.receive(self.channel_name)
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    self.layer_ok = False
-                    return {"type": "layer.down"}
-            await asyncio.sleep(LAYER_RETRY_SECONDS[min(attempt, len(LAYER_RETRY_SECONDS) - 1)])
-            attempt += 1
-            if await self._join(set(self.groups_wanted)):
-                self.layer_ok = True
-                attempt = 0
-                return {"type": "layer.up"}
+    @property
+    def layer_live(self) -> bool:
+        return layer.is_live(self.channel_layer)
 
-    async def _join(self, groups) -> bool:
-        try:
-            for group in groups:
+    async def join(self, groups) -> bool:
+        """Join the groups; False if live delivery is not there yet (the layer
+        subscribes them when Redis returns)."""
+        joined = True
+        for group in groups:
+            self.groups_joined.add(group)
+            try:
                 await self.channel_layer.group_add(group, self.channel_name)
-                self.groups_joined.add(group)
-        except Exception:
+            except Exception:
+                joined = False
+        if not joined:
             logger.warning("chat: channel layer unreachable, socket degraded")
-            return False
-        return True
+        return joined and self.layer_live
 
     async def group_send(self, group, event) -> bool:
         try:
             await self.channel_layer.group_send(group, event)
         except Exception:
-            await self.layer_down({})
+            layer.check_now(self.channel_layer)
             return False
         return True
 
@@ -161,7 +160,7 @@ class ResilientJsonConsumer(AsyncWebsocketConsumer):
             try:
                 await self.channel_layer.group_discard(group, self.channel_name)
             except Exception:
-                logger.warning("chat: could not leave %s, the layer will expire it", group)
+                logger.warning("chat: could not unsubscribe from %s", group)
         raise StopConsumer()
 
     async def send_json(self, content):
@@ -219,7 +218,6 @@ class TicketChatConsumer(ResilientJsonConsumer):
     async def websocket_connect(self, message):
         self.ticket_id = self.scope["url_route"]["kwargs"]["ticket_id"]
         self.group = layer.ticket_group(self.ticket_id)
-        self.groups_wanted = {self.group}
         self.present: dict[str, dict] = {}
         self.last_typing = 0.0
         access = await _room_access(self.session_key, self.ticket_id)
@@ -230,19 +228,19 @@ class TicketChatConsumer(ResilientJsonConsumer):
         self.checked_at = time.monotonic()
         self.me = selectors.person_payload(user)
         await self.accept()
-        self.layer_ok = await self._join(self.groups_wanted)
+        live = await self.join([self.group])
         reads = await db(selectors.read_marks)(user, self.ticket_id)
         await self.send_json(
             {
                 "type": "hello",
                 "me": self.me,
                 "can_post": can_post,
-                "state": "live" if self.layer_ok else "degraded",
+                "state": "live" if live else "degraded",
                 "reads": reads,
                 "presence": [self.me],
             }
         )
-        if self.layer_ok:
+        if live:
             await self.announce("chat.presence_join")
 
     async def authorized(self):
@@ -257,7 +255,7 @@ class TicketChatConsumer(ResilientJsonConsumer):
         once the user may no longer see the ticket."""
         user = await self.authorized()
         if user is None:
-            raise ChatRefused("no_access", _("You can no longer see this ticket."), status=403)
+            raise _no_access()
         return user
 
     async def still_allowed(self) -> bool:
@@ -270,7 +268,7 @@ class TicketChatConsumer(ResilientJsonConsumer):
         return False
 
     async def disconnect(self, code):
-        if getattr(self, "me", None) and self.layer_ok and self.group in self.groups_joined:
+        if getattr(self, "me", None) and self.group in self.groups_joined and self.layer_live:
             await self.announce("chat.presence_leave")
 
     async def announce(self, kind):
@@ -286,14 +284,16 @@ class TicketChatConsumer(ResilientJsonConsumer):
     # --- client frames -----------------------------------------------------
 
     async def do_post(self, frame, extra):
-        user = await self.require_user()
         body = frame.get("body")
         if not isinstance(body, str):
             raise ChatRefused("invalid", _("The message must be text."))
-        posted = await db(services.post_message)(user, self.ticket_id, body)
+        posted = await _post(self.session_key, self.ticket_id, body)
+        self.checked_at = time.monotonic()
         await self.send_json({"type": "ack", "message": posted.payload, **extra})
         if not posted.broadcast:
-            await self.send_json({"type": "status", "state": "degraded"})
+            # Stored but not published: the layer's watch confirms the outage
+            # and tells every socket, this one included.
+            layer.check_now(self.channel_layer)
 
     async def do_typing(self, frame, extra):
         now = time.monotonic()
@@ -340,7 +340,7 @@ class TicketChatConsumer(ResilientJsonConsumer):
                 {"type": "chat.presence_here", "channel": self.channel_name, "user": self.me},
             )
         except Exception:
-            await self.layer_down({})
+            layer.check_now(self.channel_layer)
         await self.send_presence()
 
     async def chat_presence_here(self, event):
@@ -352,6 +352,9 @@ class TicketChatConsumer(ResilientJsonConsumer):
             await self.send_presence()
 
     async def layer_up(self, event):
+        # Presence may have changed unseen during the outage: ask again.
+        if not self.accepted:
+            return
         await super().layer_up(event)
         self.present.clear()
         await self.announce("chat.presence_join")
@@ -370,10 +373,10 @@ class ConsoleConsumer(ResilientJsonConsumer):
             return
         self.user = user
         self.seen = deque(maxlen=200)
-        self.groups_wanted = await db(self.console_groups)(user)
+        groups = await db(self.console_groups)(user)
         await self.accept()
-        self.layer_ok = await self._join(self.groups_wanted)
-        await self.send_json({"type": "hello", "state": "live" if self.layer_ok else "degraded"})
+        live = await self.join(sorted(groups))
+        await self.send_json({"type": "hello", "state": "live" if live else "degraded"})
 
     @staticmethod
     def console_groups(user) -> set[str]:

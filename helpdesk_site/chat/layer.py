@@ -4,6 +4,7 @@ A publish that fails (Redis away) is logged and reported as False: messages
 are already stored by then, and clients catch up from the database.
 """
 
+import contextlib
 import logging
 
 from asgiref.sync import async_to_sync
@@ -34,6 +35,24 @@ def console_groups_for(ticket) -> list[str]:
     if ticket.assigned_to_id:
         groups.append(console_user_group(ticket.assigned_to_id))
     return groups
+
+
+def watching(channel_layer):
+    """Held by a socket for its lifetime. The Redis layer (chat.pubsub) runs
+    its outage watch meanwhile; the in-memory layer cannot go away."""
+    watch = getattr(channel_layer, "watching", None)
+    return watch() if watch is not None else contextlib.nullcontext()
+
+
+def is_live(channel_layer) -> bool:
+    return getattr(channel_layer, "is_live", lambda: True)()
+
+
+def check_now(channel_layer) -> None:
+    """A publish failed: have the layer's watch check Redis at once."""
+    check = getattr(channel_layer, "check_now", None)
+    if check is not None:
+        check()
 
 
 def publish(group: str, event: dict) -> bool:

@@ -55,6 +55,10 @@ def _check_rate(user) -> None:
         )
 
 
+def _forbidden() -> ChatRefused:
+    return ChatRefused("forbidden", _("You cannot post in this ticket's chat."), status=403)
+
+
 class PostedMessage:
     """The stored message, and whether it also went out live."""
 
@@ -72,9 +76,8 @@ def post_message(user, ticket: Ticket | int, body, image=None) -> PostedMessage:
     place in the ticket's history, then broadcast to the ticket's room and to
     the operator consoles once the transaction commits."""
     ticket_id = ticket.pk if isinstance(ticket, Ticket) else ticket
-    visible = scope.visible_tickets(user).filter(pk=ticket_id).first()
-    if visible is None or not scope.can_comment(user, visible):
-        raise ChatRefused("forbidden", _("You cannot post in this ticket's chat."), status=403)
+    if not scope.comments_where_visible(user):
+        raise _forbidden()
     try:
         body = normalize_body("" if body is None else body)
     except TypeError:
@@ -91,9 +94,14 @@ def post_message(user, ticket: Ticket | int, body, image=None) -> PostedMessage:
     _check_rate(user)
 
     with transaction.atomic():
-        # Holding the ticket's row until commit makes ids follow commit order
-        # within the ticket, which is what resuming "after id N" relies on.
-        locked = Ticket.objects.select_for_update().get(pk=ticket_id)
+        # Found through the scope and locked in one query. Holding the row
+        # until commit makes ids follow commit order within the ticket, which
+        # is what resuming "after id N" relies on.
+        locked = (
+            scope.visible_tickets(user).select_for_update(of=("self",)).filter(pk=ticket_id).first()
+        )
+        if locked is None:
+            raise _forbidden()
         old_status = locked.status
         followup = FollowUp.objects.create(
             ticket=locked,

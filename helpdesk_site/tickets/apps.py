@@ -9,6 +9,7 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self):
-        from helpdesk_site.tickets import services
+        from helpdesk_site.tickets import changes, services
 
+        changes.connect()
         post_migrate.connect(services.ensure_subsystems_after_migrate, sender=self)

@@ -1,6 +1,7 @@
 import asyncio
 import gc
 from dataclasses import dataclass
+from importlib import import_module
 
 import pytest
 import pytest_asyncio
@@ -95,6 +96,13 @@ def session_cookie(user) -> str:
     client = Client()
     client.force_login(user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def log_out(session_key: str) -> None:
+    """What logging out in another tab does to the session, whatever engine
+    keeps it (the database, or Redis in front of it)."""
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore(session_key).delete()
 
 
 @pytest_asyncio.fixture

@@ -13,7 +13,7 @@ from django.db import connection
 from helpdesk_site.asgi import application
 from helpdesk_site.chat import services
 from helpdesk_site.chat.models import ChatMessage
-from tests.chat.conftest import session_cookie
+from tests.chat.conftest import log_out, session_cookie
 from tests.factories import file_ticket
 
 pytestmark = [
@@ -78,9 +78,7 @@ async def test_a_foreign_origin_is_refused(room):
 
 async def test_a_logged_out_session_is_refused(room):
     cookie = await database_sync_to_async(session_cookie)(room.filer)
-    from django.contrib.sessions.models import Session
-
-    await database_sync_to_async(Session.objects.filter(session_key=cookie).delete)()
+    await database_sync_to_async(log_out)(cookie)
     socket = WebsocketCommunicator(
         application,
         f"/ws/tickets/{room.ticket.pk}/",
@@ -285,7 +283,9 @@ async def test_logging_out_elsewhere_stops_posting(room):
     socket, _ = await join(room.filer, room.ticket)
     from django.contrib.sessions.models import Session
 
-    await database_sync_to_async(Session.objects.all().delete)()
+    keys = await database_sync_to_async(list)(Session.objects.values_list("session_key", flat=True))
+    for key in keys:
+        await database_sync_to_async(log_out)(key)
     await socket.send_json_to({"type": "post", "body": "还能发吗"})
     assert (await next_frame(socket, "error"))["error"] == "no_access"
     assert await database_sync_to_async(ChatMessage.objects.count)() == 0

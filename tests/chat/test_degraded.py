@@ -74,8 +74,8 @@ def private_redis(settings):
     redis.start()
     settings.CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [redis.url]},
+            "BACKEND": "helpdesk_site.chat.pubsub.ChatChannelLayer",
+            "CONFIG": {"hosts": [redis.url], "watch_seconds": 0.5},
         }
     }
     yield redis

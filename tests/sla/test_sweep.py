@@ -161,27 +161,32 @@ def test_concurrent_sweeps_fire_each_step_once(file_at, people):
 def test_escalations_reach_the_operator_consoles_live(
     file_at, people, django_capture_on_commit_callbacks
 ):
-    from asgiref.sync import async_to_sync
+    from asgiref.sync import async_to_sync, sync_to_async
     from channels.layers import get_channel_layer
 
     from helpdesk_site.chat.layer import CONSOLE_ALL_GROUP
 
     layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
+    ticket = file_at("2025-09-30 09:00")
 
-    async def receive():
-        return await asyncio.wait_for(layer.receive(channel), timeout=5)
-
-    async_to_sync(layer.group_add)(CONSOLE_ALL_GROUP, channel)
-    try:
-        ticket = file_at("2025-09-30 09:00")
+    def sweep():
         with django_capture_on_commit_callbacks(execute=True):
             services.sweep(at("2025-09-30 11:00"))
-        events = []
-        while not any(e["type"] == "console.notice" for e in events) and len(events) < 10:
-            events.append(async_to_sync(receive)())
-    finally:
-        async_to_sync(layer.group_discard)(CONSOLE_ALL_GROUP, channel)
+
+    async def console_events():
+        # One event loop throughout, as in daphne: a console's channel lives in its loop.
+        channel = await layer.new_channel()
+        await layer.group_add(CONSOLE_ALL_GROUP, channel)
+        try:
+            await sync_to_async(sweep)()
+            events = []
+            while not any(e["type"] == "console.notice" for e in events) and len(events) < 10:
+                events.append(await asyncio.wait_for(layer.receive(channel), timeout=5))
+        finally:
+            await layer.group_discard(CONSOLE_ALL_GROUP, channel)
+        return events
+
+    events = async_to_sync(console_events)()
     event = next(e for e in events if e["type"] == "console.notice")
     assert event["kind"] == "escalation"
     assert event["ticket"]["id"] == ticket.pk and f"#{ticket.pk}" in event["message"]
