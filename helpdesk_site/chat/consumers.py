@@ -83,7 +83,7 @@ def _post(session_key, ticket_id, body):
     if not user.is_authenticated:
         raise _no_access()
     try:
-        return services.post_message(user, ticket_id, body)
+        return services.post_message(user, ticket_id, body, publish=False)
     except ChatRefused as refusal:
         if refusal.code == "forbidden" and not scope.can_view_ticket(user, ticket_id):
             raise _no_access() from None
@@ -124,14 +124,6 @@ class ResilientJsonConsumer(AsyncWebsocketConsumer):
         if not joined:
             logger.warning("chat: channel layer unreachable, socket degraded")
         return joined and self.layer_live
-
-    async def group_send(self, group, event) -> bool:
-        try:
-            await self.channel_layer.group_send(group, event)
-        except Exception:
-            layer.check_now(self.channel_layer)
-            return False
-        return True
 
     async def dispatch(self, message):
         # channels' dispatch first tidies database connections in its database
@@ -273,7 +265,7 @@ class TicketChatConsumer(ResilientJsonConsumer):
 
     async def announce(self, kind):
         event = {"type": kind, "channel": self.channel_name, "user": self.me}
-        await self.group_send(self.group, event)
+        await layer.apublish_many(self.channel_layer, [(self.group, event)])
 
     async def send_presence(self):
         people = {self.me["id"]: self.me}
@@ -289,11 +281,10 @@ class TicketChatConsumer(ResilientJsonConsumer):
             raise ChatRefused("invalid", _("The message must be text."))
         posted = await _post(self.session_key, self.ticket_id, body)
         self.checked_at = time.monotonic()
+        # Stored; if publishing fails the layer's watch confirms the outage
+        # and tells every socket, this one included.
+        await layer.apublish_many(self.channel_layer, posted.events)
         await self.send_json({"type": "ack", "message": posted.payload, **extra})
-        if not posted.broadcast:
-            # Stored but not published: the layer's watch confirms the outage
-            # and tells every socket, this one included.
-            layer.check_now(self.channel_layer)
 
     async def do_typing(self, frame, extra):
         now = time.monotonic()

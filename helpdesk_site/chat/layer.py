@@ -61,19 +61,21 @@ def publish(group: str, event: dict) -> bool:
 
 
 def publish_many(sends: list[tuple[str, dict]]) -> bool:
-    """Several group_sends in one hop to the event loop (a consumer's worker
-    thread waits for that hop); False if any could not be made."""
+    """Several group_sends from synchronous code, in one hop to the event
+    loop; False if any could not be made."""
     layer = get_channel_layer()
     if layer is None:
         return False
+    return async_to_sync(apublish_many)(layer, sends)
 
-    async def send_all():
+
+async def apublish_many(layer, sends: list[tuple[str, dict]]) -> bool:
+    """The same from an event loop (a socket that posted)."""
+    try:
         for group, event in sends:
             await layer.group_send(group, event)
-
-    try:
-        async_to_sync(send_all)()
     except Exception:
         logger.warning("chat: channel layer unreachable, %d events not delivered live", len(sends))
+        check_now(layer)
         return False
     return True
