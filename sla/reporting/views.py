@@ -8,11 +8,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sla.models import ClockKind
 from sla.reporting import selectors, services
 from sla.reporting.documents import trend_labels
 from sla.reporting.forms import DashboardForm, GenerateForm
 from sla.reporting.models import StoredReport
 from sla.reporting.periods import trend_buckets
+
+CLOCK_NAMES = dict(ClockKind.choices)
 
 
 def _root(user):
@@ -56,6 +59,14 @@ def dashboard(request):
             "trend": trend,
             "county_peak": county_peak,
             "rating_peak": rating_peak,
+            "times": [
+                (_("First response"), figures.response),
+                (_("Resolution"), figures.resolution),
+            ],
+            "escalations": [
+                {**row, "label": CLOCK_NAMES.get(row["clock_kind"], row["clock_kind"])}
+                for row in figures.escalations
+            ],
             "query": urlencode(filters.as_query()),
         },
     )
