@@ -193,19 +193,26 @@ def volume(groups) -> dict:
     return {"total": sum(trend.values()), "trend": trend}
 
 
-def by_county(scope, period, groups) -> list[dict]:
+def by_county(scope, period, groups, summary) -> list[dict]:
     """Volume, resolutions and compliance per county: the weak spots."""
     filed = stats.totals((g for g in groups if g["county"]), "county")
-    resolved = {
-        row["county"]: row
-        for row in scope.clocks(RESOLUTION)
-        .filter(_stopped_in(period))
-        .annotate(county=Substr("ticket__details__region_id", 1, 6))
-        .values("county")
-        .annotate(n=Count("pk"), met=Count("pk", filter=Q(breached_at__isnull=True)))
-        .order_by()
-        if row["county"]
-    }
+    region = scope.filters.region
+    if region.level == Region.Level.PREFECTURE:
+        resolved = {
+            row["county"]: row
+            for row in scope.clocks(RESOLUTION)
+            .filter(_stopped_in(period))
+            .annotate(county=Substr("ticket__details__region_id", 1, 6))
+            .values("county")
+            .annotate(n=Count("pk"), met=Count("pk", filter=Q(breached_at__isnull=True)))
+            .order_by()
+            if row["county"]
+        }
+    else:
+        # A county or anything below lies in one county: its resolutions
+        # are the clock summary's, no second scan needed.
+        done = summary[RESOLUTION]
+        resolved = {region.code[:6]: done} if done["n"] else {}
     names = dict(
         Region.objects.filter(code__in=set(filed) | set(resolved)).values_list("code", "name")
     )
@@ -307,7 +314,9 @@ def escalations(scope, period) -> list[dict]:
             scope.q("clock__ticket__"), fired_at__gte=start, fired_at__lt=end
         )
         .values(clock_kind=F("step__clock"), level=F("step__percent"))
-        .annotate(n=Count("pk"), tickets=Count("clock__ticket_id", distinct=True))
+        # A step belongs to one clock kind and a ticket has one clock of each
+        # kind, so distinct clocks are distinct tickets (and need no join).
+        .annotate(n=Count("pk"), tickets=Count("clock_id", distinct=True))
         .order_by("clock_kind", "level")
     )
 
@@ -550,7 +559,7 @@ def figures(filters: Filters, user=None, now=None) -> Figures:
         groups = filed_breakdown(scope, period)
         summary = clock_summary(scope, period, now)
         result.volume = volume(groups)
-        result.counties = by_county(scope, period, groups)
+        result.counties = by_county(scope, period, groups, summary)
         result.response = times(summary, RESPONSE)
         result.resolution = times(summary, RESOLUTION)
         result.breaches = breaches(summary)
