@@ -42,11 +42,11 @@ def change_phrase(value: float | None) -> str:
     return f"较上期{'上升' if value > 0 else '下降'}{abs(value) * 100:.1f}%"
 
 
-def totals(groups: Iterable[dict], key: str | Callable[[dict], object]) -> dict:
-    """Sum the counts (`n`) of grouped rows by one of their keys: several
-    figures from one grouped query."""
+def totals(groups: Iterable[dict], key: str | Callable[[dict], object], value: str = "n") -> dict:
+    """Sum a count (`n` unless told) of grouped rows by one of their keys:
+    several figures from one grouped query."""
     pick = (lambda group: group[key]) if isinstance(key, str) else key
     found = Counter()
     for group in groups:
-        found[pick(group)] += group["n"]
-    return dict(found)
+        found[pick(group)] += group[value]
+    return found

@@ -170,3 +170,19 @@ def test_the_dashboard_links_the_clusters_and_every_figure(client, week, cluster
     )
     assert drill.status_code == 200
     assert "C 周日深夜" in drill.content.decode() and "D 下周一" not in drill.content.decode()
+
+
+def test_the_word_report_lists_the_clusters_and_deflections(week, clusters, kangding_reporter):
+    from tests.reporting.test_documents import cells, docx_of
+
+    faq = published_faq(week["operator"], "印章无法认领怎么办？", "联系制章单位。", "e_seal")
+    kb_services.record_deflection(faq=faq, user=kangding_reporter, query="印章")
+    Deflection.objects.update(created=at("2025-11-13 09:00"))
+    document = docx_of()
+    table = cells(document)
+    assert "相似问题（知识库聚类）" in table
+    cluster = table.index("证照制作失败")
+    assert table[cluster + 2] == "3"  # A, B and C; D is filed the week after
+    assert table[table.index(faq.title) + 1] == "1"
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "自助解决、未提交工单1次" in text
