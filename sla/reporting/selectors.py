@@ -1,7 +1,8 @@
-"""Every figure of the dashboards and period reports, each one grouped query
-in the database over a ticket queryset that already carries the reader's
-scope and filters. The same conditions give the tickets behind each figure
-(`tickets_behind`), so a number and its drill-down always agree.
+"""Every figure of the dashboards and period reports, counted by grouped
+queries in the database under the reader's scope and filters; figures that
+read the same rows share one query (see the Figures section). The same
+conditions give the tickets behind each figure (`tickets_behind`), so a
+number and its drill-down always agree.
 
 Times come from the SLA engine's clocks (working time, minutes); tickets
 filed before the engine ran have no clocks and count only in volumes.
