@@ -70,6 +70,9 @@ def dashboard(request):
                 for row in figures.escalations
             ],
             "query": urlencode(filters.as_query()),
+            "previous_query": urlencode(
+                filters.as_query() | {"date": filters.period.previous().start.isoformat()}
+            ),
         },
     )
 

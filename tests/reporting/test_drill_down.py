@@ -164,6 +164,12 @@ def test_the_dashboard_links_the_clusters_and_every_figure(client, week, cluster
     assert 'data-figure="met-resolution">2<' in html
     assert 'data-figure="backlog_age-0-1">1<' in html
     assert 'data-figure="compliance">67%<' in html
+    # The previous period's numbers link to its own tickets (E, filed the week before).
+    assert 'data-figure="previous-filed">1<' in html
+    previous = client.get(
+        reverse("reporting:tickets"), {"kind": "week", "date": "2025-11-03", "figure": "filed"}
+    )
+    assert "旧积压工单" in previous.content.decode()
     drill = client.get(
         reverse("reporting:tickets"),
         {"kind": "week", "date": "2025-11-12", "figure": "cluster", "key": str(big.pk)},
