@@ -165,6 +165,11 @@ def fill(n: int) -> None:
         print(f"inserted {n - existing:,} tickets in {time.perf_counter() - started:.1f} s")
 
 
+def load_average() -> str:
+    """The machine is shared: a figure means little without the load beside it."""
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
 def timed(label, function, repeat=3):
     runs = []
     for _ in range(repeat):
@@ -174,7 +179,7 @@ def timed(label, function, repeat=3):
     print(
         f"{label:<58} median {statistics.median(runs):6.2f} s  (runs: "
         + ", ".join(f"{r:.2f}" for r in runs)
-        + ")"
+        + f"; load average {load_average()})"
     )
     return result
 
@@ -199,7 +204,8 @@ def naive_baseline(sample: int) -> None:
     took = time.perf_counter() - started
     print(
         f"{'baseline: Python loop over clocks, one figure,':<58} {took:6.2f} s for "
-        f"{sample:,} tickets (≈ {took * 1_000_000 / sample:.1f} s per 1,000,000)"
+        f"{sample:,} tickets (≈ {took * 1_000_000 / sample:.1f} s per 1,000,000; "
+        f"load average {load_average()})"
     )
 
 

@@ -21,13 +21,12 @@ class Percentile(Aggregate):
         super().__init__(expression, share=float(share), **extra)
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            function="REPORT_PERCENTILE",
-            template="%(function)s(%(expressions)s, %(share)s)",
-            **extra_context,
-        )
+        # On a copy rather than as keywords: Aggregate.as_sql wraps the
+        # template in FILTER (WHERE …) itself when the aggregate has a filter.
+        clone = self.copy()
+        clone.function = "REPORT_PERCENTILE"
+        clone.template = "%(function)s(%(expressions)s, %(share)s)"
+        return clone.as_sql(compiler, connection, **extra_context)
 
 
 class _SqlitePercentile:

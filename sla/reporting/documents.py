@@ -64,6 +64,22 @@ def summary_sentences(figures: Figures) -> list[str]:
     return sentences
 
 
+PROBLEM_HEADERS = {
+    "clusters": ["相似问题（知识库聚类）", "状态", "工单数"],
+    "subsystems": ["子系统", "类别", "工单数"],
+}
+
+
+def problem_name(problem: dict) -> str:
+    if problem["figure"] == "cluster":
+        return problem["label"]
+    return f"{problem['label']}·{problem['detail']}"
+
+
+def problem_rows(figures: Figures) -> list[list]:
+    return [[p["label"], p["detail"], p["n"]] for p in figures.problems]
+
+
 def recommendations(figures: Figures) -> list[str]:
     """Suggested actions from the figures' weak spots."""
     advice = []
@@ -74,8 +90,10 @@ def recommendations(figures: Figures) -> list[str]:
             "建议核查该地区工单处理流程并加强驻场支持。"
         )
     for problem in figures.problems[:3]:
+        if problem["faq_id"]:
+            continue  # already answered by an FAQ
         advice.append(
-            f"“{problem['subsystem_name']}·{problem['category_label']}”类问题共{problem['n']}件，"
+            f"“{problem_name(problem)}”类问题共{problem['n']}件，"
             "建议整理常见问题解答（FAQ）并开展针对性培训。"
         )
     if figures.overdue["total"]:
@@ -242,9 +260,14 @@ def build_docx(figures: Figures) -> bytes:
     )
     _table(
         document,
-        ["时限", "升级级别（目标时长占比）", "次数"],
+        ["时限", "升级级别（目标时长占比）", "次数", "涉及工单"],
         [
-            [CLOCK_LABELS.get(r["clock_kind"], r["clock_kind"]), f"{r['level']}%", r["n"]]
+            [
+                CLOCK_LABELS.get(r["clock_kind"], r["clock_kind"]),
+                f"{r['level']}%",
+                r["n"],
+                r["tickets"],
+            ]
             for r in figures.escalations
         ],
     )
@@ -323,11 +346,18 @@ def build_docx(figures: Figures) -> bytes:
     )
 
     document.add_heading("八、高发问题与改进建议", level=1)
-    _table(
-        document,
-        ["子系统", "类别", "工单数"],
-        [[p["subsystem_name"], p["category_label"], p["n"]] for p in figures.problems],
-    )
+    _table(document, PROBLEM_HEADERS[figures.problem_source], problem_rows(figures))
+    deflected = figures.deflections
+    if deflected.get("applies"):
+        document.add_paragraph(
+            f"本期通过常见问题解答（FAQ）自助解决、未提交工单{deflected['total']}次。"
+        )
+        if deflected["faqs"]:
+            _table(
+                document,
+                ["常见问题", "自助解决次数"],
+                [[row["title"], row["n"]] for row in deflected["faqs"]],
+            )
     for advice in recommendations(figures):
         document.add_paragraph(advice, style="List Bullet")
 
@@ -458,10 +488,11 @@ def build_xlsx(figures: Figures) -> bytes:
         ["评价", "分值", "条数"],
         [[SCORE_LABELS[s], s, n] for s, n in figures.satisfaction["distribution"].items()],
     )
+    add("高发问题", PROBLEM_HEADERS[figures.problem_source], problem_rows(figures))
     add(
-        "高发问题",
-        ["子系统", "类别", "工单数"],
-        [[p["subsystem_name"], p["category_label"], p["n"]] for p in figures.problems],
+        "FAQ自助解决",
+        ["常见问题", "自助解决次数"],
+        [[row["title"], row["n"]] for row in figures.deflections.get("faqs", [])],
     )
     add(
         "运维人员",

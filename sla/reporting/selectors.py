@@ -1,16 +1,19 @@
-"""Every figure of the dashboards and period reports, each one grouped query
-in the database over a ticket queryset that already carries the reader's
-scope and filters. The same conditions give the tickets behind each figure
-(`tickets_behind`), so a number and its drill-down always agree.
+"""Every figure of the dashboards and period reports, counted by grouped
+queries in the database under the reader's scope and filters; figures that
+read the same rows share one query (see the Figures section). The same
+conditions give the tickets behind each figure (`tickets_behind`), so a
+number and its drill-down always agree.
 
 Times come from the SLA engine's clocks (working time, minutes); tickets
 filed before the engine ran have no clocks and count only in volumes.
 """
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.db.models.functions import Substr, TruncDay, TruncMonth
 from django.utils import timezone
 from helpdesk.models import Ticket
@@ -20,6 +23,7 @@ from helpdesk_site.regions.models import Region
 from helpdesk_site.satisfaction.models import BAD_RATING_MAX, BadRatingFollowUp, Rating, Score
 from helpdesk_site.tickets import scope as ticket_scope
 from helpdesk_site.tickets.models import Category, Subsystem
+from kb.models import CandidateState, Deflection, FaqCandidate
 from sla.models import ClockKind, EscalationEvent, HandlingLogEntry, Incident, LogKind, SlaClock
 from sla.reporting import stats
 from sla.reporting.aggregates import Percentile
@@ -109,6 +113,18 @@ def scope_for(filters: Filters, user=None) -> Scope:
     return Scope(filters, allowed=user is None or covers(user, filters.region))
 
 
+@contextmanager
+def report_session():
+    """The report's queries in one transaction; on PostgreSQL they may sort
+    in memory (the percentiles of a year's clocks spill to disk at the
+    default 4 MB)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+        yield
+
+
 # --- Conditions shared by figures and their drill-downs ----------------------
 
 
@@ -122,9 +138,15 @@ def filed_in(scope: Scope, period) -> QuerySet[Ticket]:
     return scope.tickets().filter(created__gte=start, created__lt=end)
 
 
-def _stopped_in(period) -> Q:
+def _stopped_in(period, path: str = "") -> Q:
     start, end = period.instants()
-    return Q(stopped_at__gte=start, stopped_at__lt=end, policy__isnull=False)
+    return Q(
+        **{
+            f"{path}stopped_at__gte": start,
+            f"{path}stopped_at__lt": end,
+            f"{path}policy__isnull": False,
+        }
+    )
 
 
 def _backlog(cutoff) -> Q:
@@ -144,118 +166,182 @@ def _follow_ups(scope) -> QuerySet[BadRatingFollowUp]:
 
 
 # --- Figures ------------------------------------------------------------------
+# Figures that read the same rows share one grouped query: each aggregate
+# carries its own FILTER, so a table is scanned once per report, not once per
+# figure. The drill-downs below use the same conditions.
 
 
-def volume(scope, period) -> dict:
-    filed = filed_in(scope, period)
+def ticket_breakdown(scope, period) -> list[dict]:
+    """The period's tickets in one grouped query, per trend bucket of filing,
+    county, subsystem and category: how many were filed in the period (`n`),
+    and how many had their resolution clock stopped in it (`resolved`) and
+    met its target (`met`). The volume trend, the county table and the
+    subsystem × category problems are sums of these groups."""
+    start, end = period.instants()
+    filed = Q(created__gte=start, created__lt=end)
+    resolved = _stopped_in(period, "resolution_clock__")
     trunc = TruncMonth if period.trend_unit == "month" else TruncDay
-    trend = {
-        row["bucket"].date() if isinstance(row["bucket"], dt.datetime) else row["bucket"]: row["n"]
-        for row in filed.annotate(bucket=trunc("created", tzinfo=SHANGHAI))
-        .values("bucket")
-        .annotate(n=Count("pk"))
+    rows = list(
+        scope.tickets()
+        .annotate(
+            resolution_clock=FilteredRelation(
+                "sla_clocks", condition=Q(sla_clocks__kind=RESOLUTION)
+            )
+        )
+        .filter(filed | resolved)
+        .values(
+            bucket=trunc("created", tzinfo=SHANGHAI),
+            county=Substr("details__region_id", 1, 6),
+            subsystem_id=F("details__subsystem_id"),
+            category=F("details__category"),
+        )
+        .annotate(
+            n=Count("pk", filter=filed),
+            resolved=Count("pk", filter=resolved),
+            met=Count("pk", filter=resolved & Q(resolution_clock__breached_at__isnull=True)),
+        )
         .order_by()
-    }
+    )
+    for row in rows:
+        if isinstance(row["bucket"], dt.datetime):
+            row["bucket"] = row["bucket"].date()
+    return rows
+
+
+def volume(groups) -> dict:
+    trend = {bucket: n for bucket, n in stats.totals(groups, "bucket").items() if n}
     return {"total": sum(trend.values()), "trend": trend}
 
 
-def by_county(scope, period, now) -> list[dict]:
+def by_county(groups) -> list[dict]:
     """Volume, resolutions and compliance per county: the weak spots."""
-    filed = dict(
-        filed_in(scope, period)
-        .annotate(county=Substr("details__region_id", 1, 6))
-        .values_list("county")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    resolved = {
-        row["county"]: row
-        for row in scope.clocks(RESOLUTION)
-        .filter(_stopped_in(period))
-        .annotate(county=Substr("ticket__details__region_id", 1, 6))
-        .values("county")
-        .annotate(n=Count("pk"), met=Count("pk", filter=Q(breached_at__isnull=True)))
-        .order_by()
-    }
-    names = dict(
-        Region.objects.filter(code__in=set(filed) | set(resolved)).values_list("code", "name")
-    )
+    groups = [g for g in groups if g["county"]]
+    filed = stats.totals(groups, "county")
+    resolved = stats.totals(groups, "county", "resolved")
+    met = stats.totals(groups, "county", "met")
+    names = dict(Region.objects.filter(code__in=set(filed)).values_list("code", "name"))
     rows = []
-    for code in sorted(set(filed) | set(resolved)):
-        done = resolved.get(code, {"n": 0, "met": 0})
+    for code in sorted(code for code in filed if filed[code] or resolved[code]):
         rows.append(
             {
                 "code": code,
                 "name": names.get(code, code),
-                "filed": filed.get(code, 0),
-                "resolved": done["n"],
-                "compliance": stats.rate(done["met"], done["n"]),
+                "filed": filed[code],
+                "resolved": resolved[code],
+                "met": met[code],
+                "compliance": stats.rate(met[code], resolved[code]),
             }
         )
     return rows
 
 
-def times(scope, period, kind) -> dict:
+def _age(low, high, cutoff) -> Q:
+    condition = Q(started_at__lte=cutoff - dt.timedelta(days=low))
+    if high is not None:
+        condition &= Q(started_at__gt=cutoff - dt.timedelta(days=high))
+    return condition
+
+
+def age_key(low, high) -> str:
+    return f"{low}-{high or ''}"
+
+
+def clock_summary(scope, period, now, *, backlog=True) -> dict:
+    """Per clock kind, in one scan of the clocks: the times of the clocks
+    stopped in the period (count, met, median and p90 working minutes, the
+    median target), the breaches of the period and, for the resolution
+    clock, the backlog at the period's end by age and the overdue items.
+    Each aggregate filters its own kind (no GROUP BY: grouping would sort
+    every clock first)."""
+    start, end, cutoff = _bounds(period, now)
+    stopped = _stopped_in(period)
+    breached = Q(breached_at__gte=start, breached_at__lt=end)
+    minutes = F("consumed_seconds") / 60.0
+    aggregates, rows = {}, stopped | breached
+    for kind in (RESPONSE, RESOLUTION):
+        done = stopped & Q(kind=kind)
+        aggregates |= {
+            f"{kind}:n": Count("pk", filter=done),
+            f"{kind}:met": Count("pk", filter=done & Q(breached_at__isnull=True)),
+            # PostgreSQL sorts once for both percentiles of the same values.
+            f"{kind}:p50": Percentile(minutes, 0.5, filter=done),
+            f"{kind}:p90": Percentile(minutes, 0.9, filter=done),
+            f"{kind}:target": Percentile("target_minutes", 0.5, filter=done),
+            f"{kind}:breached": Count("pk", filter=breached & Q(kind=kind)),
+        }
+    if backlog:
+        open_at_end = _backlog(cutoff) & Q(kind=RESOLUTION)
+        late = _overdue(period, now) & Q(kind=RESOLUTION)
+        aggregates[f"{RESOLUTION}:backlog"] = Count("pk", filter=open_at_end)
+        aggregates[f"{RESOLUTION}:overdue"] = Count("pk", filter=late)
+        for low, high in AGE_BUCKETS:
+            aggregates[f"{RESOLUTION}:{age_key(low, high)}"] = Count(
+                "pk", filter=open_at_end & _age(low, high, cutoff)
+            )
+        rows |= open_at_end | late
+    found = SlaClock.objects.filter(scope.q("ticket__"), rows).aggregate(**aggregates)
+    summary = {kind: {"kind": kind} for kind in (RESPONSE, RESOLUTION)}
+    for name, value in found.items():
+        kind, _sep, key = name.partition(":")
+        summary[kind][key] = value
+    return summary
+
+
+def times(summary, kind) -> dict:
     """Median and p90 working minutes of clocks stopped in the period, the
     median target, and the share met (SLA compliance)."""
-    minutes = F("consumed_seconds") / 60.0
-    return scope.clocks(kind).filter(_stopped_in(period)).aggregate(
-        n=Count("pk"),
-        met=Count("pk", filter=Q(breached_at__isnull=True)),
-        p50=Percentile(minutes, 0.5),
-        p90=Percentile(minutes, 0.9),
-        target=Percentile("target_minutes", 0.5),
-    ) | {"kind": kind}
+    row = summary[kind]
+    return {key: row[key] for key in ("kind", "n", "met", "p50", "p90", "target")}
 
 
-def breaches(scope, period) -> dict:
-    start, end = period.instants()
-    rows = (
-        SlaClock.objects.filter(scope.q("ticket__"), breached_at__gte=start, breached_at__lt=end)
-        .values_list("kind")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    found = dict(rows)
-    return {RESPONSE: found.get(RESPONSE, 0), RESOLUTION: found.get(RESOLUTION, 0)}
+def breaches(summary) -> dict:
+    return {kind: summary[kind]["breached"] for kind in (RESPONSE, RESOLUTION)}
+
+
+def backlog(summary) -> dict:
+    """Tickets open at the end of the period (or now), by age."""
+    row = summary[RESOLUTION]
+    return {
+        "total": row["backlog"],
+        "ages": {age_key(low, high): row[age_key(low, high)] for low, high in AGE_BUCKETS},
+    }
 
 
 def escalations(scope, period) -> list[dict]:
-    """Escalation steps fired in the period, by clock and level (% of target)."""
+    """Escalation steps fired in the period, by clock and level (% of target):
+    how many times, and on how many tickets (a reopened ticket's clock can
+    escalate again)."""
     start, end = period.instants()
     return list(
         EscalationEvent.objects.filter(
             scope.q("clock__ticket__"), fired_at__gte=start, fired_at__lt=end
         )
         .values(clock_kind=F("step__clock"), level=F("step__percent"))
-        .annotate(n=Count("pk"))
+        # A step belongs to one clock kind and a ticket has one clock of each
+        # kind, so distinct clocks are distinct tickets (and need no join).
+        .annotate(n=Count("pk"), tickets=Count("clock_id", distinct=True))
         .order_by("clock_kind", "level")
     )
 
 
-def backlog(scope, period, now) -> dict:
-    """Tickets open at the end of the period (or now), by age."""
-    _start, _end, cutoff = _bounds(period, now)
-    buckets = {}
-    for low, high in AGE_BUCKETS:
-        condition = Q(started_at__lte=cutoff - dt.timedelta(days=low))
-        if high is not None:
-            condition &= Q(started_at__gt=cutoff - dt.timedelta(days=high))
-        buckets[f"{low}-{high or ''}"] = Count("pk", filter=condition)
-    found = (
-        scope.clocks(RESOLUTION).filter(_backlog(cutoff)).aggregate(total=Count("pk"), **buckets)
+def overdue(scope, period, now, total) -> dict:
+    """The overdue items (超期), earliest due first; `total` comes from the
+    clock summary."""
+    # The first items from the clocks alone, then their tickets: joining
+    # every overdue clock to its ticket before the sort costs a full join.
+    first = list(
+        scope.clocks(RESOLUTION)
+        .filter(_overdue(period, now))
+        .order_by("due_at", "pk")
+        .values_list("pk", flat=True)[:LIST_LIMIT]
     )
-    return {"total": found.pop("total"), "ages": found}
-
-
-def overdue(scope, period, now) -> dict:
-    clocks = scope.clocks(RESOLUTION).filter(_overdue(period, now))
     items = list(
-        clocks.select_related("ticket", "ticket__details__department", "ticket__assigned_to")
+        SlaClock.objects.filter(pk__in=first)
+        .select_related("ticket", "ticket__details__department", "ticket__assigned_to")
         .annotate(region_name=F("ticket__details__region__name"))
-        .order_by("due_at")[:LIST_LIMIT]
+        .order_by("due_at", "pk")
     )
-    return {"total": clocks.count(), "items": items}
+    return {"total": total, "items": items}
 
 
 def emergencies(scope, period, now) -> dict:
@@ -275,8 +361,13 @@ def handling_log(scope, period) -> dict:
     start, end = period.instants()
     entries = HandlingLogEntry.objects.filter(scope.q("ticket__"), at__gte=start, at__lt=end)
     counts = dict(entries.values_list("kind").annotate(n=Count("pk")).order_by())
+    first = list(
+        entries.filter(kind=LogKind.ROOT_CAUSE)
+        .order_by("at", "pk")
+        .values_list("pk", flat=True)[:LIST_LIMIT]
+    )
     causes = list(
-        entries.filter(kind=LogKind.ROOT_CAUSE).select_related("ticket").order_by("at")[:LIST_LIMIT]
+        HandlingLogEntry.objects.filter(pk__in=first).select_related("ticket").order_by("at", "pk")
     )
     return {"counts": counts, "root_causes": causes}
 
@@ -315,60 +406,121 @@ def satisfaction(scope, period, now) -> dict:
     }
 
 
-def recurring_problems(scope, period, limit=10) -> list[dict]:
-    """The subsystem and category pairs with the most tickets."""
-    rows = list(
-        filed_in(scope, period)
-        .values(
-            subsystem_code=F("details__subsystem__code"),
-            subsystem_name=F("details__subsystem__name"),
-            category=F("details__category"),
+def recurring_problems(scope, period, groups, limit=10) -> dict:
+    """The problems that come back most often: the knowledge base's clusters
+    of similar tickets (FAQ candidates) counted over the period's tickets in
+    scope, or, while the knowledge base has none there, the subsystem and
+    category pairs with the most tickets."""
+    start, end = period.instants()
+    clusters = list(
+        FaqCandidate.tickets.through.objects.filter(
+            scope.q("ticket__"), ticket__created__gte=start, ticket__created__lt=end
         )
-        .annotate(n=Count("pk"))
-        .order_by("-n", "subsystem_code", "category")[:limit]
+        .values(
+            cluster=F("faqcandidate_id"),
+            title=F("faqcandidate__title"),
+            state=F("faqcandidate__state"),
+            faq_id=F("faqcandidate__faq_id"),
+        )
+        .annotate(n=Count("ticket_id"))
+        .order_by("-n", "cluster")[:limit]
     )
+    if clusters:
+        states = dict(CandidateState.choices)
+        rows = [
+            {
+                "label": row["title"],
+                "detail": str(states.get(row["state"], row["state"])),
+                "n": row["n"],
+                "figure": "cluster",
+                "key": str(row["cluster"]),
+                "faq_id": row["faq_id"],
+            }
+            for row in clusters
+        ]
+        return {"source": "clusters", "rows": rows}
+    counts = stats.totals(
+        (g for g in groups if g["subsystem_id"]), lambda g: (g["subsystem_id"], g["category"])
+    )
+    top = sorted(
+        ((pair, n) for pair, n in counts.items() if n), key=lambda item: (-item[1], item[0])
+    )[:limit]
+    subsystems = Subsystem.objects.in_bulk({subsystem for (subsystem, _c), _n in top})
     labels = dict(Category.choices)
-    for row in rows:
-        row["category_label"] = str(labels.get(row["category"], row["category"]))
-    return rows
+    rows = []
+    for (subsystem_id, category), n in top:
+        subsystem = subsystems[subsystem_id]
+        rows.append(
+            {
+                "label": subsystem.name,
+                "detail": str(labels.get(category, category)),
+                "n": n,
+                "figure": "problem",
+                "key": f"{subsystem.code}:{category}",
+                "faq_id": None,
+            }
+        )
+    return {"source": "subsystems", "rows": rows}
+
+
+def deflections(scope, period, limit=10) -> dict:
+    """Tickets not filed because a suggested FAQ solved it, by FAQ. A
+    deflection belongs to the region of the person who did not file (an
+    anonymous one only to the prefecture); it has no operator, so it is
+    not counted when the report is filtered by operator."""
+    start, end = period.instants()
+    f = scope.filters
+    if not scope.allowed or f.operator_id:
+        return {"total": 0, "faqs": [], "applies": not f.operator_id}
+    q = Q(created__gte=start, created__lt=end)
+    if f.region.level != Region.Level.PREFECTURE:
+        q &= Q(user__department__region__code__startswith=f.region.subtree_prefix)
+    if f.department_id:
+        q &= Q(user__department_id=f.department_id)
+    if f.subsystem:
+        q &= Q(subsystem__code=f.subsystem)
+    if f.category:
+        q &= Q(faq__category=f.category)
+    faqs = list(
+        Deflection.objects.filter(q)
+        .values("faq_id", title=F("faq__kbitem__title"))
+        .annotate(n=Count("pk"))
+        .order_by("-n", "faq_id")
+    )
+    return {"total": sum(row["n"] for row in faqs), "faqs": faqs[:limit], "applies": True}
 
 
 def operators(scope, period, now) -> list[dict]:
-    """Per operator: resolved in the period, compliance, median resolution,
-    and what they hold open at its end."""
+    """Per operator, in one grouped query: resolved in the period,
+    compliance, median resolution, and what they hold open at its end."""
     _start, _end, cutoff = _bounds(period, now)
-    resolved = {
+    stopped, holding = _stopped_in(period), _backlog(cutoff)
+    found = {
         row["operator"]: row
         for row in scope.clocks(RESOLUTION)
-        .filter(_stopped_in(period))
+        .filter(stopped | holding)
         .values(operator=F("ticket__assigned_to"))
         .annotate(
-            n=Count("pk"),
-            met=Count("pk", filter=Q(breached_at__isnull=True)),
-            p50=Percentile(F("consumed_seconds") / 60.0, 0.5),
+            n=Count("pk", filter=stopped),
+            met=Count("pk", filter=stopped & Q(breached_at__isnull=True)),
+            p50=Percentile(F("consumed_seconds") / 60.0, 0.5, filter=stopped),
+            open=Count("pk", filter=holding),
         )
         .order_by()
+        if row["operator"] is not None
     }
-    holding = dict(
-        scope.clocks(RESOLUTION)
-        .filter(_backlog(cutoff))
-        .values_list("ticket__assigned_to")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    ids = {pk for pk in set(resolved) | set(holding) if pk is not None}
-    people = User.objects.in_bulk(ids)
+    people = User.objects.in_bulk(set(found))
     rows = []
-    for pk in sorted(ids, key=lambda i: -resolved.get(i, {}).get("n", 0)):
-        done = resolved.get(pk, {"n": 0, "met": 0, "p50": None})
+    for pk, row in sorted(found.items(), key=lambda item: (-item[1]["n"], item[0])):
         rows.append(
             {
                 "id": pk,
                 "name": people[pk].display_name() if pk in people else str(pk),
-                "resolved": done["n"],
-                "compliance": stats.rate(done["met"], done["n"]),
-                "p50": done["p50"],
-                "open": holding.get(pk, 0),
+                "resolved": row["n"],
+                "met": row["met"],
+                "compliance": stats.rate(row["met"], row["n"]),
+                "p50": row["p50"],
+                "open": row["open"],
             }
         )
     return rows
@@ -390,6 +542,8 @@ class Figures:
     handling_log: dict = field(default_factory=dict)
     satisfaction: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
+    problem_source: str = "subsystems"
+    deflections: dict = field(default_factory=dict)
     operators: list = field(default_factory=list)
     previous: dict = field(default_factory=dict)
 
@@ -418,27 +572,33 @@ def figures(filters: Filters, user=None, now=None) -> Figures:
     scope = scope_for(filters, user)
     period = filters.period
     result = Figures(filters=filters, now=now)
-    result.volume = volume(scope, period)
-    result.counties = by_county(scope, period, now)
-    result.response = times(scope, period, RESPONSE)
-    result.resolution = times(scope, period, RESOLUTION)
-    result.breaches = breaches(scope, period)
-    result.escalations = escalations(scope, period)
-    result.backlog = backlog(scope, period, now)
-    result.overdue = overdue(scope, period, now)
-    result.emergencies = emergencies(scope, period, now)
-    result.handling_log = handling_log(scope, period)
-    result.satisfaction = satisfaction(scope, period, now)
-    result.problems = recurring_problems(scope, period)
-    result.operators = operators(scope, period, now)
-    before = period.previous()
-    result.previous = headline_of(
-        volume(scope, before),
-        times(scope, before, RESPONSE),
-        times(scope, before, RESOLUTION),
-        breaches(scope, before),
-        satisfaction(scope, before, now),
-    )
+    with report_session():
+        groups = ticket_breakdown(scope, period)
+        summary = clock_summary(scope, period, now)
+        result.volume = volume(groups)
+        result.counties = by_county(groups)
+        result.response = times(summary, RESPONSE)
+        result.resolution = times(summary, RESOLUTION)
+        result.breaches = breaches(summary)
+        result.escalations = escalations(scope, period)
+        result.backlog = backlog(summary)
+        result.overdue = overdue(scope, period, now, summary[RESOLUTION]["overdue"])
+        result.emergencies = emergencies(scope, period, now)
+        result.handling_log = handling_log(scope, period)
+        result.satisfaction = satisfaction(scope, period, now)
+        problems = recurring_problems(scope, period, groups)
+        result.problems, result.problem_source = problems["rows"], problems["source"]
+        result.deflections = deflections(scope, period)
+        result.operators = operators(scope, period, now)
+        before = period.previous()
+        earlier = clock_summary(scope, before, now, backlog=False)
+        result.previous = headline_of(
+            {"total": filed_in(scope, before).count()},
+            times(earlier, RESPONSE),
+            times(earlier, RESOLUTION),
+            breaches(earlier),
+            satisfaction(scope, before, now),
+        )
     return result
 
 
@@ -456,8 +616,42 @@ FIGURES = (
     "emergency",
     "rating",
     "follow_up_open",
+    "follow_up_overdue",
     "operator",
+    "operator_open",
+    "stopped",
+    "met",
+    "escalation",
+    "backlog_age",
+    "cluster",
 )
+
+
+def _kind(key: str) -> str:
+    if key not in ClockKind.values:
+        raise ValueError(key)
+    return key
+
+
+def _age_bucket(key: str) -> tuple[int, int | None]:
+    for low, high in AGE_BUCKETS:
+        if age_key(low, high) == key:
+            return low, high
+    raise ValueError(key)
+
+
+def _met_clocks(key: str) -> tuple[str, Q]:
+    """The clocks behind a compliance figure: "response" or "resolution"
+    overall, "county:<code>" or "operator:<id>" for the resolution clock."""
+    met = Q(breached_at__isnull=True)
+    if key in ClockKind.values:
+        return key, met
+    part, _sep, value = key.partition(":")
+    if part == "county" and value.isdigit() and len(value) == 6:
+        return RESOLUTION, met & Q(ticket__details__region__code__startswith=value)
+    if part == "operator" and value.isdigit():
+        return RESOLUTION, met & Q(ticket__assigned_to_id=int(value))
+    raise ValueError(key)
 
 
 def tickets_behind(filters: Filters, figure: str, key: str = "", user=None, now=None):
@@ -517,6 +711,29 @@ def tickets_behind(filters: Filters, figure: str, key: str = "", user=None, now=
             Q(rectified_at__isnull=True) | Q(rectified_at__gte=cutoff)
         )
         return tickets.filter(pk__in=_follow_ups(scope).filter(open_q).values("ticket_id"))
+    if figure == "follow_up_overdue":
+        late = Q(opened_at__lt=cutoff, due_at__lt=cutoff) & (
+            Q(rectified_at__isnull=True) | Q(rectified_at__gt=F("due_at"))
+        )
+        return tickets.filter(pk__in=_follow_ups(scope).filter(late).values("ticket_id"))
     if figure == "operator":
         return clock_tickets(_stopped_in(period)).filter(assigned_to_id=int(key))
+    if figure == "operator_open":
+        return clock_tickets(_backlog(cutoff)).filter(assigned_to_id=int(key))
+    if figure == "stopped":
+        return clock_tickets(_stopped_in(period), _kind(key))
+    if figure == "met":
+        kind, condition = _met_clocks(key)
+        return clock_tickets(_stopped_in(period) & condition, kind)
+    if figure == "escalation":
+        kind, _sep, level = key.partition(":")
+        fired = EscalationEvent.objects.filter(
+            fired_at__gte=start, fired_at__lt=end, step__clock=_kind(kind), step__percent=int(level)
+        )
+        return tickets.filter(pk__in=fired.values("clock__ticket_id"))
+    if figure == "backlog_age":
+        low, high = _age_bucket(key)
+        return clock_tickets(_backlog(cutoff) & _age(low, high, cutoff))
+    if figure == "cluster":
+        return filed_in(scope, period).filter(faq_candidates=int(key))
     raise ValueError(figure)

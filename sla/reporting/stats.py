@@ -1,7 +1,8 @@
 """Pure arithmetic behind report figures; no Django."""
 
 import math
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 
 
 def percentile(values: Sequence[float], share: float) -> float:
@@ -39,3 +40,13 @@ def change_phrase(value: float | None) -> str:
     if abs(value) < 0.0005:
         return "与上期持平"
     return f"较上期{'上升' if value > 0 else '下降'}{abs(value) * 100:.1f}%"
+
+
+def totals(groups: Iterable[dict], key: str | Callable[[dict], object], value: str = "n") -> dict:
+    """Sum a count (`n` unless told) of grouped rows by one of their keys:
+    several figures from one grouped query."""
+    pick = (lambda group: group[key]) if isinstance(key, str) else key
+    found = Counter()
+    for group in groups:
+        found[pick(group)] += group[value]
+    return found

@@ -8,11 +8,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sla.reporting import selectors, services
-from sla.reporting.documents import trend_labels
+from sla.models import ClockKind
+from sla.reporting import selectors, services, svgcharts
+from sla.reporting.documents import SCORE_LABELS, trend_labels
 from sla.reporting.forms import DashboardForm, GenerateForm
 from sla.reporting.models import StoredReport
 from sla.reporting.periods import trend_buckets
+
+CLOCK_NAMES = dict(ClockKind.choices)
 
 
 def _root(user):
@@ -39,13 +42,15 @@ def dashboard(request):
         return render(request, "reporting/dashboard.html", {"form": form}, status=400)
     figures = selectors.figures(filters, user=request.user)
     labels, values = trend_labels(figures)
-    peak = max(values, default=0) or 1
     trend = [
-        {"label": label, "n": n, "height": round(100 * n / peak), "key": key.isoformat()}
+        svgcharts.Point(label, n, key.isoformat())
         for label, n, key in zip(labels, values, _bucket_keys(figures), strict=True)
     ]
-    county_peak = max((c["filed"] for c in figures.counties), default=0) or 1
-    rating_peak = max(figures.satisfaction["distribution"].values(), default=0) or 1
+    counties = [svgcharts.Point(c["name"], c["filed"], c["code"]) for c in figures.counties]
+    ratings = [
+        svgcharts.Point(f"{SCORE_LABELS[score]}（{score}）", n, str(score))
+        for score, n in figures.satisfaction["distribution"].items()
+    ]
     return render(
         request,
         "reporting/dashboard.html",
@@ -53,10 +58,21 @@ def dashboard(request):
             "form": form,
             "f": figures,
             "headline": figures.headline,
-            "trend": trend,
-            "county_peak": county_peak,
-            "rating_peak": rating_peak,
+            "trend": svgcharts.columns(trend),
+            "county_chart": svgcharts.rows(counties),
+            "rating_chart": svgcharts.rows(ratings, label_width=110),
+            "times": [
+                (_("First response"), figures.response),
+                (_("Resolution"), figures.resolution),
+            ],
+            "escalations": [
+                {**row, "label": CLOCK_NAMES.get(row["clock_kind"], row["clock_kind"])}
+                for row in figures.escalations
+            ],
             "query": urlencode(filters.as_query()),
+            "previous_query": urlencode(
+                filters.as_query() | {"date": filters.period.previous().start.isoformat()}
+            ),
         },
     )
 

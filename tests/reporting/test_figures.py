@@ -57,8 +57,10 @@ def test_prefecture_week_figures_equal_the_hand_counts(week):
     assert f.satisfaction["distribution"] == {5: 1, 4: 0, 3: 0, 2: 0, 1: 1}
     assert (f.satisfaction["bad"], f.satisfaction["satisfied_rate"]) == (1, 0.5)
     assert f.satisfaction["follow_ups"] == {"opened": 1, "rectified": 0, "open": 1, "overdue": 0}
-    problems = [(p["subsystem_code"], p["category"], p["n"]) for p in f.problems]
-    assert problems == [("e_license", "fault", 3), ("e_seal", "emergency", 1)]
+    # No knowledge-base clusters yet: recurring problems by subsystem and category.
+    assert f.problem_source == "subsystems"
+    problems = [(p["figure"], p["key"], p["n"]) for p in f.problems]
+    assert problems == [("problem", "e_license:fault", 3), ("problem", "e_seal:emergency", 1)]
     [operator] = f.operators
     assert (operator["resolved"], operator["compliance"], operator["p50"]) == (3, 2 / 3, 240)
     assert f.previous["filed"] == 1  # E

@@ -56,3 +56,14 @@ def test_phrases():
     assert stats.change_phrase(-0.5) == "较上期下降50.0%"
     assert stats.change_phrase(None) == "上期无可比数据"
     assert stats.hours(45) == "45分钟" and stats.hours(90) == "1.5小时"
+
+
+def test_totals_sum_grouped_counts_by_a_key():
+    groups = [
+        {"county": "513301", "category": "fault", "n": 2},
+        {"county": "513301", "category": "support", "n": 1},
+        {"county": "513322", "category": "fault", "n": 4},
+    ]
+    assert stats.totals(groups, "county") == {"513301": 3, "513322": 4}
+    assert stats.totals(groups, lambda g: g["category"]) == {"fault": 6, "support": 1}
+    assert stats.totals([], "county") == {}
