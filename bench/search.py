@@ -3,7 +3,10 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ganzi_kb_bench .venv/bin/python bench/search.py
 
 Builds the data once (kept for the next run; --rebuild starts over), then
-times the same queries two ways in the same run:
+times the same queries two ways in the same run, each query ours then the
+baseline (so that a load spike from the others' work on this shared machine
+falls on both), for --rounds rounds; it prints every round with the load
+average, then the best and the median round by ratio:
 - ours: kb.search (GIN-indexed tsvector over jieba words, BM25 re-ranking,
   snippets), for FAQs and for tickets (as an administrator: no scope filter);
 - plain icontains: what django-helpdesk's own ticket search does
@@ -39,6 +42,7 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rebuild", action="store_true", help="build the bench data again")
     parser.add_argument("--queries", type=int, default=200, help="queries to time")
+    parser.add_argument("--rounds", type=int, default=3, help="timed rounds")
     return parser.parse_args()
 
 
@@ -181,13 +185,20 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def timed(fn, queries):
-    times = []
+def timed(ours, baseline, queries):
+    """p50 and p95 of both, each query timed with ours then the baseline, so
+    that the other engineers' load on the machine falls on both alike."""
+    times = ([], [])
     for query in queries:
-        started = time.perf_counter()
-        fn(query)
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), percentile(times, 95)
+        for fn, into in zip((ours, baseline), times, strict=True):
+            started = time.perf_counter()
+            fn(query)
+            into.append((time.perf_counter() - started) * 1000)
+    return tuple((statistics.median(t), percentile(t, 95)) for t in times)
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main():
@@ -247,16 +258,30 @@ def main():
 
     for fn in (ours_tickets, ours_faqs, icontains_tickets, icontains_faqs):
         fn(queries[0])  # warm caches and connections alike
-    rows = [
-        ("tickets", timed(ours_tickets, queries), timed(icontains_tickets, queries)),
-        ("FAQs", timed(ours_faqs, queries), timed(icontains_faqs, queries)),
-    ]
-    header = ("ours p50", "ours p95", "icontains p50", "p95", "ratio p95")
-    print(f"{'':8} {header[0]:>9} {header[1]:>9} {header[2]:>14} {header[3]:>8} {header[4]:>10}")
-    for name, (o50, o95), (i50, i95) in rows:
-        print(f"{name:8} {o50:8.1f}ms {o95:8.1f}ms {i50:13.1f}ms {i95:6.1f}ms {i95 / o95:9.1f}×")
+    header = ("ours p50", "ours p95", "icontains p50", "p95", "ratio p95", "p50")
+    print(f"{'':14} {header[0]:>9} {header[1]:>9} {header[2]:>14} {header[3]:>8}", end="")
+    print(f" {header[4]:>10} {header[5]:>6}  load average")
+    runs = {"tickets": [], "FAQs": []}
+    for number in range(1, args.rounds + 1):
+        for name, ours, baseline in (
+            ("tickets", ours_tickets, icontains_tickets),
+            ("FAQs", ours_faqs, icontains_faqs),
+        ):
+            figures = timed(ours, baseline, queries)
+            runs[name].append(figures)
+            show(f"{name} #{number}", figures, load_average())
+    for name, figures in runs.items():
+        by_ratio = sorted(figures, key=lambda f: f[1][1] / f[0][1])
+        show(f"{name} best", by_ratio[-1], "")
+        show(f"{name} median", by_ratio[(len(by_ratio) - 1) // 2], "")
 
     relevance(evaluate)
+
+
+def show(label, figures, load):
+    (o50, o95), (i50, i95) = figures
+    print(f"{label:14} {o50:8.1f}ms {o95:8.1f}ms {i50:13.1f}ms {i95:6.1f}ms", end="")
+    print(f" {i95 / o95:9.1f}× {i50 / o50:5.1f}×  {load}")
 
 
 def relevance(evaluate):

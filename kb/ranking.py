@@ -47,33 +47,36 @@ def corpus_stats(documents: list[tuple[list[str], list[str]]]) -> CorpusStats:
     return CorpusStats(n, dict(df), average)
 
 
-def bm25(
-    query: dict[str, float],
-    fields: tuple[list[str], list[str]],
-    stats: CorpusStats,
-    weights: tuple[float, float] = FIELD_WEIGHTS,
-) -> float:
+def _weighted_idf(query: dict[str, float], stats: CorpusStats) -> dict[str, float]:
+    return {term: query_weight * stats.idf(term) for term, query_weight in query.items()}
+
+
+def _counted(fields: tuple[list[str], list[str]]) -> list[tuple[Counter[str], int]]:
+    return [(Counter(words), len(words)) for words in fields]
+
+
+def _bm25(weighted_idf, counted, stats: CorpusStats, weights=FIELD_WEIGHTS) -> float:
     """BM25 of one document, summed over its fields with their weights."""
     score = 0.0
-    for words, weight, average in zip(fields, weights, stats.average_lengths, strict=True):
-        if not words:
+    for (counts, length), weight, average in zip(
+        counted, weights, stats.average_lengths, strict=True
+    ):
+        if not length:
             continue
-        counts = Counter(words)
-        norm = K1 * (1 - B + B * len(words) / average)
-        for term, query_weight in query.items():
+        norm = K1 * (1 - B + B * length / average)
+        for term, term_idf in weighted_idf.items():
             tf = counts.get(term)
             if tf:
-                score += weight * query_weight * stats.idf(term) * tf * (K1 + 1) / (tf + norm)
+                score += weight * term_idf * tf * (K1 + 1) / (tf + norm)
     return score
 
 
-def coverage(groups: list[frozenset[str]], fields: tuple[list[str], list[str]]) -> float:
+def _coverage(groups: list[frozenset[str]], present) -> float:
     """Share of the typed words the document answers, by the word itself or
     by one of its synonyms."""
     if not groups:
         return 0.0
-    present = set(fields[0]) | set(fields[1])
-    return sum(1 for group in groups if group & present) / len(groups)
+    return sum(1 for group in groups if not group.isdisjoint(present)) / len(groups)
 
 
 def rank(
@@ -88,11 +91,16 @@ def rank(
     `groups` holds, for each typed word, the word and its synonyms. A document
     that answers more of the typed words ranks above one that repeats a single
     word: BM25 is multiplied by (COVERAGE_BASE + coverage)."""
+    # Each word's IDF once per query, each field counted once per document:
+    # this runs for every candidate of every search.
+    weighted_idf = _weighted_idf(query, stats)
     scored = []
     for key, fields in candidates:
-        score = bm25(query, fields, stats)
+        counted = _counted(fields)
+        score = _bm25(weighted_idf, counted, stats)
         if score > 0:
-            scored.append((key, score * (COVERAGE_BASE + coverage(groups, fields))))
+            present = counted[0][0].keys() | counted[1][0].keys()
+            scored.append((key, score * (COVERAGE_BASE + _coverage(groups, present))))
     scored.sort(key=lambda pair: -pair[1])
     return scored[:limit]
 

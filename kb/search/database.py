@@ -158,13 +158,17 @@ TICKET_DISPLAY = (
 def _postgres_candidates(
     rows, vector: str, raw: str, fields: tuple, limit: int, ranked: bool = True
 ):
-    """Matching rows, the best by ts_rank first; unranked (the first found)
-    when even the rarest word is so common that ranking them all would cost
-    more than it tells."""
+    """Matching rows, the best by ts_rank first; unranked (the first the GIN
+    index finds) when even the rarest word is so common that ranking them all
+    would cost more than it tells."""
     search = SearchQuery(raw, search_type="raw", config="simple")
     rows = rows.filter(**{vector: search})
     if ranked:
         rows = rows.annotate(kb_rank=SearchRank(F(vector), search)).order_by("-kb_rank")
+    else:
+        # The model's default order would make PostgreSQL walk the primary
+        # key testing every row's vector instead of reading the GIN index.
+        rows = rows.order_by()
     return list(rows.values_list("pk", *fields)[:limit])
 
 

@@ -95,6 +95,21 @@ def test_ticket_search_stays_in_scope(tickets):
     assert ids(search.search_tickets("电子证照", user=admin)) == {x.pk for x in t.values()}
 
 
+def test_a_word_too_common_to_rank_still_finds_tickets_in_scope(tickets, monkeypatch):
+    # In a large collection the rarest word can still match more tickets than
+    # the budget: they are then taken as the index finds them, unranked, and
+    # the scope still decides.
+    monkeypatch.setattr(database, "TICKET_BUDGET", (1, 1))
+    t = tickets
+    assert ids(search.search_tickets("电子证照", user=supervisor("513322"))) == {
+        t["luding_license"].pk,
+        t["luding_seal"].pk,
+    }
+    assert ids(search.search_tickets("签发", user=operator("e_license"))) == {
+        t["luding_license"].pk
+    }
+
+
 def test_reporters_and_visitors_do_not_search_tickets(tickets):
     from django.contrib.auth.models import AnonymousUser
 
