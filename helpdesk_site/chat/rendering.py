@@ -1,6 +1,8 @@
 """Message bodies: plain text or a safe subset of Markdown, rendered to HTML
 that can be put into a page as it is. No Django here, so it is tested alone."""
 
+import threading
+
 import markdown
 import nh3
 
@@ -26,12 +28,24 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+EXTENSIONS = ["fenced_code", "nl2br", "sane_lists"]
+
+# Building a Markdown converter costs more than converting a chat line with
+# it, so each thread keeps one and resets it between messages.
+_converters = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown.Markdown(extensions=EXTENSIONS)
+    return converter
 
 
 def render_body(text: str) -> str:
     """Markdown to sanitized HTML; plain text comes out as paragraphs with its
     line breaks kept."""
-    html = markdown.markdown(text, extensions=["fenced_code", "nl2br", "sane_lists"])
+    html = _converter().reset().convert(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
