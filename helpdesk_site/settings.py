@@ -341,3 +341,5 @@ CHAT_MAX_BODY_CHARS = env.int("CHAT_MAX_BODY_CHARS", default=4000)
 CHAT_RATE_LIMIT = env.int("CHAT_RATE_LIMIT", default=20)
 CHAT_RATE_WINDOW = env.int("CHAT_RATE_WINDOW", default=60)
 CHAT_HISTORY_PAGE = 200
+# Threads per daphne process for the sockets' database work (see chat/consumers.py).
+CHAT_DATABASE_THREADS = env.int("CHAT_DATABASE_THREADS", default=2)
