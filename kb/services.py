@@ -464,19 +464,22 @@ def _corpus_source(corpus: str):
 
 
 @transaction.atomic
-def refresh_term_statistics(corpus: str) -> TermStatistics:
+def refresh_term_statistics(corpus: str, only_if_missing: bool = False) -> TermStatistics:
     """Count the collection's term statistics again and store them.
 
     The words are those the ranking splits the segmented text into (on
     single spaces). PostgreSQL's ts_stat() over the tsvectors would be
-    faster, but its parser splits some of jieba's words further (e-mail,
-    v2.0, 50%), so its counts differ from the ranking's; the count runs in
-    the database over the same split instead."""
+    faster, but its parser drops what jieba keeps in a word (50% → 50,
+    c++ and c# → c), so its counts differ from the ranking's; the count runs in
+    the database over the same split instead.
+
+    `only_if_missing`: the first searches of a fresh install; the ones that
+    waited for the first one's count read it instead of counting again."""
     if corpus not in Corpus.values:
         raise ValueError(f"unknown corpus {corpus!r}")
     started = time.perf_counter()
     # Locks the corpus's row: two refreshes at once take turns.
-    summary, _created = TermStatistics.objects.select_for_update().get_or_create(
+    summary, created = TermStatistics.objects.select_for_update().get_or_create(
         corpus=corpus,
         defaults={
             "documents": 0,
@@ -486,6 +489,8 @@ def refresh_term_statistics(corpus: str) -> TermStatistics:
             "seconds": 0.0,
         },
     )
+    if only_if_missing and not created:
+        return summary
     TermFrequency.objects.filter(corpus=corpus).delete()
     rows, fields, condition = _corpus_source(corpus)
     if indexing.uses_postgres():

@@ -55,7 +55,9 @@ def _summary(corpus: str) -> ranking.CorpusStats:
         cached = _summaries.get(corpus)
         if cached and now - cached[0] < SUMMARY_SECONDS:
             return cached[1]
-    stored = selectors.term_statistics(corpus) or services.refresh_term_statistics(corpus)
+    stored = selectors.term_statistics(corpus) or services.refresh_term_statistics(
+        corpus, only_if_missing=True
+    )
     summary = ranking.CorpusStats(
         stored.documents, {}, (stored.average_first, stored.average_second)
     )

@@ -100,6 +100,16 @@ def test_first_search_of_a_fresh_install_counts_and_stores_the_statistics():
     assert TermFrequency.objects.get(corpus=Corpus.TICKET, term="签发").documents == 1
 
 
+def test_searches_that_waited_for_the_first_count_do_not_count_again():
+    reporter = UserFactory()
+    file_ticket(reporter, title="电子证照签发失败")
+    services.refresh_term_statistics(Corpus.TICKET, only_if_missing=True)
+    file_ticket(reporter, title="电子印章制章失败")
+    kept = services.refresh_term_statistics(Corpus.TICKET, only_if_missing=True)
+    assert kept.documents == 1
+    assert services.refresh_term_statistics(Corpus.TICKET).documents == 2
+
+
 def test_publishing_an_faq_refreshes_the_faq_statistics_after_commit(
     django_capture_on_commit_callbacks,
 ):
