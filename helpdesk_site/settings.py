@@ -333,6 +333,13 @@ CELERY_BEAT_SCHEDULE["kb-index-catch-up"] = {
     "task": "kb.tasks.index_catch_up",
     "schedule": 300,
 }
+# Search ranks with term statistics counted here, off the request path (a
+# scan of every ticket: seconds at 100,000); FAQ changes refresh theirs on
+# commit, so this period is how far ticket statistics may lag.
+CELERY_BEAT_SCHEDULE["kb-refresh-term-statistics"] = {
+    "task": "kb.tasks.refresh_term_statistics",
+    "schedule": env.int("KB_TERM_STATISTICS_SECONDS", default=3600),
+}
 
 # --- Chat (在线沟通) --------------------------------------------------------
 # Message length, the per-user budget (messages per window of seconds, counted

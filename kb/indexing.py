@@ -12,11 +12,9 @@ import logging
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-STATS_VERSION_KEY = "kb:faq-stats-version"
 logger = logging.getLogger(__name__)
 
 
@@ -45,18 +43,6 @@ def vector_expression(model):
 
 def refresh_vector(model, pk=None) -> None:
     """Recompute the stored tsvector of one row (or of all, pk=None)."""
-    from kb.models import Faq
-
-    if model is Faq:
-        # Term statistics for ranking are cached per process; a new version
-        # makes every process recompute them.
-        from kb.search.database import forget_stats
-
-        try:
-            cache.incr(STATS_VERSION_KEY)
-        except ValueError:
-            cache.set(STATS_VERSION_KEY, 1, None)
-        forget_stats()
     if not uses_postgres():
         return
     rows = model.objects.all() if pk is None else model.objects.filter(pk=pk)

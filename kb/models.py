@@ -117,6 +117,54 @@ class TicketText(models.Model):
         return f"#{self.ticket_id}"
 
 
+class Corpus(models.TextChoices):
+    FAQ = "faq", _("published FAQs")
+    TICKET = "ticket", _("tickets")
+
+
+class TermStatistics(models.Model):
+    """What BM25 needs about a whole collection besides its words' document
+    frequencies: computed off the request path (kb.services), read by searches."""
+
+    corpus = models.CharField(max_length=10, choices=Corpus.choices, primary_key=True)
+    documents = models.PositiveIntegerField()
+    # Average words per document in the first field (question, title) and the
+    # second (answer, body), as kb.ranking computes them.
+    average_first = models.FloatField()
+    average_second = models.FloatField()
+    refreshed_at = models.DateTimeField()
+    # How long the refresh took, for operators judging the beat's period.
+    seconds = models.FloatField()
+
+    class Meta:
+        verbose_name = _("term statistics")
+        verbose_name_plural = _("term statistics")
+
+    def __str__(self):
+        return f"{self.corpus}: {self.documents}"
+
+
+class TermFrequency(models.Model):
+    """In how many documents of a collection a word occurs: one row per word,
+    so that a search reads only its own few words."""
+
+    # Longer words are not kept (a btree entry has a size limit); no query
+    # word is that long.
+    MAX_LENGTH = 200
+
+    corpus = models.CharField(max_length=10, choices=Corpus.choices)
+    term = models.CharField(max_length=MAX_LENGTH)
+    documents = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["corpus", "term"], name="kb_termfrequency_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.corpus} {self.term}: {self.documents}"
+
+
 class IndexPending(models.Model):
     """A change that has not reached Elasticsearch yet (it was down, or the
     task has not run); the catch-up task sends these and deletes them."""

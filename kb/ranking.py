@@ -43,8 +43,13 @@ def corpus_stats(documents: list[tuple[list[str], list[str]]]) -> CorpusStats:
         lengths[0] += len(first)
         lengths[1] += len(second)
     n = len(documents)
-    average = tuple(max(total / n, 1.0) if n else 1.0 for total in lengths)
-    return CorpusStats(n, dict(df), average)
+    return CorpusStats(n, dict(df), average_lengths(n, lengths))
+
+
+def average_lengths(documents: int, totals) -> tuple[float, float]:
+    """Each field's average length from its total over the documents; at
+    least 1, so that a collection of empty fields divides by nothing."""
+    return tuple(max(total / documents, 1.0) if documents else 1.0 for total in totals)
 
 
 def _weighted_idf(query: dict[str, float], stats: CorpusStats) -> dict[str, float]:

@@ -4,7 +4,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from helpdesk_site.tickets import scope
-from kb.models import CandidateState, Faq, FaqCandidate, FaqState
+from kb.models import (
+    CandidateState,
+    Faq,
+    FaqCandidate,
+    FaqState,
+    TermFrequency,
+    TermStatistics,
+)
 from kb.services import can_review, can_write
 
 
@@ -56,3 +63,20 @@ def open_candidate_or_404(user, candidate_id) -> FaqCandidate:
         return open_candidates(user).get(pk=candidate_id)
     except (FaqCandidate.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def term_statistics(corpus: str) -> TermStatistics | None:
+    """A collection's stored statistics (None before the first refresh)."""
+    return TermStatistics.objects.filter(corpus=corpus).first()
+
+
+def document_frequencies(corpus: str, terms) -> dict[str, int]:
+    """The stored document frequency of each of these words that the
+    collection has: one indexed lookup of a search's few words."""
+    rows = TermFrequency.objects.filter(corpus=corpus, term__in=list(terms))
+    return dict(rows.values_list("term", "documents"))
+
+
+def term_count(corpus: str) -> int:
+    """How many distinct words a collection's stored statistics know."""
+    return TermFrequency.objects.filter(corpus=corpus).count()

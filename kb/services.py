@@ -6,8 +6,12 @@ supervisors, administrators and anyone granted `kb.review_faq` (editors)
 publish, send back and retire them.
 """
 
+import threading
+import time
+from contextlib import contextmanager
+
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from helpdesk.models import KBCategory, KBItem, Ticket
@@ -15,15 +19,18 @@ from helpdesk.models import KBCategory, KBItem, Ticket
 from helpdesk_site.people.models import Role
 from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.models import Subsystem
-from kb import indexing
+from kb import indexing, ranking
 from kb.models import (
     CandidateState,
+    Corpus,
     Deflection,
     Faq,
     FaqCandidate,
     FaqState,
     Feedback,
     SearchMiss,
+    TermFrequency,
+    TermStatistics,
     TicketText,
 )
 from kb.segment import segment
@@ -102,6 +109,10 @@ def _store(faq: Faq) -> Faq:
     faq.save()
     indexing.refresh_vector(Faq, faq.pk)
     indexing.index_on_commit("faq", faq.pk)
+    # Only published FAQs count in the statistics: a draft that never was
+    # published changes nothing.
+    if faq.state == FaqState.PUBLISHED or faq.published_at:
+        _refresh_faq_statistics_on_commit()
     return faq
 
 
@@ -412,6 +423,8 @@ def resegment_all(progress=None) -> dict[str, int]:
                 progress(f"tickets: {counts['ticket']}")
     counts["ticket"] += _save_texts(batch)
     indexing.refresh_vector(TicketText)
+    for corpus in Corpus.values:
+        refresh_term_statistics(corpus)
     return counts
 
 
@@ -424,3 +437,151 @@ def _save_texts(texts: list[TicketText]) -> int:
         batch_size=1000,
     )
     return len(texts)
+
+
+# --- Term statistics for ranking -------------------------------------------------
+#
+# BM25 needs, for the whole collection, each word's document frequency, the
+# number of documents and the fields' average lengths. Counting them means
+# reading every row, so it happens here, off the request path: periodically
+# (kb.tasks), after a reindex or import, and after an FAQ changed; searches
+# only read the result (kb.selectors).
+
+_deferred = threading.local()
+
+
+def _corpus_source(corpus: str):
+    """The rows of a collection, its two fields as kb.search.database reads
+    them, and the same rows as an SQL condition."""
+    if corpus == Corpus.FAQ:
+        rows = Faq.objects.filter(state=FaqState.PUBLISHED)
+        return (
+            rows,
+            ("question_segmented", "answer_segmented"),
+            ("state = %s", [FaqState.PUBLISHED]),
+        )
+    return TicketText.objects.all(), ("title_segmented", "body_segmented"), ("true", [])
+
+
+@transaction.atomic
+def refresh_term_statistics(corpus: str, only_if_missing: bool = False) -> TermStatistics:
+    """Count the collection's term statistics again and store them.
+
+    The words are those the ranking splits the segmented text into (on
+    single spaces). PostgreSQL's ts_stat() over the tsvectors would be
+    faster, but its parser drops what jieba keeps in a word (50% → 50,
+    c++ and c# → c), so its counts differ from the ranking's; the count runs in
+    the database over the same split instead.
+
+    `only_if_missing`: the first searches of a fresh install; the ones that
+    waited for the first one's count read it instead of counting again."""
+    if corpus not in Corpus.values:
+        raise ValueError(f"unknown corpus {corpus!r}")
+    started = time.perf_counter()
+    # Locks the corpus's row: two refreshes at once take turns.
+    summary, created = TermStatistics.objects.select_for_update().get_or_create(
+        corpus=corpus,
+        defaults={
+            "documents": 0,
+            "average_first": 1.0,
+            "average_second": 1.0,
+            "refreshed_at": timezone.now(),
+            "seconds": 0.0,
+        },
+    )
+    if only_if_missing and not created:
+        return summary
+    TermFrequency.objects.filter(corpus=corpus).delete()
+    rows, fields, condition = _corpus_source(corpus)
+    if indexing.uses_postgres():
+        documents, totals = _count_in_postgres(corpus, rows.model._meta.db_table, fields, condition)
+    else:
+        documents, totals = _count_in_python(corpus, rows, fields)
+    summary.documents = documents
+    summary.average_first, summary.average_second = ranking.average_lengths(documents, totals)
+    summary.refreshed_at = timezone.now()
+    summary.seconds = time.perf_counter() - started
+    summary.save()
+    # This process reads the new figures at its next search; the others
+    # within kb.search.database.SUMMARY_SECONDS.
+    from kb.search.database import forget_stats
+
+    forget_stats()
+    return summary
+
+
+def _count_in_postgres(corpus: str, table: str, fields, condition) -> tuple[int, tuple]:
+    first, second = fields
+    # Table, columns and condition are this module's constants; the values
+    # are parameters.
+    where, params = condition
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {TermFrequency._meta.db_table} (corpus, term, documents)
+            SELECT %s, word, count(*)
+            FROM {table} AS document
+            CROSS JOIN LATERAL (
+                SELECT DISTINCT word
+                FROM unnest(string_to_array(document.{first} || ' ' || document.{second}, ' '))
+                    AS word
+                WHERE word <> ''
+            ) AS words
+            WHERE {where} AND length(word) <= %s
+            GROUP BY word
+            """,  # noqa: S608
+            [corpus, *params, TermFrequency.MAX_LENGTH],
+        )
+        cursor.execute(
+            f"""
+            SELECT count(*),
+                coalesce(sum(cardinality(array_remove(string_to_array({first}, ' '), ''))), 0),
+                coalesce(sum(cardinality(array_remove(string_to_array({second}, ' '), ''))), 0)
+            FROM {table} AS document
+            WHERE {where}
+            """,  # noqa: S608
+            params,
+        )
+        documents, *totals = cursor.fetchone()
+    return documents, tuple(totals)
+
+
+def _count_in_python(corpus: str, rows, fields: tuple[str, str]) -> tuple[int, tuple]:
+    documents = 0
+    totals = [0, 0]
+    frequency: dict[str, int] = {}
+    for first, second in rows.values_list(*fields).iterator(chunk_size=2000):
+        words = (first.split(), second.split())
+        documents += 1
+        totals[0] += len(words[0])
+        totals[1] += len(words[1])
+        for word in set(words[0]) | set(words[1]):
+            frequency[word] = frequency.get(word, 0) + 1
+    TermFrequency.objects.bulk_create(
+        (
+            TermFrequency(corpus=corpus, term=word, documents=count)
+            for word, count in frequency.items()
+            if len(word) <= TermFrequency.MAX_LENGTH
+        ),
+        batch_size=1000,
+    )
+    return documents, tuple(totals)
+
+
+def _refresh_faq_statistics_on_commit() -> None:
+    if getattr(_deferred, "depth", 0):
+        return
+    transaction.on_commit(lambda: refresh_term_statistics(Corpus.FAQ))
+
+
+@contextmanager
+def term_statistics_deferred():
+    """Many FAQs change in a row (an import): one refresh at the end rather
+    than one per FAQ, also when the run stops half-way."""
+    _deferred.depth = getattr(_deferred, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _deferred.depth -= 1
+        if not _deferred.depth:
+            refresh_term_statistics(Corpus.FAQ)

@@ -41,3 +41,14 @@ def propose_faq_candidates() -> int:
     from kb import candidates
 
     return candidates.propose()
+
+
+@shared_task(ignore_result=True)
+def refresh_term_statistics() -> None:
+    """Count the ranking's term statistics of every collection again, off
+    the request path."""
+    from kb import services
+    from kb.models import Corpus
+
+    for corpus in Corpus.values:
+        services.refresh_term_statistics(corpus)

@@ -2,7 +2,9 @@
 
 PostgreSQL: the GIN-indexed tsvector finds candidates (`@@`), ts_rank picks
 the best few hundred of them, and kb.ranking re-ranks those with BM25, whose
-IDF comes from term statistics of the whole collection (cached per process).
+IDF comes from term statistics of the whole collection, counted off the
+request path (kb.services.refresh_term_statistics) and read here: a search
+reads its own words' document frequencies, never the whole collection.
 SQLite: the segmented columns are matched word by word with LIKE, and the
 same re-ranking orders the result; slower, but the same answers.
 """
@@ -11,12 +13,11 @@ import threading
 import time
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.core.cache import cache
 from django.db.models import F, Q
 
 from helpdesk_site.tickets import scope
-from kb import indexing, ranking
-from kb.models import Faq, FaqState, TicketText
+from kb import indexing, ranking, selectors, services
+from kb.models import Corpus, Faq, FaqState
 from kb.segment import alternatives
 
 # How many candidates the database hands to the re-ranker.
@@ -33,70 +34,54 @@ FAQ_BUDGET = (300, 500)
 # Tickets are many and their search is a tool for operators, not the
 # answer to a reporter: a tighter net.
 TICKET_BUDGET = (200, 300)
-# Ticket statistics drift slowly; recomputing them costs a scan of every ticket.
-TICKET_STATS_SECONDS = 3600
-
-# How stale the FAQ statistics may be: one shared-cache lookup per process
-# and period rather than per search.
-VERSION_CHECK_SECONDS = 5.0
+# How long a process keeps a collection's stored statistics summary before
+# reading it again (a refresh elsewhere then shows within this time).
+SUMMARY_SECONDS = 5.0
 
 _stats_lock = threading.Lock()
-_stats: dict[str, tuple[object, ranking.CorpusStats]] = {}
-_version_checked: dict[str, float] = {}
+_summaries: dict[str, tuple[float, ranking.CorpusStats]] = {}
 
 
 def _words(text: str) -> list[str]:
     return text.split()
 
 
-def _compute_stats(rows) -> ranking.CorpusStats:
-    return ranking.corpus_stats([(_words(a), _words(b)) for a, b in rows])
-
-
-def faq_stats() -> ranking.CorpusStats:
-    """Statistics over the published FAQs, recomputed when an FAQ changed
-    (which the shared cache tells every process; asked at most once every
-    VERSION_CHECK_SECONDS)."""
+def _summary(corpus: str) -> ranking.CorpusStats:
+    """Documents and average lengths of a collection (without words), from
+    the table kb.services fills; on a fresh install the first search counts
+    them once and stores them for every process."""
     now = time.monotonic()
     with _stats_lock:
-        cached = _stats.get("faq")
-        if cached and now - _version_checked.get("faq", -1e9) < VERSION_CHECK_SECONDS:
+        cached = _summaries.get(corpus)
+        if cached and now - cached[0] < SUMMARY_SECONDS:
             return cached[1]
-    version = cache.get(indexing.STATS_VERSION_KEY, 0)
-    with _stats_lock:
-        _version_checked["faq"] = now
-        if cached and cached[0] == version:
-            return cached[1]
-    rows = Faq.objects.filter(state=FaqState.PUBLISHED).values_list(
-        "question_segmented", "answer_segmented"
+    stored = selectors.term_statistics(corpus) or services.refresh_term_statistics(
+        corpus, only_if_missing=True
     )
-    stats = _compute_stats(rows.iterator(chunk_size=2000))
+    summary = ranking.CorpusStats(
+        stored.documents, {}, (stored.average_first, stored.average_second)
+    )
     with _stats_lock:
-        _stats["faq"] = (version, stats)
-    return stats
+        _summaries[corpus] = (now, summary)
+    return summary
 
 
-def ticket_stats() -> ranking.CorpusStats:
-    """Statistics over every ticket (not only the user's: IDF is about the
-    language of the collection, and reveals no ticket)."""
-    bucket = int(time.time() // TICKET_STATS_SECONDS)
-    with _stats_lock:
-        cached = _stats.get("ticket")
-        if cached and cached[0] == bucket:
-            return cached[1]
-    rows = TicketText.objects.values_list("title_segmented", "body_segmented")
-    stats = _compute_stats(rows.iterator(chunk_size=5000))
-    with _stats_lock:
-        _stats["ticket"] = (bucket, stats)
-    return stats
+def corpus_stats(corpus: str, terms) -> ranking.CorpusStats:
+    """What the ranking needs to rank a search for these words: the stored
+    summary and the words' own document frequencies."""
+    summary = _summary(corpus)
+    return ranking.CorpusStats(
+        summary.documents,
+        selectors.document_frequencies(corpus, terms),
+        summary.average_lengths,
+    )
 
 
 def forget_stats() -> None:
-    """Recompute statistics at the next search (this process changed an FAQ,
-    or a test starts)."""
+    """Read the stored statistics again at the next search (they were just
+    refreshed in this process, or a test starts)."""
     with _stats_lock:
-        _stats.clear()
-        _version_checked.clear()
+        _summaries.clear()
 
 
 def _quote(term: str) -> str:
@@ -196,7 +181,7 @@ def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, tupl
     if query.category:
         faqs = faqs.filter(category=query.category)
     fields = ("question_segmented", "answer_segmented", *FAQ_DISPLAY)
-    stats = faq_stats()
+    stats = corpus_stats(Corpus.FAQ, query.weights)
     if indexing.uses_postgres():
         terms = selecting_terms(query.weights, stats)
         if not terms:
@@ -226,7 +211,7 @@ def scoped_tickets(user, query):
 def ticket_ids(query, user, limit: int) -> list[tuple[int, float, tuple]]:
     tickets = scoped_tickets(user, query)
     fields = ("search_text__title_segmented", "search_text__body_segmented", *TICKET_DISPLAY)
-    stats = ticket_stats()
+    stats = corpus_stats(Corpus.TICKET, query.weights)
     if indexing.uses_postgres():
         terms = selecting_terms(query.weights, stats, TICKET_BUDGET)
         if not terms:

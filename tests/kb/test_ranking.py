@@ -66,3 +66,12 @@ def test_best_snippet_falls_back_to_the_text_that_matches():
         ranking.best_snippet(["刷新即可", "认领后看不到"], ["认领"]) == "<mark>认领</mark>后看不到"
     )
     assert ranking.best_snippet(["刷新即可", "认领后看不到"], ["无关"]) == "刷新即可"
+
+
+def test_average_lengths_from_stored_totals_match_a_count_of_the_documents():
+    # The database stores totals and the ranking divides them the same way
+    # as when it counts the documents itself; empty fields never divide by 0.
+    documents = [(["电子", "证照"], ["模板"]), (["印章"], [])]
+    assert ranking.average_lengths(2, (3, 1)) == ranking.corpus_stats(documents).average_lengths
+    assert ranking.average_lengths(2, (3, 1)) == (1.5, 1.0)
+    assert ranking.average_lengths(0, (0, 0)) == (1.0, 1.0)

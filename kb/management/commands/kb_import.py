@@ -57,18 +57,19 @@ class Command(BaseCommand):
         subsystems = {s.code: s for s in Subsystem.objects.all()}
         created = updated = 0
         bad = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                fields = parse_line(line, subsystems)
-            except ValueError as error:
-                bad.append(number)
-                self.stderr.write(f"{path.name}:{number}: {error}")
-                continue
-            _faq, was_created = services.import_faq(**fields)
-            created += was_created
-            updated += not was_created
+        with services.term_statistics_deferred():
+            for number, line in enumerate(text.splitlines(), start=1):
+                if not line.strip():
+                    continue
+                try:
+                    fields = parse_line(line, subsystems)
+                except ValueError as error:
+                    bad.append(number)
+                    self.stderr.write(f"{path.name}:{number}: {error}")
+                    continue
+                _faq, was_created = services.import_faq(**fields)
+                created += was_created
+                updated += not was_created
         self.stdout.write(f"imported: {created} new, {updated} updated, {len(bad)} bad lines")
         if bad:
             raise CommandError(
