@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 
 from helpdesk_site.people.models import Role
 from kb import search
@@ -95,6 +96,10 @@ def test_ticket_search_stays_in_scope(tickets):
     assert ids(search.search_tickets("电子证照", user=admin)) == {x.pk for x in t.values()}
 
 
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="the candidate budget is PostgreSQL's (SQLite scans every ticket in scope)",
+)
 def test_a_word_too_common_to_rank_still_finds_tickets_in_scope(tickets, monkeypatch):
     # In a large collection the rarest word can still match more tickets than
     # the budget: they are then taken as the index finds them, unranked, and
