@@ -38,23 +38,30 @@ TICKET_BUDGET = (200, 300)
 # reading it again (a refresh elsewhere then shows within this time).
 SUMMARY_SECONDS = 5.0
 
+# Document frequencies already read, per collection, for the stored
+# statistics in force (dropped when a newer refresh is seen): query words
+# repeat, so most searches read none.
+MAX_CACHED_WORDS = 100_000
+
 _stats_lock = threading.Lock()
-_summaries: dict[str, tuple[float, ranking.CorpusStats]] = {}
+_summaries: dict[str, tuple[float, ranking.CorpusStats, object]] = {}
+_frequencies: dict[str, tuple[object, dict[str, int]]] = {}
 
 
 def _words(text: str) -> list[str]:
     return text.split()
 
 
-def _summary(corpus: str) -> ranking.CorpusStats:
+def _summary(corpus: str) -> tuple[ranking.CorpusStats, object]:
     """Documents and average lengths of a collection (without words), from
-    the table kb.services fills; on a fresh install the first search counts
-    them once and stores them for every process."""
+    the table kb.services fills, and when that was refreshed; on a fresh
+    install the first search counts them once and stores them for every
+    process."""
     now = time.monotonic()
     with _stats_lock:
         cached = _summaries.get(corpus)
         if cached and now - cached[0] < SUMMARY_SECONDS:
-            return cached[1]
+            return cached[1], cached[2]
     stored = selectors.term_statistics(corpus) or services.refresh_term_statistics(
         corpus, only_if_missing=True
     )
@@ -62,17 +69,34 @@ def _summary(corpus: str) -> ranking.CorpusStats:
         stored.documents, {}, (stored.average_first, stored.average_second)
     )
     with _stats_lock:
-        _summaries[corpus] = (now, summary)
-    return summary
+        _summaries[corpus] = (now, summary, stored.refreshed_at)
+    return summary, stored.refreshed_at
+
+
+def _document_frequencies(corpus: str, version, terms) -> dict[str, int]:
+    """The words' stored document frequencies (those the collection has),
+    reading from the database only words this process has not seen since
+    the statistics it uses were refreshed."""
+    with _stats_lock:
+        seen_version, known = _frequencies.get(corpus, (None, None))
+        if known is None or seen_version != version or len(known) > MAX_CACHED_WORDS:
+            known = {}
+            _frequencies[corpus] = (version, known)
+        missing = [t for t in terms if t not in known]
+    if missing:
+        found = selectors.document_frequencies(corpus, missing)
+        with _stats_lock:
+            known.update((t, found.get(t, 0)) for t in missing)
+    return {t: known[t] for t in terms if known.get(t)}
 
 
 def corpus_stats(corpus: str, terms) -> ranking.CorpusStats:
     """What the ranking needs to rank a search for these words: the stored
     summary and the words' own document frequencies."""
-    summary = _summary(corpus)
+    summary, version = _summary(corpus)
     return ranking.CorpusStats(
         summary.documents,
-        selectors.document_frequencies(corpus, terms),
+        _document_frequencies(corpus, version, terms),
         summary.average_lengths,
     )
 
@@ -82,6 +106,7 @@ def forget_stats() -> None:
     refreshed in this process, or a test starts)."""
     with _stats_lock:
         _summaries.clear()
+        _frequencies.clear()
 
 
 def _quote(term: str) -> str:

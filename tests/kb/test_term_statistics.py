@@ -92,6 +92,25 @@ def test_searches_use_the_refreshed_statistics_once_the_refresh_ran():
     assert TermStatistics.objects.get(corpus=Corpus.TICKET).documents == 10
 
 
+def test_a_refresh_made_by_another_process_reaches_this_ones_cached_words(monkeypatch):
+    reporter = UserFactory()
+    first = file_ticket(reporter, title="电子印章制章失败")
+    for _ in range(3):
+        file_ticket(reporter, title="营业执照无法下载")
+    user = admin()
+    before = search.search_tickets("制章", user=user)
+    for _ in range(6):
+        file_ticket(reporter, title="制章 制章 提交后没有反应")
+    # Another process refreshes, so nothing here is forgotten; this process
+    # rereads the summary after SUMMARY_SECONDS and sees a newer refresh.
+    with monkeypatch.context() as elsewhere:
+        elsewhere.setattr(database, "forget_stats", lambda: None)
+        services.refresh_term_statistics(Corpus.TICKET)
+    monkeypatch.setattr(database, "SUMMARY_SECONDS", 0)
+    fresh = search.search_tickets("制章", user=user)
+    assert {h.id: h.score for h in fresh}[first.pk] < before[0].score
+
+
 def test_first_search_of_a_fresh_install_counts_and_stores_the_statistics():
     file_ticket(UserFactory(), title="电子证照签发失败")
     assert not TermStatistics.objects.exists()
