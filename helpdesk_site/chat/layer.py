@@ -55,11 +55,6 @@ def check_now(channel_layer) -> None:
         check()
 
 
-def publish(group: str, event: dict) -> bool:
-    """group_send from synchronous code; False when the layer is unreachable."""
-    return publish_many([(group, event)])
-
-
 def publish_many(sends: list[tuple[str, dict]]) -> bool:
     """Several group_sends from synchronous code, in one hop to the event
     loop; False if any could not be made."""
