@@ -71,7 +71,10 @@ def test_stored_faq_statistics_count_published_faqs_only(demo_faqs):
     assert "珠穆朗玛峰" not in df
 
 
-def test_searches_use_the_refreshed_statistics_once_the_refresh_ran():
+@pytest.fixture
+def rare_word_turns_common():
+    """制章 is searched while rare, then six tickets make it common. Returns
+    (the first ticket, the admin who searched, the first search's hits)."""
     reporter = UserFactory()
     first = file_ticket(reporter, title="电子印章制章失败")
     for _ in range(3):
@@ -79,10 +82,15 @@ def test_searches_use_the_refreshed_statistics_once_the_refresh_ran():
     user = admin()
     before = search.search_tickets("制章", user=user)
     assert [h.id for h in before] == [first.pk]
-    # Many new tickets make 制章 common, but until the statistics are
-    # refreshed searches keep reading the stored ones: no search recounts.
     for _ in range(6):
         file_ticket(reporter, title="制章 制章 提交后没有反应")
+    return first, user, before
+
+
+def test_searches_use_the_refreshed_statistics_once_the_refresh_ran(rare_word_turns_common):
+    first, user, before = rare_word_turns_common
+    # Until the statistics are refreshed searches keep reading the stored
+    # ones: no search recounts.
     database.forget_stats()
     stale = search.search_tickets("制章", user=user)
     assert {h.id: h.score for h in stale}[first.pk] == before[0].score
@@ -92,15 +100,10 @@ def test_searches_use_the_refreshed_statistics_once_the_refresh_ran():
     assert TermStatistics.objects.get(corpus=Corpus.TICKET).documents == 10
 
 
-def test_a_refresh_made_by_another_process_reaches_this_ones_cached_words(monkeypatch):
-    reporter = UserFactory()
-    first = file_ticket(reporter, title="电子印章制章失败")
-    for _ in range(3):
-        file_ticket(reporter, title="营业执照无法下载")
-    user = admin()
-    before = search.search_tickets("制章", user=user)
-    for _ in range(6):
-        file_ticket(reporter, title="制章 制章 提交后没有反应")
+def test_a_refresh_made_by_another_process_reaches_this_ones_cached_words(
+    rare_word_turns_common, monkeypatch
+):
+    first, user, before = rare_word_turns_common
     # Another process refreshes, so nothing here is forgotten; this process
     # rereads the summary after SUMMARY_SECONDS and sees a newer refresh.
     with monkeypatch.context() as elsewhere:
