@@ -62,8 +62,8 @@ def dashboard(request):
             "county_chart": svgcharts.rows(counties),
             "rating_chart": svgcharts.rows(ratings, label_width=110),
             "times": [
-                (_("First response"), figures.response),
-                (_("Resolution"), figures.resolution),
+                (ClockKind.RESPONSE.label, figures.response),
+                (ClockKind.RESOLUTION.label, figures.resolution),
             ],
             "escalations": [
                 {**row, "label": CLOCK_NAMES.get(row["clock_kind"], row["clock_kind"])}

@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 import subprocess
 import sys
@@ -72,17 +73,19 @@ def test_from_the_shell_bad_arguments_are_a_message_not_a_traceback():
     assert "--minutes" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_open_tickets_seeded_without_clocks_get_them(reporter):
+def test_tickets_seeded_without_clocks_get_them(reporter):
     open_ticket = file_ticket(reporter)  # on-commit hooks do not run: no clocks
     ticket_services.add_comment(user=OperatorFactory(), ticket=open_ticket, comment="已收到")
     closed = file_ticket(reporter)
-    Ticket.objects.filter(pk=closed.pk).update(status=Ticket.CLOSED_STATUS)
+    closed_at = closed.created + dt.timedelta(hours=3)
+    Ticket.objects.filter(pk=closed.pk).update(status=Ticket.CLOSED_STATUS, modified=closed_at)
     out = io.StringIO()
     call_command("sla_start_clocks", stdout=out)
-    assert "1" in out.getvalue()
+    assert "clocks started for 2 tickets (1 of them already resolved or closed)" in out.getvalue()
     assert SlaClock.objects.filter(ticket=open_ticket).count() == 2
     response = SlaClock.objects.get(ticket=open_ticket, kind="response")
     assert response.stopped_at == open_ticket.followup_set.order_by("-date").first().date
-    assert not SlaClock.objects.filter(ticket=closed).exists()
+    # A closed ticket is timed from filing to when it was closed.
+    assert {c.stopped_at for c in SlaClock.objects.filter(ticket=closed)} == {closed_at}
     call_command("sla_start_clocks", stdout=io.StringIO())
-    assert SlaClock.objects.count() == 2
+    assert SlaClock.objects.count() == 4

@@ -1,9 +1,11 @@
-"""Start SLA clocks for open tickets that have none (e.g. demo data seeded in bulk).
+"""Give SLA clocks to tickets that have none (e.g. demo data seeded in bulk).
 
     manage.py sla_start_clocks
 
 Each ticket is timed from its creation; an operator's public reply already on
-it stops its first-response clock at that reply.
+it stops its first-response clock at that reply, and a ticket already
+resolved or closed has its clocks stopped when that happened (the follow-up
+that resolved it, else its last change), so reports count it as resolved.
 """
 
 from django.core.management.base import BaseCommand
@@ -13,16 +15,24 @@ from helpdesk_site.people.models import Role
 from sla import services
 
 
+def _resolved_at(ticket):
+    resolving = (
+        ticket.followup_set.filter(new_status__in=services.STOPPED_STATUSES)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    return resolving or ticket.modified
+
+
 class Command(BaseCommand):
-    help = "Start SLA clocks, timed from creation, for open tickets that have none."
+    help = "Start SLA clocks, timed from creation, for tickets that have none."
 
     def handle(self, *args, **options):
-        tickets = Ticket.objects.filter(
-            status__in=(Ticket.OPEN_STATUS, Ticket.REOPENED_STATUS),
-            details__isnull=False,
-            sla_clocks__isnull=True,
-        ).order_by("id")
-        started = 0
+        tickets = Ticket.objects.filter(details__isnull=False, sla_clocks__isnull=True).order_by(
+            "id"
+        )
+        started = stopped = 0
         for ticket in tickets.iterator():
             if not services.start_clocks(ticket):
                 continue
@@ -35,4 +45,9 @@ class Command(BaseCommand):
             )
             if reply is not None:
                 services.record_first_response(ticket, reply.user, at=reply.date)
-        self.stdout.write(f"clocks started for {started} tickets")
+            if ticket.status in services.STOPPED_STATUSES:
+                services.sync_ticket(ticket, at=_resolved_at(ticket))
+                stopped += 1
+        self.stdout.write(
+            f"clocks started for {started} tickets ({stopped} of them already resolved or closed)"
+        )
