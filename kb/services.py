@@ -494,11 +494,13 @@ def refresh_term_statistics(corpus: str, only_if_missing: bool = False) -> TermS
     TermFrequency.objects.filter(corpus=corpus).delete()
     rows, fields, condition = _corpus_source(corpus)
     if indexing.uses_postgres():
-        documents, totals = _count_in_postgres(corpus, rows.model._meta.db_table, fields, condition)
+        documents, averages = _count_in_postgres(
+            corpus, rows.model._meta.db_table, fields, condition
+        )
     else:
-        documents, totals = _count_in_python(corpus, rows, fields)
+        documents, averages = _count_in_python(corpus, rows, fields)
     summary.documents = documents
-    summary.average_first, summary.average_second = ranking.average_lengths(documents, totals)
+    summary.average_first, summary.average_second = averages
     summary.refreshed_at = timezone.now()
     summary.seconds = time.perf_counter() - started
     summary.save()
@@ -543,29 +545,23 @@ def _count_in_postgres(corpus: str, table: str, fields, condition) -> tuple[int,
             params,
         )
         documents, *totals = cursor.fetchone()
-    return documents, tuple(totals)
+    return documents, ranking.average_lengths(documents, totals)
 
 
 def _count_in_python(corpus: str, rows, fields: tuple[str, str]) -> tuple[int, tuple]:
-    documents = 0
-    totals = [0, 0]
-    frequency: dict[str, int] = {}
-    for first, second in rows.values_list(*fields).iterator(chunk_size=2000):
-        words = (first.split(), second.split())
-        documents += 1
-        totals[0] += len(words[0])
-        totals[1] += len(words[1])
-        for word in set(words[0]) | set(words[1]):
-            frequency[word] = frequency.get(word, 0) + 1
+    # SQLite (the embedded default): few rows, counted by the ranking itself.
+    stats = ranking.corpus_stats(
+        [(first.split(), second.split()) for first, second in rows.values_list(*fields)]
+    )
     TermFrequency.objects.bulk_create(
         (
             TermFrequency(corpus=corpus, term=word, documents=count)
-            for word, count in frequency.items()
+            for word, count in stats.document_frequency.items()
             if len(word) <= TermFrequency.MAX_LENGTH
         ),
         batch_size=1000,
     )
-    return documents, tuple(totals)
+    return stats.documents, stats.average_lengths
 
 
 def _refresh_faq_statistics_on_commit() -> None:
