@@ -56,24 +56,24 @@ def _weighted_idf(query: dict[str, float], stats: CorpusStats) -> dict[str, floa
     return {term: query_weight * stats.idf(term) for term, query_weight in query.items()}
 
 
-def _counted(fields: tuple[list[str], list[str]]) -> list[tuple[Counter[str], int]]:
-    return [(Counter(words), len(words)) for words in fields]
-
-
-def _bm25(weighted_idf, counted, stats: CorpusStats, weights=FIELD_WEIGHTS) -> float:
-    """BM25 of one document, summed over its fields with their weights."""
+def _bm25(weighted_idf, fields, stats: CorpusStats, weights=FIELD_WEIGHTS):
+    """BM25 of one document, summed over its fields with their weights, and
+    the query words it contains. Each field's words are first intersected
+    with the query's (in C), so only the words it has are counted."""
     score = 0.0
-    for (counts, length), weight, average in zip(
-        counted, weights, stats.average_lengths, strict=True
-    ):
-        if not length:
+    present: set[str] = set()
+    for words, weight, average in zip(fields, weights, stats.average_lengths, strict=True):
+        found = weighted_idf.keys() & set(words)
+        if not found:
             continue
-        norm = K1 * (1 - B + B * length / average)
+        present |= found
+        norm = K1 * (1 - B + B * len(words) / average)
+        # In the query's order, so that equal documents get equal sums.
         for term, term_idf in weighted_idf.items():
-            tf = counts.get(term)
-            if tf:
+            if term in found:
+                tf = words.count(term)
                 score += weight * term_idf * tf * (K1 + 1) / (tf + norm)
-    return score
+    return score, present
 
 
 def _coverage(groups: list[frozenset[str]], present) -> float:
@@ -96,15 +96,12 @@ def rank(
     `groups` holds, for each typed word, the word and its synonyms. A document
     that answers more of the typed words ranks above one that repeats a single
     word: BM25 is multiplied by (COVERAGE_BASE + coverage)."""
-    # Each word's IDF once per query, each field counted once per document:
-    # this runs for every candidate of every search.
+    # Each word's IDF once per query: this runs for every candidate of every search.
     weighted_idf = _weighted_idf(query, stats)
     scored = []
     for key, fields in candidates:
-        counted = _counted(fields)
-        score = _bm25(weighted_idf, counted, stats)
+        score, present = _bm25(weighted_idf, fields, stats)
         if score > 0:
-            present = counted[0][0].keys() | counted[1][0].keys()
             scored.append((key, score * (COVERAGE_BASE + _coverage(groups, present))))
     scored.sort(key=lambda pair: -pair[1])
     return scored[:limit]

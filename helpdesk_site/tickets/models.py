@@ -18,6 +18,14 @@ class Category(models.TextChoices):
     SUGGESTION = "suggestion", _("Suggestion")
 
 
+def subsystem_label(name: str, name_en: str = "") -> str:
+    """A subsystem's name in the interface's language, for callers that have
+    the two names without the model (search hits read them in their query)."""
+    if name_en and (get_language() or "").startswith("en"):
+        return name_en
+    return name
+
+
 class Subsystem(models.Model):
     """A part of the government-service platform a ticket is about.
 
@@ -41,9 +49,7 @@ class Subsystem(models.Model):
         verbose_name_plural = _("subsystems")
 
     def __str__(self):
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return subsystem_label(self.name, self.name_en)
 
 
 class TicketDetails(models.Model):

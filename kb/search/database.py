@@ -13,11 +13,14 @@ import threading
 import time
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
 from django.db.models import F, Q
+from helpdesk.models import Ticket
 
 from helpdesk_site.tickets import scope
+from helpdesk_site.tickets.models import Subsystem, TicketDetails
 from kb import indexing, ranking, selectors, services
-from kb.models import Corpus, Faq, FaqState
+from kb.models import Corpus, Faq, FaqState, TicketText
 from kb.segment import alternatives
 
 # How many candidates the database hands to the re-ranker.
@@ -148,20 +151,13 @@ def within_budget(terms: list[str], stats: ranking.CorpusStats, bounds=FAQ_BUDGE
     return sum(stats.document_frequency.get(t, 0) for t in terms) <= budget(stats, bounds)
 
 
-# What a hit shows, fetched with the candidates (one query, not two).
+# What an FAQ hit shows, fetched with the candidates (one query, not two).
 FAQ_DISPLAY = (
     "kbitem__title",
     "kbitem__question",
     "kbitem__answer",
     "subsystem__name",
     "subsystem__name_en",
-)
-TICKET_DISPLAY = (
-    "title",
-    "description",
-    "resolution",
-    "details__subsystem__name",
-    "details__subsystem__name_en",
 )
 
 
@@ -224,6 +220,55 @@ def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, tupl
     return _ranked(candidates, query, stats, limit)
 
 
+def _restricted_to(tickets, column: str) -> tuple[str, list]:
+    """SQL that keeps `column` (a ticket id) within `tickets`, the scoped
+    queryset, as a subquery compiled from it; nothing when it keeps all."""
+    if not tickets.query.has_filters():
+        return "", []
+    scope_sql, scope_params = tickets.values("pk").query.sql_with_params()
+    return f" AND {column} IN ({scope_sql})", list(scope_params)
+
+
+def _ticket_candidates(tickets, raw: str, ranked: bool) -> list[tuple[int, str, str]]:
+    """(ticket id, segmented title, segmented body) of the best matches among
+    `tickets` (the scoped queryset). Found and ranked in the text table alone:
+    joining every match to its ticket before ranking cost more than the
+    ranking, and building this query through the ORM cost a millisecond a
+    search (both measured with bench/search.py). A scope or filter that
+    restricts the tickets applies as a subquery compiled from `tickets`."""
+    restriction, scope_params = _restricted_to(tickets, "ticket_id")
+    order, order_params = "", []
+    if ranked:
+        order = "ORDER BY ts_rank(search_vector, to_tsquery('simple', %s)) DESC"
+        order_params = [raw]
+    sql = (
+        "SELECT ticket_id, title_segmented, body_segmented "  # noqa: S608
+        f"FROM {TicketText._meta.db_table} "
+        f"WHERE search_vector @@ to_tsquery('simple', %s){restriction} {order} LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [raw, *scope_params, *order_params, CANDIDATES])
+        return cursor.fetchall()
+
+
+def ticket_display(tickets, ids) -> dict[int, tuple]:
+    """What a ticket hit shows (title, description, resolution, the
+    subsystem's two names), for those of `ids` that `tickets` holds."""
+    if not ids:
+        return {}
+    restriction, params = _restricted_to(tickets, "t.id")
+    sql = (
+        "SELECT t.id, t.title, t.description, t.resolution, s.name, s.name_en "  # noqa: S608
+        f"FROM {Ticket._meta.db_table} t "
+        f"LEFT JOIN {TicketDetails._meta.db_table} d ON d.ticket_id = t.id "
+        f"LEFT JOIN {Subsystem._meta.db_table} s ON s.id = d.subsystem_id "
+        f"WHERE t.id IN ({', '.join(['%s'] * len(ids))}){restriction}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, *params])
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
 def scoped_tickets(user, query):
     tickets = scope.visible_tickets(user)
     if query.subsystem:
@@ -233,22 +278,19 @@ def scoped_tickets(user, query):
     return tickets
 
 
-def ticket_ids(query, user, limit: int) -> list[tuple[int, float, tuple]]:
+def ticket_ids(query, user, limit: int) -> list[tuple[int, float, None]]:
+    """The best tickets in the user's scope; their display fields are left to
+    the caller, which reads them through the scope for these few only."""
     tickets = scoped_tickets(user, query)
-    fields = ("search_text__title_segmented", "search_text__body_segmented", *TICKET_DISPLAY)
     stats = corpus_stats(Corpus.TICKET, query.weights)
     if indexing.uses_postgres():
         terms = selecting_terms(query.weights, stats, TICKET_BUDGET)
         if not terms:
             return []
-        candidates = _postgres_candidates(
-            tickets,
-            "search_text__search_vector",
-            tsquery_any(terms),
-            fields,
-            CANDIDATES,
-            ranked=within_budget(terms, stats, TICKET_BUDGET),
+        candidates = _ticket_candidates(
+            tickets, tsquery_any(terms), ranked=within_budget(terms, stats, TICKET_BUDGET)
         )
     else:
+        fields = ("search_text__title_segmented", "search_text__body_segmented")
         candidates = _sqlite_candidates(tickets, query, fields, CANDIDATES)
-    return _ranked(candidates, query, stats, limit)
+    return [(pk, score, None) for pk, score, _display in _ranked(candidates, query, stats, limit)]

@@ -183,15 +183,15 @@ def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, None
     return _execute(faq_search(query, public_only, limit))
 
 
-def ticket_ids(query, user, limit: int) -> list[tuple[int, float]]:
+def ticket_ids(query, user, limit: int) -> list[tuple[int, float, None]]:
     """Elasticsearch ranks; the scope module decides which of them the user sees."""
     ranked = _execute(ticket_search(query, CANDIDATES))
     visible = set(
         scoped_tickets(user, query)
-        .filter(pk__in=[pk for pk, _ in ranked])
+        .filter(pk__in=[pk for pk, _score, _display in ranked])
         .values_list("pk", flat=True)
     )
-    return [(pk, score) for pk, score in ranked if pk in visible][:limit]
+    return [hit for hit in ranked if hit[0] in visible][:limit]
 
 
 # --- Indexing ------------------------------------------------------------------

@@ -165,3 +165,23 @@ def test_against_a_real_server_pending_changes_are_sent(settings, es_down):
     assert not IndexPending.objects.exists()
     elastic.client().indices.refresh(index="ganzi-kb-test-faq")
     assert [pk for pk, *_ in elastic.faq_ids(search.Query.parse("认领"), True, 5)] == [faq.pk]
+
+
+def test_tickets_ranked_by_elasticsearch_are_shown_only_within_scope(settings, monkeypatch):
+    # What the index ranks is filtered by the scope module before anything is
+    # shown; the ranking itself stands in for a server's answer.
+    from tests.factories import DepartmentFactory, UserFactory, region
+    from tests.kb.factories import file_ticket, supervisor
+
+    settings.KB_SEARCH_BACKEND = "elasticsearch"
+    kangding = file_ticket(
+        UserFactory(department=DepartmentFactory(region=region("513301"))), title="电子证照无法制作"
+    )
+    luding = file_ticket(
+        UserFactory(department=DepartmentFactory(region=region("513322"))), title="电子证照签发失败"
+    )
+    monkeypatch.setattr(
+        elastic, "_execute", lambda _search: [(kangding.pk, 9.0, None), (luding.pk, 8.0, None)]
+    )
+    hits = search.search_tickets("电子证照", user=supervisor("513322"))
+    assert [(h.id, h.title, h.score) for h in hits] == [(luding.pk, "电子证照签发失败", 8.0)]
