@@ -23,6 +23,7 @@ from helpdesk_site.chat.selectors import (
     ticket_payload,
 )
 from helpdesk_site.tickets import scope
+from helpdesk_site.tickets.changes import TRACKED
 from helpdesk_site.tickets.signals import ticket_updated
 from helpdesk_site.tickets.uploads import check_upload
 
@@ -53,6 +54,13 @@ def _check_rate(user) -> None:
             status=429,
             retry_after=verdict.retry_after,
         )
+
+
+# What a post reads of the ticket. helpdesk's FollowUp.save saves the whole
+# ticket to bump `modified`; loaded with only these, that save writes only
+# these (Django's rule for deferred fields), which are all the fields whose
+# changes receivers look for (tickets.changes).
+LOCKED_FIELDS = (*TRACKED, "created", "modified", "queue", "assigned_to")
 
 
 def _forbidden() -> ChatRefused:
@@ -103,7 +111,11 @@ def post_message(user, ticket: Ticket | int, body, image=None, *, publish=True) 
         # until commit makes ids follow commit order within the ticket, which
         # is what resuming "after id N" relies on.
         locked = (
-            scope.visible_tickets(user).select_for_update(of=("self",)).filter(pk=ticket_id).first()
+            scope.visible_tickets(user)
+            .select_for_update(of=("self",))
+            .only(*LOCKED_FIELDS)
+            .filter(pk=ticket_id)
+            .first()
         )
         if locked is None:
             raise _forbidden()

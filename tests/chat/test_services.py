@@ -216,3 +216,18 @@ def test_the_console_counts_unread_messages_from_others(room):
     services.mark_read(room.operator, room.ticket.pk, row["last_message"]["id"])
     assert selectors.conversations(room.operator)[0]["unread"] == 0
     assert selectors.conversations(room.outsiders["operator of other queues"]) == []
+
+
+def test_a_chat_line_marks_the_ticket_updated_and_changes_nothing_else(room):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from helpdesk.models import Ticket
+
+    earlier = timezone.now() - timedelta(days=1)
+    Ticket.objects.filter(pk=room.ticket.pk).update(modified=earlier)
+    before = Ticket.objects.values().get(pk=room.ticket.pk)
+    services.post_message(room.filer, room.ticket.pk, "补充一下情况")
+    after = Ticket.objects.values().get(pk=room.ticket.pk)
+    assert after.pop("modified") > before.pop("modified")
+    assert after == before
