@@ -23,7 +23,6 @@ from helpdesk_site.chat.selectors import (
     ticket_payload,
 )
 from helpdesk_site.tickets import scope
-from helpdesk_site.tickets.changes import TRACKED
 from helpdesk_site.tickets.signals import ticket_updated
 from helpdesk_site.tickets.uploads import check_upload
 
@@ -58,9 +57,9 @@ def _check_rate(user) -> None:
 
 # What a post reads of the ticket. helpdesk's FollowUp.save saves the whole
 # ticket to bump `modified`; loaded with only these, that save writes only
-# these (Django's rule for deferred fields), which are all the fields whose
-# changes receivers look for (tickets.changes).
-LOCKED_FIELDS = (*TRACKED, "created", "modified", "queue", "assigned_to")
+# these (Django's rule for deferred fields), and receivers see that none of
+# the fields they watch changed (tickets.changes).
+LOCKED_FIELDS = ("title", "status", "created", "modified", "queue", "assigned_to")
 
 
 def _forbidden() -> ChatRefused:

@@ -21,7 +21,7 @@ _MISSING = object()
 
 
 def _values(ticket) -> dict:
-    # A deferred field reads as missing, so it always counts as changed.
+    # A deferred field reads as missing: a save does not write it.
     return {name: ticket.__dict__.get(name, _MISSING) for name in TRACKED}
 
 
@@ -38,7 +38,7 @@ def _note_changes(sender, instance, raw=False, **kwargs):
         instance._saved_changes = {
             name
             for name in TRACKED
-            if current[name] is _MISSING or current[name] != loaded.get(name, _MISSING)
+            if current[name] is not _MISSING and current[name] != loaded.get(name, _MISSING)
         }
     instance._tracked_values = current
 
