@@ -254,6 +254,15 @@ def main():
         f"{(time.perf_counter() - started) * 1000:.1f} ms"
     )
     print(f"{Ticket.objects.count()} tickets, {Faq.objects.count()} FAQs, {len(queries)} queries")
+    with connection.cursor() as cursor:
+        # Whether the search tables fit in PostgreSQL's own cache decides the
+        # tail (docs/kb.md): say both.
+        cursor.execute(
+            "SELECT current_setting('shared_buffers'), "
+            "pg_size_pretty(pg_relation_size('kb_tickettext'))"
+        )
+        shared_buffers, text_table = cursor.fetchone()
+    print(f"PostgreSQL shared_buffers {shared_buffers}; ticket text table {text_table}")
 
     def ours_tickets(q):
         return search.search_tickets(q, user=admin, limit=10)
