@@ -83,41 +83,37 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def ensure_database(url: str) -> None:
+def postgres(url: str, database: str | None = None):
+    """An autocommit connection to the bench's PostgreSQL server: to `url`'s
+    database, or another one of the same server."""
     import environ
     import psycopg
 
     db = environ.Env.db_url_config(url)
-    with psycopg.connect(
+    return psycopg.connect(
         host=db["HOST"] or "127.0.0.1",
         port=db["PORT"] or 5432,
         user=db["USER"] or None,
         password=db["PASSWORD"] or None,
-        dbname="postgres",
+        dbname=database or db["NAME"],
         autocommit=True,
-    ) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]
-        ).fetchone()
+    )
+
+
+def ensure_database(url: str) -> None:
+    import environ
+
+    name = environ.Env.db_url_config(url)["NAME"]
+    with postgres(url, "postgres") as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
-            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def vacuum(url: str) -> None:
     """What autovacuum would do after the last run's inserts, done now rather
     than in the middle of this run's timed posting."""
-    import environ
-    import psycopg
-
-    db = environ.Env.db_url_config(url)
-    with psycopg.connect(
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        user=db["USER"] or None,
-        password=db["PASSWORD"] or None,
-        dbname=db["NAME"],
-        autocommit=True,
-    ) as conn:
+    with postgres(url) as conn:
         conn.execute("VACUUM (ANALYZE)")
 
 
