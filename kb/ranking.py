@@ -93,7 +93,8 @@ def rank(
 ) -> list[tuple[object, float]]:
     """Candidates (key, fields) in order of BM25, keeping only those that match.
 
-    `groups` holds, for each typed word, the word and its synonyms. A document
+    `groups` holds, for each typed word, the word and its synonyms, all of
+    them words of `query` (kb.segment.expand and alternatives). A document
     that answers more of the typed words ranks above one that repeats a single
     word: BM25 is multiplied by (COVERAGE_BASE + coverage)."""
     # Each word's IDF once per query: this runs for every candidate of every search.

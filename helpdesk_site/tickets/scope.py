@@ -64,6 +64,12 @@ def visible_tickets(user) -> QuerySet[Ticket]:
     return Ticket.objects.filter(visible_tickets_q(user))
 
 
+def sees_all_tickets(user) -> bool:
+    """Whether the scope keeps every ticket (administrators), so a caller
+    building its own SQL may leave the scope out."""
+    return user.is_authenticated and user.is_active and _is_admin(user)
+
+
 def can_view_ticket(user, ticket_id) -> bool:
     return visible_tickets(user).filter(pk=ticket_id).exists()
 

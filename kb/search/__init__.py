@@ -99,9 +99,9 @@ def _limit(limit) -> int:
 def _detail_urls(view: str):
     """pk -> the detail page's URL, reversing the route once per search
     rather than once per hit (a tenth of a millisecond each)."""
-    sentinel = 2_147_483_647
-    template = reverse(view, args=[sentinel]).replace(str(sentinel), "{pk}")
-    return lambda pk: template.format(pk=int(pk))
+    sentinel = "2147483647"
+    before, after = reverse(view, args=[sentinel]).split(sentinel)
+    return lambda pk: f"{before}{int(pk)}{after}"
 
 
 def _with_display(ranked, rows) -> list[tuple[int, float, tuple]]:
@@ -157,22 +157,25 @@ def search_tickets(text, *, user, subsystem="", category="", limit=10) -> list[H
     ranked = _run("ticket_ids", query, user, _limit(limit))
     # Read through the scope even after the backend's own check: an external
     # index can lag, and the database has the last word on what is shown.
-    display = database.ticket_display(scope.visible_tickets(user), [pk for pk, *_ in ranked])
+    display = database.ticket_display(user, [pk for pk, *_ in ranked])
     marks = list(query.weights)
     url = _detail_urls("tickets:detail")
-    return [
-        Hit(
-            kind="ticket",
-            id=pk,
-            title=title,
-            snippet=mark_safe(  # noqa: S308 - escaped by ranking.snippet
-                ranking.snippet(f"{description or ''} {resolution or ''}", marks)
-            ),
-            score=round(score, 4),
-            subsystem=subsystem_label(name or "", name_en or ""),
-            url=url(pk),
+    hits = []
+    for pk, score, _display in ranked:
+        if pk not in display:
+            continue
+        title, description, resolution, name, name_en = display[pk]
+        hits.append(
+            Hit(
+                kind="ticket",
+                id=pk,
+                title=title,
+                snippet=mark_safe(  # noqa: S308 - escaped by ranking.snippet
+                    ranking.snippet(f"{description or ''} {resolution or ''}", marks)
+                ),
+                score=round(score, 4),
+                subsystem=subsystem_label(name or "", name_en or ""),
+                url=url(pk),
+            )
         )
-        for pk, score, _display in ranked
-        if pk in display
-        for title, description, resolution, name, name_en in [display[pk]]
-    ]
+    return hits

@@ -13,6 +13,7 @@ import threading
 import time
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, Q
 from helpdesk.models import Ticket
@@ -220,23 +221,34 @@ def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, tupl
     return _ranked(candidates, query, stats, limit)
 
 
-def _restricted_to(tickets, column: str) -> tuple[str, list]:
+def _restricted_to(tickets, unrestricted: bool, column: str) -> tuple[str, list] | None:
     """SQL that keeps `column` (a ticket id) within `tickets`, the scoped
-    queryset, as a subquery compiled from it; nothing when it keeps all."""
-    if not tickets.query.has_filters():
+    queryset, as a subquery compiled from it; "" when `unrestricted` (the
+    scope keeps all and nothing filters); None when it keeps nothing."""
+    if unrestricted:
         return "", []
-    scope_sql, scope_params = tickets.values("pk").query.sql_with_params()
+    try:
+        # Unordered: the model's default order would stop PostgreSQL from
+        # merging the subquery, and it would walk every ticket.
+        scope_sql, scope_params = tickets.values("pk").order_by().query.sql_with_params()
+    except EmptyResultSet:
+        return None
     return f" AND {column} IN ({scope_sql})", list(scope_params)
 
 
-def _ticket_candidates(tickets, raw: str, ranked: bool) -> list[tuple[int, str, str]]:
+def _ticket_candidates(
+    tickets, unrestricted: bool, raw: str, ranked: bool
+) -> list[tuple[int, str, str]]:
     """(ticket id, segmented title, segmented body) of the best matches among
     `tickets` (the scoped queryset). Found and ranked in the text table alone:
     joining every match to its ticket before ranking cost more than the
     ranking, and building this query through the ORM cost a millisecond a
     search (both measured with bench/search.py). A scope or filter that
     restricts the tickets applies as a subquery compiled from `tickets`."""
-    restriction, scope_params = _restricted_to(tickets, "ticket_id")
+    restricted = _restricted_to(tickets, unrestricted, "ticket_id")
+    if restricted is None:
+        return []
+    restriction, scope_params = restricted
     order, order_params = "", []
     if ranked:
         order = "ORDER BY ts_rank(search_vector, to_tsquery('simple', %s)) DESC"
@@ -251,12 +263,13 @@ def _ticket_candidates(tickets, raw: str, ranked: bool) -> list[tuple[int, str, 
         return cursor.fetchall()
 
 
-def ticket_display(tickets, ids) -> dict[int, tuple]:
+def ticket_display(user, ids) -> dict[int, tuple]:
     """What a ticket hit shows (title, description, resolution, the
-    subsystem's two names), for those of `ids` that `tickets` holds."""
-    if not ids:
+    subsystem's two names), for those of `ids` the user may see."""
+    restricted = _restricted_to(scope.visible_tickets(user), scope.sees_all_tickets(user), "t.id")
+    if not ids or restricted is None:
         return {}
-    restriction, params = _restricted_to(tickets, "t.id")
+    restriction, params = restricted
     sql = (
         "SELECT t.id, t.title, t.description, t.resolution, s.name, s.name_en "  # noqa: S608
         f"FROM {Ticket._meta.db_table} t "
@@ -287,8 +300,12 @@ def ticket_ids(query, user, limit: int) -> list[tuple[int, float, None]]:
         terms = selecting_terms(query.weights, stats, TICKET_BUDGET)
         if not terms:
             return []
+        unrestricted = scope.sees_all_tickets(user) and not (query.subsystem or query.category)
         candidates = _ticket_candidates(
-            tickets, tsquery_any(terms), ranked=within_budget(terms, stats, TICKET_BUDGET)
+            tickets,
+            unrestricted,
+            tsquery_any(terms),
+            ranked=within_budget(terms, stats, TICKET_BUDGET),
         )
     else:
         fields = ("search_text__title_segmented", "search_text__body_segmented")

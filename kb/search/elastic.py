@@ -169,7 +169,7 @@ def ticket_search(query, limit: int) -> Search:
     return search.source(False).extra(size=limit, track_total_hits=False)
 
 
-def _execute(search: Search) -> list[tuple[int, float]]:
+def _execute(search: Search) -> list[tuple[int, float, None]]:
     client()
     try:
         response = search.execute()

@@ -115,6 +115,12 @@ def test_a_word_too_common_to_rank_still_finds_tickets_in_scope(tickets, monkeyp
     }
 
 
+def test_a_supervisor_without_a_region_finds_no_tickets(tickets):
+    # Their scope keeps nothing: an empty answer, not an error.
+    unassigned = UserFactory(role=Role.SUPERVISOR, department=None, supervised_region=None)
+    assert search.search_tickets("电子证照", user=unassigned) == []
+
+
 def test_reporters_and_visitors_do_not_search_tickets(tickets):
     from django.contrib.auth.models import AnonymousUser
 
