@@ -27,5 +27,5 @@ application = ProtocolTypeRouter(
 # Everything loaded so far (Django, the apps, their modules) lives as long as
 # the process: keep it out of the garbage collector's full collections, which
 # otherwise walked it all while holding up every socket of the process (up to
-# 210 ms a pause at 1,000 connections; 73 ms with this, bench/chat_load.py).
+# 213 ms a pause at 1,000 connections; 73 ms with this, bench/chat_load.py).
 gc.freeze()
