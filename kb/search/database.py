@@ -243,7 +243,7 @@ def _ticket_candidates(
     `tickets` (the scoped queryset). Found and ranked in the text table alone:
     joining every match to its ticket before ranking cost more than the
     ranking, and building this query through the ORM cost a millisecond a
-    search (both measured with bench/search.py). A scope or filter that
+    search (docs/kb.md). A scope or filter that
     restricts the tickets applies as a subquery compiled from `tickets`."""
     restricted = _restricted_to(tickets, unrestricted, "ticket_id")
     if restricted is None:
@@ -266,8 +266,10 @@ def _ticket_candidates(
 def ticket_display(user, ids) -> dict[int, tuple]:
     """What a ticket hit shows (title, description, resolution, the
     subsystem's two names), for those of `ids` the user may see."""
+    if not ids:
+        return {}
     restricted = _restricted_to(scope.visible_tickets(user), scope.sees_all_tickets(user), "t.id")
-    if not ids or restricted is None:
+    if restricted is None:
         return {}
     restriction, params = restricted
     sql = (
