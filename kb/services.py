@@ -534,6 +534,10 @@ def _count_in_postgres(corpus: str, table: str, fields, condition) -> tuple[int,
             """,  # noqa: S608
             [corpus, *params, TermFrequency.MAX_LENGTH],
         )
+        # The planner's statistics of the rewritten table: without them it
+        # may read all of a collection's words for a search's few (15 ms
+        # against 0.1 ms for 30,000 words).
+        cursor.execute(f"ANALYZE {TermFrequency._meta.db_table}")
         cursor.execute(
             f"""
             SELECT count(*),

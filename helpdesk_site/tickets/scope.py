@@ -26,6 +26,7 @@ from helpdesk.models import (
 from helpdesk.user import HelpdeskUser
 
 from helpdesk_site.people.models import Role
+from helpdesk_site.tickets.models import TicketDetails
 
 
 def _is_admin(user) -> bool:
@@ -41,27 +42,49 @@ def supervised_region(user):
     return user.department.region if user.department_id else None
 
 
+def _details_rule(user) -> dict | None:
+    """Supervisors' and reporters' rule, as conditions on the ticket's
+    details (where it was filed from); None for the other roles."""
+    if user.role == Role.SUPERVISOR:
+        region = supervised_region(user)
+        if region is None:
+            return {"pk__in": []}
+        return {"region__code__startswith": region.subtree_prefix}
+    if user.role == Role.REPORTER:
+        if not user.department_id:
+            return {"pk__in": []}
+        return {"department_id": user.department_id}
+    return None
+
+
 def visible_tickets_q(user) -> Q:
     """The scope rule as a Q over Ticket, for callers that build their own query."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if _is_admin(user):
         return Q()
-    role = user.role
-    if role == Role.OPERATOR:
+    if user.role == Role.OPERATOR:
         return HelpdeskUser(user).accessible_tickets_q()
-    if role == Role.SUPERVISOR:
-        region = supervised_region(user)
-        if region is None:
-            return Q(pk__in=[])
-        return Q(details__region__code__startswith=region.subtree_prefix)
-    if role == Role.REPORTER and user.department_id:
-        return Q(details__department_id=user.department_id)
-    return Q(pk__in=[])
+    details = _details_rule(user)
+    if details is None:
+        return Q(pk__in=[])
+    return Q(**{f"details__{condition}": value for condition, value in details.items()})
 
 
 def visible_tickets(user) -> QuerySet[Ticket]:
     return Ticket.objects.filter(visible_tickets_q(user))
+
+
+def visible_ticket_ids(user) -> QuerySet:
+    """The same scope as ids only, for a subquery that tests membership
+    (`ticket_id IN (...)`): supervisors' and reporters' read from the
+    ticket details alone, so each match costs one index probe, not two."""
+    details = None
+    if user.is_authenticated and user.is_active and not _is_admin(user):
+        details = _details_rule(user)
+    if details is None:
+        return visible_tickets(user).values("pk")
+    return TicketDetails.objects.filter(**details).values("ticket_id")
 
 
 def sees_all_tickets(user) -> bool:

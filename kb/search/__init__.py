@@ -154,28 +154,22 @@ def search_tickets(text, *, user, subsystem="", category="", limit=10) -> list[H
     query = Query.parse(text, subsystem, category)
     if not query.terms:
         return []
+    # Either backend returns only what the scope keeps, with its display
+    # fields read from the database.
     ranked = _run("ticket_ids", query, user, _limit(limit))
-    # Read through the scope even after the backend's own check: an external
-    # index can lag, and the database has the last word on what is shown.
-    display = database.ticket_display(user, [pk for pk, *_ in ranked])
     marks = list(query.weights)
     url = _detail_urls("tickets:detail")
-    hits = []
-    for pk, score, _display in ranked:
-        if pk not in display:
-            continue
-        title, description, resolution, name, name_en = display[pk]
-        hits.append(
-            Hit(
-                kind="ticket",
-                id=pk,
-                title=title,
-                snippet=mark_safe(  # noqa: S308 - escaped by ranking.snippet
-                    ranking.snippet(f"{description or ''} {resolution or ''}", marks)
-                ),
-                score=round(score, 4),
-                subsystem=subsystem_label(name or "", name_en or ""),
-                url=url(pk),
-            )
+    return [
+        Hit(
+            kind="ticket",
+            id=pk,
+            title=title,
+            snippet=mark_safe(  # noqa: S308 - escaped by ranking.snippet
+                ranking.snippet(f"{description or ''} {resolution or ''}", marks)
+            ),
+            score=round(score, 4),
+            subsystem=subsystem_label(name or "", name_en or ""),
+            url=url(pk),
         )
-    return hits
+        for pk, score, (title, description, resolution, name, name_en) in ranked
+    ]

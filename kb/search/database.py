@@ -221,31 +221,31 @@ def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, tupl
     return _ranked(candidates, query, stats, limit)
 
 
-def _restricted_to(tickets, unrestricted: bool, column: str) -> tuple[str, list] | None:
-    """SQL that keeps `column` (a ticket id) within `tickets`, the scoped
-    queryset, as a subquery compiled from it; "" when `unrestricted` (the
-    scope keeps all and nothing filters); None when it keeps nothing."""
+def _restricted_to(ids, unrestricted: bool, column: str) -> tuple[str, list] | None:
+    """SQL that keeps `column` (a ticket id) within `ids`, the scoped
+    ticket ids, as a subquery compiled from them; "" when `unrestricted`
+    (the scope keeps all and nothing filters); None when it keeps nothing."""
     if unrestricted:
         return "", []
     try:
         # Unordered: the model's default order would stop PostgreSQL from
         # merging the subquery, and it would walk every ticket.
-        scope_sql, scope_params = tickets.values("pk").order_by().query.sql_with_params()
+        scope_sql, scope_params = ids.order_by().query.sql_with_params()
     except EmptyResultSet:
         return None
     return f" AND {column} IN ({scope_sql})", list(scope_params)
 
 
 def _ticket_candidates(
-    tickets, unrestricted: bool, raw: str, ranked: bool
+    ids, unrestricted: bool, raw: str, ranked: bool
 ) -> list[tuple[int, str, str]]:
     """(ticket id, segmented title, segmented body) of the best matches among
-    `tickets` (the scoped queryset). Found and ranked in the text table alone:
+    `ids` (the scoped ticket ids). Found and ranked in the text table alone:
     joining every match to its ticket before ranking cost more than the
     ranking, and building this query through the ORM cost a millisecond a
     search (docs/kb.md). A scope or filter that
-    restricts the tickets applies as a subquery compiled from `tickets`."""
-    restricted = _restricted_to(tickets, unrestricted, "ticket_id")
+    restricts the tickets applies as a subquery compiled from `ids`."""
+    restricted = _restricted_to(ids, unrestricted, "ticket_id")
     if restricted is None:
         return []
     restriction, scope_params = restricted
@@ -263,15 +263,9 @@ def _ticket_candidates(
         return cursor.fetchall()
 
 
-def ticket_display(user, ids) -> dict[int, tuple]:
+def _display_rows(ids, restriction: str = "", params=()) -> dict[int, tuple]:
     """What a ticket hit shows (title, description, resolution, the
-    subsystem's two names), for those of `ids` the user may see."""
-    if not ids:
-        return {}
-    restricted = _restricted_to(scope.visible_tickets(user), scope.sees_all_tickets(user), "t.id")
-    if restricted is None:
-        return {}
-    restriction, params = restricted
+    subsystem's two names), by ticket id."""
     sql = (
         "SELECT t.id, t.title, t.description, t.resolution, s.name, s.name_en "  # noqa: S608
         f"FROM {Ticket._meta.db_table} t "
@@ -284,19 +278,46 @@ def ticket_display(user, ids) -> dict[int, tuple]:
         return {row[0]: row[1:] for row in cursor.fetchall()}
 
 
-def scoped_tickets(user, query):
-    tickets = scope.visible_tickets(user)
+def ticket_display(user, query, ids) -> dict[int, tuple]:
+    """What a ticket hit shows, for those of `ids` (found elsewhere, as by
+    Elasticsearch) that the user may see and the search's filters keep."""
+    if not ids:
+        return {}
+    unrestricted = scope.sees_all_tickets(user) and not _filters(query)
+    restricted = _restricted_to(scoped_ticket_ids(user, query), unrestricted, "t.id")
+    if restricted is None:
+        return {}
+    return _display_rows(ids, *restricted)
+
+
+def _filters(query) -> dict:
+    """The search's filters, as conditions on the ticket details."""
+    filters = {}
     if query.subsystem:
-        tickets = tickets.filter(details__subsystem__code=query.subsystem)
+        filters["subsystem__code"] = query.subsystem
     if query.category:
-        tickets = tickets.filter(details__category=query.category)
-    return tickets
+        filters["category"] = query.category
+    return filters
 
 
-def ticket_ids(query, user, limit: int) -> list[tuple[int, float, None]]:
-    """The best tickets in the user's scope; their display fields are left to
-    the caller, which reads them through the scope for these few only."""
-    tickets = scoped_tickets(user, query)
+def scoped_tickets(user, query):
+    filters = _filters(query)
+    return scope.visible_tickets(user).filter(
+        **{f"details__{condition}": value for condition, value in filters.items()}
+    )
+
+
+def scoped_ticket_ids(user, query):
+    ids = scope.visible_ticket_ids(user)
+    if filters := _filters(query):
+        ids = TicketDetails.objects.filter(ticket_id__in=ids, **filters).values("ticket_id")
+    return ids
+
+
+def ticket_ids(query, user, limit: int) -> list[tuple[int, float, tuple]]:
+    """The best tickets in the user's scope, with what each shows: read for
+    these few only, after ranking, and not checked again, since the scope
+    chose the candidates."""
     stats = corpus_stats(Corpus.TICKET, query.weights)
     if indexing.uses_postgres():
         terms = selecting_terms(query.weights, stats, TICKET_BUDGET)
@@ -304,12 +325,15 @@ def ticket_ids(query, user, limit: int) -> list[tuple[int, float, None]]:
             return []
         unrestricted = scope.sees_all_tickets(user) and not (query.subsystem or query.category)
         candidates = _ticket_candidates(
-            tickets,
+            scoped_ticket_ids(user, query),
             unrestricted,
             tsquery_any(terms),
             ranked=within_budget(terms, stats, TICKET_BUDGET),
         )
     else:
         fields = ("search_text__title_segmented", "search_text__body_segmented")
-        candidates = _sqlite_candidates(tickets, query, fields, CANDIDATES)
-    return [(pk, score, None) for pk, score, _display in _ranked(candidates, query, stats, limit)]
+        candidates = _sqlite_candidates(scoped_tickets(user, query), query, fields, CANDIDATES)
+    best = _ranked(candidates, query, stats, limit)
+    display = _display_rows([pk for pk, _score, _display in best]) if best else {}
+    # A ticket deleted since it was found has nothing to show.
+    return [(pk, score, display[pk]) for pk, score, _display in best if pk in display]

@@ -30,7 +30,7 @@ from elasticsearch_dsl import (
 
 from kb.models import Faq, FaqState, IndexPending, TicketText
 from kb.search import SearchUnavailable
-from kb.search.database import CANDIDATES, scoped_tickets
+from kb.search.database import CANDIDATES, ticket_display
 
 ALIAS = "kb"
 # The words are cut already; only split on the spaces kb.segment put there.
@@ -183,15 +183,12 @@ def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, None
     return _execute(faq_search(query, public_only, limit))
 
 
-def ticket_ids(query, user, limit: int) -> list[tuple[int, float, None]]:
-    """Elasticsearch ranks; the scope module decides which of them the user sees."""
+def ticket_ids(query, user, limit: int) -> list[tuple[int, float, tuple]]:
+    """Elasticsearch ranks; the database, through the scope module, decides
+    which of them the user sees (the index can lag) and what they show."""
     ranked = _execute(ticket_search(query, CANDIDATES))
-    visible = set(
-        scoped_tickets(user, query)
-        .filter(pk__in=[pk for pk, _score, _display in ranked])
-        .values_list("pk", flat=True)
-    )
-    return [hit for hit in ranked if hit[0] in visible][:limit]
+    display = ticket_display(user, query, [pk for pk, _score, _display in ranked])
+    return [(pk, score, display[pk]) for pk, score, _display in ranked if pk in display][:limit]
 
 
 # --- Indexing ------------------------------------------------------------------

@@ -135,6 +135,14 @@ def test_ticket_search_filters_by_subsystem(tickets):
     assert ids(hits) == {tickets["luding_seal"].pk}
 
 
+def test_a_filter_narrows_a_supervisors_scope(tickets):
+    luding_supervisor = supervisor("513322")
+    hits = search.search_tickets("电子证照", user=luding_supervisor, subsystem="e_license")
+    assert ids(hits) == {tickets["luding_license"].pk}
+    assert [(h.title, h.subsystem) for h in hits] == [("电子证照签发失败", "电子证照管理系统")]
+    assert search.search_tickets("电子证照", user=luding_supervisor, category="consultation") == []
+
+
 def test_a_changed_ticket_is_found_by_its_new_text(tickets):
     admin = UserFactory(role=Role.ADMIN, department=None)
     ticket = tickets["kangding_license"]
