@@ -115,6 +115,18 @@ def test_a_word_too_common_to_rank_still_finds_tickets_in_scope(tickets, monkeyp
     }
 
 
+def test_better_matches_out_of_scope_do_not_crowd_out_a_supervisors_own(tickets, monkeypatch):
+    # The scope is applied before the candidates are cut: with room for one,
+    # Luding's supervisor gets Luding's best, not the better match of Kangding.
+    monkeypatch.setattr(database, "CANDIDATES", 1)
+    file_ticket(
+        UserFactory(department=tickets["kangding_license"].details.department),
+        title="电子证照 电子证照 电子证照无法制作",
+    )
+    hits = search.search_tickets("电子证照无法制作", user=supervisor("513322"), limit=1)
+    assert [h.id for h in hits] == [tickets["luding_license"].pk]
+
+
 def test_a_supervisor_without_a_region_finds_no_tickets(tickets):
     # Their scope keeps nothing: an empty answer, not an error.
     unassigned = UserFactory(role=Role.SUPERVISOR, department=None, supervised_region=None)
