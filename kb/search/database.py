@@ -221,31 +221,42 @@ def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, tupl
     return _ranked(candidates, query, stats, limit)
 
 
-def _restricted_to(ids, unrestricted: bool, column: str) -> tuple[str, list] | None:
-    """SQL that keeps `column` (a ticket id) within `ids`, the scoped
-    ticket ids, as a subquery compiled from them; "" when `unrestricted`
-    (the scope keeps all and nothing filters); None when it keeps nothing."""
-    if unrestricted:
+def _filters(query) -> dict:
+    """The search's filters, as conditions on the ticket details."""
+    filters = {}
+    if query.subsystem:
+        filters["subsystem__code"] = query.subsystem
+    if query.category:
+        filters["category"] = query.category
+    return filters
+
+
+def _scope_sql(user, query, column: str) -> tuple[str, list] | None:
+    """SQL that keeps `column` (a ticket id) among the user's tickets that
+    the search's filters keep, as a subquery compiled from the scope
+    module's ids: "" when that keeps every ticket, None when it keeps none."""
+    filters = _filters(query)
+    if scope.sees_all_tickets(user) and not filters:
         return "", []
+    ids = scope.visible_ticket_ids(user)
+    if filters:
+        ids = TicketDetails.objects.filter(ticket_id__in=ids, **filters).values("ticket_id")
     try:
         # Unordered: the model's default order would stop PostgreSQL from
         # merging the subquery, and it would walk every ticket.
-        scope_sql, scope_params = ids.order_by().query.sql_with_params()
+        sql, params = ids.order_by().query.sql_with_params()
     except EmptyResultSet:
         return None
-    return f" AND {column} IN ({scope_sql})", list(scope_params)
+    return f" AND {column} IN ({sql})", list(params)
 
 
-def _ticket_candidates(
-    ids, unrestricted: bool, raw: str, ranked: bool
-) -> list[tuple[int, str, str]]:
+def _ticket_candidates(user, query, raw: str, ranked: bool) -> list[tuple[int, str, str]]:
     """(ticket id, segmented title, segmented body) of the best matches among
-    `ids` (the scoped ticket ids). Found and ranked in the text table alone:
-    joining every match to its ticket before ranking cost more than the
-    ranking, and building this query through the ORM cost a millisecond a
-    search (docs/kb.md). A scope or filter that restricts the tickets
-    applies as a subquery compiled from `ids`."""
-    restricted = _restricted_to(ids, unrestricted, "ticket_id")
+    the user's tickets that the filters keep. Found and ranked in the text
+    table alone: joining every match to its ticket before ranking cost more
+    than the ranking, and building this query through the ORM cost a
+    millisecond a search (docs/kb.md)."""
+    restricted = _scope_sql(user, query, "ticket_id")
     if restricted is None:
         return []
     restriction, scope_params = restricted
@@ -295,35 +306,19 @@ def ticket_display(user, query, ids) -> dict[int, tuple]:
     Elasticsearch) that the user may see and the search's filters keep."""
     if not ids:
         return {}
-    unrestricted = scope.sees_all_tickets(user) and not _filters(query)
-    restricted = _restricted_to(scoped_ticket_ids(user, query), unrestricted, "t.id")
+    restricted = _scope_sql(user, query, "t.id")
     if restricted is None:
         return {}
     return _display_rows(ids, *restricted)
 
 
-def _filters(query) -> dict:
-    """The search's filters, as conditions on the ticket details."""
-    filters = {}
-    if query.subsystem:
-        filters["subsystem__code"] = query.subsystem
-    if query.category:
-        filters["category"] = query.category
-    return filters
-
-
 def scoped_tickets(user, query):
+    """The user's tickets that the search's filters keep (SQLite's search
+    matches the words in their text)."""
     filters = _filters(query)
     return scope.visible_tickets(user).filter(
         **{f"details__{condition}": value for condition, value in filters.items()}
     )
-
-
-def scoped_ticket_ids(user, query):
-    ids = scope.visible_ticket_ids(user)
-    if filters := _filters(query):
-        ids = TicketDetails.objects.filter(ticket_id__in=ids, **filters).values("ticket_id")
-    return ids
 
 
 def ticket_ids(query, user, limit: int) -> list[tuple[int, float, tuple]]:
@@ -335,12 +330,8 @@ def ticket_ids(query, user, limit: int) -> list[tuple[int, float, tuple]]:
         terms = selecting_terms(query.weights, stats, TICKET_BUDGET)
         if not terms:
             return []
-        unrestricted = scope.sees_all_tickets(user) and not (query.subsystem or query.category)
         candidates = _ticket_candidates(
-            scoped_ticket_ids(user, query),
-            unrestricted,
-            tsquery_any(terms),
-            ranked=within_budget(terms, stats, TICKET_BUDGET),
+            user, query, tsquery_any(terms), ranked=within_budget(terms, stats, TICKET_BUDGET)
         )
     else:
         fields = ("search_text__title_segmented", "search_text__body_segmented")
