@@ -279,9 +279,9 @@ def main():
         supervised_region=Region.objects.get(code="513301"),
     )
 
-    # A resident engineer granted half of the subsystems' queues: their scope
+    # An operator granted half of the subsystems' queues: their scope
     # is django-helpdesk's own rule (a granted queue, or assigned to them).
-    engineer = User.objects.filter(username="bench_operator").first() or OperatorFactory(
+    operator = User.objects.filter(username="bench_operator").first() or OperatorFactory(
         username="bench_operator", subsystems=list(Subsystem.objects.order_by("code"))[::2]
     )
 
@@ -289,7 +289,7 @@ def main():
         return search.search_tickets(q, user=admin, limit=10)
 
     def ours_tickets_operator(q):
-        return search.search_tickets(q, user=engineer, limit=10)
+        return search.search_tickets(q, user=operator, limit=10)
 
     def ours_tickets_scoped(q):
         return search.search_tickets(q, user=county, limit=10)
@@ -308,7 +308,7 @@ def main():
         return icontains_in(scope.visible_tickets(county), q)
 
     def icontains_tickets_operator(q):
-        return icontains_in(scope.visible_tickets(engineer), q)
+        return icontains_in(scope.visible_tickets(operator), q)
 
     def icontains_faqs(q):
         match = Q(question__icontains=q) | Q(answer__icontains=q) | Q(title__icontains=q)

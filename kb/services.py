@@ -535,8 +535,8 @@ def _count_in_postgres(corpus: str, table: str, fields, condition) -> tuple[int,
             [corpus, *params, TermFrequency.MAX_LENGTH],
         )
         # The planner's statistics of the rewritten table: without them it
-        # may read all of a collection's words for a search's few (15 ms
-        # against 0.1 ms for 30,000 words).
+        # may read all of a collection's words for a search's few
+        # (docs/kb.md).
         cursor.execute(f"ANALYZE {TermFrequency._meta.db_table}")
         cursor.execute(
             f"""

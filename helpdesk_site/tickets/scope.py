@@ -75,16 +75,19 @@ def visible_tickets(user) -> QuerySet[Ticket]:
     return Ticket.objects.filter(visible_tickets_q(user))
 
 
-def visible_ticket_ids(user) -> QuerySet:
+def visible_ticket_ids(user, **details) -> QuerySet:
     """The same scope as ids only, for a subquery that tests membership
-    (`ticket_id IN (...)`): supervisors' and reporters' read from the
-    ticket details alone, so each match costs one index probe, not two."""
-    details = None
-    if user.is_authenticated and user.is_active and not _is_admin(user):
-        details = _details_rule(user)
-    if details is None:
-        return visible_tickets(user).values("pk")
-    return TicketDetails.objects.filter(**details).values("ticket_id")
+    (`ticket_id IN (...)`), narrowed to tickets whose details match
+    `details` (a search's filters, such as `category="fault"`). For
+    everyone but operators it reads the ticket details alone, so testing a
+    ticket costs one index probe, not two."""
+    if not user.is_authenticated or not user.is_active:
+        return TicketDetails.objects.none().values("ticket_id")
+    rule = {} if _is_admin(user) else _details_rule(user)
+    if rule is None:
+        conditions = {f"details__{name}": value for name, value in details.items()}
+        return visible_tickets(user).filter(**conditions).values("pk")
+    return TicketDetails.objects.filter(**rule, **details).values("ticket_id")
 
 
 def sees_all_tickets(user) -> bool:

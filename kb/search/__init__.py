@@ -9,7 +9,7 @@ fallback is logged.
 
 Who sees what: everyone finds published FAQs (anonymous visitors only the
 public ones); tickets are searched only by operators, supervisors and
-administrators, always inside `helpdesk_site.tickets.scope.visible_tickets`.
+administrators, always inside their scope (`helpdesk_site.tickets.scope`).
 """
 
 import logging

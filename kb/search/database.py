@@ -238,9 +238,7 @@ def _scope_sql(user, query, column: str) -> tuple[str, list] | None:
     filters = _filters(query)
     if scope.sees_all_tickets(user) and not filters:
         return "", []
-    ids = scope.visible_ticket_ids(user)
-    if filters:
-        ids = TicketDetails.objects.filter(ticket_id__in=ids, **filters).values("ticket_id")
+    ids = scope.visible_ticket_ids(user, **filters)
     try:
         # Unordered: the model's default order would stop PostgreSQL from
         # merging the subquery, and it would walk every ticket.
@@ -269,9 +267,9 @@ def _ticket_candidates(user, query, raw: str, ranked: bool) -> list[tuple[int, s
         params = [raw, *scope_params, CANDIDATES]
     else:
         # Ranked first, then tested against the scope in rank order until
-        # enough are kept: a broad scope (a county, half the queues) probes
-        # some 60 matches instead of all 200-300 (docs/kb.md). OFFSET 0 keeps
-        # PostgreSQL from pulling the test down into the ranking.
+        # enough are kept, so that a broad scope (a county, half the queues)
+        # does not test every match (docs/kb.md). OFFSET 0 keeps PostgreSQL
+        # from pulling the test down into the ranking.
         sql = (
             "SELECT ticket_id, title_segmented, body_segmented FROM ("  # noqa: S608
             "SELECT ticket_id, title_segmented, body_segmented, "
@@ -312,13 +310,10 @@ def ticket_display(user, query, ids) -> dict[int, tuple]:
     return _display_rows(ids, *restricted)
 
 
-def scoped_tickets(user, query):
+def _scoped_tickets(user, query):
     """The user's tickets that the search's filters keep (SQLite's search
     matches the words in their text)."""
-    filters = _filters(query)
-    return scope.visible_tickets(user).filter(
-        **{f"details__{condition}": value for condition, value in filters.items()}
-    )
+    return Ticket.objects.filter(pk__in=scope.visible_ticket_ids(user, **_filters(query)))
 
 
 def ticket_ids(query, user, limit: int) -> list[tuple[int, float, tuple]]:
@@ -335,7 +330,7 @@ def ticket_ids(query, user, limit: int) -> list[tuple[int, float, tuple]]:
         )
     else:
         fields = ("search_text__title_segmented", "search_text__body_segmented")
-        candidates = _sqlite_candidates(scoped_tickets(user, query), query, fields, CANDIDATES)
+        candidates = _sqlite_candidates(_scoped_tickets(user, query), query, fields, CANDIDATES)
     best = _ranked(candidates, query, stats, limit)
     display = _display_rows([pk for pk, _score, _display in best]) if best else {}
     # A ticket deleted since it was found has nothing to show.
