@@ -117,6 +117,22 @@ def _with_display(ranked, rows) -> list[tuple[int, float, tuple]]:
     return complete
 
 
+def _hit(kind, pk, score, title, snippet, names, url) -> Hit:
+    """A hit as the pages show it; `snippet` comes from kb.ranking, which
+    escapes the text before marking the words; `names` are the subsystem's
+    Chinese and English names."""
+    name, name_en = names
+    return Hit(
+        kind=kind,
+        id=pk,
+        title=title,
+        snippet=mark_safe(snippet),  # noqa: S308 - escaped by kb.ranking
+        score=round(score, 4),
+        subsystem=subsystem_label(name or "", name_en or ""),
+        url=url(pk),
+    )
+
+
 def search_faqs(
     text, *, user=None, subsystem="", category="", limit=10, public_only=None
 ) -> list[Hit]:
@@ -133,18 +149,8 @@ def search_faqs(
     marks = list(query.weights)
     url = _detail_urls("kb:detail")
     return [
-        Hit(
-            kind="faq",
-            id=pk,
-            title=title,
-            snippet=mark_safe(  # noqa: S308 - escaped by ranking.snippet
-                ranking.best_snippet([answer, question], marks)
-            ),
-            score=round(score, 4),
-            subsystem=subsystem_label(name or "", name_en or ""),
-            url=url(pk),
-        )
-        for pk, score, (title, question, answer, name, name_en) in _with_display(ranked, rows)
+        _hit("faq", pk, score, title, ranking.best_snippet([answer, question], marks), names, url)
+        for pk, score, (title, question, answer, *names) in _with_display(ranked, rows)
     ]
 
 
@@ -160,16 +166,14 @@ def search_tickets(text, *, user, subsystem="", category="", limit=10) -> list[H
     marks = list(query.weights)
     url = _detail_urls("tickets:detail")
     return [
-        Hit(
-            kind="ticket",
-            id=pk,
-            title=title,
-            snippet=mark_safe(  # noqa: S308 - escaped by ranking.snippet
-                ranking.snippet(f"{description or ''} {resolution or ''}", marks)
-            ),
-            score=round(score, 4),
-            subsystem=subsystem_label(name or "", name_en or ""),
-            url=url(pk),
+        _hit(
+            "ticket",
+            pk,
+            score,
+            title,
+            ranking.snippet(f"{description or ''} {resolution or ''}", marks),
+            names,
+            url,
         )
-        for pk, score, (title, description, resolution, name, name_en) in ranked
+        for pk, score, (title, description, resolution, *names) in ranked
     ]
