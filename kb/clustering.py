@@ -83,3 +83,27 @@ def medoid(indexes: list[int], documents: list[list[str]]) -> int:
         key=lambda a: (sum(cosine(vectors[a], vectors[b]) for b in range(len(indexes))), -a),
     )
     return indexes[best]
+
+
+def carried_over(previous: dict, groups: list[set]) -> dict[int, object]:
+    """Which earlier group each new group continues: {new index: earlier key}.
+
+    A new group continues the earlier group it shares the most members with,
+    when it holds more than half of that group's members; each earlier group
+    is continued at most once, largest new groups choosing first. Keeping
+    the earlier group's key keeps links to it (a report's drill-down, an
+    open page) pointing at the same problem after the groups are redone."""
+    order = sorted(range(len(groups)), key=lambda i: -len(groups[i]))
+    taken: set = set()
+    continued = {}
+    for i in order:
+        shared = {
+            key: len(members & groups[i])
+            for key, members in previous.items()
+            if key not in taken and 2 * len(members & groups[i]) > len(members)
+        }
+        if shared:
+            key = max(shared, key=lambda k: (shared[k], -len(previous[k])))
+            continued[i] = key
+            taken.add(key)
+    return continued

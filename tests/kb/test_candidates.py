@@ -54,6 +54,17 @@ def test_rerunning_replaces_open_candidates(seeded):
     assert FaqCandidate.objects.count() == 2
 
 
+def test_a_candidate_keeps_its_id_when_the_groups_are_redone(seeded, engineer):
+    # Links to it (the candidates page, a report's drill-down) stay valid
+    # after the nightly job, and it grows with the tickets solved since.
+    candidates.propose()
+    licence, items = FaqCandidate.objects.all()
+    again = file_ticket(UserFactory(), title="电子证照制作失败", description="模板未发布，无法制作")
+    resolve(again, engineer)
+    candidates.propose()
+    assert list(FaqCandidate.objects.values_list("pk", "size")) == [(licence.pk, 4), (items.pk, 2)]
+
+
 def test_accepting_makes_a_draft_linked_to_every_ticket(seeded, engineer):
     candidates.propose()
     candidate = FaqCandidate.objects.first()

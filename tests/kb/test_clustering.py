@@ -30,3 +30,21 @@ def test_cosine_of_a_text_with_itself_is_one():
 def test_medoid_is_the_most_typical_member():
     documents = [["a", "b"], ["a", "b", "c"], ["a", "b", "d"], ["z"]]
     assert clustering.medoid([0, 1, 2], documents) == 0
+
+
+def test_a_redone_group_keeps_the_key_of_the_group_it_continues():
+    previous = {"a": {1, 2, 3}, "b": {4, 5}, "c": {6, 7, 8, 9}}
+    groups = [
+        {1, 2, 3, 10},  # grew: continues a
+        {4, 11},  # holds only half of b: a new problem
+        {6, 7},  # half of c is not more than half
+        {8, 9, 12},  # neither, so c is gone
+    ]
+    assert clustering.carried_over(previous, groups) == {0: "a"}
+
+
+def test_a_split_group_is_continued_by_its_larger_part_only():
+    previous = {"a": {1, 2, 3, 4, 5}}
+    assert clustering.carried_over(previous, [{1, 2}, {3, 4, 5}]) == {1: "a"}
+    merged = clustering.carried_over({"a": {1, 2}, "b": {3, 4, 5}}, [{1, 2, 3, 4, 5}])
+    assert merged == {0: "b"}
