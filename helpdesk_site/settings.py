@@ -107,15 +107,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "helpdesk_site.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
+# Sessions live in the database alone: a login, a logout or a changed password
+# must hold while Redis is down, and must not come back from a stale cache after.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
+def redis_cache(url: str) -> dict:
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            # A dead Redis reads as a miss and a write that goes nowhere, for
+            # caches and throttles alike: pages keep working, only slower.
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+            "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=1.0),
+        },
     }
-    # Sessions are read on every chat frame: from Redis, the database behind it.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "helpdesk_site.degraded"
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "helpdesk_site.chat.pubsub.ChatChannelLayer",
@@ -127,6 +141,8 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+# What a 503 (the database down or restarting) tells the client to wait, in seconds.
+RETRY_AFTER_SECONDS = env.int("RETRY_AFTER_SECONDS", default=30)
 
 # --- Celery ----------------------------------------------------------------
 # Without Redis the broker is a folder: worker and beat still run, across

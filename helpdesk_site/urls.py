@@ -33,5 +33,7 @@ urlpatterns = [
     path("helpdesk/", include((helpdesk_urls.urlpatterns, "helpdesk"), namespace="helpdesk")),
 ]
 
+handler500 = "helpdesk_site.errors.server_error"
+
 admin.site.site_header = "甘孜州政务服务平台运维服务台"
 admin.site.site_title = "运维服务台"

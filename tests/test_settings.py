@@ -71,7 +71,7 @@ def test_services_come_from_the_environment(tmp_path):
     assert found["db"] == "django.db.backends.postgresql"
     assert found["name"] == "desk"
     assert found["layer"] == "helpdesk_site.chat.pubsub.ChatChannelLayer"
-    assert found["cache"] == "helpdesk_site.cache.RedisCache"
+    assert found["cache"] == "django_redis.cache.RedisCache"
     assert found["broker"] == "redis://cache.internal:6379/0"
     assert found["es"] == "http://search.internal:9200"
     assert found["hosts"] == ["desk.example.cn", "desk2.example.cn"]
