@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "sla.reporting",
     "helpdesk_site.satisfaction",
     "kb",
+    "helpdesk_site.outbox",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +164,12 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+# Outbox (issue 12): a task is acknowledged after it has run, not when a worker
+# takes it, and queued again if its worker dies; each worker reserves one task
+# at a time. Every task of the site is idempotent, so running one twice is safe.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # --- Auth, sessions, rate limits -------------------------------------------
 
@@ -333,6 +340,18 @@ CELERY_BEAT_SCHEDULE["satisfaction-sweep"] = {
     "task": "satisfaction.tasks.sweep",
     "schedule": 300.0,
 }
+
+# --- Outbox (helpdesk_site/outbox/, docs/outbox.md) --------------------------
+# E-mail and other side effects wait in the database until delivered. Each
+# commit that queues some kicks a delivery; this delivers whatever is due
+# (queued while the broker was down, or due for a retry). A mail server that
+# does not answer must not hold a delivery for ever.
+CELERY_BEAT_SCHEDULE["outbox-deliver"] = {"task": "outbox.tasks.deliver", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["outbox-purge"] = {
+    "task": "outbox.tasks.purge",
+    "schedule": crontab(minute=45, hour=3),
+}
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # --- Knowledge base (kb/) ----------------------------------------------------
 # Search runs on the database (PostgreSQL full text, or SQLite's fallback)

@@ -17,6 +17,7 @@ CLOCK_FIELDS = {"status", "priority", "on_hold"}
 
 
 def on_ticket_filed(sender, ticket, user, **kwargs):
+    # Inside the filing's transaction: no ticket is ever stored without its clocks.
     services.start_clocks(ticket, user)
 
 

@@ -431,6 +431,18 @@ class LogKind(models.TextChoices):
     ROOT_CAUSE = "root_cause", pgettext_lazy("handling log", "Root cause and fix recorded")
     REOPENED = "reopened", pgettext_lazy("handling log", "Reopened")
     BREACHED = "breached", pgettext_lazy("handling log", "Target breached")
+    # The 回访整改 of a 差评 (helpdesk_site/satisfaction): its own steps, not the SLA ladder's.
+    RATING_VERIFIED = "rating_verified", pgettext_lazy("handling log", "Bad rating verified")
+    RATING_CALLED_BACK = (
+        "rating_called_back",
+        pgettext_lazy("handling log", "Reporter called back about a bad rating"),
+    )
+    RATING_RECTIFIED = "rating_rectified", pgettext_lazy("handling log", "Bad rating rectified")
+    RATING_REMINDED = (
+        "rating_reminded",
+        pgettext_lazy("handling log", "Bad-rating follow-up reminder"),
+    )
+    RATING_OVERDUE = "rating_overdue", pgettext_lazy("handling log", "Bad-rating follow-up overdue")
 
 
 class HandlingLogEntry(models.Model):

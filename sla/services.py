@@ -8,11 +8,9 @@ then change the ticket, so the sync that follows finds nothing left to do.
 """
 
 import datetime as dt
-import logging
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from helpdesk.models import Ticket
 from helpdesk.update_ticket import update_ticket
 
+from helpdesk_site.outbox import services as outbox
 from helpdesk_site.people.models import Role, User
 from helpdesk_site.regions.models import Region
 from helpdesk_site.tickets.models import Category, TicketDetails
@@ -41,8 +40,6 @@ from sla.models import (
     TeamLead,
 )
 from sla.selectors import AT_RISK_SHARE, Calendars, policy_for
-
-logger = logging.getLogger(__name__)
 
 STOPPED_STATUSES = (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS, Ticket.DUPLICATE_STATUS)
 ROOT_CAUSE_REQUIRED = (Category.FAULT, Category.EMERGENCY)
@@ -595,15 +592,7 @@ def _escalate(clocks, by_clock, details, log_entries, now) -> None:
             )
     HandlingLogEntry.objects.bulk_create(log_entries)
     Notification.objects.bulk_create(notifications)
-    escalated = list({n.ticket_id: n for n in notifications}.values())
-    if escalated:
-        transaction.on_commit(lambda: _push_to_consoles(escalated))
-    mailed = [n.pk for n in notifications if n.recipient.email]
-    if mailed:
-        # E-mail goes out from a worker: a slow mail server never holds up the sweep.
-        from sla.tasks import mail_notifications
-
-        transaction.on_commit(lambda: mail_notifications.delay(mailed))
+    _queue_side_effects(notifications)
     for ticket in {t.pk: t for t in priority_raises}.values():
         if ticket.priority > 1:
             # An update and an explicit sync, so the re-target happens at the sweep's now.
@@ -615,25 +604,38 @@ def _escalate(clocks, by_clock, details, log_entries, now) -> None:
             ticket.save(update_fields=["assigned_to"])
 
 
-def _push_to_consoles(notifications) -> None:
-    """Show each escalated ticket live on the operator consoles (the chat app);
-    the in-app list and e-mail do not depend on it."""
-    from helpdesk_site.chat.services import push_to_consoles
-
-    for notification in notifications:
-        push_to_consoles(notification.ticket, "escalation", {"message": notification.message})
-
-
-def mail_notifications(ids) -> int:
-    """E-mail in-app notifications to their recipients; returns how many went."""
+def _queue_side_effects(notifications) -> None:
+    """The e-mail of each notification and a live notice on the operator
+    consoles per escalated ticket, into the outbox in the sweep's transaction:
+    a worker killed after the commit loses none of them, and a slow mail
+    server never holds up the sweep."""
+    subject = _("Service desk escalation")
     mails = [
-        (_("Service desk escalation"), n.message, None, [n.recipient.email])
-        for n in Notification.objects.filter(pk__in=ids).select_related("recipient")
+        outbox.mail(
+            f"sla.notification:{n.pk}", subject=subject, body=n.message, to=[n.recipient.email]
+        )
+        for n in notifications
         if n.recipient.email
     ]
-    try:
-        return send_mass_mail(mails, fail_silently=False)
-    except OSError:
-        # The in-app notifications are in the database; mail is a courtesy.
-        logger.warning("could not send %d escalation e-mails", len(mails), exc_info=True)
-        return 0
+    pushes = [
+        outbox.call(
+            f"sla.console:{n.pk}",
+            push_escalation,
+            summary=_("Console notice: %(message)s") % {"message": n.message},
+            ticket_id=n.ticket_id,
+            message=n.message,
+        )
+        for n in {n.ticket_id: n for n in notifications}.values()
+    ]
+    outbox.enqueue(*mails, *pushes)
+
+
+@outbox.handler
+def push_escalation(ticket_id: int, message: str) -> None:
+    """Show an escalated ticket live on the operator consoles (the chat app).
+    Best effort: consoles read the in-app list again when they reconnect."""
+    from helpdesk_site.chat.services import push_to_consoles
+
+    ticket = Ticket.objects.filter(pk=ticket_id).first()
+    if ticket is not None:
+        push_to_consoles(ticket, "escalation", {"message": message})

@@ -22,6 +22,7 @@ from helpdesk_site.chat.selectors import (
     require_view,
     ticket_payload,
 )
+from helpdesk_site.outbox import services as outbox
 from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.signals import ticket_updated
 from helpdesk_site.tickets.uploads import check_upload
@@ -212,8 +213,12 @@ def mark_read(user, ticket_id, up_to) -> int:
     return up_to_now
 
 
-def announce_ticket_filed(ticket: Ticket) -> None:
+@outbox.handler
+def announce_ticket_filed(ticket_id: int) -> None:
     """Push a newly filed ticket to the operator consoles that may see it."""
+    ticket = Ticket.objects.filter(pk=ticket_id).first()
+    if ticket is None:
+        return
     event = {"type": "console.ticket_filed", "ticket": ticket_payload(ticket)}
     layer.publish_many([(group, event) for group in layer.console_groups_for(ticket)])
 

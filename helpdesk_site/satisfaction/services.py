@@ -1,23 +1,20 @@
 """Every change to ratings and 差评 follow-ups goes through a function here."""
 
 import datetime as dt
-import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from helpdesk.models import Ticket
 
+from helpdesk_site.outbox import services as outbox
 from helpdesk_site.satisfaction import selectors
 from helpdesk_site.satisfaction.models import BadRatingFollowUp, FollowUpState, Rating
 from helpdesk_site.satisfaction.workdays import add_working_days
 from helpdesk_site.tickets.models import TicketDetails
 from sla.models import HandlingLogEntry, LogKind, Notification
 from sla.selectors import Calendars
-
-logger = logging.getLogger(__name__)
 
 RATEABLE_STATUSES = (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS)
 CHANGE_WINDOW = dt.timedelta(days=7)
@@ -93,10 +90,29 @@ def _share_instant(opened, due, percent) -> dt.datetime:
     return opened + (due - opened) * percent / 100
 
 
+# step: (time field, text field, state after, the step's log kind, the step before)
 STEPS = {
-    "verify": ("verified_at", "verification", FollowUpState.VERIFIED, None),
-    "call_back": ("called_back_at", "call_notes", FollowUpState.CALLED_BACK, "verified_at"),
-    "rectify": ("rectified_at", "rectification", FollowUpState.RECTIFIED, "called_back_at"),
+    "verify": (
+        "verified_at",
+        "verification",
+        FollowUpState.VERIFIED,
+        LogKind.RATING_VERIFIED,
+        None,
+    ),
+    "call_back": (
+        "called_back_at",
+        "call_notes",
+        FollowUpState.CALLED_BACK,
+        LogKind.RATING_CALLED_BACK,
+        "verified_at",
+    ),
+    "rectify": (
+        "rectified_at",
+        "rectification",
+        FollowUpState.RECTIFIED,
+        LogKind.RATING_RECTIFIED,
+        "called_back_at",
+    ),
 }
 
 
@@ -110,7 +126,7 @@ def record_follow_up(task: BadRatingFollowUp, user, *, step: str, text: str, now
     text = text.strip()
     if not text:
         raise ValidationError(_("Say what was found or done."))
-    at_field, text_field, state, needs = STEPS[step]
+    at_field, text_field, state, kind, needs = STEPS[step]
     task = BadRatingFollowUp.objects.select_for_update().get(pk=task.pk)
     if getattr(task, at_field) is not None:
         raise ValidationError(_("This step is already recorded."))
@@ -125,8 +141,7 @@ def record_follow_up(task: BadRatingFollowUp, user, *, step: str, text: str, now
     task.save()
     HandlingLogEntry.objects.create(
         ticket_id=task.ticket_id,
-        # Not ROOT_CAUSE: that kind means the fault's own cause and fix to the SLA engine.
-        kind=LogKind.ACKNOWLEDGED,
+        kind=kind,
         actor=user,
         at=now,
         text=text,
@@ -152,12 +167,14 @@ def sweep(now=None) -> int:
                 task.level_percent = REMINDER_PERCENT
                 task.next_escalation_at = task.due_at
                 recipients = selectors.county_supervisors(task.county_code)
+                kind = LogKind.RATING_REMINDED
                 message = _("The 差评 follow-up of ticket #%(id)s is due on %(due)s.")
             else:
                 task.level_percent = OVERDUE_PERCENT
                 task.breached_at = task.due_at
                 task.next_escalation_at = None
                 recipients = selectors.prefecture_supervisors()
+                kind = LogKind.RATING_OVERDUE
                 message = _("The 差评 follow-up of ticket #%(id)s is overdue since %(due)s.")
             message %= {
                 "id": task.ticket_id,
@@ -166,7 +183,7 @@ def sweep(now=None) -> int:
             task.save(update_fields=["level_percent", "next_escalation_at", "breached_at"])
             HandlingLogEntry.objects.create(
                 ticket_id=task.ticket_id,
-                kind=LogKind.ESCALATED,
+                kind=kind,
                 at=now,
                 text=message,
                 data={"bad_rating_follow_up": task.pk, "percent": task.level_percent},
@@ -177,18 +194,22 @@ def sweep(now=None) -> int:
 
 
 def _notify(recipients, task, message, now) -> None:
-    Notification.objects.bulk_create(
+    """In-app notifications, and their e-mails through the outbox: stored with
+    them, sent by a worker after the commit, retried until the mail server
+    takes them."""
+    notifications = Notification.objects.bulk_create(
         Notification(recipient=u, ticket_id=task.ticket_id, message=message, created_at=now)
         for u in recipients
     )
-    mails = [(message, message, None, [u.email]) for u in recipients if u.email]
-    if mails:
-        transaction.on_commit(lambda: _send(mails))
-
-
-def _send(mails) -> None:
-    try:
-        send_mass_mail(mails, fail_silently=False)
-    except OSError:
-        # The in-app notification is stored; mail is a courtesy.
-        logger.warning("could not send %d 差评 e-mails", len(mails), exc_info=True)
+    outbox.enqueue(
+        *(
+            outbox.mail(
+                f"satisfaction.notification:{n.pk}",
+                subject=message,
+                body=message,
+                to=[n.recipient.email],
+            )
+            for n in notifications
+            if n.recipient.email
+        )
+    )

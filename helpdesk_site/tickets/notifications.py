@@ -1,34 +1,55 @@
-"""E-mail about tickets, through django-helpdesk's own templates and recipients."""
+"""E-mail about tickets, through django-helpdesk's own templates and
+recipients, delivered from the outbox."""
 
-import logging
-
+from django.utils.translation import gettext as _
 from helpdesk.lib import safe_template_context
+from helpdesk.models import Ticket
 
-logger = logging.getLogger(__name__)
+from helpdesk_site.outbox import services as outbox
 
-
-def send_ticket_filed(ticket) -> set[str]:
-    """Tell the filer their ticket was received and the queue's CC list that it
-    arrived (helpdesk's `newticket_*` templates, in Chinese)."""
-    context = safe_template_context(ticket)
-    context["comment"] = ticket.description
-    sent_to: set[str] = set()
-    ticket.send(
-        {
-            "submitter": ("newticket_submitter", context),
-            "new_ticket_cc": ("newticket_cc", context),
-        },
-        sent_to=sent_to,
-        fail_silently=True,
-    )
-    return sent_to
+TEMPLATES = {"submitter": "newticket_submitter", "new_ticket_cc": "newticket_cc"}
 
 
 def queue_ticket_filed(ticket) -> None:
-    """Hand the e-mail to Celery; a broker that is down must not fail filing."""
-    from helpdesk_site.tickets.tasks import notify_ticket_filed
+    """In the filing's transaction: tell the filer their ticket was received
+    and the queue's CC list that it arrived (helpdesk's `newticket_*`
+    templates, in Chinese). One message each, so a failure to one is retried
+    without mailing the other twice."""
+    messages = []
+    if ticket.submitter_email:
+        messages.append(
+            outbox.call(
+                f"tickets.received:{ticket.pk}:submitter",
+                send_ticket_filed,
+                summary=_("Ticket #%(id)s received: e-mail to the filer") % {"id": ticket.pk},
+                ticket_id=ticket.pk,
+                role="submitter",
+            )
+        )
+    if ticket.queue.new_ticket_cc:
+        messages.append(
+            outbox.call(
+                f"tickets.received:{ticket.pk}:cc",
+                send_ticket_filed,
+                summary=_("Ticket #%(id)s received: e-mail to the queue's CC list")
+                % {"id": ticket.pk},
+                ticket_id=ticket.pk,
+                role="new_ticket_cc",
+            )
+        )
+    outbox.enqueue(*messages)
 
-    try:
-        notify_ticket_filed.delay(ticket.pk)
-    except Exception:  # the ticket is stored; only its e-mail is lost
-        logger.exception("could not queue the e-mail for ticket %s", ticket.pk)
+
+@outbox.handler
+def send_ticket_filed(ticket_id: int, role: str) -> None:
+    ticket = Ticket.objects.filter(pk=ticket_id).select_related("queue").first()
+    if ticket is None:
+        return
+    context = safe_template_context(ticket)
+    context["comment"] = ticket.description
+    ticket.send(
+        {role: (TEMPLATES[role], context)},
+        # The filer has their own message even when also on the CC list.
+        dont_send_to={ticket.submitter_email} if role != "submitter" else None,
+        fail_silently=False,
+    )

@@ -22,7 +22,7 @@ LOG_LABELS = {
     LogKind.FILED: "受理",
     LogKind.FIRST_RESPONSE: "首次响应",
     LogKind.ESCALATED: "升级",
-    LogKind.ACKNOWLEDGED: "确认/回访",
+    LogKind.ACKNOWLEDGED: "升级确认",
     LogKind.PAUSED: "暂停计时",
     LogKind.RESUMED: "恢复计时",
     LogKind.PRIORITY_CHANGED: "调整优先级",
@@ -31,6 +31,11 @@ LOG_LABELS = {
     LogKind.ROOT_CAUSE: "记录原因与措施",
     LogKind.REOPENED: "重新打开",
     LogKind.BREACHED: "超时",
+    LogKind.RATING_VERIFIED: "差评核实",
+    LogKind.RATING_CALLED_BACK: "差评回访",
+    LogKind.RATING_RECTIFIED: "差评整改",
+    LogKind.RATING_REMINDED: "差评回访提醒",
+    LogKind.RATING_OVERDUE: "差评回访超期",
 }
 AGE_LABELS = {"0-1": "1天内", "1-3": "1–3天", "3-7": "3–7天", "7-30": "7–30天", "30-": "30天以上"}
 BODY_FONT = "Noto Sans CJK SC"

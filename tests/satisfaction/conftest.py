@@ -23,7 +23,8 @@ def supervisor(code: str, **fields):
 
 @pytest.fixture
 def file_at(now, django_capture_on_commit_callbacks):
-    """File a ticket at an instant, with its SLA clocks (started on commit)."""
+    """File a ticket at an instant, running the on-commit hooks as a real
+    request would (they deliver its e-mail from the outbox)."""
 
     def file(reporter, when: str, **fields) -> Ticket:
         now.set(when)

@@ -37,7 +37,7 @@ def reporter(db):
 @pytest.fixture
 def file_at(now, reporter, django_capture_on_commit_callbacks):
     """File a ticket at an instant, running the on-commit hooks as a real
-    request would (that is when clocks start)."""
+    request would (they deliver its e-mail from the outbox)."""
 
     def file(when: str, **fields) -> Ticket:
         now.set(when)

@@ -8,6 +8,8 @@ from django.core import mail
 from django.db import connection
 from helpdesk.models import Ticket
 
+from helpdesk_site.outbox import services as outbox
+from helpdesk_site.outbox.models import Kind, Message, State
 from helpdesk_site.people.models import Role
 from helpdesk_site.regions.models import Region
 from sla import services
@@ -51,6 +53,24 @@ def test_the_response_ladder_fires_once_however_often_it_is_swept(
     response = SlaClock.objects.get(ticket=ticket, kind="response")
     assert response.level_percent == 100 and response.breached_at == at("2025-09-30 11:00")
     assert HandlingLogEntry.objects.filter(ticket=ticket, kind=LogKind.BREACHED).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_worker_killed_after_the_sweep_commits_loses_no_mail(file_at, people):
+    """The sweep runs here with no on-commit hooks, as when its worker is
+    killed right after a batch commits: every e-mail and console notice of the
+    batch is in the outbox all the same, and goes out once."""
+    ticket = file_at("2025-09-30 09:00")
+    mail.outbox.clear()  # the filing's own e-mail
+    assert services.sweep(at("2025-09-30 11:00")) == 2
+    waiting = Message.objects.filter(state=State.PENDING)
+    assert waiting.filter(kind=Kind.MAIL).count() == 2
+    assert waiting.filter(key__startswith="sla.console:").count() == 1
+    assert mail.outbox == []
+    assert outbox.deliver() == {"delivered": 3}
+    assert outbox.deliver() == {}
+    to_lead = [m for m in mail.outbox if m.to == ["lead@example.invalid"]]
+    assert len(to_lead) == 2 and all(f"#{ticket.pk}" in m.body for m in to_lead)
 
 
 @pytest.mark.django_db

@@ -1,12 +1,22 @@
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
 from django.urls import reverse
+from django.utils import timezone
 from helpdesk.models import FollowUp, Ticket
 
+from helpdesk_site.outbox import services as outbox
+from helpdesk_site.outbox import tasks
+from helpdesk_site.outbox.models import Message, State
 from helpdesk_site.people.models import Role
 from helpdesk_site.tickets.models import Subsystem, TicketDetails
+from sla import services as sla_services
+from sla.models import HandlingLogEntry, LogKind, SlaClock
 from tests.factories import PNG, UserFactory, file_ticket, region
+from tests.outbox.faults import broker_down, smtp_down
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +209,58 @@ def test_details_copy_department_at_filing(clerk):
     clerk.department = other
     clerk.save()
     assert TicketDetails.objects.get(ticket=ticket).department != other
+
+
+# --- A ticket, its clocks, its log line and its e-mail: together or not at all ---
+
+
+def test_a_filed_ticket_has_its_clocks_log_line_and_mail_before_any_commit_hook(clerk):
+    """Nothing waits for an on-commit hook: as the filing's transaction ends,
+    everything that makes the record whole is in it."""
+    ticket = file_ticket(clerk)
+    assert SlaClock.objects.filter(ticket=ticket).count() == 2
+    assert HandlingLogEntry.objects.filter(ticket=ticket, kind=LogKind.FILED).exists()
+    queued = Message.objects.get(key=f"tickets.received:{ticket.pk}:submitter")
+    assert queued.state == State.PENDING
+    assert outbox.deliver() == {"delivered": 2}  # the e-mail, and the consoles' notice
+    received = [m for m in mail.outbox if clerk.email in m.to]
+    assert len(received) == 1 and str(ticket.pk) in received[0].subject
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_starting_the_clocks_files_nothing(client, clerk, monkeypatch):
+    """As when PostgreSQL restarts under the filing: the clerk gets an error,
+    and no ticket is left without its clocks and its "filed" log line."""
+    logged = sla_services.log
+
+    def database_gone(ticket_id, kind, **fields):
+        if kind == LogKind.FILED:
+            raise OperationalError("server closed the connection unexpectedly")
+        return logged(ticket_id, kind, **fields)
+
+    monkeypatch.setattr(sla_services, "log", database_gone)
+    client.raise_request_exception = False
+    response = client.post(reverse("tickets:new"), form())
+    assert response.status_code >= 500
+    assert not Ticket.objects.exists()
+    assert not TicketDetails.objects.exists() and not FollowUp.objects.exists()
+    assert not SlaClock.objects.exists() and not Message.objects.exists()
+    assert mail.outbox == []
+
+
+def test_the_received_mail_waits_for_the_broker_and_the_mail_server(
+    client, clerk, settings, django_capture_on_commit_callbacks
+):
+    smtp_back_up = smtp_down(settings)
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("tickets:new"), form())
+    assert response.status_code == 302  # filed, though neither is there
+    ticket = Ticket.objects.get()
+    assert mail.outbox == []
+    tasks.deliver()  # the beat's delivery; the mail server is still down
+    assert Message.objects.get(key__startswith="tickets.received").attempts == 1
+    smtp_back_up()
+    outbox.deliver(now=timezone.now() + dt.timedelta(minutes=1))
+    outbox.deliver(now=timezone.now() + dt.timedelta(days=1))
+    received = [m for m in mail.outbox if clerk.email in m.to]
+    assert len(received) == 1 and str(ticket.pk) in received[0].subject
