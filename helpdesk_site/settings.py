@@ -357,3 +357,10 @@ CHAT_DATABASE_THREADS = env.int("CHAT_DATABASE_THREADS", default=2)
 # PostgreSQL alike); django-pgtrigger makes the fault-handling log append-only
 # in PostgreSQL itself. "Who" comes from sla.middleware.CurrentUserMiddleware.
 INSTALLED_APPS += ["simple_history", "pgtrigger", "helpdesk_site.audit"]
+
+
+# helpdesk calls this setting for its ticket-list query class.
+def HELPDESK_QUERY_CLASS():
+    from helpdesk_site.audit.helpdesk_query import query_class
+
+    return query_class()

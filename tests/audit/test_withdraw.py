@@ -151,3 +151,16 @@ def test_a_withdrawn_ticket_does_not_escalate(ticket, operator, as_user):
     assert not HandlingLogEntry.objects.filter(
         ticket=ticket, kind__in=[LogKind.ESCALATED, LogKind.BREACHED]
     ).exists()
+
+
+def test_helpdesks_staff_list_leaves_a_withdrawn_ticket_out(ticket, operator, as_user):
+    import base64
+    import json
+
+    client = as_user(operator)
+    query = base64.b64encode(json.dumps({"filtering": {}, "sorting": "created"}).encode())
+    url = f"/helpdesk/datatables_ticket_list/{query.decode()}"
+    assert ticket.pk in [row["id"] for row in client.get(url).json()["data"]]
+    withdraw(client, ticket)
+    assert kept_whole(ticket)
+    assert ticket.pk not in [row["id"] for row in client.get(url).json()["data"]]
