@@ -14,6 +14,7 @@ from helpdesk.models import FollowUp, FollowUpAttachment, Ticket
 
 from helpdesk_site.audit.models import Withdrawal
 from helpdesk_site.audit.receivers import BASELINE
+from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.models import TicketDetails
 from sla.models import SlaClock
 
@@ -92,15 +93,17 @@ class _Related:
         self.wanted = defaultdict(set)
         self.names = {}
 
-    def want(self, f, value):
-        if f.is_relation and value is not None:
-            self.wanted[f.related_model].add(value)
-
     def load(self):
         for model, ids in self.wanted.items():
             for obj in model._base_manager.filter(pk__in=ids):
                 name = obj.display_name() if hasattr(obj, "display_name") else str(obj)
                 self.names[(model, obj.pk)] = name
+
+    def want(self, f, value):
+        # Another ticket is named by its number only: its title may be out of
+        # the reader's scope.
+        if f.is_relation and value is not None and f.related_model is not Ticket:
+            self.wanted[f.related_model].add(value)
 
     def name(self, f, value) -> str:
         return self.names.get((f.related_model, value), f"#{value}")
@@ -136,10 +139,12 @@ def _subject(model, record) -> str:
     }
 
 
-def _records(ticket) -> list[tuple[type, list]]:
-    followup_ids = set(
-        FollowUp.history.filter(ticket_id=ticket.pk).values_list("id", flat=True).distinct()
-    )
+def _records(ticket, user) -> list[tuple[type, list]]:
+    followups = FollowUp.history.filter(ticket_id=ticket.pk)
+    followup_ids = set(followups.values_list("id", flat=True))
+    if not scope.works_tickets(user):
+        # Internal notes, and their files, stay with the staff (as on the thread).
+        followup_ids -= set(followups.filter(public=False).values_list("id", flat=True))
     sources = [
         (Ticket, Ticket.history.filter(id=ticket.pk)),
         (TicketDetails, TicketDetails.history.filter(ticket_id=ticket.pk)),
@@ -167,12 +172,12 @@ def _changes(model, fields, before, record) -> list[tuple]:
     return [change for change in values if change[1] != change[2]] or None
 
 
-def ticket_history(ticket) -> list[Entry]:
+def ticket_history(ticket, user) -> list[Entry]:
     """Every recorded change to the ticket and what hangs off it, newest
     first. A save that changed nothing shown here is left out."""
     related = _Related()
     pending = []
-    for model, records in _records(ticket):
+    for model, records in _records(ticket, user):
         fields = _fields(model)
         previous = {}
         for record in records:

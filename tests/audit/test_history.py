@@ -133,3 +133,21 @@ def test_editing_a_followup_keeps_the_original_and_says_who_edited_it(
     # The original words are in the history.
     history = history_section(as_user(operator), ticket)
     assert "制作营业执照电子证照时页面一直转圈。" in history and "操作员改写的内容" in history
+
+
+def test_supervisors_do_not_read_internal_notes_in_the_history(
+    ticket, operator, supervisor, as_user
+):
+    note = FollowUp.objects.create(
+        ticket=ticket,
+        title="内部备注",
+        comment="内部排查：数据库锁等待",
+        public=False,
+        user=operator,
+    )
+    note.comment = "内部排查：已定位为模板缺失"
+    note.save()
+    assert "已定位为模板缺失" in history_section(as_user(operator), ticket)
+    history = history_section(as_user(supervisor), ticket)
+    assert "change-history" in history
+    assert "内部排查" not in history and "内部备注" not in history

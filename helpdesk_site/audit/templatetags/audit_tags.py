@@ -12,7 +12,7 @@ def ticket_history(context):
     user = context["request"].user
     if not scope.sees_audit_trail(user):
         return {"shown": False}
-    return {"shown": True, "entries": selectors.ticket_history(context["ticket"])}
+    return {"shown": True, "entries": selectors.ticket_history(context["ticket"], user)}
 
 
 @register.simple_tag
