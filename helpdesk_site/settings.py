@@ -385,3 +385,17 @@ CHAT_RATE_WINDOW = env.int("CHAT_RATE_WINDOW", default=60)
 CHAT_HISTORY_PAGE = 200
 # Threads per daphne process for the sockets' database work (see chat/consumers.py).
 CHAT_DATABASE_THREADS = env.int("CHAT_DATABASE_THREADS", default=2)
+
+# --- Audit trail and no hard deletes (helpdesk_site/audit/, docs/audit.md) ---
+# django-simple-history keeps a before/after copy of every change to tickets,
+# their details, follow-ups, attachments, SLA clocks and FAQs (on SQLite and
+# PostgreSQL alike); django-pgtrigger makes the fault-handling log append-only
+# in PostgreSQL itself. "Who" comes from sla.middleware.CurrentUserMiddleware.
+INSTALLED_APPS += ["simple_history", "pgtrigger", "helpdesk_site.audit"]
+
+
+# helpdesk calls this setting for its ticket-list query class.
+def HELPDESK_QUERY_CLASS():
+    from helpdesk_site.audit.helpdesk_query import query_class
+
+    return query_class()

@@ -1,6 +1,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -470,6 +471,12 @@ class HandlingLogEntry(models.Model):
         verbose_name = _("fault-handling log entry")
         verbose_name_plural = _("fault-handling log")
         indexes = [models.Index(fields=["ticket", "at"], name="handlinglog_ticket_at")]
+        # Append-only in PostgreSQL itself, whatever the client (raw SQL, a
+        # cascade from a deleted ticket or user); SQLite gets the same from
+        # the audit app's migration (helpdesk_site/audit/sqlite.py).
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
 
     def __str__(self):
         return f"#{self.ticket_id} {self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"

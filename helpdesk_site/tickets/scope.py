@@ -11,6 +11,8 @@ The rules:
   to them (django-helpdesk's own per-queue rule, so its staff pages agree);
 - supervisor (主管人员): tickets filed anywhere in their region's subtree;
 - admin: everything.
+A withdrawn ticket (撤销) is out of everyone's scope until an administrator
+restores it.
 """
 
 from django.db.models import Q, QuerySet
@@ -25,6 +27,7 @@ from helpdesk.models import (
 )
 from helpdesk.user import HelpdeskUser
 
+from helpdesk_site.audit.models import Withdrawal
 from helpdesk_site.people.models import Role
 from helpdesk_site.tickets.models import TicketDetails
 
@@ -57,18 +60,30 @@ def _details_rule(user) -> dict | None:
     return None
 
 
+def withdrawn_ticket_ids() -> QuerySet:
+    """Ids of the tickets withdrawn and not restored."""
+    return Withdrawal.objects.filter(restored_at__isnull=True).values("ticket_id")
+
+
+def not_withdrawn_q(path: str = "") -> Q:
+    """Leaves withdrawn tickets out, as a Q over Ticket or, with a path such
+    as "ticket__", over a table that reaches a ticket (reports use this)."""
+    return ~Q(**{f"{path}pk__in": withdrawn_ticket_ids()})
+
+
 def visible_tickets_q(user) -> Q:
     """The scope rule as a Q over Ticket, for callers that build their own query."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if _is_admin(user):
-        return Q()
+        return not_withdrawn_q()
     if user.role == Role.OPERATOR:
-        return HelpdeskUser(user).accessible_tickets_q()
+        return HelpdeskUser(user).accessible_tickets_q() & not_withdrawn_q()
     details = _details_rule(user)
     if details is None:
         return Q(pk__in=[])
-    return Q(**{f"details__{condition}": value for condition, value in details.items()})
+    rule = Q(**{f"details__{condition}": value for condition, value in details.items()})
+    return rule & not_withdrawn_q()
 
 
 def visible_tickets(user) -> QuerySet[Ticket]:
@@ -90,13 +105,22 @@ def visible_ticket_ids(user, **details) -> QuerySet:
     if rule is None:
         conditions = {f"details__{name}": value for name, value in details.items()}
         return visible_tickets(user).filter(**conditions).values("pk")
-    return TicketDetails.objects.filter(**rule, **details).values("ticket_id")
+    return (
+        TicketDetails.objects.filter(**rule, **details)
+        .exclude(ticket_id__in=withdrawn_ticket_ids())
+        .values("ticket_id")
+    )
 
 
 def sees_all_tickets(user) -> bool:
-    """Whether the scope keeps every ticket (administrators), so a caller
-    building its own SQL may leave the scope out."""
-    return user.is_authenticated and user.is_active and _is_admin(user)
+    """Whether the scope keeps every ticket (administrators, while no ticket
+    is withdrawn), so a caller building its own SQL may leave the scope out."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and _is_admin(user)
+        and not withdrawn_ticket_ids().exists()
+    )
 
 
 def can_view_ticket(user, ticket_id) -> bool:
@@ -138,6 +162,22 @@ def can_close_or_reopen(user, ticket) -> bool:
         and details.reporter_id == user.pk
         and can_view_ticket(user, ticket.pk)
     )
+
+
+def sees_audit_trail(user) -> bool:
+    """The ticket's change history (who changed what, before and after) is for
+    the people who work or supervise tickets, not for reporters."""
+    return works_tickets(user) or (user.is_authenticated and user.role == Role.SUPERVISOR)
+
+
+def can_withdraw(user, ticket) -> bool:
+    """Operators withdraw (撤销) tickets they work, instead of deleting them."""
+    return works_tickets(user) and can_view_ticket(user, ticket.pk)
+
+
+def can_restore(user) -> bool:
+    """Only an administrator brings a withdrawn ticket back."""
+    return user.is_authenticated and user.is_active and _is_admin(user)
 
 
 def visible_followups(user, ticket) -> QuerySet[FollowUp]:

@@ -83,7 +83,8 @@ class Scope:
         if not self.allowed:
             return Q(pk__in=[])
         f = self.filters
-        q = Q()
+        # Withdrawn tickets (撤销) are in no report.
+        q = ticket_scope.not_withdrawn_q(path)
         # Every ticket is filed in the prefecture: at its level the region
         # needs no condition, which spares each figure a join at scale.
         if f.region.level != Region.Level.PREFECTURE:

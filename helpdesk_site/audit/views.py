@@ -1,0 +1,47 @@
+"""Withdrawing a ticket, in place of django-helpdesk's delete page and its
+list's bulk delete. Restoring is in the admin (admin.py)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from helpdesk.views import staff
+
+from helpdesk_site.audit import services
+from helpdesk_site.audit.forms import ReasonForm
+from helpdesk_site.tickets import scope
+
+
+@login_required
+def withdraw_ticket(request, ticket_id):
+    ticket = scope.get_visible_ticket_or_404(request.user, ticket_id)
+    if not scope.can_withdraw(request.user, ticket):
+        raise PermissionDenied
+    form = ReasonForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.withdraw_ticket(
+                    user=request.user, ticket=ticket, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form.add_error("reason", error)
+            else:
+                messages.success(
+                    request,
+                    _("Ticket #%(id)s has been withdrawn. An administrator can restore it.")
+                    % {"id": ticket.pk},
+                )
+                return redirect("helpdesk:list")
+        status = 400
+    return render(request, "audit/withdraw.html", {"ticket": ticket, "form": form}, status=status)
+
+
+def mass_update(request):
+    """helpdesk's bulk actions, less "delete"."""
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        messages.error(request, _("Tickets cannot be deleted; withdraw them one by one instead."))
+        return redirect("helpdesk:list")
+    return staff.mass_update(request)

@@ -1,0 +1,166 @@
+"""Tickets are withdrawn (撤销), never erased: hidden from every list but kept
+whole, restorable by an administrator, each step on record."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from helpdesk.models import FollowUp, Ticket
+
+from helpdesk_site.tickets import scope
+from helpdesk_site.tickets.models import TicketDetails
+from sla.models import HandlingLogEntry, LogKind, SlaClock
+
+pytestmark = pytest.mark.django_db
+
+
+def kept_whole(ticket) -> bool:
+    return (
+        Ticket.objects.filter(pk=ticket.pk).exists()
+        and TicketDetails.objects.filter(ticket_id=ticket.pk).exists()
+        and FollowUp.objects.filter(ticket_id=ticket.pk).exists()
+        and SlaClock.objects.filter(ticket_id=ticket.pk).count() == 2
+        and HandlingLogEntry.objects.filter(ticket_id=ticket.pk, kind=LogKind.FILED).exists()
+    )
+
+
+def withdraw(client, ticket, reason="重复提交，与另一工单相同"):
+    return client.post(reverse("helpdesk:delete", args=[ticket.pk]), {"reason": reason})
+
+
+def test_helpdesks_delete_page_withdraws_the_ticket_instead(
+    ticket, reporter, operator, supervisor, as_user
+):
+    response = withdraw(as_user(operator), ticket)
+    assert response.status_code == 302
+    assert kept_whole(ticket)
+    for user in (reporter, operator, supervisor):
+        client = as_user(user)
+        assert client.get(reverse("tickets:detail", args=[ticket.pk])).status_code == 404
+        assert "电子证照无法制作" not in client.get(reverse("tickets:list")).content.decode()
+        assert client.get(f"/api/tickets/{ticket.pk}/").status_code == 404
+    assert as_user(operator).get(reverse("helpdesk:view", args=[ticket.pk])).status_code == 404
+
+
+def test_withdrawing_needs_a_reason(ticket, operator, as_user):
+    response = withdraw(as_user(operator), ticket, reason="  ")
+    assert response.status_code == 400
+    assert scope.can_view_ticket(operator, ticket.pk)
+
+
+def test_a_reporter_cannot_withdraw(ticket, reporter, as_user):
+    assert withdraw(as_user(reporter), ticket).status_code in (302, 403)
+    assert scope.can_view_ticket(reporter, ticket.pk)
+
+
+def test_the_api_refuses_to_delete_a_ticket(ticket, operator, as_user):
+    response = as_user(operator).delete(f"/helpdesk/api/tickets/{ticket.pk}/")
+    assert response.status_code == 405
+    assert kept_whole(ticket)
+    assert scope.can_view_ticket(operator, ticket.pk)
+
+
+def test_the_lists_bulk_delete_is_refused(ticket, operator, as_user):
+    response = as_user(operator).post(
+        reverse("helpdesk:mass_update"), {"ticket_id": [str(ticket.pk)], "action": "delete"}
+    )
+    assert response.status_code == 302
+    assert kept_whole(ticket)
+
+
+def test_no_ticket_can_be_deleted_from_the_admin_or_the_model(ticket, admin_user, as_user):
+    client = as_user(admin_user)
+    assert client.get(f"/admin/helpdesk/ticket/{ticket.pk}/delete/").status_code == 403
+    client.post(
+        "/admin/helpdesk/ticket/",
+        {"action": "delete_selected", "_selected_action": [ticket.pk], "post": "yes"},
+    )
+    assert kept_whole(ticket)
+    with pytest.raises(PermissionDenied), transaction.atomic():
+        Ticket.objects.get(pk=ticket.pk).delete()
+    assert kept_whole(ticket)
+
+
+def test_an_administrator_restores_a_withdrawn_ticket(
+    ticket, reporter, operator, admin_user, as_user
+):
+    withdraw(as_user(operator), ticket)
+    admin = as_user(admin_user)
+    listing = admin.get("/admin/audit/withdrawal/").content.decode()
+    assert "重复提交，与另一工单相同" in listing
+    from helpdesk_site.audit.models import Withdrawal
+
+    withdrawal = Withdrawal.objects.get(ticket=ticket)
+    restore = f"/admin/audit/withdrawal/{withdrawal.pk}/restore/"
+    assert admin.post(restore, {"reason": ""}).status_code == 400
+    response = admin.post(restore, {"reason": "误撤销，恢复处理"})
+    assert response.status_code == 302
+    assert scope.can_view_ticket(reporter, ticket.pk)
+    # Both steps stay on record, with who and why.
+    history = as_user(operator).get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    assert "已撤销" in history and "重复提交，与另一工单相同" in history and "李工" in history
+    assert "已恢复" in history and "误撤销，恢复处理" in history and "赵管" in history
+    # The clocks paused while it was withdrawn and run again.
+    kinds = list(HandlingLogEntry.objects.filter(ticket=ticket).values_list("kind", flat=True))
+    assert LogKind.PAUSED in kinds and kinds[-1] == LogKind.RESUMED
+    assert not Ticket.objects.get(pk=ticket.pk).on_hold
+
+
+def test_only_administrators_restore(ticket, operator, as_user):
+    withdraw(as_user(operator), ticket)
+    from helpdesk_site.audit.models import Withdrawal
+
+    withdrawal = Withdrawal.objects.get(ticket=ticket)
+    response = as_user(operator).post(
+        f"/admin/audit/withdrawal/{withdrawal.pk}/restore/", {"reason": "我想恢复"}
+    )
+    assert response.status_code in (302, 403)
+    assert not scope.can_view_ticket(operator, ticket.pk)
+
+
+def test_a_withdrawn_ticket_leaves_search_and_reports(ticket, operator, admin_user, as_user):
+    from kb import search
+    from sla.reporting.periods import containing
+    from sla.reporting.selectors import Filters, filed_in, report_region_for, scope_for
+
+    def found(user):
+        return {hit.id for hit in search.search_tickets("电子证照", user=user)}
+
+    def filed(user):
+        period = containing("month", timezone.localdate())
+        filters = Filters(period=period, region=report_region_for(user))
+        return set(filed_in(scope_for(filters, user), period).values_list("pk", flat=True))
+
+    assert ticket.pk in found(operator) and ticket.pk in found(admin_user)
+    assert ticket.pk in filed(admin_user)
+    withdraw(as_user(operator), ticket)
+    assert kept_whole(ticket)
+    assert ticket.pk not in found(operator) and ticket.pk not in found(admin_user)
+    assert ticket.pk not in filed(admin_user)
+
+
+def test_a_withdrawn_ticket_does_not_escalate(ticket, operator, as_user):
+    from sla import services as sla
+
+    withdraw(as_user(operator), ticket)
+    assert kept_whole(ticket)
+    sla.sweep(now=timezone.now() + dt.timedelta(days=60))
+    assert not HandlingLogEntry.objects.filter(
+        ticket=ticket, kind__in=[LogKind.ESCALATED, LogKind.BREACHED]
+    ).exists()
+
+
+def test_helpdesks_staff_list_leaves_a_withdrawn_ticket_out(ticket, operator, as_user):
+    import base64
+    import json
+
+    client = as_user(operator)
+    query = base64.b64encode(json.dumps({"filtering": {}, "sorting": "created"}).encode())
+    url = f"/helpdesk/datatables_ticket_list/{query.decode()}"
+    assert ticket.pk in [row["id"] for row in client.get(url).json()["data"]]
+    withdraw(client, ticket)
+    assert kept_whole(ticket)
+    assert ticket.pk not in [row["id"] for row in client.get(url).json()["data"]]
