@@ -350,3 +350,8 @@ CHAT_RATE_WINDOW = env.int("CHAT_RATE_WINDOW", default=60)
 CHAT_HISTORY_PAGE = 200
 # Threads per daphne process for the sockets' database work (see chat/consumers.py).
 CHAT_DATABASE_THREADS = env.int("CHAT_DATABASE_THREADS", default=2)
+
+# --- Backup and restore (helpdesk_site/backups/, docs/backup.md) -------------
+# `manage.py backup` writes one archive (database, uploaded files, stored
+# reports) under VAR_DIR/backups unless told where; `manage.py restore` reads it.
+INSTALLED_APPS += ["helpdesk_site.backups"]
