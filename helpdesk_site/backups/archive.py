@@ -155,8 +155,6 @@ def _copy_member(source, target_path: Path) -> dict:
             sha256.update(chunk)
             size += len(chunk)
             target.write(chunk)
-        target.flush()
-        os.fsync(target.fileno())
     return {"size": size, "sha256": sha256.hexdigest()}
 
 
@@ -227,4 +225,6 @@ def stage(archive: Path, database_to: Path, media_to: Path) -> dict:
                     raise DamagedArchive(f"it holds an unexpected member {name!r}")
     except (tarfile.TarError, EOFError) as error:
         raise DamagedArchive(f"it cannot be read as a tar archive ({error})") from None
+    # One flush for all staged files rather than one per file.
+    os.sync()
     return _check_manifest(manifest_data, found)

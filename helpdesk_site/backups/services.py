@@ -287,6 +287,7 @@ def _place_media(staging: Path, media_root: Path) -> None:
             target = media_root / source.relative_to(staging)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, target)
+    os.sync()
 
 
 def restore(
