@@ -28,6 +28,7 @@ from django.db import DatabaseError, connections, models
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
+from django.utils.connection import ConnectionDoesNotExist
 
 from helpdesk_site.backups import archive, databases
 from helpdesk_site.backups.databases import EngineError
@@ -81,6 +82,8 @@ class RestoreResult:
 def _engine(alias: str) -> databases.Engine:
     try:
         return databases.for_alias(alias)
+    except ConnectionDoesNotExist:
+        raise BackupRefused(f"no database {alias!r} in DATABASES") from None
     except EngineError as error:
         raise BackupRefused(str(error)) from None
 
