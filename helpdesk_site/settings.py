@@ -399,3 +399,9 @@ def HELPDESK_QUERY_CLASS():
     from helpdesk_site.audit.helpdesk_query import query_class
 
     return query_class()
+
+
+# --- Backup and restore (helpdesk_site/backups/, docs/backup.md) -------------
+# `manage.py backup` writes one archive (database, uploaded files, stored
+# reports) under VAR_DIR/backups unless told where; `manage.py restore` reads it.
+INSTALLED_APPS += ["helpdesk_site.backups"]

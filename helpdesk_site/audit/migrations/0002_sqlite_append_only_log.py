@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("audit", "0001_initial"),
-        ("sla", "0001_initial"),
+        ("sla", "0002_handling_log_follow_up_kinds"),
     ]
 
     operations = [migrations.RunPython(install, drop)]

@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sla', '0001_initial'),
+        ('sla', '0002_handling_log_follow_up_kinds'),
     ]
 
     operations = [
