@@ -1,6 +1,12 @@
 import os
 
+import hypothesis
 import pytest
+
+# Hypothesis' default 200 ms deadline per example is a timed assertion: on a
+# loaded machine it fails tests whose logic is right.
+hypothesis.settings.register_profile("suite", deadline=None)
+hypothesis.settings.load_profile("suite")
 
 
 def pytest_sessionstart(session):
