@@ -13,6 +13,13 @@ from helpdesk import urls as helpdesk
 # RSS feeds list tickets by user or queue with no per-queue check.
 DISABLED = {"rss_user", "rss_user_queue", "rss_queue", "rss_unassigned", "rss_activity"}
 
+# --- Pages made to be framed by other sites (security) ---------------------
+# helpdesk exempts these from X-Frame-Options, and submit_iframe also from the
+# CSRF check, so another site could file tickets in a logged-in user's name.
+# Nothing here embeds them.
+DISABLED |= {"submit_iframe", "success_iframe", "kb_category_iframe"}
+# --- end of pages made to be framed -----------------------------------------
+
 
 def disabled_view(request, *args, **kwargs):
     raise Http404

@@ -9,7 +9,7 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People and departments")
 
     def ready(self):
-        from helpdesk_site.people import services
+        from helpdesk_site.people import checks, services  # noqa: F401  checks register
 
         post_migrate.connect(services.ensure_role_groups_after_migrate, sender=self)
         post_save.connect(

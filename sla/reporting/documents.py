@@ -10,6 +10,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from sla.models import ClockKind, LogKind
 from sla.reporting import charts, stats
@@ -411,20 +412,40 @@ def build_docx(figures: Figures) -> bytes:
     return buffer.getvalue()
 
 
+# Text starting with these is read by Excel as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_cell(value):
+    """A value as written to a sheet: text stays text. Titles and names come
+    from the people who file tickets, and a formula among them would run (or
+    link out) when a supervisor opens the report; characters that a sheet
+    cannot hold would stop the report being made at all."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _append(sheet, row) -> None:
+    """Every row of the workbook is written here."""
+    sheet.append([excel_cell(value) for value in row])
+
+
 def build_xlsx(figures: Figures) -> bytes:
     """The raw tables, one sheet each."""
     book = Workbook()
     sheet = book.active
     sheet.title = "总体"
-    sheet.append(["指标", "本期", "上期"])
+    _append(sheet, ["指标", "本期", "上期"])
     for key, value in figures.headline.items():
-        sheet.append([key, value, figures.previous[key]])
+        _append(sheet, [key, value, figures.previous[key]])
 
     def add(title, header, rows):
         ws = book.create_sheet(title)
-        ws.append(header)
+        _append(ws, header)
         for row in rows:
-            ws.append(row)
+            _append(ws, row)
 
     period = figures.filters.period
     from sla.reporting.periods import trend_buckets
