@@ -48,6 +48,8 @@ DEFAULTS = {
     # Delivered messages are kept this long (their keys keep repeats out meanwhile).
     "OUTBOX_KEEP_DAYS": 30,
 }
+# How long a worker leaves a message queued with enqueue_live to the process that queued it.
+LIVE_GRACE = dt.timedelta(seconds=30)
 # A broker that is down should cost a request a refused connection, not kombu's
 # seconds of reconnecting: the beat delivers what the kick could not.
 KICK_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2}
@@ -104,24 +106,24 @@ def enqueue(*messages: Message) -> None:
 def enqueue_live(*messages: Message) -> None:
     """As `enqueue`, but delivered by this process as soon as the transaction
     commits: a push to the operator consoles should not wait for a worker (and
-    in the embedded setup only the web process reaches them). Whatever fails
-    here is left to the worker's retries."""
+    in the embedded setup only the web process reaches them). Workers leave
+    them alone for LIVE_GRACE; whatever fails here is theirs after that."""
     if messages:
-        _store(messages)
+        _store(messages, delay=LIVE_GRACE)
         keys = [m.key for m in messages]
         transaction.on_commit(lambda: _deliver_here(keys))
 
 
-def _store(messages) -> None:
+def _store(messages, delay=dt.timedelta(0)) -> None:
     now = timezone.now()
     for message in messages:
-        message.created_at = message.due_at = now
+        message.created_at, message.due_at = now, now + delay
     Message.objects.bulk_create(messages, ignore_conflicts=True)
 
 
 def _deliver_here(keys: list[str]) -> None:
     try:
-        deliver(keys=keys)
+        deliver(keys=keys, now=timezone.now() + LIVE_GRACE)
     except Exception:
         # Claimed or not, the messages are stored: the beat's delivery retries them.
         logger.warning("outbox: could not deliver %s here", keys, exc_info=True)

@@ -1,8 +1,8 @@
 """Events other apps (SLA, chat, knowledge base) react to.
 
-Both are sent inside the transaction of the change, so what a receiver
-records commits with it or not at all. A receiver does no I/O of its own:
-e-mail, pushes and other side effects go into the outbox
+tickets.services sends both inside the transaction of the change, so what a
+receiver records commits with it or not at all. A receiver does no I/O of its
+own: e-mail, pushes and other side effects go into the outbox
 (helpdesk_site.outbox.services.enqueue), which delivers them after the commit.
 """
 

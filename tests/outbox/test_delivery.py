@@ -152,6 +152,23 @@ def test_the_broker_being_down_fails_nothing_and_the_beat_delivers_later(
     assert [m.to for m in mail.outbox] == [["kd@example.invalid"]]
 
 
+def test_a_live_message_is_delivered_by_the_process_that_queued_it(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        outbox.enqueue_live(outbox.call("test.live:1", flaky, failures=0, note="推送"))
+    assert calls == ["推送"]
+    assert Message.objects.get().state == State.DELIVERED
+
+
+def test_a_live_message_its_process_could_not_deliver_goes_out_from_a_worker():
+    with transaction.atomic():  # the process dies after the commit, before delivering
+        outbox.enqueue_live(outbox.call("test.live:1", flaky, failures=0, note="推送"))
+    assert outbox.deliver() == {}  # left to its own process at first
+    assert outbox.deliver(now=timezone.now() + outbox.LIVE_GRACE) == {"delivered": 1}
+    assert calls == ["推送"]
+
+
 def test_only_marked_functions_can_be_queued():
     with pytest.raises(TypeError):
         outbox.call("test.call:1", print, note="x")
