@@ -24,6 +24,14 @@ from helpdesk_site.backups.archive import DATABASE_MEMBERS
 # Sessions are not archived: a backup must not carry the keys that let its
 # reader act as whoever is logged in. Restored users log in again.
 EXCLUDED_TABLE_DATA = ("django_session",)
+RESTORE_PREAMBLE = b"""
+SET client_min_messages = warning;
+BEGIN;
+SET LOCAL lock_timeout = '60s';
+DROP SCHEMA IF EXISTS public CASCADE;
+CREATE SCHEMA public;
+"""
+CHUNK = 1024 * 1024
 
 
 class EngineError(Exception):
@@ -209,37 +217,36 @@ class PostgreSQL(Engine):
         pg_restore, psql = _client("pg_restore")[0], _client("psql")[0]
         errors = dump.with_name(dump.name + ".log")
         with open(errors, "wb") as log:
+            load = subprocess.Popen(  # noqa: S603 - fixed program, our arguments
+                [psql, "--no-psqlrc", "--quiet", "--no-password", "--set=ON_ERROR_STOP=1"],
+                env=environment,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
             script = subprocess.Popen(  # noqa: S603 - fixed program, our arguments
                 [pg_restore, "--no-owner", "--no-privileges", "--file=-", str(dump)],
                 env=environment,
                 stdout=subprocess.PIPE,
                 stderr=log,
             )
-            # One transaction: the old schema goes only if the new one loads
-            # whole. psql rolls back on the first error (ON_ERROR_STOP).
-            load = subprocess.run(  # noqa: S603 - fixed program, our arguments
-                [
-                    psql,
-                    "--no-psqlrc",
-                    "--quiet",
-                    "--no-password",
-                    "--single-transaction",
-                    "--set=ON_ERROR_STOP=1",
-                    "--command=SET client_min_messages = warning",
-                    "--command=SET lock_timeout = '60s'",
-                    "--command=DROP SCHEMA IF EXISTS public CASCADE",
-                    "--command=CREATE SCHEMA public",
-                    "--file=-",
-                ],
-                env=environment,
-                stdin=script.stdout,
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-                check=False,
-            )
-            script.stdout.close()
-            script.wait()
-        if load.returncode != 0 or script.returncode != 0:
+            committed = False
+            try:
+                load.stdin.write(RESTORE_PREAMBLE)
+                shutil.copyfileobj(script.stdout, load.stdin, CHUNK)
+                # COMMIT only after the whole script: psql stops at the first
+                # error (ON_ERROR_STOP), and a script cut short is never
+                # committed, so the old schema goes only if the new one loads.
+                if script.wait() == 0:
+                    load.stdin.write(b"COMMIT;\n")
+                    committed = True
+            except BrokenPipeError:
+                script.kill()
+            finally:
+                load.stdin.close()
+                load.wait()
+                script.wait()
+        if not committed or load.returncode != 0:
             raise EngineError(
                 "the database could not be restored and was left as it was: "
                 + errors.read_text(errors="replace")[-2000:]

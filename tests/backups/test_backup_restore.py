@@ -3,6 +3,7 @@ attachment (its file too), chat line, SLA clock, fault-handling log line and
 stored report; damaged archives and non-empty targets are refused with
 nothing changed."""
 
+import hashlib
 import io
 import json
 import os
@@ -74,21 +75,29 @@ def tables(alias: str) -> list[str]:
     return connections[alias].introspection.table_names()
 
 
-def rewrite_manifest(path: Path, change, rename=None) -> None:
-    """Repack the archive with its manifest changed and members renamed
-    (their content untouched)."""
-    rename = rename or {}
+def rewrite_manifest(path: Path, change=None, rename=None, replace=None) -> None:
+    """Repack the archive with members renamed or their content replaced,
+    and the manifest changed to match (or changed by `change`)."""
+    rename, replace = rename or {}, replace or {}
     with tarfile.open(path) as tar:
         members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
     with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tar:
         for member, data in members:
-            if member.name == "manifest.json":
+            if member.name in replace:
+                data = replace[member.name]
+            elif member.name == "manifest.json":
                 manifest = json.loads(data)
                 for old, new in rename.items():
                     manifest["members"][new] = manifest["members"].pop(old)
-                change(manifest)
+                for name, content in replace.items():
+                    manifest["members"][name] = {
+                        "size": len(content),
+                        "sha256": hashlib.sha256(content).hexdigest(),
+                    }
+                if change:
+                    change(manifest)
                 data = json.dumps(manifest).encode()
-                member.size = len(data)
+            member.size = len(data)
             member.name = rename.get(member.name, member.name)
             tar.addfile(member, io.BytesIO(data))
 
@@ -254,3 +263,25 @@ def test_the_command_exits_with_status_2_on_a_missing_archive(tmp_path):
     )
     assert result.returncode == 2
     assert "no such file" in result.stderr and "Nothing was changed" in result.stderr
+
+
+def test_a_restore_that_fails_half_way_leaves_the_database_as_it_was(desk, tmp_path):
+    """The database is replaced in one transaction: a dump that breaks off
+    part-way (its checksum made to match) changes nothing."""
+    archive = tmp_path / "desk.tar"
+    back_up(archive)
+    later = file_ticket(UserFactory(), title="备份之后的工单")
+    member = {"postgresql": "database.pgdump", "sqlite": "database.sqlite3"}[
+        connections["default"].vendor
+    ]
+    with tarfile.open(archive) as tar:
+        dump = tar.extractfile(member).read()
+    rewrite_manifest(archive, replace={member: dump[: len(dump) * 2 // 3]})
+
+    with pytest.raises(CommandError) as failure:
+        restore(archive, "default", force=True)
+    assert failure.value.returncode == 1
+    assert "left as it was" in str(failure.value)
+    assert Ticket.objects.count() == 3
+    assert Ticket.objects.filter(pk=later.pk).exists()
+    assert rows(HandlingLogEntry)
