@@ -350,3 +350,8 @@ CHAT_RATE_WINDOW = env.int("CHAT_RATE_WINDOW", default=60)
 CHAT_HISTORY_PAGE = 200
 # Threads per daphne process for the sockets' database work (see chat/consumers.py).
 CHAT_DATABASE_THREADS = env.int("CHAT_DATABASE_THREADS", default=2)
+
+# --- Idempotent submits (helpdesk_site/tickets/idempotency.py) ---------------
+# A repeated form post or API call with the same token within this many
+# seconds answers what the first one answered; older tokens are purged.
+IDEMPOTENCY_WINDOW_SECONDS = env.int("IDEMPOTENCY_WINDOW_SECONDS", default=24 * 3600)
