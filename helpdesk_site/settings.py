@@ -418,3 +418,8 @@ def HELPDESK_QUERY_CLASS():
 # `manage.py backup` writes one archive (database, uploaded files, stored
 # reports) under VAR_DIR/backups unless told where; `manage.py restore` reads it.
 INSTALLED_APPS += ["helpdesk_site.backups"]
+
+# --- Idempotent submits (helpdesk_site/tickets/idempotency.py) ---------------
+# A repeated form post or API call with the same token within this many
+# seconds answers what the first one answered; older tokens are purged.
+IDEMPOTENCY_WINDOW_SECONDS = env.int("IDEMPOTENCY_WINDOW_SECONDS", default=24 * 3600)

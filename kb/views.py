@@ -201,8 +201,9 @@ def candidate_decide(request, candidate_id, action):
 @require_GET
 def suggest(request):
     """FAQs matching what a reporter is typing on the filing form (JSON)."""
-    query = request.GET.get("q", "")[:300]
-    subsystem = request.GET.get("subsystem", "")[:40]
+    # A NUL is no part of a search and the database refuses it (a 500).
+    query = request.GET.get("q", "").replace("\x00", "")[:300]
+    subsystem = request.GET.get("subsystem", "").replace("\x00", "")[:40]
     hits = search.search_faqs(query, user=request.user, subsystem=subsystem, limit=SUGGESTIONS)
     if not hits and subsystem:
         hits = search.search_faqs(query, user=request.user, limit=SUGGESTIONS)

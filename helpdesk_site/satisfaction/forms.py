@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk_site.satisfaction.models import Score
 from helpdesk_site.satisfaction.services import STEPS
+from helpdesk_site.tickets.idempotency import SubmitTokenForm
 
 
-class RatingForm(forms.Form):
+class RatingForm(SubmitTokenForm):
     score = forms.TypedChoiceField(
         label=_("How satisfied are you with how this was handled?"),
         choices=Score.choices,
@@ -20,7 +21,7 @@ class RatingForm(forms.Form):
     )
 
 
-class FollowUpStepForm(forms.Form):
+class FollowUpStepForm(SubmitTokenForm):
     step = forms.ChoiceField(choices=[(s, s) for s in STEPS], widget=forms.HiddenInput)
     text = forms.CharField(
         label=_("What was found or done"),

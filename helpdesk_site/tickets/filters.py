@@ -42,6 +42,7 @@ class TicketFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         value = value.strip()
         condition = Q(title__icontains=value)
-        if value.isdigit():
+        # isdecimal, not isdigit: int() refuses digits such as "²".
+        if value.isdecimal():
             condition |= Q(pk=int(value))
         return queryset.filter(condition)

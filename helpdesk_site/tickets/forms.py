@@ -1,8 +1,10 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from helpdesk.models import Ticket
 
+from helpdesk_site.tickets.idempotency import SubmitTokenForm
 from helpdesk_site.tickets.models import Category, Subsystem
 from helpdesk_site.tickets.uploads import check_uploads
 from helpdesk_site.tickets.widgets import apply_bootstrap
@@ -27,7 +29,24 @@ class MultipleFileField(forms.FileField):
         return [single_clean(data, initial)] if data else []
 
 
-class AttachmentsMixin:
+def reject_surrogates(value):
+    """A lone UTF-16 surrogate (only JSON can carry one) cannot be stored as text."""
+    if any("\ud800" <= char <= "\udfff" for char in value):
+        raise ValidationError(_("This text contains characters that are not valid."), "surrogate")
+
+
+class TextFieldsMixin:
+    """Every text field refuses what the database cannot store (Django's own
+    validator already refuses a NUL character)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(reject_surrogates)
+
+
+class AttachmentsMixin(TextFieldsMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         apply_bootstrap(self)
@@ -41,7 +60,7 @@ phone_validator = RegexValidator(
 )
 
 
-class TicketFilingForm(AttachmentsMixin, forms.Form):
+class TicketFilingForm(AttachmentsMixin, SubmitTokenForm):
     subsystem = forms.ModelChoiceField(
         label=_("Subsystem"),
         queryset=Subsystem.objects.filter(is_active=True),
@@ -72,7 +91,7 @@ class TicketFilingForm(AttachmentsMixin, forms.Form):
             self.initial.setdefault("contact_phone", reporter.phone)
 
 
-class CommentForm(AttachmentsMixin, forms.Form):
+class CommentForm(AttachmentsMixin, SubmitTokenForm):
     comment = forms.CharField(
         label=_("Comment"),
         max_length=10000,
@@ -89,5 +108,5 @@ class CommentForm(AttachmentsMixin, forms.Form):
         return cleaned
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(TextFieldsMixin, SubmitTokenForm):
     comment = forms.CharField(label=_("Comment"), max_length=10000, required=False)

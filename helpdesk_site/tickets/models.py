@@ -91,3 +91,29 @@ class TicketDetails(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id}"
+
+
+class SubmitKey(models.Model):
+    """A client's token for one submission and the answer it got.
+
+    The row is inserted in the same transaction as the change it guards, so a
+    repeat of the submission waits on the unique index until the first one
+    commits and then answers what the first one answered. See idempotency.py.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    # What was submitted (a hash), so a key reused for something else is refused.
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(db_index=True)
+    status = models.PositiveSmallIntegerField(default=0)
+    location = models.CharField(max_length=500, blank=True)
+    body = models.JSONField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="submitkey_once_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.key}"

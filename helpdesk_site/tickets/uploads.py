@@ -107,3 +107,49 @@ def check_uploads(files) -> list[CheckedUpload]:
     if errors:
         raise ValidationError(errors)
     return checked
+
+
+class PartHeaderCheck:
+    """Reads a multipart body through to Django's parser, noting any part whose
+    headers are not UTF-8.
+
+    Django's parser treats such a part as if it had no headers and drops it
+    without a word, so an attachment named in another encoding (GBK, say)
+    would vanish; with this the caller can refuse the request instead.
+    Part headers begin right after a boundary line, which cannot occur inside
+    a part, so file contents are never mistaken for headers.
+    """
+
+    # Django refuses a part's headers longer than this anyway.
+    MAX_HEADERS = 64 * 1024
+
+    def __init__(self, stream, boundary: bytes):
+        self._stream = stream
+        self._marker = b"--" + boundary + b"\r\n"
+        self._pending = b""
+        self.undecodable = False
+
+    def read(self, size=-1):
+        data = self._stream.read(size)
+        if data and not self.undecodable:
+            self._scan(data)
+        return data
+
+    def _scan(self, data: bytes) -> None:
+        text = self._pending + data
+        start = 0
+        while (found := text.find(self._marker, start)) != -1:
+            headers_start = found + len(self._marker)
+            end = text.find(b"\r\n\r\n", headers_start)
+            if end == -1:
+                # The headers go on in the next read.
+                self._pending = text[found : found + len(self._marker) + self.MAX_HEADERS]
+                return
+            try:
+                text[headers_start:end].decode("utf-8")
+            except UnicodeDecodeError:
+                self.undecodable = True
+                return
+            start = end + 4
+        # Keep enough of the end to find a boundary line split across reads.
+        self._pending = text[max(start, len(text) - len(self._marker) + 1) :]
