@@ -80,6 +80,7 @@ OUTAGES = PHASES[1:4]
 HTTP_TIMEOUT = (3, 30)  # a person waits this long, then presses again
 WS_ANSWER_SECONDS = 10
 GIVE_UP_SECONDS = 90  # a person tries again for this long, then gives up
+MAX_PENDING = 3  # failed writes a person keeps trying again while doing other things
 SWEEP_TICKET_AGE = dt.timedelta(days=30)  # every step of the ladder is due
 
 
@@ -585,6 +586,17 @@ class Recorder:
 
 
 @dataclass
+class Pending:
+    """A write that has failed so far, to be tried again (same marker) when due."""
+
+    intent: Intent
+    attempt: object  # one try: marker -> Try
+    on_ok: object  # given the value of the try that succeeded
+    deadline: float
+    due: float = 0.0
+
+
+@dataclass
 class Try:
     """One try's verdict: ok (with a value), retry (after `wait`), relogin, reject."""
 
@@ -652,7 +664,7 @@ class FormFields(html.parser.HTMLParser):
 class SimUser(threading.Thread):
     """One person at the desk: logs in, files, comments and chats, reads
     pages, and tries a failed write again (same marker) until it succeeds
-    or they give up."""
+    or they give up, doing other things meanwhile."""
 
     ACTIONS = ("file_by_form", "file_by_api", "comment", "chat_ws", "chat_http", "browse")
     WEIGHTS = (3, 2, 3, 3, 2, 2)
@@ -667,31 +679,38 @@ class SimUser(threading.Thread):
         self.logged_in = False
         self.tickets: list[int] = []
         self.ws = None
-        self.ws_ticket = None
+        self.ws_room = None
         self.seq = 0
+        self.pending: list[Pending] = []
         self.crashes: list[str] = []
         self.ready = threading.Event()  # logged in, with a ticket of their own
 
     def run(self):
-        while not self.stop.is_set():
+        # After `stop`, only what is pending is tried again, until `abort`.
+        while not self.abort.is_set() and not (self.stop.is_set() and not self.pending):
             try:
                 self.act()
             except Exception as error:  # a bug in the drill, not in the desk: noted, not fatal
                 self.crashes.append(f"{type(error).__name__}: {error}")
-            self.stop.wait(self.rng.uniform(0.2, 0.6))
+            self.abort.wait(self.rng.uniform(0.2, 0.6))
+        for pending in self.pending:
+            pending.intent.gave_up = True
         self.drop_ws()
 
     def act(self):
-        if not self.logged_in:
+        due = [p for p in self.pending if p.due <= now()]
+        if due:
+            self.retry(due[0])
+        elif self.stop.is_set() or len(self.pending) >= MAX_PENDING:
+            return
+        elif not self.logged_in:
             if not self.login():
-                self.stop.wait(1.0)
-            return
-        if not self.tickets:
-            self.file_by_form()
-            if self.tickets:
-                self.ready.set()
-            return
-        getattr(self, self.rng.choices(self.ACTIONS, self.WEIGHTS)[0])()
+                self.abort.wait(1.0)
+        elif not self.tickets:
+            if not self.pending:
+                self.file_by_form()
+        else:
+            getattr(self, self.rng.choices(self.ACTIONS, self.WEIGHTS)[0])()
 
     # --- plumbing ----------------------------------------------------------
 
@@ -744,31 +763,41 @@ class SimUser(threading.Thread):
         self.logged_in = good
         return good
 
-    def submit(self, letter: str, attempt) -> object:
-        """One write, tried until it succeeds, is refused, or the person gives up."""
+    def submit(self, letter: str, attempt, on_ok=lambda value: None) -> None:
+        """A new write with its own marker, tried now and, if it fails, again
+        later until it succeeds, is refused, or the person gives up."""
         self.seq += 1
         marker = f"FD{letter}{self.index:02d}x{self.seq:05d}"
         intent = self.rec.intent(letter, marker)
-        deadline = now() + GIVE_UP_SECONDS
-        while not self.abort.is_set():
-            if not self.logged_in and not self.login():
-                verdict = Try("retry", wait=1.0)
-            else:
-                verdict = attempt(marker)
-            if verdict.verdict == "ok":
-                intent.believed = True
-                return verdict.value
-            if verdict.verdict == "reject":
-                intent.rejected = verdict.why or "refused"
-                return None
-            if verdict.verdict == "relogin":
-                self.rec.relogins[self.rec.phase] += 1
-                self.logged_in = False
-            if now() > deadline:
-                break
-            self.abort.wait(verdict.wait)
-        intent.gave_up = True
-        return None
+        self.retry(Pending(intent, attempt, on_ok, now() + GIVE_UP_SECONDS))
+
+    def retry(self, pending: Pending) -> None:
+        if pending in self.pending:
+            self.pending.remove(pending)
+        if not self.logged_in and not self.login():
+            verdict = Try("retry", wait=1.0)
+        else:
+            verdict = pending.attempt(pending.intent.marker)
+        if verdict.verdict == "ok":
+            pending.intent.believed = True
+            pending.on_ok(verdict.value)
+            return
+        if verdict.verdict == "reject":
+            pending.intent.rejected = verdict.why or "refused"
+            return
+        if verdict.verdict == "relogin":
+            self.rec.relogins[self.rec.phase] += 1
+            self.logged_in = False
+        if now() > pending.deadline:
+            pending.intent.gave_up = True
+            return
+        pending.due = now() + verdict.wait
+        self.pending.append(pending)
+
+    def add_ticket(self, ticket_id) -> None:
+        if ticket_id:
+            self.tickets.append(ticket_id)
+            self.ready.set()
 
     # --- what people do ----------------------------------------------------
 
@@ -812,9 +841,7 @@ class SimUser(threading.Thread):
                 verdict.value = int(TICKET_URL.search(response.headers["Location"]).group(1))
             return verdict
 
-        ticket_id = self.submit("t", attempt)
-        if ticket_id:
-            self.tickets.append(ticket_id)
+        self.submit("t", attempt, self.add_ticket)
 
     def file_by_api(self):
         subsystem = self.rng.choice(self.subsystems)
@@ -840,9 +867,7 @@ class SimUser(threading.Thread):
                 verdict.value = response.json().get("id")
             return verdict
 
-        ticket_id = self.submit("a", attempt)
-        if ticket_id:
-            self.tickets.append(ticket_id)
+        self.submit("a", attempt, self.add_ticket)
 
     def comment(self):
         ticket_id = self.rng.choice(self.tickets)
@@ -917,7 +942,7 @@ class SimUser(threading.Thread):
             while json.loads(self.ws.recv(timeout=deadline - now())).get("type") != "hello":
                 if now() > deadline:
                     raise TimeoutError
-            outcome = "101"
+            outcome, self.ws_room = "101", ticket_id
         except InvalidStatus as refusal:
             code = refusal.response.status_code
             outcome = str(code)
@@ -932,12 +957,14 @@ class SimUser(threading.Thread):
         return verdict
 
     def chat_ws(self):
-        if self.ws is not None and self.rng.random() < 0.3:
-            self.drop_ws()  # on to another ticket's page: a new handshake
-            self.ws_ticket = self.rng.choice(self.tickets)
-        ticket_id = self.ws_ticket or self.tickets[0]
+        # Mostly the room already open; sometimes another ticket's page, a new handshake.
+        ticket_id = self.ws_room
+        if ticket_id is None or self.rng.random() < 0.3:
+            ticket_id = self.rng.choice(self.tickets)
 
         def attempt(marker):
+            if self.ws is not None and self.ws_room != ticket_id:
+                self.drop_ws()
             if self.ws is None:
                 refused = self.open_ws(ticket_id)
                 if refused is not None:
