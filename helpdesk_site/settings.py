@@ -390,12 +390,20 @@ CELERY_BEAT_SCHEDULE["kb-refresh-term-statistics"] = {
 }
 
 # --- Chat (在线沟通) --------------------------------------------------------
-# Message length, the per-user budget (messages per window of seconds, counted
-# in the cache) and how many messages one history page or resume returns.
+# Message length, the per-user budget (messages in any window of seconds,
+# counted in Redis with django-redis, else in the process) and how many
+# messages one history page or resume returns.
 CHAT_MAX_BODY_CHARS = env.int("CHAT_MAX_BODY_CHARS", default=4000)
 CHAT_RATE_LIMIT = env.int("CHAT_RATE_LIMIT", default=20)
 CHAT_RATE_WINDOW = env.int("CHAT_RATE_WINDOW", default=60)
 CHAT_HISTORY_PAGE = 200
+# Frames of every kind one socket may send in any window of seconds; open
+# sockets one user may hold per daphne process; how long a message's
+# client_id turns a repeat into a replay of the first (seconds).
+CHAT_FRAME_RATE_LIMIT = env.int("CHAT_FRAME_RATE_LIMIT", default=120)
+CHAT_FRAME_RATE_WINDOW = env.int("CHAT_FRAME_RATE_WINDOW", default=60)
+CHAT_MAX_SOCKETS_PER_USER = env.int("CHAT_MAX_SOCKETS_PER_USER", default=20)
+CHAT_IDEMPOTENCY_WINDOW = env.int("CHAT_IDEMPOTENCY_WINDOW", default=24 * 3600)
 # Threads per daphne process for the sockets' database work (see chat/consumers.py).
 CHAT_DATABASE_THREADS = env.int("CHAT_DATABASE_THREADS", default=2)
 

@@ -1,16 +1,22 @@
 """The chat's websockets: one room per ticket, one console per operator.
 
 Thin: every action asks the scope module (through the session's current
-user, looked up afresh) and goes through services/selectors. Two promises
+user, looked up afresh) and goes through services/selectors. These promises
 hold whatever a client sends or the channel layer does:
 - a bad frame gets an error frame back; the connection stays up;
+- a socket has a budget of frames (every kind counts), and a user a number
+  of sockets per process;
+- however a consumer ends, even by crashing, it leaves the groups it joined
+  (their Redis subscriptions go with the last member) and frees its place;
 - a channel layer that goes away (Redis down) makes the socket report
   "degraded" instead of dying, and "live" again when the layer has
   resubscribed its groups (see chat.pubsub).
 """
 
+import asyncio
 import json
 import logging
+import math
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -29,13 +35,19 @@ from helpdesk.user import HelpdeskUser
 
 from helpdesk_site.chat import layer, selectors, services
 from helpdesk_site.chat.errors import ChatRefused
+from helpdesk_site.chat.window import SlidingWindow
 from helpdesk_site.tickets import scope
 
 logger = logging.getLogger(__name__)
 
 FORBIDDEN = 4403
+TOO_MANY_SOCKETS = 4429
 MAX_FRAME_CHARS = 64 * 1024
-LAYER_RETRY_SECONDS = (1, 2, 4, 8, 15)
+
+# Open sockets per user in this process (daphne runs one event loop, so no
+# lock). Kept here rather than in Redis: it bounds what one user can hold of
+# a process, needs no round trip, and cannot leak past the process.
+_sockets_per_user: dict[int, int] = {}
 
 
 # The sockets' database work runs in a small pool of its own: more than one
@@ -86,14 +98,14 @@ def _authorize(session_key, ticket_id=None):
 
 
 @db
-def _post(session_key, ticket_id, body):
+def _post(session_key, ticket_id, body, client_id):
     """The session's user posts, in one trip to a database thread; a user who
     can no longer see the ticket is told so (and the socket closed)."""
     user = _session_user(session_key)
     if not user.is_authenticated:
         raise _no_access()
     try:
-        return services.post_message(user, ticket_id, body, publish=False)
+        return services.post_message(user, ticket_id, body, client_id=client_id, publish=False)
     except ChatRefused as refusal:
         if refusal.code == "forbidden" and not scope.can_view_ticket(user, ticket_id):
             raise _no_access() from None
@@ -114,8 +126,62 @@ class ResilientJsonConsumer(AsyncWebsocketConsumer):
     async def __call__(self, scope, receive, send):
         self.groups_joined: set[str] = set()
         self.accepted = False
+        self.ended = False
+        self.slot_user = None
+        self.frames = SlidingWindow(settings.CHAT_FRAME_RATE_LIMIT, settings.CHAT_FRAME_RATE_WINDOW)
         async with layer.watching(get_channel_layer(self.channel_layer_alias)):
-            await super().__call__(scope, receive, send)
+            try:
+                await super().__call__(scope, receive, send)
+            finally:
+                # Also when a handler raised or the task was cancelled; shielded
+                # so that a second cancellation cannot cut the clean-up short.
+                await asyncio.shield(self.leave())
+
+    async def leave(self):
+        """Give back what the socket held: its place, its presence, its groups
+        (channels-redis unsubscribes a group when its last local member goes)
+        and its own channel."""
+        if self.slot_user is not None:
+            left = _sockets_per_user.get(self.slot_user, 1) - 1
+            if left > 0:
+                _sockets_per_user[self.slot_user] = left
+            else:
+                _sockets_per_user.pop(self.slot_user, None)
+            self.slot_user = None
+        if not self.ended:
+            self.ended = True
+            try:
+                await self.disconnect(None)
+            except Exception:
+                logger.warning("chat: could not announce a socket's end", exc_info=True)
+        for group in self.groups_joined:
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:
+                logger.warning("chat: could not unsubscribe from %s", group)
+        self.groups_joined = set()
+        if getattr(self, "channel_name", None):
+            try:
+                await layer.forget_channel(self.channel_layer, self.channel_name)
+            except Exception:
+                logger.warning("chat: could not unsubscribe a socket's channel")
+
+    async def take_place(self, user) -> bool:
+        """Count this socket against the user's; over the cap it is accepted
+        only to say why, and closed (the panel then talks over HTTP)."""
+        held = _sockets_per_user.get(user.pk, 0)
+        if held >= settings.CHAT_MAX_SOCKETS_PER_USER:
+            await self.accept()
+            await self.send_error(
+                "too_many_sockets",
+                _("Too many open chat connections (at most %(limit)d); close some pages.")
+                % {"limit": settings.CHAT_MAX_SOCKETS_PER_USER},
+            )
+            await self.close(code=TOO_MANY_SOCKETS)
+            return False
+        _sockets_per_user[user.pk] = held + 1
+        self.slot_user = user.pk
+        return True
 
     @property
     def layer_live(self) -> bool:
@@ -157,12 +223,8 @@ class ResilientJsonConsumer(AsyncWebsocketConsumer):
         self.accepted = True
 
     async def websocket_disconnect(self, message):
+        self.ended = True
         await self.disconnect(message.get("code"))
-        for group in self.groups_joined:
-            try:
-                await self.channel_layer.group_discard(group, self.channel_name)
-            except Exception:
-                logger.warning("chat: could not unsubscribe from %s", group)
         raise StopConsumer()
 
     async def send_json(self, content):
@@ -177,6 +239,22 @@ class ResilientJsonConsumer(AsyncWebsocketConsumer):
         return getattr(session, "session_key", None)
 
     async def receive(self, text_data=None, bytes_data=None):
+        wait = self.frames.hit(time.monotonic())
+        if wait > 0:
+            await self.send_error(
+                "rate_limited",
+                _(
+                    "Too many frames: at most %(limit)d every %(window)d seconds. "
+                    "Try again in %(wait)d seconds."
+                )
+                % {
+                    "limit": self.frames.limit,
+                    "window": self.frames.window,
+                    "wait": math.ceil(wait),
+                },
+                retry_after=math.ceil(wait),
+            )
+            return
         if text_data is None:
             await self.send_error("invalid", _("Frames must be JSON text."))
             return
@@ -185,17 +263,25 @@ class ResilientJsonConsumer(AsyncWebsocketConsumer):
             return
         try:
             frame = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):
+            # RecursionError: arrays or objects nested thousands deep.
             await self.send_error("invalid", _("The frame is not valid JSON."))
             return
-        if not isinstance(frame, dict) or frame.get("type") not in self.actions:
+        if not isinstance(frame, dict):
+            await self.send_error("invalid", _("A frame must be a JSON object."))
+            return
+        if frame.get("type") not in self.actions:
             await self.send_error(
                 "unknown_type",
                 _("Unknown frame type. Known: %(types)s.") % {"types": ", ".join(self.actions)},
             )
             return
-        client_id = frame.get("client_id")
-        extra = {"client_id": client_id} if isinstance(client_id, str) and client_id else {}
+        try:
+            client_id = services.clean_client_id(frame.get("client_id"))
+        except ChatRefused as refusal:
+            await self.send_json({"type": "error", **refusal.as_dict()})
+            return
+        extra = {"client_id": client_id} if client_id else {}
         try:
             await getattr(self, f"do_{frame['type']}")(frame, extra)
         except ChatRefused as refusal:
@@ -227,6 +313,8 @@ class TicketChatConsumer(ResilientJsonConsumer):
             await self.close(code=FORBIDDEN)
             return
         user, can_post = access
+        if not await self.take_place(user):
+            return
         self.checked_at = time.monotonic()
         self.me = selectors.person_payload(user)
         await self.accept()
@@ -270,6 +358,7 @@ class TicketChatConsumer(ResilientJsonConsumer):
         return False
 
     async def disconnect(self, code):
+        # Also called for a consumer that crashed (see leave).
         if getattr(self, "me", None) and self.group in self.groups_joined and self.layer_live:
             await self.announce("chat.presence_leave")
 
@@ -289,12 +378,17 @@ class TicketChatConsumer(ResilientJsonConsumer):
         body = frame.get("body")
         if not isinstance(body, str):
             raise ChatRefused("invalid", _("The message must be text."))
-        posted = await _post(self.session_key, self.ticket_id, body)
+        posted = await _post(self.session_key, self.ticket_id, body, extra.get("client_id"))
         self.checked_at = time.monotonic()
-        # Stored; if publishing fails the layer's watch confirms the outage
-        # and tells every socket, this one included.
-        await layer.apublish_many(self.channel_layer, posted.events)
-        await self.send_json({"type": "ack", "message": posted.payload, **extra})
+        ack = {"type": "ack", "message": posted.payload, **extra}
+        if posted.replayed:
+            # Stored and announced by the first post with this client_id.
+            ack["replayed"] = True
+        else:
+            # Stored; if publishing fails the layer's watch confirms the outage
+            # and tells every socket, this one included.
+            await layer.apublish_many(self.channel_layer, posted.events)
+        await self.send_json(ack)
 
     async def do_typing(self, frame, extra):
         now = time.monotonic()
@@ -310,12 +404,14 @@ class TicketChatConsumer(ResilientJsonConsumer):
         await self.send_json({"type": "read_ok", "up_to": up_to, **extra})
 
     async def do_resume(self, frame, extra):
+        """Every message after `after_id`, a page at a time: the panel sends
+        the last id it has without a gap before it, so nothing is skipped."""
         user = await self.require_user()
         after = frame.get("after_id", 0)
-        if isinstance(after, bool) or not isinstance(after, int) or after < 0:
-            raise ChatRefused("invalid", _("after_id must be a whole number."))
         messages, more = await db(selectors.messages_after)(user, self.ticket_id, after)
-        await self.send_json({"type": "history", "messages": messages, "more": more, **extra})
+        await self.send_json(
+            {"type": "history", "after_id": after, "messages": messages, "more": more, **extra}
+        )
 
     # --- channel layer events ---------------------------------------------
 
@@ -371,6 +467,8 @@ class ConsoleConsumer(ResilientJsonConsumer):
         user = await _authorize(self.session_key)
         if user is None or not scope.works_tickets(user):
             await self.close(code=FORBIDDEN)
+            return
+        if not await self.take_place(user):
             return
         self.user = user
         self.seen = deque(maxlen=200)

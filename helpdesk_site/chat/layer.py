@@ -48,6 +48,14 @@ def is_live(channel_layer) -> bool:
     return getattr(channel_layer, "is_live", lambda: True)()
 
 
+async def forget_channel(channel_layer, channel) -> None:
+    """A socket is gone: its channel's subscription goes too (chat.pubsub);
+    the in-memory layer has nothing to unsubscribe."""
+    forget = getattr(channel_layer, "forget_channel", None)
+    if forget is not None:
+        await forget(channel)
+
+
 def check_now(channel_layer) -> None:
     """A publish failed: have the layer's watch check Redis at once."""
     check = getattr(channel_layer, "check_now", None)

@@ -10,7 +10,9 @@ class ChatMessage(models.Model):
 
     The id is the resume cursor: messages of one ticket are written while its
     row is locked, so within a ticket ids are handed out in commit order and
-    "everything after id N" never skips one that commits later.
+    "everything after id N" never skips one that commits later. `prev_id`
+    names the message before it in the same ticket, so a client that is
+    handed a message live can tell whether it has missed one.
     """
 
     ticket = models.ForeignKey(
@@ -43,12 +45,26 @@ class ChatMessage(models.Model):
         related_name="chat_message",
     )
     created = models.DateTimeField(_("sent"), default=timezone.now)
+    # Filled in by the INSERT itself (services.post_message), and read back
+    # with RETURNING, which Django does for fields with a database default:
+    # no extra round trip. 0: the ticket's first message.
+    prev_id = models.BigIntegerField(_("previous message in the ticket"), db_default=0)
+    # The sender's token for this message: a repeat with the same token (a
+    # retry, a double click) gets this message back instead of a second one.
+    client_id = models.CharField(_("client token"), max_length=64, null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("chat message")
         verbose_name_plural = _("chat messages")
         indexes = [models.Index(fields=["ticket", "id"], name="chat_message_ticket_id")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "author", "client_id"],
+                condition=models.Q(client_id__isnull=False),
+                name="chat_message_client_id_unique",
+            )
+        ]
 
     def __str__(self):
         return f"#{self.ticket_id} {self.author_id}: {self.body[:40]}"

@@ -89,6 +89,16 @@ class ChatChannelLayer(RedisPubSubChannelLayer):
             self.check_now()
             raise
 
+    async def forget_channel(self, channel):
+        """Drop a socket's channel and unsubscribe it. channels-redis does this
+        when a receive on the channel is cancelled, which never happens when a
+        consumer crashes while handling a message from that channel (the
+        receive has already returned): the subscription stayed for good."""
+        loop_layer = self._get_layer()
+        self._watch().unsubscribed.discard(channel)
+        if loop_layer.channels.pop(channel, None) is not None:
+            await loop_layer._get_shard(channel).unsubscribe(channel)
+
     def is_live(self) -> bool:
         """Whether this process's last probe came back."""
         return self._watch().live

@@ -58,9 +58,15 @@ def render_body(text: str) -> str:
 
 def normalize_body(text) -> str:
     """The body as stored: a string, with line endings unified and the blank
-    edges trimmed; control characters other than newline and tab removed."""
+    edges trimmed; control characters other than newline and tab removed.
+    Raises ValueError for what is not text at all (a lone surrogate, which
+    JSON can carry but UTF-8 and the database cannot)."""
     if not isinstance(text, str):
         raise TypeError("body must be text")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("body is not valid Unicode text") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = "".join(ch for ch in text if ch in "\n\t" or (ch >= " " and ch != "\x7f"))
     return text.strip()

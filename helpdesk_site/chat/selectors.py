@@ -11,6 +11,8 @@ from helpdesk_site.chat.models import ChatMessage, ReadMark
 from helpdesk_site.tickets import scope
 
 LIVE_STATUSES = (Ticket.OPEN_STATUS, Ticket.REOPENED_STATUS, Ticket.RESOLVED_STATUS)
+# The largest message id there can be (a PostgreSQL bigint).
+MAX_ID = 2**63 - 1
 
 
 def person_payload(user) -> dict:
@@ -23,6 +25,7 @@ def message_payload(message: ChatMessage) -> dict:
         image = {"url": message.image.file.url, "name": message.image.filename.rsplit("/", 1)[-1]}
     return {
         "id": message.pk,
+        "prev": message.prev_id,
         "ticket": message.ticket_id,
         "author": person_payload(message.author),
         "body": message.body,
@@ -48,8 +51,11 @@ def require_view(user, ticket_id) -> None:
 
 def messages_after(user, ticket_id, after_id: int, limit: int | None = None) -> tuple[list, bool]:
     """The ticket's messages with an id above `after_id`, oldest first, at most
-    `limit` of them, and whether more follow."""
+    `limit` of them, and whether more follow. Together they are every message
+    of the ticket after `after_id`, with no gap."""
     require_view(user, ticket_id)
+    if isinstance(after_id, bool) or not isinstance(after_id, int) or not 0 <= after_id <= MAX_ID:
+        raise ChatRefused("invalid", _("after_id must be a whole number."))
     limit = limit or settings.CHAT_HISTORY_PAGE
     rows = list(
         ChatMessage.objects.filter(ticket_id=ticket_id, pk__gt=after_id)

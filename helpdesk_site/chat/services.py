@@ -4,11 +4,14 @@ broadcasts after the transaction commits, so nobody is ever shown a message
 that the database does not have."""
 
 import json
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models.functions import Greatest
+from django.db import IntegrityError, models, transaction
+from django.db.models import Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from helpdesk.models import FollowUp, FollowUpAttachment, Ticket
 
@@ -17,6 +20,7 @@ from helpdesk_site.chat.errors import ChatRefused
 from helpdesk_site.chat.models import ChatMessage, ReadMark
 from helpdesk_site.chat.rendering import normalize_body, render_body
 from helpdesk_site.chat.selectors import (
+    MAX_ID,
     message_payload,
     person_payload,
     require_view,
@@ -42,7 +46,7 @@ def _checked_image(image):
 
 def _check_rate(user) -> None:
     limit, window = settings.CHAT_RATE_LIMIT, settings.CHAT_RATE_WINDOW
-    verdict = ratelimit.hit(user.pk, limit, window)
+    verdict = ratelimit.hit(f"post:{user.pk}", limit, window)
     if not verdict.allowed:
         raise ChatRefused(
             "rate_limited",
@@ -69,22 +73,46 @@ def _forbidden() -> ChatRefused:
 
 class PostedMessage:
     """The stored message, the events that announce it, and whether they
-    went out live."""
+    went out live; `replayed` when the message was stored by an earlier post
+    with the same client token, and this one stored nothing."""
 
-    def __init__(self, message: ChatMessage):
+    def __init__(self, message: ChatMessage, replayed: bool = False):
         self.message = message
+        # Built here, in the thread that may use the database, and once.
+        self.payload = message_payload(message)
+        self.replayed = replayed
         self.events: list[tuple[str, dict]] = []
         self.broadcast = False
 
-    @property
-    def payload(self) -> dict:
-        return message_payload(self.message)
+
+MAX_CLIENT_ID_CHARS = 64
 
 
-def post_message(user, ticket: Ticket | int, body, image=None, *, publish=True) -> PostedMessage:
+def clean_client_id(value) -> str | None:
+    """A client's token for a message: None for none (absent or empty), else
+    printable text of at most 64 characters."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > MAX_CLIENT_ID_CHARS or not value.isprintable():
+        raise ChatRefused(
+            "invalid",
+            _("client_id must be printable text of at most %(limit)d characters.")
+            % {"limit": MAX_CLIENT_ID_CHARS},
+        )
+    return value
+
+
+def post_message(
+    user, ticket: Ticket | int, body, image=None, *, client_id=None, publish=True
+) -> PostedMessage:
     """Post a chat message on a ticket (发送消息): checked, stored with its
     place in the ticket's history, then broadcast to the ticket's room and to
     the operator consoles once the transaction commits.
+
+    With a `client_id`, a repeat by the same author on the same ticket within
+    CHAT_IDEMPOTENCY_WINDOW seconds stores nothing and returns the first
+    message (`replayed`); the database's unique constraint decides, so two
+    posts racing each other store one message.
 
     A socket passes publish=False and sends `posted.events` from its own event
     loop, which frees the database thread sooner."""
@@ -95,6 +123,11 @@ def post_message(user, ticket: Ticket | int, body, image=None, *, publish=True) 
         body = normalize_body("" if body is None else body)
     except TypeError:
         raise ChatRefused("invalid", _("The message must be text.")) from None
+    except ValueError:
+        raise ChatRefused(
+            "invalid", _("The message contains characters that are not valid text.")
+        ) from None
+    client_id = clean_client_id(client_id)
     if len(body) > settings.CHAT_MAX_BODY_CHARS:
         raise ChatRefused(
             "too_long",
@@ -106,68 +139,122 @@ def post_message(user, ticket: Ticket | int, body, image=None, *, publish=True) 
         raise ChatRefused("empty", _("The message is empty."))
     _check_rate(user)
 
-    with transaction.atomic():
-        # Found through the scope and locked in one query. Holding the row
-        # until commit makes ids follow commit order within the ticket, which
-        # is what resuming "after id N" relies on.
-        locked = (
-            scope.visible_tickets(user)
-            .select_for_update(of=("self",))
-            .only(*LOCKED_FIELDS)
-            .filter(pk=ticket_id)
-            .first()
+    # A repeat finds the key taken; an expired key is released and the post
+    # tried again, which a racing post may win (then this one is its repeat).
+    for _attempt in range(3):
+        try:
+            return _store(user, ticket_id, body, checked, client_id, publish)
+        except IntegrityError:
+            if client_id is None:
+                raise
+            first = (
+                ChatMessage.objects.filter(ticket_id=ticket_id, author=user, client_id=client_id)
+                .select_related("author", "image")
+                .first()
+            )
+            if first is None:
+                continue
+            window = timedelta(seconds=settings.CHAT_IDEMPOTENCY_WINDOW)
+            if first.created > timezone.now() - window:
+                return _replay(first, body, checked)
+            ChatMessage.objects.filter(pk=first.pk).update(client_id=None)
+    raise ChatRefused("conflict", _("The message could not be stored; send it again."), status=409)
+
+
+def _replay(first: ChatMessage, body: str, checked) -> PostedMessage:
+    if first.body != body or (first.image_id is not None) != (checked is not None):
+        raise ChatRefused(
+            "client_id_reused",
+            _("This client_id was already used for another message."),
+            status=409,
         )
-        if locked is None:
-            raise _forbidden()
-        old_status = locked.status
-        followup = FollowUp.objects.create(
-            ticket=locked,
-            title=_("Chat message"),
-            comment=body or checked.file.name,
-            public=True,
-            user=user,
-        )
-        attachment = None
-        if checked is not None:
-            attachment = FollowUpAttachment.objects.create(
+    return PostedMessage(first, replayed=True)
+
+
+def _store(user, ticket_id, body, checked, client_id, publish) -> PostedMessage:
+    attachment = None
+    try:
+        with transaction.atomic():
+            # Found through the scope and locked in one query. Holding the row
+            # until commit makes ids follow commit order within the ticket,
+            # which is what resuming "after id N" relies on.
+            locked = (
+                scope.visible_tickets(user)
+                .select_for_update(of=("self",))
+                .only(*LOCKED_FIELDS)
+                .filter(pk=ticket_id)
+                .first()
+            )
+            if locked is None:
+                raise _forbidden()
+            old_status = locked.status
+            followup = FollowUp.objects.create(
+                ticket=locked,
+                title=_("Chat message"),
+                comment=body or checked.file.name,
+                public=True,
+                user=user,
+            )
+            if checked is not None:
+                attachment = FollowUpAttachment.objects.create(
+                    followup=followup,
+                    file=checked.file,
+                    filename=checked.file.name,
+                    mime_type=checked.content_type,
+                    size=checked.file.size,
+                )
+            # Read in the INSERT, under the row lock: the ticket's newest message.
+            newest = ChatMessage.objects.filter(ticket_id=locked.pk).order_by("-pk").values("pk")
+            message = ChatMessage.objects.create(
+                ticket=locked,
+                author=user,
+                body=body,
+                body_html=render_body(body) if body else "",
                 followup=followup,
-                file=checked.file,
-                filename=checked.file.name,
-                mime_type=checked.content_type,
-                size=checked.file.size,
+                image=attachment,
+                client_id=client_id,
+                prev_id=Coalesce(
+                    Subquery(newest[:1]), Value(0), output_field=models.BigIntegerField()
+                ),
             )
-        message = ChatMessage.objects.create(
-            ticket=locked,
-            author=user,
-            body=body,
-            body_html=render_body(body) if body else "",
-            followup=followup,
-            image=attachment,
-        )
-        posted = PostedMessage(message)
+            posted = PostedMessage(message)
 
-        def announce():
-            payload = message_payload(message)
-            room_event = {
-                "type": "chat.message",
-                # Encoded once here rather than once per socket in the room.
-                "frame": json.dumps({"type": "message", "message": payload}, ensure_ascii=False),
-            }
-            console_event = {
-                "type": "console.message",
-                "ticket": ticket_payload(locked),
-                "message": payload,
-            }
-            posted.events = [(layer.ticket_group(ticket_id), room_event)] + [
-                (group, console_event) for group in layer.console_groups_for(locked)
-            ]
-            if publish:
-                posted.broadcast = layer.publish_many(posted.events)
-            ticket_updated.send(
-                sender=Ticket, ticket=locked, followup=followup, user=user, old_status=old_status
-            )
+            def announce():
+                payload = posted.payload
+                room_event = {
+                    "type": "chat.message",
+                    # Encoded once here rather than once per socket in the room.
+                    "frame": json.dumps(
+                        {"type": "message", "message": payload}, ensure_ascii=False
+                    ),
+                }
+                console_event = {
+                    "type": "console.message",
+                    "ticket": ticket_payload(locked),
+                    "message": payload,
+                }
+                posted.events = [(layer.ticket_group(ticket_id), room_event)] + [
+                    (group, console_event) for group in layer.console_groups_for(locked)
+                ]
+                if publish:
+                    posted.broadcast = layer.publish_many(posted.events)
+                ticket_updated.send(
+                    sender=Ticket,
+                    ticket=locked,
+                    followup=followup,
+                    user=user,
+                    old_status=old_status,
+                )
 
-        transaction.on_commit(announce)
+            transaction.on_commit(announce)
+    except IntegrityError:
+        # A repeat, rolled back: the image file saved with it goes too (unless
+        # the error came after the commit, from a receiver of the announcement).
+        if attachment is not None:
+            saved = FollowUpAttachment.objects.filter(pk=attachment.pk)
+            if not saved.exists():
+                attachment.file.delete(save=False)
+        raise
     return posted
 
 
@@ -175,7 +262,7 @@ def mark_read(user, ticket_id, up_to) -> int:
     """Record that the user has read the ticket's chat up to message `up_to`
     (已读); marks only move forward. Returns the mark now in force."""
     require_view(user, ticket_id)
-    if isinstance(up_to, bool) or not isinstance(up_to, int) or up_to < 0:
+    if isinstance(up_to, bool) or not isinstance(up_to, int) or not 0 <= up_to <= MAX_ID:
         raise ChatRefused("invalid", _("The message number must be a whole number."))
     newest = (
         ChatMessage.objects.filter(ticket_id=ticket_id, pk__lte=up_to)

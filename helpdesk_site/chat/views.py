@@ -1,11 +1,13 @@
 """The chat over plain HTTP: the same services as the socket, for browsers
 whose websockets are blocked and for posting images."""
 
+import functools
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.http import JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,8 +18,24 @@ from helpdesk_site.chat.templatetags.chat import connection_strings
 from helpdesk_site.tickets import scope
 
 
-def _refused(refusal: ChatRefused) -> JsonResponse:
-    return JsonResponse(refusal.as_dict(), status=refusal.status)
+def json_endpoint(view):
+    """The chat's HTTP endpoints answer JSON whatever the input: a refusal
+    with its status, a body too large 413, a body that cannot be read 400."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ChatRefused as refusal:
+            return JsonResponse(refusal.as_dict(), status=refusal.status)
+        except RequestDataTooBig:
+            refusal = ChatRefused("too_long", _("The request is too large."), status=413)
+            return JsonResponse(refusal.as_dict(), status=413)
+        except (SuspiciousOperation, MultiPartParserError, UnreadablePostError):
+            refusal = ChatRefused("invalid", _("The request could not be read."))
+            return JsonResponse(refusal.as_dict(), status=400)
+
+    return wrapped
 
 
 def _whole_number(value, name) -> int:
@@ -25,7 +43,7 @@ def _whole_number(value, name) -> int:
         number = int(value)
     except (TypeError, ValueError):
         number = -1
-    if number < 0:
+    if not 0 <= number <= selectors.MAX_ID:
         raise ChatRefused("invalid", _("%(name)s must be a whole number.") % {"name": name})
     return number
 
@@ -35,7 +53,9 @@ def _fields(request) -> dict:
     if request.content_type == "application/json":
         try:
             data = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, RecursionError):
+            # ValueError covers bytes that are not UTF-8; RecursionError, arrays
+            # nested thousands deep.
             raise ChatRefused("invalid", _("The request is not valid JSON.")) from None
         if not isinstance(data, dict):
             raise ChatRefused("invalid", _("The request must be a JSON object."))
@@ -44,31 +64,34 @@ def _fields(request) -> dict:
 
 
 @login_required
+@json_endpoint
 @require_http_methods(["GET", "POST"])
 def messages(request, ticket_id):
-    try:
-        if request.method == "GET":
-            after = _whole_number(request.GET.get("after", "0"), "after")
-            found, more = selectors.messages_after(request.user, ticket_id, after)
-            reads = selectors.read_marks(request.user, ticket_id)
-            return JsonResponse({"messages": found, "more": more, "reads": reads})
-        fields = _fields(request)
-        posted = services.post_message(
-            request.user, ticket_id, fields.get("body", ""), image=request.FILES.get("image")
-        )
-        return JsonResponse({"message": posted.payload, "live": posted.broadcast}, status=201)
-    except ChatRefused as refusal:
-        return _refused(refusal)
+    if request.method == "GET":
+        after = _whole_number(request.GET.get("after", "0"), "after")
+        found, more = selectors.messages_after(request.user, ticket_id, after)
+        reads = selectors.read_marks(request.user, ticket_id)
+        return JsonResponse({"after": after, "messages": found, "more": more, "reads": reads})
+    fields = _fields(request)
+    posted = services.post_message(
+        request.user,
+        ticket_id,
+        fields.get("body", ""),
+        image=request.FILES.get("image"),
+        client_id=fields.get("client_id"),
+    )
+    return JsonResponse(
+        {"message": posted.payload, "live": posted.broadcast, "replayed": posted.replayed},
+        status=200 if posted.replayed else 201,
+    )
 
 
 @login_required
+@json_endpoint
 @require_POST
 def read(request, ticket_id):
-    try:
-        up_to = _whole_number(_fields(request).get("up_to"), "up_to")
-        return JsonResponse({"up_to": services.mark_read(request.user, ticket_id, up_to)})
-    except ChatRefused as refusal:
-        return _refused(refusal)
+    up_to = _whole_number(_fields(request).get("up_to"), "up_to")
+    return JsonResponse({"up_to": services.mark_read(request.user, ticket_id, up_to)})
 
 
 @login_required

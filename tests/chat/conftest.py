@@ -40,6 +40,15 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_budgets():
+    """Message budgets counted in the process outlive a test, as the cache's
+    are cleared between tests (tests/conftest.py); user ids may be reused."""
+    from helpdesk_site.chat import ratelimit
+
+    ratelimit.local_budgets.clear()
+
+
+@pytest.fixture(autouse=True)
 def _static_without_manifest(settings):
     # Pages render without `collectstatic` having been run (a fresh clone).
     settings.STORAGES = {
@@ -114,3 +123,54 @@ async def close_socket_connections():
     # The pool threads' connections go when their threads do.
     await asyncio.get_running_loop().shutdown_default_executor()
     gc.collect()
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: connections to it are refused."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def django_redis_caches(url: str) -> dict:
+    """The shared cache as production runs it: django-redis, with a dead Redis
+    read as a miss."""
+    return {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1},
+        }
+    }
+
+
+@pytest.fixture
+def django_redis_cache(settings):
+    """django-redis on the test run's own Redis (REDIS_URL)."""
+    import os
+
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("needs REDIS_URL (a real Redis)")
+    settings.CACHES = django_redis_caches(os.environ["REDIS_URL"])
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def redis_down(settings):
+    """Everything that uses Redis pointed at a port where nothing answers:
+    the cache (django-redis, so sessions read through to the database), the
+    sessions in front of the database, and the channel layer."""
+    url = f"redis://127.0.0.1:{closed_port()}/0"
+    settings.CACHES = django_redis_caches(url)
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "helpdesk_site.chat.pubsub.ChatChannelLayer",
+            "CONFIG": {"hosts": [url], "watch_seconds": 0.5},
+        }
+    }
+    return url

@@ -31,7 +31,7 @@ OUTSIDERS = [
 ]
 
 
-async def open_socket(user, path, origin=b"http://localhost", connect=True):
+async def open_socket(user, path, origin=b"http://testserver", connect=True):
     headers = [(b"origin", origin), (b"host", b"testserver")]
     if user is not None:
         cookie = await database_sync_to_async(session_cookie)(user)
@@ -82,7 +82,11 @@ async def test_a_logged_out_session_is_refused(room):
     socket = WebsocketCommunicator(
         application,
         f"/ws/tickets/{room.ticket.pk}/",
-        headers=[(b"origin", b"http://localhost"), (b"cookie", f"sessionid={cookie}".encode())],
+        headers=[
+            (b"origin", b"http://testserver"),
+            (b"host", b"testserver"),
+            (b"cookie", f"sessionid={cookie}".encode()),
+        ],
     )
     connected, _ = await socket.connect(timeout=TIMEOUT)
     assert not connected
@@ -231,7 +235,16 @@ async def test_the_rate_limit_answers_in_band_and_keeps_the_socket(room, setting
     ("frame", "code"),
     [
         ("not json at all", "invalid"),
-        ("[1, 2, 3]", "unknown_type"),
+        ("[1, 2, 3]", "invalid"),
+        ('"just a string"', "invalid"),
+        ("null", "invalid"),
+        ("42", "invalid"),
+        ("[" * 30000 + "]" * 30000, "invalid"),
+        ('{"type": "post", "body": "\\ud800 lone surrogate"}', "invalid"),
+        ('{"type": "post", "body": "x", "client_id": "\\udfff"}', "invalid"),
+        ('{"type": "post", "body": "x", "client_id": 7}', "invalid"),
+        ('{"type": "read", "up_to": 99999999999999999999999}', "invalid"),
+        ('{"type": "resume", "after_id": 99999999999999999999999}', "invalid"),
         ('{"no": "type"}', "unknown_type"),
         ('{"type": "delete_everything"}', "unknown_type"),
         ('{"type": "chat.message", "message": {}}', "unknown_type"),

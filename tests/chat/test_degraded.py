@@ -2,6 +2,7 @@
 shared one is never stopped): messages are still stored, sockets say they are
 degraded, and live delivery resumes without a restart."""
 
+import asyncio
 import shutil
 import socket
 import subprocess
@@ -137,3 +138,42 @@ async def test_a_socket_opened_while_redis_is_down_says_so(room, private_redis):
         assert frame == {"type": "status", "state": "degraded"}
     assert frame["message"]["body"] == "还能存"
     await clerk.disconnect()
+
+
+async def test_a_crashed_consumer_leaves_no_redis_subscription(room, private_redis, monkeypatch):
+    """However a socket's consumer ends, its channel and the room groups it
+    joined are unsubscribed in Redis."""
+    import redis
+
+    from helpdesk_site.chat import layer
+    from helpdesk_site.chat.consumers import TicketChatConsumer
+    from tests.factories import file_ticket
+
+    async def crash(self, event):
+        raise RuntimeError("a fault in an event handler")
+
+    monkeypatch.setattr(TicketChatConsumer, "chat_typing", crash)
+    tickets = [
+        await database_sync_to_async(file_ticket)(room.filer, title=f"第{n}件") for n in range(5)
+    ]
+    client = redis.Redis.from_url(private_redis.url)
+    for ticket in tickets:
+        clerk, _ = await join(room.filer, ticket)
+        await database_sync_to_async(layer.publish_many)(
+            [(layer.ticket_group(ticket.pk), {"type": "chat.typing", "channel": "x", "user": {}})]
+        )
+        with pytest.raises(RuntimeError):
+            await clerk.receive_output(timeout=RECOVERY)
+    # One socket that ends normally, too.
+    clerk, _ = await join(room.filer, room.ticket)
+    await clerk.disconnect()
+
+    def leftovers():
+        names = {n.decode() for n in client.pubsub_channels("asgi*")}
+        return sorted(n for n in names if "probe." not in n)
+
+    deadline = time.monotonic() + RECOVERY
+    while leftovers() and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    assert leftovers() == []
+    client.close()

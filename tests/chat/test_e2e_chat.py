@@ -235,3 +235,33 @@ def test_with_websockets_blocked_the_panel_talks_over_http(daphne, room, browser
     assert bodies(reporter) == ["我这里打不开 websocket", "没关系，这样也能收到"]
     reporter_context.close()
     operator_context.close()
+
+
+def test_a_line_lost_in_pubsub_still_reaches_the_page(daphne, room, browser):
+    """The operator's line is stored but its broadcast is lost; the
+    reporter's next line is acknowledged with a higher id. The panel sees the
+    gap before its own line, fetches the missing one, and only then counts
+    it as read."""
+    from helpdesk_site.chat import services
+    from helpdesk_site.chat.models import ReadMark
+
+    ticket = room.ticket.pk
+    reporter_context, reporter = open_chat(browser, daphne, room.filer, f"/tickets/{ticket}/")
+    send(reporter, "打印机没反应")
+    reporter.locator(".chat-mine .chat-body", has_text="没反应").wait_for()
+
+    lost = services.post_message(room.operator, room.ticket, "请重启打印服务", publish=False)
+    connection.close()
+    send(reporter, "还在吗")
+    reporter.locator("#chat-messages .chat-body", has_text="请重启打印服务").wait_for()
+    ids = reporter.locator("#chat-messages li").evaluate_all("els => els.map(e => +e.dataset.id)")
+    assert len(ids) == 3 and ids == sorted(ids)
+    assert ids[1] == lost.message.pk
+    # The reporter's read mark reaches their own last line, the lost one included.
+    deadline = time.monotonic() + WAIT_MS / 1000
+    marks = ReadMark.objects.filter(ticket_id=ticket, user=room.filer, last_read_id=ids[2])
+    while not marks.exists() and time.monotonic() < deadline:
+        reporter.wait_for_timeout(100)
+    assert marks.exists()
+    connection.close()
+    reporter_context.close()

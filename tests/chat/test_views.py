@@ -147,3 +147,45 @@ def test_the_console_is_for_operators(room):
     feed = client_for(room.operator).get(reverse("chat:console_feed")).json()
     assert feed["conversations"][0]["unread"] == 1
     assert client_for(room.filer).get(reverse("chat:console_feed")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ("[" * 30000 + "]" * 30000, "invalid"),
+        ('{"body": "\\ud800 lone surrogate"}', "invalid"),
+        ('{"body": "x", "client_id": "\\udfff"}', "invalid"),
+        ('"just a string"', "invalid"),
+        ("null", "invalid"),
+        (b"\xff\xfe not utf-8", "invalid"),
+    ],
+    ids=["deep array", "lone surrogate", "surrogate client_id", "string", "null", "not utf-8"],
+)
+def test_junk_json_gets_a_json_400_and_stores_nothing(room, body, code):
+    for name in ("chat:messages", "chat:read"):
+        response = client_for(room.filer).post(
+            url(room, name), body, content_type="application/json"
+        )
+        assert response.status_code == 400, name
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["error"] == code
+    assert not ChatMessage.objects.exists()
+
+
+def test_numbers_beyond_any_message_id_are_a_400(room):
+    client = client_for(room.filer)
+    huge = "9" * 30
+    assert client.get(url(room), {"after": huge}).json()["error"] == "invalid"
+    response = client.post(url(room, "chat:read"), {"up_to": huge})
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid"
+
+
+def test_an_oversized_json_request_is_a_json_413(room, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client_for(room.filer).post(
+        url(room), '{"body": "' + "x" * 2000 + '"}', content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert response.json()["error"] == "too_long"
+    assert not ChatMessage.objects.exists()

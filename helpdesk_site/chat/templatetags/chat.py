@@ -42,6 +42,7 @@ def chat_room(context, ticket):
             "readBy": _("Read by %(names)s"),
             "sendFailed": _("Not sent: %(reason)s"),
             "network": _("the network is unreachable"),
+            "queued": _("Not sent yet; it will be sent when the connection is back."),
             "empty": _("No messages yet."),
             "operator": _("Operator"),
         },

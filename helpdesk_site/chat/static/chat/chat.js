@@ -1,13 +1,70 @@
 /* The ticket chat panel: a websocket when it can, plain HTTP when it cannot.
  *
- * Every message carries its id; the panel remembers the highest one it has
- * shown and, after any interruption, asks for everything after it. Ids it
- * has already shown are skipped, so nothing appears twice and nothing is
- * left out. No libraries: this runs on the machines of county offices.
+ * Every message carries its id and the id of the message before it in the
+ * ticket (`prev`). The panel's cursor is the id up to which it has every
+ * message, not the highest it has shown: a peer's line lost in delivery
+ * while one's own later line was acknowledged leaves a gap, and the panel
+ * asks for everything after the cursor. Ids already shown are skipped, so
+ * nothing appears twice and nothing is left out; read receipts never go
+ * past the cursor.
+ *
+ * Each post carries a random client_id; one not yet acknowledged when the
+ * socket drops is sent again over HTTP with the same id, and the server
+ * stores it once. No libraries: this runs on the machines of county offices.
  */
 (function () {
   "use strict";
-  var root = document.getElementById("chat-panel");
+
+  // --- the cursor (pure; tests/chat/test_resume.py runs it under Node) -----
+
+  function ChatCursor() {
+    this.upTo = 0;              // every message of the ticket up to this id is here
+    this.waiting = new Map();   // prev id -> id, for messages that came after a gap
+  }
+
+  // A page of history: every message of the ticket after `after`, none missing.
+  ChatCursor.prototype.page = function (after, messages) {
+    if (after > this.upTo) { return; }
+    var self = this;
+    messages.forEach(function (message) {
+      if (message.id > self.upTo) { self.upTo = message.id; }
+    });
+    this.settle();
+  };
+
+  // A message handed over live: a broadcast, or the acknowledgement of one's own.
+  ChatCursor.prototype.live = function (message) {
+    if (message.id <= this.upTo) { return; }
+    if (message.prev === this.upTo) {
+      this.upTo = message.id;
+    } else {
+      this.waiting.set(message.prev, message.id);
+    }
+    this.settle();
+  };
+
+  ChatCursor.prototype.settle = function () {
+    var self = this;
+    var next = this.waiting.get(this.upTo);
+    while (next !== undefined) {
+      this.waiting.delete(this.upTo);
+      this.upTo = next;
+      next = this.waiting.get(this.upTo);
+    }
+    this.waiting.forEach(function (id, prev) {
+      if (id <= self.upTo) { self.waiting.delete(prev); }
+    });
+  };
+
+  ChatCursor.prototype.hasGap = function () { return this.waiting.size > 0; };
+
+  if (typeof module === "object" && module.exports) {
+    module.exports = {ChatCursor: ChatCursor};
+  }
+
+  // --- the panel --------------------------------------------------------------
+
+  var root = typeof document === "object" && document.getElementById("chat-panel");
   if (!root) { return; }
 
   var T = JSON.parse(document.getElementById("chat-strings").textContent);
@@ -25,7 +82,9 @@
   var csrfInput = root.querySelector("input[name=csrfmiddlewaretoken]");
 
   var ws = null;
-  var lastId = 0;
+  var cursor = new ChatCursor();
+  var outbox = new Map();         // client_id -> body, posts not yet acknowledged
+  var gapTimer = null;
   var shown = new Set();
   var reads = new Map();          // user id -> {user, up_to}
   var typing = new Map();         // user id -> timer
@@ -38,7 +97,6 @@
   var readSent = 0;
   var readTimer = null;
   var fetching = null;
-  var counter = 0;
 
   function fmt(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
@@ -107,7 +165,6 @@
         next = node;
       }
       list.insertBefore(li, next);
-      if (message.id > lastId) { lastId = message.id; }
       added = true;
     });
     if (added) {
@@ -115,7 +172,27 @@
         list.scrollTop = list.scrollHeight;
       }
       updateReceipts();
-      scheduleRead();
+    }
+  }
+
+  function addPage(after, messages) {
+    addMessages(messages);
+    cursor.page(after, messages);
+    scheduleRead();
+  }
+
+  function addLive(message) {
+    addMessages([message]);
+    cursor.live(message);
+    scheduleRead();
+    if (cursor.hasGap() && gapTimer === null) {
+      // Lines published at nearly the same moment may arrive out of order:
+      // give the missing one a moment before asking for it.
+      gapTimer = setTimeout(function () {
+        gapTimer = null;
+        if (!cursor.hasGap()) { return; }
+        if (wsOpen()) { resume(); } else { fetchMissed(); }
+      }, 1000);
     }
   }
 
@@ -178,8 +255,9 @@
 
   function fetchMissed() {
     if (fetching) { return fetching; }
-    fetching = http(messagesUrl + "?after=" + lastId).then(function (data) {
-      addMessages(data.messages);
+    var after = cursor.upTo;
+    fetching = http(messagesUrl + "?after=" + after).then(function (data) {
+      addPage(after, data.messages);
       noteReads(data.reads || []);
       fetching = null;
       if (data.more) { return fetchMissed(); }
@@ -187,11 +265,16 @@
     return fetching;
   }
 
+  function poll() {
+    fetchMissed();
+    flushOutbox();
+  }
+
   function startPolling(state) {
     setStatus(state);
     if (pollTimer === null) {
-      pollTimer = setInterval(fetchMissed, 3000);
-      fetchMissed();
+      pollTimer = setInterval(poll, 3000);
+      poll();
     }
   }
 
@@ -199,14 +282,45 @@
     if (pollTimer !== null) { clearInterval(pollTimer); pollTimer = null; }
   }
 
-  function postOverHttp(body, image) {
+  function newClientId() {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return (b + 256).toString(16).slice(1);
+    }).join("");
+  }
+
+  function postOverHttp(body, image, clientId) {
     var data = new FormData();
     data.append("body", body);
+    data.append("client_id", clientId);
     if (image) { data.append("image", image); }
     return http(messagesUrl, {method: "POST", body: data}).then(function (reply) {
-      addMessages([reply.message]);
+      outbox.delete(clientId);
+      addLive(reply.message);
       showError("");
     });
+  }
+
+  function refused(clientId, reason) {
+    // The server said no: the text goes back into the box, with the reason.
+    var body = outbox.get(clientId);
+    outbox.delete(clientId);
+    if (body && !input.value) { input.value = body; }
+    showError(fmt(T.sendFailed, {reason: reason}));
+  }
+
+  function sendOverHttp(body, clientId) {
+    return postOverHttp(body, null, clientId).catch(function (error) {
+      if (error.data) { refused(clientId, error.message); } else { showError(T.queued); }
+    });
+  }
+
+  // Posts the socket took but did not acknowledge: the same client_id makes a
+  // second arrival a repeat, not a second line.
+  function flushOutbox() {
+    if (wsOpen() && !degraded) { return; }
+    outbox.forEach(function (body, clientId) { sendOverHttp(body, clientId); });
   }
 
   // --- the websocket --------------------------------------------------------
@@ -253,7 +367,7 @@
   }
 
   function resume() {
-    if (wsOpen()) { ws.send(JSON.stringify({type: "resume", after_id: lastId})); }
+    if (wsOpen()) { ws.send(JSON.stringify({type: "resume", after_id: cursor.upTo})); }
   }
 
   function handle(frame) {
@@ -270,14 +384,15 @@
         if (degraded) { startPolling("degraded"); } else { stopPolling(); setStatus("live"); resume(); }
         break;
       case "history":
-        addMessages(frame.messages);
+        addPage(frame.after_id, frame.messages);
         if (frame.more) { resume(); }
         break;
       case "message":
-        addMessages([frame.message]);
+        addLive(frame.message);
         break;
       case "ack":
-        addMessages([frame.message]);
+        outbox.delete(frame.client_id);
+        addLive(frame.message);
         showError("");
         break;
       case "presence":
@@ -290,18 +405,25 @@
         noteReads([{user: frame.user, up_to: frame.up_to}]);
         break;
       case "error":
-        showError(fmt(T.sendFailed, {reason: frame.message}));
+        if (frame.client_id && outbox.has(frame.client_id)) {
+          refused(frame.client_id, frame.message);
+        } else if (frame.error === "too_many_sockets") {
+          showError(frame.message);
+        } else {
+          showError(fmt(T.sendFailed, {reason: frame.message}));
+        }
         break;
     }
   }
 
   // --- reading, typing, sending ------------------------------------------
 
+  // Read up to the cursor: never past a line this page has not got.
   function scheduleRead() {
-    if (document.visibilityState !== "visible" || lastId <= readSent) { return; }
+    if (document.visibilityState !== "visible" || cursor.upTo <= readSent) { return; }
     clearTimeout(readTimer);
     readTimer = setTimeout(function () {
-      var upTo = lastId;
+      var upTo = cursor.upTo;
       if (upTo <= readSent) { return; }
       readSent = upTo;
       if (wsOpen() && !degraded) {
@@ -315,15 +437,13 @@
   }
 
   function send(body) {
+    var clientId = newClientId();
+    outbox.set(clientId, body);
     if (wsOpen() && !degraded) {
-      counter += 1;
-      ws.send(JSON.stringify({type: "post", body: body, client_id: "c" + counter}));
+      ws.send(JSON.stringify({type: "post", body: body, client_id: clientId}));
       return;
     }
-    postOverHttp(body).catch(function (error) {
-      input.value = input.value || body;
-      showError(fmt(T.sendFailed, {reason: error.data ? error.message : T.network}));
-    });
+    sendOverHttp(body, clientId);
   }
 
   var extensions = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"};
@@ -335,7 +455,7 @@
     var ext = extensions[file.type];
     var named = ext ? new File([file], "pasted-" + Date.now() + ext, {type: file.type}) : file;
     var body = input.value.trim();
-    postOverHttp(body, named).then(function () { input.value = ""; }).catch(function (error) {
+    postOverHttp(body, named, newClientId()).then(function () { input.value = ""; }).catch(function (error) {
       showError(fmt(T.sendFailed, {reason: error.data ? error.message : T.network}));
     });
   }
@@ -384,7 +504,7 @@
   });
   window.addEventListener("online", function () {
     attempts = 0;
-    fetchMissed();
+    poll();
     connect();
   });
 
