@@ -284,6 +284,47 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- Content-Security-Policy (security; helpdesk_site/csp.py) ---
+# The site's own pages: our origin only; an inline <script> or <style> needs
+# the request's nonce ({{ request.csp_nonce }}); no inline event handlers.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # Bootstrap draws its form controls with data: SVG images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# django-helpdesk's staff pages (/helpdesk/): inline scripts, styles and
+# handlers in its templates, and on the checklist pages two scripts from CDNs
+# that it does not ship; nothing else from elsewhere.
+HELPDESK_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [
+            SELF,
+            UNSAFE_INLINE,
+            "https://unpkg.com/sortablejs-make/Sortable.min.js",
+            "https://cdn.jsdelivr.net/npm/jquery-sortablejs@latest/jquery-sortable.js",
+        ],
+        "style-src": [SELF, UNSAFE_INLINE],
+    }
+}
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "helpdesk_site.csp.SiteCSPMiddleware",
+)
+# --- end of Content-Security-Policy ---
+
 # --- django-helpdesk -------------------------------------------------------
 # Teams mode would need pinax-teams; we scope by region and department instead.
 HELPDESK_TEAMS_MODE_ENABLED = False

@@ -1,7 +1,11 @@
 import logging
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import DataError, transaction
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
 
 from helpdesk_site.tickets import scope
@@ -36,24 +40,66 @@ class TicketScopeMiddleware:
 
 
 class HelpdeskBadInputMiddleware:
-    """Turns malformed input to django-helpdesk's staff views into a 400.
+    """Answers malformed input to django-helpdesk's staff views and to the
+    admin with a 400, and keeps nothing a failed request wrote.
 
-    Several of its views parse form values with int() and let the ValueError
-    escape (a 500). We do not fork those views; a value that cannot be parsed
-    is the client's error, so it is answered as one.
+    Those views trust what they are sent: helpdesk parses form values with
+    int(), looks up the owner it is given with .get(), saves a checkbox's
+    "on" into a boolean field and a title of any length into a 100-character
+    column; the admin's autocomplete widgets look up whatever id they get;
+    PostgreSQL refuses a NUL byte or an integer out of range. We do not fork
+    those views. What escapes them because of the input is the client's
+    error and answered as one (JSON for the JSON API). Each request runs in
+    one transaction, rolled back when it fails, so nothing is stored
+    half-way; the answer is made after the rollback, when the database can
+    be read again.
     """
+
+    NAMESPACES = {"helpdesk", "admin"}
+    # Raised by those views, or the database under them, on input they did
+    # not check. RecursionError: a deeply nested JSON body.
+    BAD_INPUT = (
+        ValueError,
+        TypeError,
+        OverflowError,
+        RecursionError,
+        ValidationError,
+        ObjectDoesNotExist,
+        DataError,
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
 
+    def _guarded(self, request) -> bool:
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return False
+        return match.namespace in self.NAMESPACES
+
     def __call__(self, request):
-        return self.get_response(request)
+        if not self._guarded(request):
+            return self.get_response(request)
+        with transaction.atomic():
+            response = self.get_response(request)
+            failure = getattr(response, "bad_input", None)
+            if failure is not None or response.status_code >= 500:
+                transaction.set_rollback(True)
+        if failure is None:
+            return response
+        if "/api/" in request.path or request.content_type == "application/json":
+            return JsonResponse({"detail": _("The request data is not valid.")}, status=400)
+        return bad_request(request, failure)
 
     def process_exception(self, request, exception):
         match = getattr(request, "resolver_match", None)
-        if match is None or match.namespace != "helpdesk":
+        if match is None or match.namespace not in self.NAMESPACES:
             return None
-        if not isinstance(exception, ValueError | TypeError):
+        if not isinstance(exception, self.BAD_INPUT):
             return None
-        logger.warning("bad input to %s: %s", request.path, exception)
-        return bad_request(request, exception)
+        logger.warning("bad input to %s: %r", request.path, exception)
+        # Answered in __call__, once the transaction is rolled back.
+        response = HttpResponseBadRequest()
+        response.bad_input = exception
+        return response
