@@ -45,9 +45,10 @@ class ChatMessage(models.Model):
         related_name="chat_message",
     )
     created = models.DateTimeField(_("sent"), default=timezone.now)
-    # Filled in by the INSERT itself (services.post_message), and read back
-    # with RETURNING, which Django does for fields with a database default:
-    # no extra round trip. 0: the ticket's first message.
+    # Filled in by the INSERT itself (a subquery in services.post_message, run
+    # under the ticket's row lock), and read back with RETURNING, which Django
+    # does for fields with a database default: no extra round trip. 0: the
+    # ticket's first message.
     prev_id = models.BigIntegerField(_("previous message in the ticket"), db_default=0)
     # The sender's token for this message: a repeat with the same token (a
     # retry, a double click) gets this message back instead of a second one.

@@ -9,8 +9,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Subquery, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from helpdesk.models import FollowUp, FollowUpAttachment, Ticket
@@ -171,6 +171,15 @@ def _replay(first: ChatMessage, body: str, checked) -> PostedMessage:
     return PostedMessage(first, replayed=True)
 
 
+# The ticket's newest message, read by the INSERT itself under the row lock.
+# Written out rather than built as a Subquery: compiling that expression for
+# every line cost about a millisecond of CPU, a seventh of a post. Only the
+# model's own table name is formatted in; the ticket id is a parameter.
+NEWEST_IN_TICKET = (
+    f"SELECT COALESCE(MAX(id), 0) FROM {ChatMessage._meta.db_table} WHERE ticket_id = %s"  # noqa: S608
+)
+
+
 def _store(user, ticket_id, body, checked, client_id, publish) -> PostedMessage:
     attachment = None
     try:
@@ -204,7 +213,6 @@ def _store(user, ticket_id, body, checked, client_id, publish) -> PostedMessage:
                     size=checked.file.size,
                 )
             # Read in the INSERT, under the row lock: the ticket's newest message.
-            newest = ChatMessage.objects.filter(ticket_id=locked.pk).order_by("-pk").values("pk")
             message = ChatMessage.objects.create(
                 ticket=locked,
                 author=user,
@@ -213,8 +221,8 @@ def _store(user, ticket_id, body, checked, client_id, publish) -> PostedMessage:
                 followup=followup,
                 image=attachment,
                 client_id=client_id,
-                prev_id=Coalesce(
-                    Subquery(newest[:1]), Value(0), output_field=models.BigIntegerField()
+                prev_id=RawSQL(  # noqa: S611 - a constant statement, the id a parameter
+                    NEWEST_IN_TICKET, [locked.pk], output_field=models.BigIntegerField()
                 ),
             )
             posted = PostedMessage(message)

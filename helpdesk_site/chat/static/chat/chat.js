@@ -316,11 +316,21 @@
     });
   }
 
-  // Posts the socket took but did not acknowledge: the same client_id makes a
-  // second arrival a repeat, not a second line.
+  // Posts not acknowledged yet: the same client_id makes a second arrival a
+  // repeat, not a second line.
+  function resendOutbox() {
+    outbox.forEach(function (body, clientId) {
+      if (wsOpen() && !degraded) {
+        ws.send(JSON.stringify({type: "post", body: body, client_id: clientId}));
+      } else {
+        sendOverHttp(body, clientId);
+      }
+    });
+  }
+
+  // While polling: what the socket took before it went away goes over HTTP.
   function flushOutbox() {
-    if (wsOpen() && !degraded) { return; }
-    outbox.forEach(function (body, clientId) { sendOverHttp(body, clientId); });
+    if (!wsOpen() || degraded) { resendOutbox(); }
   }
 
   // --- the websocket --------------------------------------------------------
@@ -407,10 +417,11 @@
       case "error":
         if (frame.client_id && outbox.has(frame.client_id)) {
           refused(frame.client_id, frame.message);
-        } else if (frame.error === "too_many_sockets") {
-          showError(frame.message);
         } else {
-          showError(fmt(T.sendFailed, {reason: frame.message}));
+          showError(frame.message);
+          // Too many frames: a post among them was dropped unread; send what
+          // is still unacknowledged once the socket's budget allows.
+          if (frame.error === "rate_limited") { setTimeout(resendOutbox, frame.retry_after * 1000); }
         }
         break;
     }
