@@ -605,10 +605,13 @@ def _escalate(clocks, by_clock, details, log_entries, now) -> None:
 
 
 def _queue_side_effects(notifications) -> None:
-    """The e-mail of each notification and a live notice on the operator
+    """The e-mail of each notification, and a live notice on the operator
     consoles per escalated ticket, into the outbox in the sweep's transaction:
     a worker killed after the commit loses none of them, and a slow mail
-    server never holds up the sweep."""
+    server never holds up the sweep. E-mails are one message each, so one
+    refused address is retried alone; the batch's notices are one message."""
+    if not notifications:
+        return
     subject = _("Service desk escalation")
     mails = [
         outbox.mail(
@@ -617,25 +620,24 @@ def _queue_side_effects(notifications) -> None:
         for n in notifications
         if n.recipient.email
     ]
-    pushes = [
-        outbox.call(
-            f"sla.console:{n.pk}",
-            push_escalation,
-            summary=_("Console notice: %(message)s") % {"message": n.message},
-            ticket_id=n.ticket_id,
-            message=n.message,
-        )
-        for n in {n.ticket_id: n for n in notifications}.values()
-    ]
-    outbox.enqueue(*mails, *pushes)
+    notices = [[n.ticket_id, n.message] for n in {n.ticket_id: n for n in notifications}.values()]
+    first = min(n.pk for n in notifications)
+    push = outbox.call(
+        f"sla.console:{first}",
+        push_escalations,
+        summary=_("Console notices: %(count)d escalated tickets") % {"count": len(notices)},
+        notices=notices,
+    )
+    outbox.enqueue(*mails, push)
 
 
 @outbox.handler
-def push_escalation(ticket_id: int, message: str) -> None:
-    """Show an escalated ticket live on the operator consoles (the chat app).
-    Best effort: consoles read the in-app list again when they reconnect."""
+def push_escalations(notices: list[list]) -> None:
+    """Show escalated tickets live on the operator consoles (the chat app), each
+    with its message. Best effort: consoles read the in-app list again when
+    they reconnect."""
     from helpdesk_site.chat.services import push_to_consoles
 
-    ticket = Ticket.objects.filter(pk=ticket_id).first()
-    if ticket is not None:
-        push_to_consoles(ticket, "escalation", {"message": message})
+    messages = dict(notices)
+    for ticket in Ticket.objects.filter(pk__in=messages):
+        push_to_consoles(ticket, "escalation", {"message": messages[ticket.pk]})

@@ -42,8 +42,9 @@ DEFAULTS = {
     # Wait after the first failed attempt, doubled after each one, up to the maximum.
     "OUTBOX_RETRY_SECONDS": 60,
     "OUTBOX_RETRY_MAX_SECONDS": 3600,
-    # How long a worker holds the messages it took; after that another may take them.
-    "OUTBOX_CLAIM_SECONDS": 600,
+    # How long a worker holds the messages it took; after that another may take
+    # them (so also how long a killed worker's messages wait).
+    "OUTBOX_CLAIM_SECONDS": 120,
     "OUTBOX_BATCH": 50,
     # Delivered messages are kept this long (their keys keep repeats out meanwhile).
     "OUTBOX_KEEP_DAYS": 30,
@@ -188,8 +189,9 @@ def _claim(now, keys, size) -> tuple[str, list[Message]]:
 
 
 def _deliver_batch(batch, token, now, counts) -> None:
-    # Stop short of the claim's end rather than risk a second worker sending too.
-    deadline = time.monotonic() + _setting("OUTBOX_CLAIM_SECONDS") * 0.9
+    # Start no send in the claim's second half: one that hangs until the mail
+    # timeout still ends before another worker may take the same messages.
+    deadline = time.monotonic() + _setting("OUTBOX_CLAIM_SECONDS") / 2
     mails = [m for m in batch if m.kind == Kind.MAIL]
     if mails:
         _send_mails(mails, token, now, counts, deadline)
