@@ -7,7 +7,7 @@ Use it from inside the change's transaction::
 
     outbox.enqueue(
         outbox.mail(f"sla.notification:{n.pk}", subject=..., body=..., to=[email]),
-        outbox.call(f"sla.console:{n.pk}", push_escalation, ticket_id=..., message=...),
+        outbox.call(f"sla.console:{n.pk}", push_escalations, notices=[[ticket_id, text]]),
     )
 
 If the transaction rolls back, nothing is sent; once it commits, the messages
