@@ -51,6 +51,7 @@ QUERY_JUNK = ("word", "huge", "blank", "nul", "long", "list")
 JSON = "application/json"
 
 FORMSET_ROW = re.compile(r"-\d+-")
+ONE_OBJECT = re.compile(r"/\d+/")
 # Never sent: they end the session the run is working in.
 SKIPPED_ACTIONS = re.compile(r"/logout/|/i18n/|password_change")
 
@@ -319,7 +320,10 @@ class JunkRun:
         reader = self.page(url)
         if reader is None:
             return
-        names = set(reader.query_names) | {"page", "p", "q", "o", "sort", "status", "queue"}
+        names = set(reader.query_names)
+        if not ONE_OBJECT.search(url):
+            # Lists take paging, sorting and filters even where no link shows them.
+            names |= {"page", "p", "q", "o", "sort", "status", "queue"}
         self.fuzz_query(url, names)
         for form in reader.forms:
             self.fuzz_form(url, form)
