@@ -307,7 +307,7 @@ CONTENT_SECURITY_POLICY = {
 # django-helpdesk's staff pages (/helpdesk/): inline scripts, styles and
 # handlers in its templates, and on the checklist pages two scripts from CDNs
 # that it does not ship; nothing else from elsewhere.
-HELPDESK_CONTENT_SECURITY_POLICY = {
+CONTENT_SECURITY_POLICY_HELPDESK = {
     "DIRECTIVES": {
         **CONTENT_SECURITY_POLICY["DIRECTIVES"],
         "script-src": [

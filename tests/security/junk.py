@@ -7,7 +7,6 @@ is rolled back, so one request's effects never hide another's fault, and
 each answer that refuses the input (4xx) is checked to have stored nothing.
 """
 
-import itertools
 import re
 import time
 from dataclasses import dataclass, field
@@ -17,7 +16,6 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
-from django.test.client import MULTIPART_CONTENT
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Junk of every kind a client can send in a form or a query string. Lone
@@ -51,6 +49,7 @@ QUERY_JUNK = ("word", "huge", "blank", "nul", "long", "list")
 JSON = "application/json"
 
 FORMSET_ROW = re.compile(r"-\d+-")
+ONE_OBJECT = re.compile(r"/\d+/")
 # Never sent: they end the session the run is working in.
 SKIPPED_ACTIONS = re.compile(r"/logout/|/i18n/|password_change")
 
@@ -59,7 +58,7 @@ SKIPPED_ACTIONS = re.compile(r"/logout/|/i18n/|password_change")
 class Form:
     action: str
     method: str
-    fields: dict = field(default_factory=dict)  # name -> (kind, default, options)
+    fields: dict = field(default_factory=dict)  # name -> (kind, value as shown)
 
 
 class FormReader(HTMLParser):
@@ -76,11 +75,10 @@ class FormReader(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "option" and self._select and self._form is not None:
-            kind, value, options = self._form.fields[self._select]
+            kind, value = self._form.fields[self._select]
             option = a.get("value", "")
             if "selected" in a or (value is None and option):
-                value = option
-            self._form.fields[self._select] = (kind, value, (*options, option))
+                self._form.fields[self._select] = (kind, option)
             return
         if tag == "a" and "?" in (a.get("href") or ""):
             self.query_names |= {k for k, _ in parse_qsl(a["href"].split("?", 1)[1], True)}
@@ -99,20 +97,20 @@ class FormReader(HTMLParser):
                 previous = self._form.fields.get(name)
                 if previous and previous[1] is not None:
                     value = previous[1]
-                self._form.fields[name] = (kind, value, ())
+                self._form.fields[name] = (kind, value)
             else:
-                self._form.fields[name] = (kind, a.get("value", ""), ())
+                self._form.fields[name] = (kind, a.get("value", ""))
         elif tag == "select":
             self._select = name
-            self._form.fields[name] = ("select", None, ())
+            self._form.fields[name] = ("select", None)
         elif tag == "textarea":
             self._textarea = name
-            self._form.fields[name] = ("textarea", "", ())
+            self._form.fields[name] = ("textarea", "")
 
     def handle_data(self, data):
         if self._textarea and self._form:
-            kind, value, options = self._form.fields[self._textarea]
-            self._form.fields[self._textarea] = (kind, value + data, options)
+            kind, value = self._form.fields[self._textarea]
+            self._form.fields[self._textarea] = (kind, value + data)
 
     def handle_endtag(self, tag):
         if tag == "form":
@@ -267,7 +265,7 @@ class JunkRun:
             return
         base = {
             name: value
-            for name, (kind, value, _options) in form.fields.items()
+            for name, (kind, value) in form.fields.items()
             if value is not None and kind != "file" and name != "csrfmiddlewaretoken"
         }
         if form.method != "post":
@@ -277,7 +275,7 @@ class JunkRun:
         for index, name in enumerate(self.fields_to_try(form)):
             for kind in self.pick(JUNK, index):
                 data = {**base, name: self.encode(kind)}
-                self.send("post", path, f"{name}={kind}", data=data, content_type=MULTIPART_CONTENT)
+                self.send("post", path, f"{name}={kind}", data=data)
 
     def fields_to_try(self, form: Form) -> list[str]:
         """The form's fields; unless thorough, one row of each formset (the
@@ -319,7 +317,10 @@ class JunkRun:
         reader = self.page(url)
         if reader is None:
             return
-        names = set(reader.query_names) | {"page", "p", "q", "o", "sort", "status", "queue"}
+        names = set(reader.query_names)
+        if not ONE_OBJECT.search(url):
+            # Lists take paging, sorting and filters even where no link shows them.
+            names |= {"page", "p", "q", "o", "sort", "status", "queue"}
         self.fuzz_query(url, names)
         for form in reader.forms:
             self.fuzz_form(url, form)
@@ -347,10 +348,6 @@ def helpdesk_urls(ids: dict) -> list[str]:
             continue
         urls.append(reverse(name, kwargs=kwargs))
     return sorted(set(urls))
-
-
-def api_urls(urls: list[str]) -> list[str]:
-    return [u for u in urls if u.startswith("/helpdesk/api/")]
 
 
 def admin_urls() -> list[str]:
@@ -385,9 +382,3 @@ def huge_id_urls(ids: dict) -> list[str]:
         for huge in (2**31, 10**20):
             urls.append(reverse(name, kwargs={**kwargs, **dict.fromkeys(numeric, huge)}))
     return sorted(set(urls))
-
-
-def chunks(iterable, size):
-    iterator = iter(iterable)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
