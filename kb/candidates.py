@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from helpdesk.models import Ticket
 
+from helpdesk_site.tickets import scope
 from kb import clustering
 from kb.models import CandidateState, FaqCandidate
 
@@ -37,6 +38,7 @@ def propose(now=None, threshold: float = clustering.DEFAULT_THRESHOLD) -> int:
             faqs__isnull=True,
             search_text__isnull=False,
         )
+        .filter(scope.not_withdrawn_q())
         .exclude(pk__in=decided)
         .values_list(
             "pk",

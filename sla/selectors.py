@@ -181,4 +181,13 @@ def handling_log(ticket) -> QuerySet[HandlingLogEntry]:
 
 
 def notifications_for(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).select_related("ticket")
+    """The user's notices, less those of withdrawn tickets (their page is gone)."""
+    return (
+        Notification.objects.filter(recipient=user)
+        .filter(scope.not_withdrawn_q("ticket__"))
+        .select_related("ticket")
+    )
+
+
+def unread_notification_count(user) -> int:
+    return notifications_for(user).filter(read_at__isnull=True).count()

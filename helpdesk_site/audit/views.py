@@ -45,3 +45,23 @@ def mass_update(request):
         messages.error(request, _("Tickets cannot be deleted; withdraw them one by one instead."))
         return redirect("helpdesk:list")
     return staff.mass_update(request)
+
+
+@login_required
+def refuse_followup_delete(request, ticket_id, followup_id):
+    """helpdesk lets a superuser erase a follow-up; the record keeps it.
+    A follow-up is corrected by editing it, which keeps the original."""
+    scope.get_visible_ticket_or_404(request.user, ticket_id)
+    messages.error(
+        request,
+        _("Follow-ups are never deleted. Edit it instead: the original is kept in the history."),
+    )
+    return redirect("helpdesk:view", ticket_id=ticket_id)
+
+
+@login_required
+def refuse_attachment_delete(request, ticket_id, attachment_id):
+    """Attachments belong to the record of how the ticket was handled."""
+    scope.get_visible_ticket_or_404(request.user, ticket_id)
+    messages.error(request, _("Attachments are part of the ticket's record and cannot be deleted."))
+    return redirect("helpdesk:view", ticket_id=ticket_id)

@@ -36,6 +36,7 @@ from helpdesk.user import HelpdeskUser
 from helpdesk_site.chat import layer, selectors, services
 from helpdesk_site.chat.errors import ChatRefused
 from helpdesk_site.chat.window import SlidingWindow
+from helpdesk_site.errors import DATABASE_DOWN
 from helpdesk_site.tickets import scope
 
 logger = logging.getLogger(__name__)
@@ -288,6 +289,15 @@ class ResilientJsonConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "error", **refusal.as_dict(), **extra})
             if refusal.code == "no_access":
                 await self.close(code=FORBIDDEN)
+        except DATABASE_DOWN:
+            # Not the frame's fault: the socket stays, the client retries later.
+            logger.warning("chat: frame %s failed, database unavailable", frame.get("type"))
+            await self.send_error(
+                "unavailable",
+                _("The service is briefly unavailable; try again shortly."),
+                retry_after=settings.RETRY_AFTER_SECONDS,
+                **extra,
+            )
         except Exception:
             logger.exception("chat: frame %s failed", frame.get("type"))
             await self.send_error("server_error", _("Something went wrong; try again."), **extra)

@@ -79,10 +79,19 @@ class TicketDetails(models.Model):
     )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # The ticket's id in the desk or hotline it was imported from.
+    external_ref = models.CharField(_("external reference"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("ticket details")
         verbose_name_plural = _("ticket details")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_ref"],
+                condition=~models.Q(external_ref=""),
+                name="ticketdetails_external_ref_unique",
+            )
+        ]
         indexes = [
             models.Index(fields=["department", "category"], name="ticketdetails_dept_cat"),
             models.Index(fields=["subsystem", "category"], name="ticketdetails_subsys_cat"),

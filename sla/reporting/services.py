@@ -1,7 +1,6 @@
 """Generating, storing and sending period reports."""
 
 import datetime as dt
-import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -9,14 +8,13 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 
+from helpdesk_site.outbox import services as outbox
 from helpdesk_site.people.models import Role, User
 from helpdesk_site.regions.models import Region
 from sla.reporting import documents, selectors
 from sla.reporting.models import StoredReport
 from sla.reporting.periods import LABELS, Kind, Period, containing, last_completed
 from sla.reporting.selectors import Filters
-
-logger = logging.getLogger(__name__)
 
 BUILDERS = {"docx": documents.build_docx, "xlsx": documents.build_xlsx}
 MIME = {
@@ -54,7 +52,14 @@ def generate_report(period: Period, region: Region, fmt: str, *, user=None, now=
     report.file.save(file_name(period, region, fmt), ContentFile(content), save=False)
     report.save()
     if mail:
-        transaction.on_commit(lambda: send_report(report))
+        outbox.enqueue(
+            outbox.call(
+                f"reports.mail:{report.pk}",
+                send_report,
+                summary=f"{report.region.name} {period.title}：报表邮件",
+                report_id=report.pk,
+            )
+        )
     return report
 
 
@@ -78,7 +83,13 @@ def recipients(region: Region) -> list[User]:
     return found
 
 
-def send_report(report: StoredReport) -> int:
+@outbox.handler
+def send_report(report_id: int) -> int:
+    """E-mail a stored report to its supervisors; a failure is retried by
+    the outbox."""
+    report = StoredReport.objects.select_related("region").filter(pk=report_id).first()
+    if report is None:
+        return 0
     people = recipients(report.region)
     if not people:
         return 0
@@ -92,11 +103,7 @@ def send_report(report: StoredReport) -> int:
     )
     with report.file.open("rb") as handle:
         message.attach(report.file.name.rsplit("/", 1)[-1], handle.read(), MIME[report.format])
-    try:
-        return message.send()
-    except OSError:
-        logger.warning("could not e-mail report %s", report.pk, exc_info=True)
-        return 0
+    return message.send()
 
 
 def due_reports(today: dt.date) -> list[Period]:

@@ -8,7 +8,7 @@ from helpdesk.models import Ticket
 from helpdesk_site.tickets import scope
 from sla import selectors, services
 from sla.forms import HoldForm, ResolutionForm
-from sla.models import Incident, LogKind, Notification
+from sla.models import Incident, LogKind
 
 register = template.Library()
 
@@ -78,5 +78,5 @@ def sla_nav(context):
     return {
         "show": True,
         "reads_sla": selectors.reads_sla(user),
-        "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        "unread": selectors.unread_notification_count(user),
     }

@@ -164,3 +164,63 @@ def test_helpdesks_staff_list_leaves_a_withdrawn_ticket_out(ticket, operator, as
     withdraw(client, ticket)
     assert kept_whole(ticket)
     assert ticket.pk not in [row["id"] for row in client.get(url).json()["data"]]
+
+
+def test_helpdesks_dashboard_and_kanban_leave_a_withdrawn_ticket_out(ticket, operator, as_user):
+    client = as_user(operator)
+    pages = [reverse("helpdesk:dashboard"), reverse("helpdesk:kanban")]
+    for page in pages:
+        assert "电子证照无法制作" in client.get(page).content.decode(), page
+    withdraw(client, ticket)
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200
+        assert "电子证照无法制作" not in response.content.decode(), page
+
+
+def test_helpdesks_report_pages_lead_to_the_sites_scoped_reports(operator, as_user):
+    client = as_user(operator)
+    for page in (reverse("helpdesk:report_index"), "/helpdesk/reports/userqueue/"):
+        response = client.get(page)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("reporting:dashboard")
+
+
+def test_notices_of_a_withdrawn_ticket_are_no_longer_shown(ticket, operator, as_user):
+    from sla.models import Notification
+
+    Notification.objects.create(recipient=operator, ticket=ticket, message="工单即将超时")
+    Notification.objects.create(recipient=operator, message="节假日安排已更新")
+    client = as_user(operator)
+    assert "工单即将超时" in client.get(reverse("sla:notifications")).content.decode()
+    withdraw(client, ticket)
+    page = client.get(reverse("sla:notifications")).content.decode()
+    assert "工单即将超时" not in page and "节假日安排已更新" in page
+
+
+def test_follow_ups_and_attachments_are_never_deleted(ticket, admin_user, as_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from helpdesk.models import FollowUpAttachment
+
+    followup = FollowUp.objects.filter(ticket=ticket).first()
+    attachment = FollowUpAttachment.objects.create(
+        followup=followup,
+        file=SimpleUploadedFile("截图.png", b"\x89PNG\r\n\x1a\n"),
+        filename="截图.png",
+        mime_type="image/png",
+        size=8,
+    )
+    client = as_user(admin_user)
+    assert admin_user.is_superuser
+    pages = [
+        reverse("helpdesk:followup_delete", args=[ticket.pk, followup.pk]),
+        reverse("helpdesk:attachment_del", args=[ticket.pk, attachment.pk]),
+    ]
+    for page in pages:
+        response = client.post(page)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("helpdesk:view", args=[ticket.pk])
+    assert client.delete(f"/helpdesk/api/followups/{followup.pk}/").status_code == 405
+    assert client.delete(f"/helpdesk/api/followups-attachments/{attachment.pk}/").status_code == 405
+    assert FollowUp.objects.filter(pk=followup.pk).exists()
+    assert FollowUpAttachment.objects.filter(pk=attachment.pk).exists()

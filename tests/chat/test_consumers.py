@@ -4,16 +4,17 @@ session authentication, routing) with channels' WebsocketCommunicator."""
 import asyncio
 import threading
 
+import psycopg
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import Permission
-from django.db import connection
+from django.db import connection, connections
 
 from helpdesk_site.asgi import application
 from helpdesk_site.chat import services
 from helpdesk_site.chat.models import ChatMessage
-from tests.chat.conftest import log_out, session_cookie
+from tests.chat.conftest import closed_port, log_out, session_cookie
 from tests.factories import file_ticket
 
 pytestmark = [
@@ -276,6 +277,66 @@ async def test_binary_frames_get_an_error_frame(room):
     await socket.send_to(bytes_data=b"\x00\x01")
     assert (await next_frame(socket, "error"))["error"] == "invalid"
     await still_open(socket)
+    await socket.disconnect()
+
+
+@database_sync_to_async
+def _point_database_at(port):
+    """Move every connection to another port, as when PostgreSQL restarts:
+    the open ones are cut by the server, new ones go to `port`."""
+    real = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict["PORT"] = port
+    with psycopg.connect(
+        host=real["HOST"],
+        port=real["PORT"],
+        user=real["USER"],
+        dbname=real["NAME"],
+        autocommit=True,
+    ) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
+@pytest.fixture
+def cut_connections_closed(transactional_db):
+    """The test thread's own connection was cut too: close it before the
+    database is flushed."""
+    yield
+    connections.close_all()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a database server to lose")
+async def test_a_post_while_the_database_is_down_is_unavailable_not_an_error(
+    room, cut_connections_closed
+):
+    socket, _ = await join(room.filer, room.ticket)
+    port = connection.settings_dict["PORT"]
+    await _point_database_at(closed_port())
+    try:
+        await socket.send_json_to({"type": "post", "body": "系统卡住了", "client_id": "c-1"})
+        refusal = await next_frame(socket, "error")
+    finally:
+        connection.settings_dict["PORT"] = port
+    assert refusal["error"] == "unavailable"
+    assert refusal["client_id"] == "c-1"
+    assert refusal["retry_after"] > 0
+    # Sent again once the database is back (as chat.js does after
+    # retry_after), the line is stored once; a database thread whose cut
+    # connection has not failed yet may answer "unavailable" once more.
+    for _attempt in range(10):
+        await socket.send_json_to({"type": "post", "body": "系统卡住了", "client_id": "c-1"})
+        answer = await socket.receive_json_from(timeout=TIMEOUT)
+        while answer["type"] in {"presence", "typing", "read", "message"}:
+            answer = await socket.receive_json_from(timeout=TIMEOUT)
+        if answer["type"] == "ack":
+            break
+        assert answer["error"] == "unavailable", answer
+    assert answer["type"] == "ack" and answer["client_id"] == "c-1"
+    count = database_sync_to_async(ChatMessage.objects.filter(ticket=room.ticket).count)
+    assert await count() == 1
     await socket.disconnect()
 
 

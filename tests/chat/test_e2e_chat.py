@@ -4,23 +4,20 @@ network, comes back, and sees what was said meanwhile, once each."""
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from helpdesk_site.chat.models import ChatMessage
 from tests.chat.test_degraded import PrivateRedis
+from tests.daphne import ROOT, running_daphne, shared_database_url
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
 WAIT_MS = 20_000
 BLOCKED_WEBSOCKETS = """
 window.WebSocket = class {
@@ -41,20 +38,6 @@ def _fast_passwords():
     passwords with the site's real hashers: keep them."""
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("the browser test needs PostgreSQL (DATABASE_URL) to share with daphne")
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def redis_url():
     if os.environ.get("REDIS_URL"):
@@ -72,68 +55,22 @@ def redis_url():
 def daphne(room, redis_url, tmp_path, settings):
     """daphne on a free port, on the test database and Redis; its static files
     collected into a folder of its own, as `make run` does."""
-    port = _free_port()
     env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
         "REDIS_URL": redis_url,
-        "VAR_DIR": str(tmp_path / "var"),
         "SECRET_KEY": "e2e-" + "k" * 60,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DEBUG": "false",
-        "LOG_LEVEL": "WARNING",
     }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    collect = {**os.environ, "DATABASE_URL": shared_database_url(), **env}
+    collect["VAR_DIR"] = str(tmp_path / "var")
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=ROOT,
-        env=env,
+        env=collect,
         check=True,
     )
-    log = (tmp_path / "daphne.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "helpdesk_site.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/accounts/login/", timeout=1).close()  # noqa: S310
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.terminate()
-                pytest.fail("daphne did not start:\n" + (tmp_path / "daphne.log").read_text())
-            time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
-    # daphne's database sessions end a moment after the process does; the
-    # test database can only be dropped once they have.
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0] == 0:
-                break
-        time.sleep(0.1)
+    with running_daphne(tmp_path, env) as base:
+        yield base
 
 
 def open_chat(browser, base, user, path):

@@ -99,3 +99,26 @@ def test_a_county_supervisor_cannot_generate_another_countys_report(client, db):
 def test_bad_generate_requests_are_400(client, db, data):
     client.force_login(supervisor("513300"))
     assert client.post(reverse("reporting:generate"), data).status_code == 400
+
+
+def test_a_report_mail_that_fails_waits_in_the_outbox_and_goes_out_later(
+    db, settings, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from helpdesk_site.outbox import services as outbox
+    from helpdesk_site.outbox.models import Message, State
+    from tests.outbox.faults import smtp_down
+
+    luding = Region.objects.get(code="513322")
+    supervisor("513322", email="ld@example.invalid")
+    back_up = smtp_down(settings)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.generate_report(containing("week", dt.date(2026, 1, 5)), luding, "docx")
+    message = Message.objects.get(key=f"reports.mail:{report.pk}")
+    assert message.state == State.PENDING and message.attempts >= 1
+    assert not mail.outbox
+    back_up()
+    assert outbox.deliver(now=timezone.now() + dt.timedelta(hours=1)) == {"delivered": 1}
+    assert [m.to for m in mail.outbox] == [["ld@example.invalid"]]
+    assert mail.outbox[0].attachments[0][0].startswith("513322-")

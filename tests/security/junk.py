@@ -16,7 +16,9 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
+
+from tests.urlwalk import walk
 
 # Junk of every kind a client can send in a form or a query string. Lone
 # surrogates cannot travel in a form (the bytes are not UTF-8, and Django
@@ -128,23 +130,6 @@ def read_page(html: str) -> FormReader:
     reader = FormReader()
     reader.feed(html)
     return reader
-
-
-def walk(patterns, prefix="", namespace=""):
-    """(namespaced name, parameter names, route) of every named URL."""
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            ns = entry.namespace or ""
-            yield from walk(
-                entry.url_patterns,
-                prefix + str(entry.pattern),
-                f"{namespace}{ns}:" if ns else namespace,
-            )
-        elif isinstance(entry, URLPattern) and entry.name:
-            pattern = entry.pattern
-            params = set(getattr(pattern, "converters", {}) or {})
-            params |= set(pattern.regex.groupindex)
-            yield f"{namespace}{entry.name}", params, prefix + str(pattern)
 
 
 FINGERPRINTED_APPS = ("helpdesk", "tickets", "sla", "reporting", "satisfaction", "kb", "people")
@@ -340,7 +325,7 @@ def fill(params: set[str], route: str, ids: dict) -> dict | None:
 
 def helpdesk_urls(ids: dict) -> list[str]:
     urls = []
-    for name, params, route in walk(get_resolver().url_patterns):
+    for name, params, route in walk():
         if not name.startswith("helpdesk:"):
             continue
         kwargs = fill(params, route, ids)
@@ -370,7 +355,7 @@ def admin_urls() -> list[str]:
 def huge_id_urls(ids: dict) -> list[str]:
     """Every URL with an id in its path again, with an id no table holds."""
     urls = []
-    for name, params, route in walk(get_resolver().url_patterns):
+    for name, params, route in walk():
         if not name.startswith("helpdesk:"):
             continue
         numeric = {p for p in params if p.endswith("id") or p == "pk"}

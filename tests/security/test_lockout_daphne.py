@@ -5,26 +5,19 @@ buy new guesses."""
 
 import http.cookiejar
 import json
-import os
 import re
 import shlex
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
+from tests.daphne import ROOT, running_daphne
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROOT = Path(__file__).resolve().parents[2]
 ATTACKER = "203.0.113.9"
 
 
@@ -60,65 +53,21 @@ def test_compose_runs_daphne_as_the_image_does():
     assert compose_daphne_flags() == dockerfile_daphne_flags()
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL) to share the test database with daphne")
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def daphne(tmp_path):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "VAR_DIR": str(tmp_path / "var"),
         "SECRET_KEY": "lockout-" + "k" * 60,
         "ALLOWED_HOSTS": "127.0.0.1",
         # The test plays the proxy, from 127.0.0.1.
         "TRUSTED_PROXIES": "127.0.0.1",
         # Static files straight from the apps: no collectstatic run needed.
         "DEBUG": "true",
-        "LOG_LEVEL": "WARNING",
+        "REDIS_URL": None,
     }
-    env.pop("REDIS_URL", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    log = (tmp_path / "daphne.log").open("w")
-    argv = [sys.executable, "-m", "daphne", *dockerfile_daphne_flags()]
-    argv += ["-b", "127.0.0.1", "-p", str(port), "helpdesk_site.asgi:application"]
-    process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/healthz/", timeout=1).close()  # noqa: S310
-            break
-        except urllib.error.HTTPError:
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.terminate()
-                pytest.fail("daphne did not start:\n" + (tmp_path / "daphne.log").read_text())
-            time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
-    # The test database is dropped only once daphne's connections are gone.
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0] == 0:
-                break
-        time.sleep(0.1)
+    with running_daphne(
+        tmp_path, env, flags=dockerfile_daphne_flags(), ready_path="/healthz/"
+    ) as base:
+        yield base
 
 
 class Browser:

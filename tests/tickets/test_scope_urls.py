@@ -10,7 +10,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from helpdesk.models import Checklist, FollowUp, Ticket, TicketCC, TicketDependency
 
 from helpdesk_site.people.models import Role
@@ -25,27 +25,11 @@ from tests.factories import (
     file_ticket,
     region,
 )
+from tests.urlwalk import walk
 
 pytestmark = pytest.mark.django_db
 
 MARKER = "绝密标记XQ7"
-
-
-def walk(patterns, prefix="", namespace=""):
-    """(namespaced name, converters/groups) for every named URL pattern."""
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            ns = entry.namespace or ""
-            yield from walk(
-                entry.url_patterns,
-                prefix + str(entry.pattern),
-                f"{namespace}{ns}:" if ns else namespace,
-            )
-        elif isinstance(entry, URLPattern) and entry.name:
-            pattern = entry.pattern
-            params = set(getattr(pattern, "converters", {}) or {})
-            params |= set(pattern.regex.groupindex)
-            yield f"{namespace}{entry.name}", params, prefix + str(pattern)
 
 
 @pytest.fixture
@@ -160,7 +144,7 @@ def test_no_url_shows_a_ticket_out_of_scope(client, world, role):
     before = state(ticket)
     failures = []
     checked = 0
-    for name, params, route in walk(get_resolver().url_patterns):
+    for name, params, route in walk():
         try:
             url = reverse(name, kwargs=fill(params, ids, route)) if params else reverse(name)
         except Exception:

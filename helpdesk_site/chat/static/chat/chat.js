@@ -415,7 +415,11 @@
         noteReads([{user: frame.user, up_to: frame.up_to}]);
         break;
       case "error":
-        if (frame.client_id && outbox.has(frame.client_id)) {
+        if (frame.error === "unavailable") {
+          // The server could not store it just now: keep the line queued.
+          showError(frame.message);
+          setTimeout(resendOutbox, frame.retry_after * 1000);
+        } else if (frame.client_id && outbox.has(frame.client_id)) {
           refused(frame.client_id, frame.message);
         } else {
           showError(frame.message);

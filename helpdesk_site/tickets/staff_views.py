@@ -1,0 +1,75 @@
+"""django-helpdesk's staff dashboard, kanban and report pages, replaced.
+
+helpdesk builds the dashboard and the kanban from all tickets and the user's
+queues; these views fill the same templates from the scope module
+(selectors.staff_dashboard, selectors.kanban_columns). Its report pages count
+tickets the same way; they lead to the site's reports, which read the scope.
+"""
+
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from helpdesk.decorators import helpdesk_staff_member_required
+from helpdesk.views.staff import get_dashboard_sort
+
+from helpdesk_site.tickets import selectors
+
+DEFAULT_PAGE_SIZE = 25
+# helpdesk's query-string names: each table's page and sort order.
+TABLES = {
+    "ut": "user_tickets",
+    "utcr": "user_tickets_closed_resolved",
+    "atrbcu": "all_tickets_reported_by_current_user",
+    "una": "unassigned_tickets",
+}
+
+
+@helpdesk_staff_member_required
+def dashboard(request):
+    sorts = {f"{t}_sort": get_dashboard_sort(request, f"{t}_sort") for t in TABLES}
+    data = selectors.staff_dashboard(request.user, sorts)
+    settings = getattr(request.user, "usersettings_helpdesk", None)
+    per_page = settings.tickets_per_page if settings else DEFAULT_PAGE_SIZE
+    context = {
+        name: Paginator(data[name], per_page).get_page(request.GET.get(f"{table}_page"))
+        for table, name in TABLES.items()
+    }
+    context.update(
+        basic_ticket_stats={"open_ticket_stats": data["open_ticket_stats"]},
+        kbitems=None,
+        user_tickets_sort=sorts["ut_sort"],
+        user_tickets_closed_sort=sorts["utcr_sort"],
+        all_tickets_reported_sort=sorts["atrbcu_sort"],
+        unassigned_tickets_sort=sorts["una_sort"],
+    )
+    return render(request, "helpdesk/dashboard.html", context)
+
+
+def _weeks(value: str) -> int | None:
+    """The kanban's "due within N weeks" filter: blank or 0 shows every ticket."""
+    try:
+        weeks = int(value)
+    except ValueError:
+        return None
+    return weeks if 0 < weeks <= 520 else None
+
+
+@helpdesk_staff_member_required
+def kanban(request):
+    due_weeks = _weeks(request.GET.get("due_weeks", "").strip())
+    exclude_overdue = request.GET.get("exclude_overdue") == "1"
+    columns = selectors.kanban_columns(request.user, due_weeks, exclude_overdue)
+    return render(
+        request,
+        "helpdesk/kanban.html",
+        {
+            "columns": columns,
+            "due_weeks": due_weeks,
+            "default_due_weeks": None,
+            "exclude_overdue": exclude_overdue,
+        },
+    )
+
+
+@helpdesk_staff_member_required
+def reports(request, report=None):
+    return redirect("reporting:dashboard")

@@ -1,0 +1,83 @@
+"""A real daphne process on the test database, for tests that need the
+production server (its proxy handling, websockets in a browser)."""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def shared_database_url() -> str:
+    """The test database as a URL daphne can use; skips on SQLite, whose
+    in-memory test database another process cannot open."""
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL) to share the test database with daphne")
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@contextlib.contextmanager
+def running_daphne(tmp_path, env: dict, flags=(), ready_path="/accounts/login/"):
+    """daphne on a free port with `env` over the test's environment; yields
+    its base URL once `ready_path` answers, and waits at the end until its
+    database sessions are gone, so the test database can be dropped."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": shared_database_url(),
+        "VAR_DIR": str(tmp_path / "var"),
+        "LOG_LEVEL": "WARNING",
+        **env,
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env = {name: value for name, value in env.items() if value is not None}
+    argv = [sys.executable, "-m", "daphne", *flags, "-b", "127.0.0.1", "-p", str(port)]
+    argv.append("helpdesk_site.asgi:application")
+    log_path = tmp_path / "daphne.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + ready_path, timeout=1).close()  # noqa: S310
+                break
+            except urllib.error.HTTPError:
+                break  # it answers
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    process.terminate()
+                    pytest.fail("daphne did not start:\n" + log_path.read_text())
+                time.sleep(0.2)
+        try:
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                break
+        time.sleep(0.1)
