@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_TICKETS ?= 2000
+# The suite runs in parallel, one worker per core (each with its own databases).
+TEST_WORKERS ?= 2
 
 .PHONY: venv run setup test lint unit e2e browser fonts office messages docker-check bench clean
 
@@ -40,7 +42,7 @@ lint: venv
 
 unit: venv fonts
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest -m "not e2e" -q -p no:cacheprovider
+	$(BIN)/python -m pytest -m "not e2e" -q -p no:cacheprovider -p tests.parallel -n $(TEST_WORKERS) --dist worksteal
 
 # Debian's Chromium for the browser tests; Playwright drives it, downloading nothing.
 browser:

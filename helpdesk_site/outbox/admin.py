@@ -10,7 +10,7 @@ from helpdesk_site.outbox.models import Message, State
 class MessageAdmin(admin.ModelAdmin):
     """Read-only but for one action: send failed messages again."""
 
-    list_display = ["summary", "kind", "state", "attempts", "created_at", "due_at", "delivered_at"]
+    list_display = ["summary", "state", "attempts", "due_at", "delivered_at"]
     list_filter = ["state", "kind", "created_at"]
     search_fields = ["key", "summary"]
     date_hierarchy = "created_at"
@@ -35,6 +35,10 @@ class MessageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        # The list's retry action changes messages; a message's own page only shows it.
+        return obj is None and super().has_change_permission(request)
 
     @admin.action(description=_("Send the selected failed messages again"), permissions=["change"])
     def retry(self, request, queryset):

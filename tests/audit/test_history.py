@@ -81,7 +81,7 @@ def test_detail_and_clock_changes_are_recorded(ticket, operator, as_user):
     assert "李工" in rows[0] and "停止" in rows[0]
 
 
-def test_attachments_added_and_removed_are_recorded(ticket, reporter, operator, as_user):
+def test_attachments_added_are_recorded_and_never_removed(ticket, reporter, operator, as_user):
     upload = SimpleUploadedFile("截图.png", PNG, "image/png")
     response = as_user(reporter).post(
         reverse("tickets:comment", args=[ticket.pk]), {"comment": "补充截图", "attachments": upload}
@@ -92,10 +92,10 @@ def test_attachments_added_and_removed_are_recorded(ticket, reporter, operator, 
         reverse("helpdesk:attachment_del", args=[ticket.pk, attachment.pk])
     )
     assert response.status_code == 302
-    assert not FollowUpAttachment.objects.filter(pk=attachment.pk).exists()
+    assert FollowUpAttachment.objects.filter(pk=attachment.pk).exists()
     history = history_section(as_user(operator), ticket)
-    assert history.count("附件「截图.png」") == 2
-    assert "已删除" in history
+    assert history.count("附件「截图.png」") == 1
+    assert "已删除" not in history
 
 
 def test_faq_edits_are_recorded_with_who(operator):
