@@ -95,7 +95,8 @@ def question_from_title(title: str) -> str:
     text = _END_PUNCTUATION.sub("", text)
     complaint = bool(_COMPLAINT.match(text) or _COMPLAINT_TAIL.search(text))
     request = not complaint and bool(_REQUEST.match(text) or _REQUEST_TAIL.search(text))
-    if complaint or request or text.startswith(("关于", "有关")):
+    consult = title.lstrip().startswith(("咨询", "请问", "我想", "想问")) or "咨询" in title[-4:]
+    if complaint or request or consult or text.startswith(("关于", "有关")):
         text = _ABOUT.sub("", text, count=1)
     for pattern in (_COMPLAINT, _REQUEST, _COMPLAINT_TAIL, _REQUEST_TAIL):
         text = pattern.sub("", text, count=1)
@@ -105,7 +106,6 @@ def question_from_title(title: str) -> str:
         return ""
     if _QUESTION_WORDS.search(text):
         return text + "？"
-    consult = title.lstrip().startswith(("咨询", "请问", "我想", "想问")) or "咨询" in title[-4:]
     core = _TAIL_WORDS.sub("", text) or text
     if request:
         return f"能否{core}？"
@@ -129,7 +129,7 @@ _REPLY_FOLLOWS = re.compile(
 )
 _OPENING_THANKS = re.compile(r"^(?:首先)?(?:非常)?(?:感谢|谢谢)[^。！!]{0,60}[。！!]\s*")
 _DATE = (
-    r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{4}[./-]\d{1,2}[./-]\d{1,2}"
+    r"(?:\d{3,4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{4}[./-]\d{1,2}[./-]\d{1,2}"
     r"|[〇一二三四五六七八九零○]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)"
 )
 _CLOSING_DATE = re.compile(rf"\s*{_DATE}\s*$")
@@ -141,6 +141,8 @@ _CLOSING_SENTENCE = re.compile(
     r"^(?:再次|最后，?)?(?:感谢|谢谢|欢迎(?:您|各位|社会|广大|网友)|祝您?|特此|以上是|此复|敬请|"
     r"如(?:果)?您(?:还)?有(?:其他|新的)?(?:意见|建议)|希望您|您的(?:留言|来信)已)"
 )
+# Thanks after a space rather than a full stop: 可以租赁落户 感谢您对我们工作的支持！
+_TRAILING_THANKS = re.compile(r"\s+(?:再次)?(?:感谢|谢谢)[^。！!\s]*[。！!]?$")
 _TRANSFERRED = re.compile(
     r"(?:已|现)?(?:转交|转至|转给|转由|转办|转)[^。！!；;]{0,30}(?:核实|办理|办复|处理|调查|答复|回复)"
 )
@@ -177,6 +179,7 @@ def _strip_closing(text: str) -> str:
         before = text
         text = _CLOSING_DATE.sub("", text)
         text = _SIGNER.sub("", text).rstrip()
+        text = _TRAILING_THANKS.sub("", text).rstrip()
         parts = _sentences(text)
         while parts and _CLOSING_SENTENCE.match(parts[-1].strip()):
             parts.pop()

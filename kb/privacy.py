@@ -65,15 +65,14 @@ _CARD_DIGITS = re.compile(
     + _DIGIT_BOUNDARY_AFTER
 )
 _CARD_CUE = re.compile(r"(?:卡号|账号|帐号|银行卡|储蓄卡|信用卡)[^\d]{0,8}$")
-_MOBILE = re.compile(
-    _DIGIT_BOUNDARY_BEFORE + r"(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}" + _DIGIT_BOUNDARY_AFTER
-)
+# A phone number may run into the next word (…0000-00000000A7县教育局): only a
+# digit after it says it is something longer.
+_MOBILE = re.compile(_DIGIT_BOUNDARY_BEFORE + r"(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
 # Area code, then the number (some exports split it once more: 0731-0000-00000000).
 _LANDLINE = re.compile(
     _DIGIT_BOUNDARY_BEFORE
     + rf"[(（]?0\d{{2,3}}[)）]?\s*{_DASH}{{0,2}}\s*(?:\d{{4}}\s*{_DASH}\s*)?\d{{5,8}}"
-    + r"(?:转\d{1,5})?"
-    + _DIGIT_BOUNDARY_AFTER
+    + r"(?:转\d{1,5})?(?!\d)"
 )
 # A local number without its area code is only taken after a word saying it is one.
 _CUED_NUMBER = re.compile(
