@@ -151,6 +151,7 @@ _NEXT_REPLY = re.compile(
     rf"{_DATE}(?=[^。！!？?]{{0,30}}?(?:您好|你好))"
     r"|[。！!](?=\s*(?:网友|网民)\s*[：:，,]?\s*(?:您好|你好))"
 )
+_BLOCKS = re.compile(r"\n\s*\n")
 _SENTENCE = re.compile(r"[^。！!？?；;]*(?:[。！!？?；;]+|$)")
 
 
@@ -189,11 +190,7 @@ def _strip_closing(text: str) -> str:
     return text
 
 
-def clean_reply(text: str) -> str:
-    """A reply without its formula: the greeting (网友“…”您好！), 来信收悉,
-    现将有关情况回复如下, transfer notices, the thanks and the closing date
-    and signature. Of a reply that holds several, the most substantial."""
-    text = (text or "").replace("_x000D_", "\n").strip()
+def _clean_block(text: str) -> str:
     best = ""
     for part in _replies(text):
         part = _strip_closing(_strip_opening(part.strip()))
@@ -202,6 +199,16 @@ def clean_reply(text: str) -> str:
         if len(part) > len(best):
             best = part
     return best
+
+
+def clean_reply(text: str) -> str:
+    """A reply without its formula: the greeting (网友“…”您好！), 来信收悉,
+    现将有关情况回复如下, transfer notices, the thanks and the closing date
+    and signature. Of a reply that holds several, the most substantial; a
+    resolution and a reply (blocks apart by a blank line) are cleaned each."""
+    text = (text or "").replace("_x000D_", "\n").strip()
+    blocks = (_clean_block(block) for block in _BLOCKS.split(text))
+    return "\n\n".join(dict.fromkeys(block for block in blocks if block))
 
 
 # --- Choosing within the group -------------------------------------------------

@@ -118,3 +118,28 @@ def test_the_reviewer_may_choose_to_publish_as_public(client, engineer, candidat
     assert faq.question in page or Faq.objects.get().question in page
     # What was removed is for writers and reviewers only.
     assert "draft-removals" not in page and "13812345678" not in page
+
+
+def test_the_reporters_best_rated_resolution_becomes_the_answer(engineer, candidate):
+    from helpdesk_site.satisfaction.services import rate_ticket
+    from kb import services
+
+    tickets = list(candidate.tickets.order_by("pk"))
+    for ticket, score in zip(tickets, (2, 5, 3), strict=True):
+        rate_ticket(ticket, ticket.details.reporter, score=score)
+    faq = services.accept_candidate(user=engineer, candidate=candidate)
+    assert faq.origin.answer_ticket == tickets[1]
+    assert "同事确认" in faq.answer and "13812345678" not in faq.answer
+
+
+def test_a_single_ticket_is_drafted_the_same_way(client, engineer):
+    ticket = file_ticket(UserFactory(), title="您好，请问电子证照无法制作", description="急")
+    reply = "网友您好！经核实，请在证照目录中发布模板后重新制作；仍有问题请致电0836-2812345。"
+    resolve(ticket, engineer, reply=reply, resolution="模板未发布")
+    client.force_login(engineer)
+    client.post(reverse("kb:from_ticket"), {"ticket": ticket.pk})
+    faq = Faq.objects.get()
+    assert faq.question == "电子证照无法制作怎么办？" and faq.is_public is False
+    assert "【电话】" in faq.answer and "网友您好" not in faq.answer
+    page = client.get(reverse("kb:edit", args=[faq.pk])).content.decode()
+    assert "0836-2812345" in page.split('id="draft-removals"')[1]
