@@ -46,6 +46,8 @@ class ReviewForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # Publishing: public only when the reviewer ticks it.
+    is_public = forms.BooleanField(label=_("Public (readable without logging in)"), required=False)
 
 
 class FromTicketForm(forms.Form):

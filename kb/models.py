@@ -275,3 +275,34 @@ class FaqCandidate(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class DraftOrigin(models.Model):
+    """What a draft from tickets was made of, for its reviewer: the ticket
+    its question and its answer came from, the group's other resolutions
+    and every piece of personal data taken out (kind, what, where). Kept
+    beside the FAQ rather than on it, so that the FAQ's history copies do
+    not hold the removed personal data again."""
+
+    faq = models.OneToOneField(
+        Faq, primary_key=True, on_delete=models.CASCADE, related_name="origin"
+    )
+    question_ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answer_ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # [{"ticket": id, "text": cleaned and scrubbed resolution}], most central first.
+    alternatives = models.JSONField(default=list)
+    # [{"place": "question"|"answer"|"alternative", "ticket": id, "kind": …,
+    #   "removed": original text, "context": the clean text around its marker}]
+    removals = models.JSONField(default=list)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("draft origin")
+        verbose_name_plural = _("draft origins")
+
+    def __str__(self):
+        return f"{self.faq_id}"

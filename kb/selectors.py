@@ -2,10 +2,13 @@
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from helpdesk_site.tickets import scope
+from kb import drafts
 from kb.models import (
     CandidateState,
+    DraftOrigin,
     Faq,
     FaqCandidate,
     FaqState,
@@ -36,6 +39,47 @@ def readable_faq_or_404(user, faq_id) -> Faq:
 def source_tickets(user, faq: Faq):
     """The FAQ's source tickets this user may open (others are only counted)."""
     return scope.visible_tickets(user).filter(faqs=faq).order_by("-created")
+
+
+KIND_LABELS = {
+    "phone": _("phone number"),
+    "id_card": _("ID card number"),
+    "email": _("e-mail address"),
+    "bank_card": _("bank card number"),
+    "name": _("name"),
+    "handle": _("web handle"),
+    "address": _("address below village level"),
+    "plate": _("licence plate"),
+}
+PLACE_LABELS = {
+    drafts.QUESTION: _("question"),
+    drafts.ANSWER: _("answer"),
+    drafts.ALTERNATIVE: _("other resolution"),
+}
+
+
+def draft_origin(user, faq: Faq) -> dict | None:
+    """How a draft from tickets was made, for its writers and reviewers only:
+    the removals (labelled) and the other resolutions."""
+    if not (can_write(user) or can_review(user)):
+        return None
+    origin = DraftOrigin.objects.filter(faq=faq).first()
+    if origin is None:
+        return None
+    removals = [
+        {
+            **removal,
+            "kind_label": KIND_LABELS.get(removal["kind"], removal["kind"]),
+            "place_label": PLACE_LABELS.get(removal["place"], removal["place"]),
+        }
+        for removal in origin.removals
+    ]
+    return {
+        "question_ticket": origin.question_ticket_id,
+        "answer_ticket": origin.answer_ticket_id,
+        "alternatives": origin.alternatives,
+        "removals": removals,
+    }
 
 
 def review_queue(user) -> dict[str, QuerySet[Faq]]:

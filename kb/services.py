@@ -19,7 +19,7 @@ from helpdesk.models import KBCategory, KBItem, Ticket
 from helpdesk_site.people.models import Role
 from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.models import Subsystem
-from kb import indexing, ranking
+from kb import indexing, ranking, ticket_drafts
 from kb.models import (
     CandidateState,
     Corpus,
@@ -148,46 +148,29 @@ def create_draft(
     return faq
 
 
-def _operator_reply(ticket: Ticket) -> str:
-    """The last public reply of the people who worked the ticket."""
-    reporter_id = getattr(getattr(ticket, "details", None), "reporter_id", None)
-    replies = (
-        ticket.followup_set.filter(public=True)
-        .exclude(comment="")
-        .exclude(user_id=reporter_id)
-        .exclude(user__isnull=True)
-        .order_by("-date", "-id")
-    )
-    reply = replies.first()
-    return reply.comment.strip() if reply else ""
-
-
-def draft_text_from_ticket(ticket: Ticket) -> tuple[str, str]:
-    question = "\n".join(p for p in (ticket.title.strip(), ticket.description.strip()) if p)
-    parts = [(ticket.resolution or "").strip(), _operator_reply(ticket)]
-    answer = "\n\n".join(dict.fromkeys(p for p in parts if p))
-    return question, answer
-
-
 def create_draft_from_ticket(*, user, ticket: Ticket) -> Faq:
-    """Turn a resolved ticket into an FAQ draft: the question from its title
-    and description, the answer from its resolution and the operator's reply."""
+    """Turn a resolved ticket into an FAQ draft, written the way a group's
+    is (kb.ticket_drafts): internal until a reviewer publishes it as public."""
     _require(
         scope.works_tickets(user) and scope.can_view_ticket(user, ticket.pk),
         _("Only operators who work this ticket can turn it into an FAQ."),
     )
     if ticket.status not in RESOLVED_STATUSES:
         raise LifecycleError(_("Only resolved or closed tickets can become an FAQ."))
-    question, answer = draft_text_from_ticket(ticket)
+    draft = ticket_drafts.draft_for([ticket])
     details = getattr(ticket, "details", None)
-    return create_draft(
-        user=user,
-        question=question,
-        answer=answer,
-        subsystem=details.subsystem if details else None,
-        category=details.category if details else "",
-        tickets=[ticket],
-    )
+    with transaction.atomic():
+        faq = create_draft(
+            user=user,
+            question=draft.question,
+            answer=draft.answer,
+            subsystem=details.subsystem if details else None,
+            category=details.category if details else "",
+            is_public=False,
+            tickets=[ticket],
+        )
+        ticket_drafts.keep_origin(faq, draft)
+    return faq
 
 
 @transaction.atomic
@@ -219,10 +202,14 @@ def submit_for_review(*, user, faq: Faq) -> Faq:
 
 
 @transaction.atomic
-def publish(*, user, faq: Faq, note: str = "") -> Faq:
-    """A reviewer approves an FAQ in review: everyone can find it now."""
+def publish(*, user, faq: Faq, note: str = "", is_public: bool | None = None) -> Faq:
+    """A reviewer approves an FAQ in review: it can be found now, by
+    everyone if the reviewer makes it public (`is_public`; None keeps it as
+    it is)."""
     _require(can_review(user), _("Only supervisors and editors publish FAQs."))
     _require_state(faq, FaqState.IN_REVIEW)
+    if is_public is not None:
+        faq.is_public = is_public
     now = timezone.now()
     faq.state = FaqState.PUBLISHED
     faq.reviewer = user
@@ -360,23 +347,26 @@ def record_search_miss(*, query: str, where: str, user=None) -> None:
 
 @transaction.atomic
 def accept_candidate(*, user, candidate: FaqCandidate) -> Faq:
-    """An operator accepts a proposed FAQ: a draft from the group's most
-    recent ticket, linked to every ticket of the group."""
+    """An operator accepts a proposed FAQ: a draft written from the whole
+    group (kb.ticket_drafts), linked to every ticket of the group, internal
+    until a reviewer publishes it as public."""
     _require(scope.works_tickets(user), _("Only operators accept FAQ candidates."))
     if candidate.state != CandidateState.OPEN:
         raise LifecycleError(_("This candidate was already decided."))
     tickets = list(scope.visible_tickets(user).filter(faq_candidates=candidate))
     _require(bool(tickets), _("None of these tickets is in your scope."))
-    newest = max(tickets, key=lambda t: (t.modified or t.created, t.pk))
-    question, answer = draft_text_from_ticket(newest)
+    draft = ticket_drafts.draft_for(tickets)
+    asked = next((t for t in tickets if t.pk == draft.question_from), tickets[0])
     faq = create_draft(
         user=user,
-        question=question,
-        answer=answer,
+        question=draft.question,
+        answer=draft.answer,
         subsystem=candidate.subsystem,
-        category=getattr(getattr(newest, "details", None), "category", ""),
+        category=getattr(getattr(asked, "details", None), "category", ""),
+        is_public=False,
         tickets=tickets,
     )
+    ticket_drafts.keep_origin(faq, draft)
     candidate.state = CandidateState.ACCEPTED
     candidate.faq = faq
     candidate.decided_by = user

@@ -53,6 +53,7 @@ def faq_detail(request, faq_id):
         "can_write": services.can_write(request.user),
         "can_review": services.can_review(request.user),
         "review_form": ReviewForm(),
+        "origin": selectors.draft_origin(request.user, faq),
     }
     return render(request, "kb/detail.html", context)
 
@@ -117,7 +118,10 @@ def faq_edit(request, faq_id):
             messages.success(request, _("FAQ saved."))
         return redirect("kb:detail", faq.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "kb/form.html", {"form": form, "faq": faq}, status=status)
+    origin = selectors.draft_origin(request.user, faq)
+    return render(
+        request, "kb/form.html", {"form": form, "faq": faq, "origin": origin}, status=status
+    )
 
 
 @login_required
@@ -155,8 +159,11 @@ def faq_transition(request, faq_id, action):
         return redirect("kb:detail", faq.pk)
     change, done = TRANSITIONS[action]
     form = ReviewForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    valid = form.is_valid()
+    note = form.cleaned_data["note"] if valid else ""
     kwargs = {"note": note} if action in ("publish", "send_back", "retire") else {}
+    if action == "publish":
+        kwargs["is_public"] = valid and form.cleaned_data["is_public"]
     try:
         change(user=request.user, faq=faq, **kwargs)
     except services.LifecycleError as error:

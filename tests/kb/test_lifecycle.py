@@ -22,15 +22,16 @@ def test_a_resolved_ticket_becomes_a_prefilled_draft(resolved_ticket):
     ticket, engineer = resolved_ticket
     faq = services.create_draft_from_ticket(user=engineer, ticket=ticket)
     assert faq.state == FaqState.DRAFT
-    assert faq.question.startswith("电子证照无法制作")
-    assert "制作营业执照电子证照时页面一直转圈" in faq.question
+    # The title as a question; the reporter's own description stays out.
+    assert faq.question == "电子证照无法制作怎么办？"
     assert "模板未发布" in faq.answer
     assert "请在证照目录中发布模板后重新制作" in faq.answer
     assert list(faq.source_tickets.all()) == [ticket]
     assert faq.subsystem.code == "e_license"
     assert faq.category == "fault"
-    # helpdesk's own KB pages never show a draft.
+    # helpdesk's own KB pages never show a draft; a draft from a ticket is internal.
     assert KBItem.objects.get(pk=faq.kbitem_id).enabled is False
+    assert faq.is_public is False
 
 
 def test_open_tickets_and_people_out_of_scope_cannot_make_drafts(resolved_ticket):
@@ -56,7 +57,7 @@ def test_draft_review_publish_retire(resolved_ticket):
 
     reviewer = supervisor()
     before = timezone.now()
-    services.publish(user=reviewer, faq=faq, note="内容准确")
+    services.publish(user=reviewer, faq=faq, note="内容准确", is_public=True)
     faq.refresh_from_db()
     assert faq.state == FaqState.PUBLISHED
     assert faq.reviewer == reviewer
@@ -67,6 +68,19 @@ def test_draft_review_publish_retire(resolved_ticket):
     services.retire(user=reviewer, faq=faq, note="平台已升级")
     assert faq.state == FaqState.RETIRED
     assert search.search_faqs("电子证照", user=None) == []
+    assert KBItem.objects.get(pk=faq.kbitem_id).enabled is False
+
+
+def test_a_draft_from_a_ticket_stays_internal_unless_the_reviewer_makes_it_public(
+    resolved_ticket,
+):
+    ticket, engineer = resolved_ticket
+    faq = services.create_draft_from_ticket(user=engineer, ticket=ticket)
+    services.submit_for_review(user=engineer, faq=faq)
+    services.publish(user=supervisor(), faq=faq)
+    assert faq.state == FaqState.PUBLISHED and faq.is_public is False
+    assert search.search_faqs("电子证照", user=None) == []
+    assert [h.id for h in search.search_faqs("电子证照", user=engineer)] == [faq.pk]
     assert KBItem.objects.get(pk=faq.kbitem_id).enabled is False
 
 
