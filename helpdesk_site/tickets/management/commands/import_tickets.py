@@ -68,8 +68,8 @@ class Command(BaseCommand):
         defaults = service.Defaults(
             subsystem=options["subsystem"],
             category=options["category"],
-            department=options["department"],
-            region=options["region"],
+            department=str(options["department"]),
+            region=str(options["region"]),
             priority=options["priority"],
         )
         try:
