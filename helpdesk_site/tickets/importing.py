@@ -201,8 +201,9 @@ def _csv_rows(text: str) -> Iterator[list]:
     # A field larger than csv's default limit is reported as too long for its
     # column, not as a broken file.
     csv.field_size_limit(MAX_FILE_BYTES)
+    # The delimiter is guessed from the header alone: cells below hold any text.
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        dialect = csv.Sniffer().sniff(text.partition("\n")[0], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     try:

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -306,7 +307,7 @@ def historical_reporter(department: Department) -> User:
             "department": department,
             "last_name": _("Historical import"),
             "is_active": False,
-            "password": "!",  # an unusable password: nobody signs in as it
+            "password": make_password(None),  # unusable: nobody signs in as it
         },
     )
     return user
