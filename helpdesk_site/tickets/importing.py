@@ -278,6 +278,9 @@ def parse_bytes(
             parsed.errors.extend(result)
     if not parsed.tickets and not parsed.errors:
         raise ImportFileError("empty")
+    if not parsed.tickets and all(e.code in ("bad_json", "not_object") for e in parsed.errors):
+        # Not one line of it is a JSON object: another kind of file, not bad rows.
+        raise ImportFileError("not_jsonl")
     return parsed
 
 

@@ -88,6 +88,7 @@ FILE_MESSAGES = {
     "undecodable": gettext_lazy("the file is not text in %(encoding)s; try --encoding"),
     "missing_columns": gettext_lazy("the header lacks required columns: %(columns)s"),
     "empty": gettext_lazy("the file has no rows"),
+    "not_jsonl": gettext_lazy("no line of the file is a JSON object: not a JSON Lines file"),
     "bad_csv": gettext_lazy("not a readable CSV file (%(reason)s)"),
     "bad_xlsx": gettext_lazy("not a readable .xlsx workbook (%(reason)s)"),
     "too_big": gettext_lazy("the file is too big (%(size)s bytes, at most %(limit)s)"),

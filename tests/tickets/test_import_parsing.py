@@ -175,6 +175,7 @@ def test_xlsx_with_date_cells_and_numeric_ids(tmp_path):
         ("export.xlsx", b"PK\x03\x04 not really a workbook", "bad_xlsx"),
         ("export.jsonl", b"", "empty"),
         ("export.csv", b"\xff\xfe\xff\xff", "undecodable"),
+        ("photo.jsonl", b"\x89PNG\r\n\x1a\n not json at all", "not_jsonl"),
     ],
 )
 def test_files_that_cannot_be_read(tmp_path, name, content, code):
