@@ -17,7 +17,7 @@ from helpdesk.models import Ticket
 
 from helpdesk_site.outbox.models import Message
 from helpdesk_site.people.models import Role
-from helpdesk_site.tickets import scope
+from helpdesk_site.tickets import importing, importing_services, scope
 from helpdesk_site.tickets.importing import SHANGHAI
 from helpdesk_site.tickets.models import Category, TicketDetails
 from kb.models import TicketText
@@ -311,3 +311,17 @@ def test_the_real_export_imports_whole_and_once():
     assert not Message.objects.exists()
     status, out, _err = run(str(REAL_FILE), region="513300", json=True)
     assert json.loads(out)["already_present"] == 1900 and Ticket.objects.count() == 1900
+
+
+def test_rows_imported_meanwhile_by_someone_else_are_skipped_not_doubled(tmp_path, kangding):
+    path = write_jsonl(tmp_path / "history.jsonl", [row("1"), row("2"), row("3")])
+    parsed = importing.parse_file(path)
+    plan = importing_services.plan_import(
+        parsed.tickets, parsed.errors, importing_services.Defaults(department=str(kangding.pk))
+    )
+    write_jsonl(tmp_path / "other.jsonl", [row("2")])
+    assert run(str(tmp_path / "other.jsonl"), department=kangding.pk)[0] == 0
+
+    result = importing_services.run_import(plan)
+    assert result.summary() == {"imported": 2, "already_present": 1, "failed": 0}
+    assert sorted(TicketDetails.objects.values_list("external_ref", flat=True)) == ["1", "2", "3"]
