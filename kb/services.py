@@ -288,15 +288,34 @@ def import_faq(
 # --- Tickets' search text ------------------------------------------------------
 
 
+def _ticket_text(ticket: Ticket) -> TicketText:
+    body = "\n".join(p for p in (ticket.description, ticket.resolution or "") if p)
+    return TicketText(
+        ticket_id=ticket.pk, title_segmented=segment(ticket.title), body_segmented=segment(body)
+    )
+
+
 def refresh_ticket_text(ticket: Ticket) -> None:
     """Re-segment a ticket after it changed (title, description, resolution)."""
-    body = "\n".join(p for p in (ticket.description, ticket.resolution or "") if p)
+    text = _ticket_text(ticket)
     TicketText.objects.update_or_create(
         ticket=ticket,
-        defaults={"title_segmented": segment(ticket.title), "body_segmented": segment(body)},
+        defaults={"title_segmented": text.title_segmented, "body_segmented": text.body_segmented},
     )
     indexing.refresh_vector(TicketText, ticket.pk)
     indexing.index_on_commit("ticket", ticket.pk)
+
+
+def add_ticket_texts(tickets: list[Ticket]) -> None:
+    """The search text of many tickets stored in bulk (an import of history),
+    written in one statement rather than one per ticket."""
+    _save_texts([_ticket_text(ticket) for ticket in tickets])
+    if indexing.uses_postgres():
+        TicketText.objects.filter(pk__in=[t.pk for t in tickets]).update(
+            search_vector=indexing.vector_expression(TicketText)
+        )
+    for ticket in tickets:
+        indexing.index_on_commit("ticket", ticket.pk)
 
 
 # --- What readers tell us --------------------------------------------------------

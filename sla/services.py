@@ -8,6 +8,7 @@ then change the ticket, so the sync that follows finds nothing left to do.
 """
 
 import datetime as dt
+import functools
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
@@ -157,8 +158,10 @@ def _schedule(clock, calendar, steps, fired) -> None:
     clock.next_escalation_at = min(pending, default=None)
 
 
-def _apply_policy(clock: SlaClock, details: TicketDetails, priority: int) -> None:
-    policy = policy_for(
+def _apply_policy(
+    clock: SlaClock, details: TicketDetails, priority: int, find_policy=policy_for
+) -> None:
+    policy = find_policy(
         category=details.category,
         priority=priority,
         subsystem_id=details.subsystem_id,
@@ -193,14 +196,7 @@ def start_clocks(ticket: Ticket, user=None) -> list[SlaClock]:
     if details is None or ticket.sla_clocks.exists():
         return []
     at = ticket.created
-    calendars = Calendars()
-    clocks = []
-    for kind in ClockKind.values:
-        clock = SlaClock(ticket=ticket, kind=kind, started_at=at, running_since=at)
-        _apply_policy(clock, details, ticket.priority)
-        if clock.policy_id is not None:
-            _schedule(clock, calendars.for_clock(clock), _ladder_steps(clock), set())
-        clocks.append(clock)
+    clocks = _running_clocks(ticket, details, Calendars())
     SlaClock.objects.bulk_create(clocks)
     targets = {c.kind: c.target_minutes for c in clocks}
     log(ticket.pk, LogKind.FILED, actor=user, at=at, targets=targets)
@@ -212,6 +208,72 @@ def start_clocks(ticket: Ticket, user=None) -> list[SlaClock]:
     if ticket.on_hold:
         sync_ticket(ticket, actor=user)
     return clocks
+
+
+def _running_clocks(
+    ticket, details, calendars, steps_by_ladder=None, find_policy=policy_for
+) -> list[SlaClock]:
+    """A ticket's clocks as they start when it is filed (not stored yet)."""
+    at = ticket.created
+    clocks = []
+    for kind in ClockKind.values:
+        clock = SlaClock(ticket=ticket, kind=kind, started_at=at, running_since=at)
+        _apply_policy(clock, details, ticket.priority, find_policy)
+        if clock.policy_id is not None:
+            steps = _ladder_steps(clock, steps_by_ladder)
+            _schedule(clock, calendars.for_clock(clock), steps, set())
+        clocks.append(clock)
+    return clocks
+
+
+@transaction.atomic
+def start_clocks_resolved(resolved: list[tuple[Ticket, TicketDetails, dt.datetime]]) -> None:
+    """Clocks and log of tickets filed and resolved in the past (history
+    brought in from another desk), in bulk: started at creation as when
+    filed, the resolution taken as the first response, both stopped at it.
+    A stopped clock is never swept, so nothing escalates and nobody is told.
+    `resolved` holds (ticket, its details, when it was resolved)."""
+    calendars = Calendars()
+    find_policy = functools.cache(policy_for)
+    steps_by_ladder = defaultdict(list)
+    for step in EscalationStep.objects.all():
+        steps_by_ladder[step.ladder_id].append(step)
+    clocks, entries = [], []
+    for ticket, details, resolved_at in resolved:
+        started = _running_clocks(ticket, details, calendars, steps_by_ladder, find_policy)
+        for clock in started:
+            _stop(clock, resolved_at, calendars)
+        clocks += started
+        targets = {c.kind: c.target_minutes for c in started}
+        entries += [
+            HandlingLogEntry(
+                ticket=ticket,
+                kind=LogKind.FILED,
+                actor_id=details.reporter_id,
+                at=ticket.created,
+                data={"targets": targets},
+            ),
+            HandlingLogEntry(
+                ticket=ticket, kind=LogKind.FIRST_RESPONSE, clock=ClockKind.RESPONSE, at=resolved_at
+            ),
+            HandlingLogEntry(
+                ticket=ticket,
+                kind=LogKind.RESOLVED,
+                clock=ClockKind.RESOLUTION,
+                at=resolved_at,
+                # No root cause can have been recorded for a ticket not yet here.
+                data={"root_cause_missing": details.category in ROOT_CAUSE_REQUIRED},
+            ),
+        ]
+        if details.category == Category.EMERGENCY:
+            incident = Incident.objects.create(
+                ticket=ticket, started_at=ticket.created, ended_at=resolved_at
+            )
+            incident.impact_regions.add(details.region_id)
+            incident.impact_departments.add(details.department_id)
+            incident.impact_subsystems.add(details.subsystem_id)
+    SlaClock.objects.bulk_create(clocks)
+    HandlingLogEntry.objects.bulk_create(entries)
 
 
 def _pause(clock, at, calendars, reason) -> None:
