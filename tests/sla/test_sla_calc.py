@@ -100,3 +100,33 @@ def test_tickets_seeded_without_clocks_get_them(reporter, seeded_without_clocks)
     assert {c.stopped_at for c in SlaClock.objects.filter(ticket=closed)} == {closed_at}
     call_command("sla_start_clocks", stdout=io.StringIO())
     assert SlaClock.objects.count() == 4
+
+
+def test_a_backfilled_clock_stops_when_the_ticket_was_resolved_not_when_closed(
+    reporter, seeded_without_clocks
+):
+    from helpdesk.models import FollowUp
+
+    def step(ticket, hours, status):
+        FollowUp.objects.create(
+            ticket=ticket,
+            date=ticket.created + dt.timedelta(hours=hours),
+            title="状态变更",
+            new_status=status,
+        )
+
+    resolved_then_closed = file_ticket(reporter)
+    step(resolved_then_closed, 2, Ticket.RESOLVED_STATUS)
+    step(resolved_then_closed, 30, Ticket.CLOSED_STATUS)
+    reopened = file_ticket(reporter)
+    step(reopened, 2, Ticket.RESOLVED_STATUS)
+    step(reopened, 5, Ticket.REOPENED_STATUS)
+    step(reopened, 8, Ticket.RESOLVED_STATUS)
+    step(reopened, 40, Ticket.CLOSED_STATUS)
+    Ticket.objects.filter(pk__in=[resolved_then_closed.pk, reopened.pk]).update(
+        status=Ticket.CLOSED_STATUS
+    )
+    call_command("sla_start_clocks", stdout=io.StringIO())
+    for ticket, hours in ((resolved_then_closed, 2), (reopened, 8)):
+        clock = SlaClock.objects.get(ticket=ticket, kind="resolution")
+        assert clock.stopped_at == ticket.created + dt.timedelta(hours=hours)

@@ -5,7 +5,8 @@
 Each ticket is timed from its creation; an operator's public reply already on
 it stops its first-response clock at that reply, and a ticket already
 resolved or closed has its clocks stopped when that happened (the follow-up
-that resolved it, else its last change), so reports count it as resolved.
+that resolved it, not a later one that closed it; else its last change), so
+reports count it as resolved.
 """
 
 from django.core.management.base import BaseCommand
@@ -16,13 +17,17 @@ from sla import services
 
 
 def _resolved_at(ticket):
-    resolving = (
-        ticket.followup_set.filter(new_status__in=services.STOPPED_STATUSES)
-        .order_by("-date")
-        .values_list("date", flat=True)
-        .first()
+    """When the ticket was resolved: the first resolving or closing follow-up
+    since it was last reopened (closing it after a resolution does not move
+    the time), else its last change."""
+    followups = ticket.followup_set.order_by("date", "id")
+    reopened = (
+        followups.filter(new_status__in=Ticket.OPEN_STATUSES).values_list("date", flat=True).last()
     )
-    return resolving or ticket.modified
+    stops = followups.filter(new_status__in=services.STOPPED_STATUSES)
+    if reopened is not None:
+        stops = stops.filter(date__gte=reopened)
+    return stops.values_list("date", flat=True).first() or ticket.modified
 
 
 class Command(BaseCommand):
