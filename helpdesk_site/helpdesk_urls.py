@@ -5,8 +5,9 @@ names a ticket. A few are swapped here, keeping their names so helpdesk's
 templates can still link to them:
 - views that would list tickets across queues without the scope rules (its
   RSS feeds) and pages made to be framed by other sites become a plain 404;
-- its dashboard, kanban and report pages, which count tickets outside the
-  scope module, become the site's (tickets/staff_views.py);
+- its dashboard and kanban, which count tickets outside the scope module,
+  become the site's (tickets/staff_views.py), and its report pages lead to
+  the site's reports (supervisors and administrators; others get a 403);
 - nothing on the record is erased (helpdesk_site/audit/, docs/audit.md): a
   ticket is withdrawn (撤销) on the page that was helpdesk's delete page, its
   list's bulk "delete" is refused, follow-ups and attachments are never
@@ -20,6 +21,7 @@ from helpdesk import urls as helpdesk
 
 from helpdesk_site.audit import views as audit_views
 from helpdesk_site.tickets import staff_views
+from sla.reporting import views as reporting_views
 
 # RSS feeds list tickets by user or queue with no per-queue check.
 DISABLED = {"rss_user", "rss_user_queue", "rss_queue", "rss_unassigned", "rss_activity"}
@@ -36,8 +38,8 @@ def disabled_view(request, *args, **kwargs):
 REPLACED = {
     "dashboard": staff_views.dashboard,
     "kanban": staff_views.kanban,
-    "report_index": staff_views.reports,
-    "run_report": staff_views.reports,
+    "report_index": reporting_views.helpdesk_reports,
+    "run_report": reporting_views.helpdesk_reports,
     "delete": audit_views.withdraw_ticket,
     "mass_update": audit_views.mass_update,
     "followup_delete": audit_views.refuse_followup_delete,

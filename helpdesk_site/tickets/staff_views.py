@@ -1,13 +1,12 @@
-"""django-helpdesk's staff dashboard, kanban and report pages, replaced.
+"""django-helpdesk's staff dashboard and kanban, replaced.
 
-helpdesk builds the dashboard and the kanban from all tickets and the user's
-queues; these views fill the same templates from the scope module
-(selectors.staff_dashboard, selectors.kanban_columns). Its report pages count
-tickets the same way; they lead to the site's reports, which read the scope.
+helpdesk builds both from all tickets and the user's queues; these views fill
+the same templates from the scope module (selectors.staff_dashboard,
+selectors.kanban_columns).
 """
 
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from helpdesk.decorators import helpdesk_staff_member_required
 from helpdesk.views.staff import get_dashboard_sort
 
@@ -68,8 +67,3 @@ def kanban(request):
             "exclude_overdue": exclude_overdue,
         },
     )
-
-
-@helpdesk_staff_member_required
-def reports(request, report=None):
-    return redirect("reporting:dashboard")

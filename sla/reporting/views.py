@@ -25,6 +25,14 @@ def _root(user):
     return root
 
 
+@login_required
+def helpdesk_reports(request, report=None):
+    """django-helpdesk's report pages count tickets outside the scope module:
+    they lead here, to the reports of the reader's region."""
+    _root(request.user)
+    return redirect("reporting:dashboard")
+
+
 def _filters(request):
     form = DashboardForm(request.GET or None, root=_root(request.user))
     if request.GET and not form.is_valid():

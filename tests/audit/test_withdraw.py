@@ -178,12 +178,14 @@ def test_helpdesks_dashboard_and_kanban_leave_a_withdrawn_ticket_out(ticket, ope
         assert "电子证照无法制作" not in response.content.decode(), page
 
 
-def test_helpdesks_report_pages_lead_to_the_sites_scoped_reports(operator, as_user):
-    client = as_user(operator)
-    for page in (reverse("helpdesk:report_index"), "/helpdesk/reports/userqueue/"):
-        response = client.get(page)
+def test_helpdesks_report_pages_lead_to_the_sites_scoped_reports(operator, supervisor, as_user):
+    pages = (reverse("helpdesk:report_index"), "/helpdesk/reports/userqueue/")
+    for page in pages:
+        response = as_user(supervisor).get(page)
         assert response.status_code == 302
         assert response["Location"] == reverse("reporting:dashboard")
+        # Operators have no reports of their own (the site's are for supervisors).
+        assert as_user(operator).get(page).status_code == 403
 
 
 def test_notices_of_a_withdrawn_ticket_are_no_longer_shown(ticket, operator, as_user):

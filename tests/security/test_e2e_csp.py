@@ -112,7 +112,6 @@ def test_helpdesks_pages_and_the_admin_run_under_their_policies(people, live_ser
     operator.open("/helpdesk/tickets/", ready="#ticketTable tbody tr td a")
     operator.open(f"/helpdesk/tickets/{ticket}/", ready="#chat-status")
     operator.open("/helpdesk/kanban/")
-    operator.open("/helpdesk/reports/userqueue/", ready="canvas")
     operator.open("/helpdesk/kb/faq/")
     operator.open("/chat/console/", ready="#chat-console")
 
