@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from helpdesk.models import Ticket
 
 from helpdesk_site.tickets.changes import saved_changes
-from kb import indexing, services
+from kb import indexing, ticket_text
 
 # What a ticket's search document holds (the Elasticsearch one has its status).
 SEARCHED_FIELDS = {"title", "description", "resolution", "status"}
@@ -16,7 +16,7 @@ SEARCHED_FIELDS = {"title", "description", "resolution", "status"}
 def ticket_saved(sender, instance, raw=False, **kwargs):
     # A follow-up alone (a chat line, a comment) leaves the searched text as it was.
     if not raw and saved_changes(instance) & SEARCHED_FIELDS:
-        services.refresh_ticket_text(instance)
+        ticket_text.refresh_ticket_text(instance)
 
 
 @receiver(post_delete, sender=Ticket, dispatch_uid="kb_ticket_deleted")

@@ -1,18 +1,22 @@
-"""Reads of the knowledge base: who may see which FAQ and candidate."""
+"""Reads of the knowledge base: who may see which FAQ and candidate, and
+the term statistics searches rank with. Nothing here writes."""
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from helpdesk_site.tickets import scope
+from kb import ranking
 from kb.models import (
     CandidateState,
+    Corpus,
     Faq,
     FaqCandidate,
     FaqState,
     TermFrequency,
     TermStatistics,
+    TicketText,
 )
-from kb.services import can_review, can_write
+from kb.permissions import can_review, can_write
 
 
 def readable_faqs(user) -> QuerySet[Faq]:
@@ -80,3 +84,25 @@ def document_frequencies(corpus: str, terms) -> dict[str, int]:
 def term_count(corpus: str) -> int:
     """How many distinct words a collection's stored statistics know."""
     return TermFrequency.objects.filter(corpus=corpus).count()
+
+
+def corpus_documents(corpus: str):
+    """The rows of a collection, its two fields as kb.search.database reads
+    them, and the same rows as an SQL condition."""
+    if corpus == Corpus.FAQ:
+        rows = Faq.objects.filter(state=FaqState.PUBLISHED)
+        return (
+            rows,
+            ("question_segmented", "answer_segmented"),
+            ("state = %s", [FaqState.PUBLISHED]),
+        )
+    return TicketText.objects.all(), ("title_segmented", "body_segmented"), ("true", [])
+
+
+def counted_statistics(corpus: str) -> ranking.CorpusStats:
+    """A collection's statistics counted now and kept nowhere: what a search
+    ranks with before the collection's first count was stored."""
+    rows, fields, _condition = corpus_documents(corpus)
+    return ranking.corpus_stats(
+        [(first.split(), second.split()) for first, second in rows.values_list(*fields)]
+    )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk_site.tickets import scope
-from kb import search, selectors, services
+from kb import faqs, feedback, permissions, search, selectors, services
 from kb.forms import DeflectionForm, FaqForm, FromTicketForm, ReviewForm, SearchForm, VoteForm
 from kb.models import FaqState, SearchMiss
 
@@ -29,7 +29,7 @@ def faq_search(request):
             if search.may_search_tickets(request.user):
                 tickets = search.search_tickets(query, user=request.user, limit=10, **filters)
             if not faqs:
-                services.record_search_miss(
+                feedback.record_search_miss(
                     query=query, where=SearchMiss.Where.SEARCH_PAGE, user=request.user
                 )
     status = 400 if form.is_bound and not form.is_valid() else 200
@@ -50,8 +50,8 @@ def faq_detail(request, faq_id):
         "faq": faq,
         "source_tickets": selectors.source_tickets(request.user, faq),
         "source_count": faq.source_tickets.count(),
-        "can_write": services.can_write(request.user),
-        "can_review": services.can_review(request.user),
+        "can_write": permissions.can_write(request.user),
+        "can_review": permissions.can_review(request.user),
         "review_form": ReviewForm(),
     }
     return render(request, "kb/detail.html", context)
@@ -66,7 +66,7 @@ def faq_vote(request, faq_id):
         return redirect("kb:detail", faq.pk)
     if not request.session.session_key:
         request.session.save()
-    services.record_feedback(
+    feedback.record_feedback(
         faq=faq,
         user=request.user,
         session_key=request.session.session_key,
@@ -88,11 +88,11 @@ def _faq_form_initial(faq):
 
 @login_required
 def faq_new(request):
-    if not services.can_write(request.user):
+    if not permissions.can_write(request.user):
         raise PermissionDenied(_("Only operators and reviewers write FAQs."))
     form = FaqForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        faq = services.create_draft(user=request.user, **form.cleaned_data)
+        faq = faqs.create_draft(user=request.user, **form.cleaned_data)
         messages.success(request, _("Draft saved."))
         return redirect("kb:detail", faq.pk)
     status = 400 if request.method == "POST" else 200
@@ -110,8 +110,8 @@ def faq_edit(request, faq_id):
     form = FaqForm(request.POST or None, initial=_faq_form_initial(faq))
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_faq(user=request.user, faq=faq, **form.cleaned_data)
-        except services.LifecycleError as error:
+            faqs.edit_faq(user=request.user, faq=faq, **form.cleaned_data)
+        except faqs.LifecycleError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("FAQ saved."))
@@ -130,8 +130,8 @@ def faq_from_ticket(request):
         return redirect("kb:new")
     ticket = scope.get_visible_ticket_or_404(request.user, form.cleaned_data["ticket"])
     try:
-        faq = services.create_draft_from_ticket(user=request.user, ticket=ticket)
-    except services.LifecycleError as error:
+        faq = faqs.create_draft_from_ticket(user=request.user, ticket=ticket)
+    except faqs.LifecycleError as error:
         messages.error(request, str(error))
         return redirect("kb:new")
     messages.success(request, _("Draft created from ticket #%(id)s.") % {"id": ticket.pk})
@@ -139,11 +139,11 @@ def faq_from_ticket(request):
 
 
 TRANSITIONS = {
-    "submit": (services.submit_for_review, _("Sent for review.")),
-    "publish": (services.publish, _("Published.")),
-    "send_back": (services.send_back, _("Sent back to the author.")),
-    "retire": (services.retire, _("Retired.")),
-    "checked": (services.mark_checked, _("Marked as checked today.")),
+    "submit": (faqs.submit_for_review, _("Sent for review.")),
+    "publish": (faqs.publish, _("Published.")),
+    "send_back": (faqs.send_back, _("Sent back to the author.")),
+    "retire": (faqs.retire, _("Retired.")),
+    "checked": (faqs.mark_checked, _("Marked as checked today.")),
 }
 
 
@@ -159,7 +159,7 @@ def faq_transition(request, faq_id, action):
     kwargs = {"note": note} if action in ("publish", "send_back", "retire") else {}
     try:
         change(user=request.user, faq=faq, **kwargs)
-    except services.LifecycleError as error:
+    except faqs.LifecycleError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, done)
@@ -168,10 +168,10 @@ def faq_transition(request, faq_id, action):
 
 @login_required
 def review_queue(request):
-    if not services.can_write(request.user):
+    if not permissions.can_write(request.user):
         raise PermissionDenied(_("Only operators and reviewers see the review queue."))
     context = selectors.review_queue(request.user)
-    context["can_review"] = services.can_review(request.user)
+    context["can_review"] = permissions.can_review(request.user)
     return render(request, "kb/review.html", context)
 
 
@@ -208,7 +208,7 @@ def suggest(request):
     if not hits and subsystem:
         hits = search.search_faqs(query, user=request.user, limit=SUGGESTIONS)
     if not hits and request.GET.get("final") == "1":
-        services.record_search_miss(
+        feedback.record_search_miss(
             query=query, where=SearchMiss.Where.FILING_FORM, user=request.user
         )
     return JsonResponse(
@@ -233,7 +233,7 @@ def deflect(request):
     if faq.state != FaqState.PUBLISHED:
         messages.error(request, _("That answer could not be recorded."))
         return redirect("tickets:new")
-    services.record_deflection(
+    feedback.record_deflection(
         faq=faq,
         user=request.user,
         query=form.cleaned_data["q"],

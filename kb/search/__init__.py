@@ -24,15 +24,14 @@ from helpdesk_site.tickets.models import subsystem_label
 from kb import indexing, ranking
 from kb.models import Faq, FaqState
 from kb.search import database
+from kb.search.errors import SearchUnavailable
 from kb.segment import expand, query_terms
 
 logger = logging.getLogger(__name__)
 
 MAX_LIMIT = 50
 
-
-class SearchUnavailable(Exception):
-    """The configured external search engine did not answer."""
+__all__ = ["Hit", "Query", "SearchUnavailable", "search_faqs", "search_tickets"]
 
 
 @dataclass(frozen=True)

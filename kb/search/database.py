@@ -3,7 +3,7 @@
 PostgreSQL: the GIN-indexed tsvector finds candidates (`@@`), ts_rank picks
 the best few hundred of them, and kb.ranking re-ranks those with BM25, whose
 IDF comes from term statistics of the whole collection, counted off the
-request path (kb.services.refresh_term_statistics) and read here: a search
+request path (kb.term_statistics) and read here: a search
 reads its own words' document frequencies, never the whole collection.
 SQLite: the segmented columns are matched word by word with LIKE, and the
 same re-ranking orders the result; slower, but the same answers.
@@ -20,7 +20,7 @@ from helpdesk.models import Ticket
 
 from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.models import Subsystem, TicketDetails
-from kb import indexing, ranking, selectors, services
+from kb import indexing, ranking, selectors
 from kb.models import Corpus, Faq, FaqState, TicketText
 from kb.segment import alternatives
 
@@ -58,17 +58,22 @@ def _words(text: str) -> list[str]:
 
 def _summary(corpus: str) -> tuple[ranking.CorpusStats, object]:
     """Documents and average lengths of a collection (without words), from
-    the table kb.services fills, and when that was refreshed; on a fresh
-    install the first search counts them once and stores them for every
-    process."""
+    the table kb.term_statistics fills, and when that was refreshed."""
     now = time.monotonic()
     with _stats_lock:
         cached = _summaries.get(corpus)
         if cached and now - cached[0] < SUMMARY_SECONDS:
             return cached[1], cached[2]
-    stored = selectors.term_statistics(corpus) or services.refresh_term_statistics(
-        corpus, only_if_missing=True
-    )
+    stored = selectors.term_statistics(corpus)
+    if stored is None:
+        # Never counted (a fresh install): counted here for a while and kept
+        # nowhere; the collection's first write stores the count.
+        counted = selectors.counted_statistics(corpus)
+        summary = ranking.CorpusStats(counted.documents, {}, counted.average_lengths)
+        with _stats_lock:
+            _summaries[corpus] = (now, summary, None)
+            _frequencies[corpus] = (None, dict(counted.document_frequency))
+        return summary, None
     summary = ranking.CorpusStats(
         stored.documents, {}, (stored.average_first, stored.average_second)
     )

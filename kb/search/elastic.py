@@ -29,8 +29,8 @@ from elasticsearch_dsl import (
 )
 
 from kb.models import Faq, FaqState, IndexPending, TicketText
-from kb.search import SearchUnavailable
 from kb.search.database import CANDIDATES, ticket_display
+from kb.search.errors import SearchUnavailable
 
 ALIAS = "kb"
 # The words are cut already; only split on the spaces kb.segment put there.

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from helpdesk_site.tickets.models import Subsystem
-from kb import services
+from kb import faqs, term_statistics
 
 FIELDS = {"question", "answer", "subsystem", "source"}
 
@@ -57,7 +57,7 @@ class Command(BaseCommand):
         subsystems = {s.code: s for s in Subsystem.objects.all()}
         created = updated = 0
         bad = []
-        with services.term_statistics_deferred():
+        with term_statistics.deferred():
             for number, line in enumerate(text.splitlines(), start=1):
                 if not line.strip():
                     continue
@@ -67,7 +67,7 @@ class Command(BaseCommand):
                     bad.append(number)
                     self.stderr.write(f"{path.name}:{number}: {error}")
                     continue
-                _faq, was_created = services.import_faq(**fields)
+                _faq, was_created = faqs.import_faq(**fields)
                 created += was_created
                 updated += not was_created
         self.stdout.write(f"imported: {created} new, {updated} updated, {len(bad)} bad lines")
