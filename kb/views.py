@@ -15,9 +15,11 @@ SUGGESTIONS = 5
 
 
 def faq_search(request):
-    """FAQ search and list: everyone; operators and supervisors also see tickets."""
+    """FAQ search and list: everyone; operators and supervisors also find
+    tickets (by words, number, phone fragment or external reference), page
+    by page."""
     form = SearchForm(request.GET or None)
-    faqs, tickets, query = [], [], ""
+    faqs, tickets, query = [], None, ""
     if form.is_valid():
         query = form.cleaned_data["q"]
         filters = {
@@ -27,7 +29,9 @@ def faq_search(request):
         if query:
             faqs = search.search_faqs(query, user=request.user, limit=20, **filters)
             if search.may_search_tickets(request.user):
-                tickets = search.search_tickets(query, user=request.user, limit=10, **filters)
+                tickets = search.search_ticket_page(
+                    query, user=request.user, page=form.cleaned_data["page"] or 1, **filters
+                )
             if not faqs:
                 feedback.record_search_miss(
                     query=query, where=SearchMiss.Where.SEARCH_PAGE, user=request.user
@@ -36,12 +40,17 @@ def faq_search(request):
     latest = (
         [] if query else selectors.readable_faqs(request.user).filter(state=FaqState.PUBLISHED)[:20]
     )
-    return render(
-        request,
-        "kb/search.html",
-        {"form": form, "query": query, "faqs": faqs, "tickets": tickets, "latest": latest},
-        status=status,
-    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "form": form,
+        "query": query,
+        "faqs": faqs,
+        "tickets": tickets,
+        "latest": latest,
+        "params": params.urlencode(),
+    }
+    return render(request, "kb/search.html", context, status=status)
 
 
 def faq_detail(request, faq_id):

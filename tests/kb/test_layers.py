@@ -16,7 +16,13 @@ LAYERS = [
     {"kb.models"},
     {"kb.permissions", "kb.selectors"},
     {"kb.indexing"},
-    {"kb.search", "kb.search.errors", "kb.search.database", "kb.search.elastic"},
+    {
+        "kb.search",
+        "kb.search.errors",
+        "kb.search.lookup",
+        "kb.search.database",
+        "kb.search.elastic",
+    },
     {
         "kb.faqs",
         "kb.ticket_text",
