@@ -28,6 +28,15 @@ class LifecycleError(Exception):
     that was never reviewed)."""
 
 
+class RetiredFaqError(LifecycleError):
+    """An import names a retired FAQ: it stays retired (only a reviewer's
+    decision brings an answer back)."""
+
+    def __init__(self, faq: Faq):
+        super().__init__(_("FAQ #%(id)s is retired and stays retired.") % {"id": faq.pk})
+        self.faq = faq
+
+
 def _require_state(faq: Faq, *states: str) -> None:
     if faq.state not in states:
         raise LifecycleError(
@@ -238,12 +247,20 @@ def import_faq(
     category: str = "",
     source: str = "",
 ) -> tuple[Faq, bool]:
-    """Publish an FAQ from an import file; the same question again updates it.
+    """Publish an FAQ from an import file; the same question again updates it,
+    unless that FAQ was retired (RetiredFaqError: it is left as it is).
 
     (Imports are the administrator's command, so no user and no review.)
     """
     question, answer = question.strip(), answer.strip()
-    faq = Faq.objects.select_related("kbitem").filter(kbitem__question=question).first()
+    faq = (
+        Faq.objects.select_related("kbitem")
+        .select_for_update()
+        .filter(kbitem__question=question)
+        .first()
+    )
+    if faq is not None and faq.state == FaqState.RETIRED:
+        raise RetiredFaqError(faq)
     created = faq is None
     now = timezone.now()
     if created:

@@ -4,6 +4,7 @@ and searches that found no answer (the knowledge gaps)."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kb.gap_text import gap_key
 from kb.models import Deflection, Faq, FaqState, Feedback, SearchMiss
 from kb.permissions import require
 
@@ -40,9 +41,12 @@ def record_deflection(*, faq: Faq, user, query: str, subsystem=None) -> Deflecti
 
 
 def record_search_miss(*, query: str, where: str, user=None) -> None:
-    if query.strip():
+    """A search without an answer: one more ask of its knowledge gap."""
+    query = query.strip()[:300]
+    if query:
         SearchMiss.objects.create(
-            query=query.strip()[:300],
+            query=query,
+            normalised=gap_key(query),
             where=where,
             user=user if user is not None and user.is_authenticated else None,
         )

@@ -64,3 +64,7 @@ class DeflectionForm(forms.Form):
     faq = forms.IntegerField(min_value=1)
     q = forms.CharField(max_length=300, required=False)
     subsystem = forms.ModelChoiceField(queryset=Subsystem.objects.all(), required=False)
+
+
+class GapForm(forms.Form):
+    key = forms.CharField(max_length=300)

@@ -1,7 +1,7 @@
 """Reads of the knowledge base: who may see which FAQ and candidate, and
 the term statistics searches rank with. Nothing here writes."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from helpdesk_site.tickets import scope
@@ -12,6 +12,7 @@ from kb.models import (
     Faq,
     FaqCandidate,
     FaqState,
+    SearchMiss,
     TermFrequency,
     TermStatistics,
     TicketText,
@@ -106,3 +107,26 @@ def counted_statistics(corpus: str) -> ranking.CorpusStats:
     return ranking.corpus_stats(
         [(first.split(), second.split()) for first, second in rows.values_list(*fields)]
     )
+
+
+def knowledge_gaps(limit: int = 100) -> QuerySet:
+    """知识缺口: searches without an answer not yet handled, one row per
+    normalised text, most asked first: `key`, `asked`, `latest` (time),
+    `query` (its latest wording) and how often from each place
+    (`page`, `filing`, `command`)."""
+    open_misses = SearchMiss.objects.filter(handled_at__isnull=True).exclude(normalised="")
+    latest_wording = (
+        open_misses.filter(normalised=OuterRef("key")).order_by("-created", "-pk").values("query")
+    )
+    places = {where.value: Count("pk", filter=Q(where=where.value)) for where in SearchMiss.Where}
+    return (
+        open_misses.values(key=F("normalised"))
+        .annotate(asked=Count("pk"), latest=Max("created"), **places)
+        .annotate(query=Subquery(latest_wording[:1]))
+        .order_by("-asked", "-latest")[:limit]
+    )
+
+
+def open_gap(key: str) -> QuerySet[SearchMiss]:
+    """The unhandled misses of one knowledge gap (empty when there are none)."""
+    return SearchMiss.objects.filter(handled_at__isnull=True, normalised=key).exclude(normalised="")

@@ -1,19 +1,59 @@
+from functools import wraps
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from helpdesk_site.chat import ratelimit
+from helpdesk_site.people.addresses import client_address
 from helpdesk_site.tickets import scope
 from kb import faqs, feedback, permissions, search, selectors, services
-from kb.forms import DeflectionForm, FaqForm, FromTicketForm, ReviewForm, SearchForm, VoteForm
+from kb import gaps as knowledge_gaps
+from kb.forms import (
+    DeflectionForm,
+    FaqForm,
+    FromTicketForm,
+    GapForm,
+    ReviewForm,
+    SearchForm,
+    VoteForm,
+)
 from kb.models import FaqState, SearchMiss
 
 SUGGESTIONS = 5
 
 
+def _has_junk(request) -> bool:
+    for data in (request.GET, request.POST):
+        for key, values in data.lists():
+            if any(search.clean(value) != value for value in (key, *values)):
+                return True
+    return False
+
+
+def refuse_junk(view):
+    """A NUL or another control character in any parameter is no request a
+    person made: a 400 before anything is read or stored (JSON for the
+    suggestions)."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if _has_junk(request):
+            message = _("The request contains invalid characters.")
+            if view.__name__ == "suggest":
+                return JsonResponse({"error": message}, status=400)
+            return HttpResponseBadRequest(message)
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+@refuse_junk
 def faq_search(request):
     """FAQ search and list: everyone; operators and supervisors also find
     tickets (by words, number, phone fragment or external reference), page
@@ -53,6 +93,7 @@ def faq_search(request):
     return render(request, "kb/search.html", context, status=status)
 
 
+@refuse_junk
 def faq_detail(request, faq_id):
     faq = selectors.readable_faq_or_404(request.user, faq_id)
     context = {
@@ -66,6 +107,7 @@ def faq_detail(request, faq_id):
     return render(request, "kb/detail.html", context)
 
 
+@refuse_junk
 @require_POST
 def faq_vote(request, faq_id):
     faq = selectors.readable_faq_or_404(request.user, faq_id)
@@ -95,6 +137,7 @@ def _faq_form_initial(faq):
     }
 
 
+@refuse_junk
 @login_required
 def faq_new(request):
     if not permissions.can_write(request.user):
@@ -113,6 +156,7 @@ def faq_new(request):
     )
 
 
+@refuse_junk
 @login_required
 def faq_edit(request, faq_id):
     faq = selectors.readable_faq_or_404(request.user, faq_id)
@@ -129,6 +173,7 @@ def faq_edit(request, faq_id):
     return render(request, "kb/form.html", {"form": form, "faq": faq}, status=status)
 
 
+@refuse_junk
 @login_required
 @require_POST
 def faq_from_ticket(request):
@@ -156,6 +201,7 @@ TRANSITIONS = {
 }
 
 
+@refuse_junk
 @login_required
 @require_POST
 def faq_transition(request, faq_id, action):
@@ -175,6 +221,7 @@ def faq_transition(request, faq_id, action):
     return redirect("kb:detail", faq.pk)
 
 
+@refuse_junk
 @login_required
 def review_queue(request):
     if not permissions.can_write(request.user):
@@ -184,6 +231,7 @@ def review_queue(request):
     return render(request, "kb/review.html", context)
 
 
+@refuse_junk
 @login_required
 def candidates(request):
     if not scope.works_tickets(request.user):
@@ -193,6 +241,7 @@ def candidates(request):
     )
 
 
+@refuse_junk
 @login_required
 @require_POST
 def candidate_decide(request, candidate_id, action):
@@ -207,16 +256,73 @@ def candidate_decide(request, candidate_id, action):
     return redirect("kb:candidates")
 
 
+@refuse_junk
+@login_required
+def gaps(request):
+    """知识缺口: what people searched for and found no answer, most asked first."""
+    if not permissions.can_write(request.user):
+        raise PermissionDenied(_("Only operators and reviewers see knowledge gaps."))
+    return render(request, "kb/gaps.html", {"gaps": selectors.knowledge_gaps()})
+
+
+def _gap_key(request) -> str:
+    form = GapForm(request.POST)
+    if not form.is_valid():
+        raise BadRequest(_("No knowledge gap was named."))
+    return form.cleaned_data["key"]
+
+
+@refuse_junk
+@login_required
+@require_POST
+def gap_dismiss(request):
+    try:
+        knowledge_gaps.dismiss_gap(user=request.user, key=_gap_key(request))
+    except knowledge_gaps.GapClosed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Knowledge gap dismissed."))
+    return redirect("kb:gaps")
+
+
+@refuse_junk
+@login_required
+@require_POST
+def gap_draft(request):
+    try:
+        faq = knowledge_gaps.draft_from_gap(user=request.user, key=_gap_key(request))
+    except knowledge_gaps.GapClosed as error:
+        messages.error(request, str(error))
+        return redirect("kb:gaps")
+    messages.success(request, _("Draft started from the knowledge gap; write its answer."))
+    return redirect("kb:edit", faq.pk)
+
+
+@refuse_junk
 @require_GET
 def suggest(request):
-    """FAQs matching what a reporter is typing on the filing form (JSON)."""
-    # A NUL is no part of a search and the database refuses it (a 500).
-    query = request.GET.get("q", "").replace("\x00", "")[:300]
-    subsystem = request.GET.get("subsystem", "").replace("\x00", "")[:40]
+    """FAQs matching what a reporter is typing on the filing form (JSON).
+
+    Throttled per user (per address for visitors); a visitor's request
+    stores nothing."""
+    who = (
+        f"user:{request.user.pk}"
+        if request.user.is_authenticated
+        else (f"address:{client_address(request)}")
+    )
+    verdict = ratelimit.hit(
+        f"kb-suggest:{who}", settings.KB_SUGGEST_LIMIT, settings.KB_SUGGEST_WINDOW
+    )
+    if not verdict.allowed:
+        response = JsonResponse({"error": _("Too many requests; try again shortly.")}, status=429)
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
+    query = request.GET.get("q", "")[:300]
+    subsystem = request.GET.get("subsystem", "")[:40]
     hits = search.search_faqs(query, user=request.user, subsystem=subsystem, limit=SUGGESTIONS)
     if not hits and subsystem:
         hits = search.search_faqs(query, user=request.user, limit=SUGGESTIONS)
-    if not hits and request.GET.get("final") == "1":
+    if not hits and request.GET.get("final") == "1" and request.user.is_authenticated:
         feedback.record_search_miss(
             query=query, where=SearchMiss.Where.FILING_FORM, user=request.user
         )
@@ -230,6 +336,7 @@ def suggest(request):
     )
 
 
+@refuse_junk
 @login_required
 @require_POST
 def deflect(request):

@@ -12,7 +12,7 @@ KB = Path(__file__).resolve().parents[2] / "kb"
 # Bottom to top. Modules not named here (new ones) are not checked until
 # they are placed.
 LAYERS = [
-    {"kb.segment", "kb.lexicon", "kb.ranking", "kb.clustering"},
+    {"kb.segment", "kb.lexicon", "kb.ranking", "kb.clustering", "kb.gap_text"},
     {"kb.models"},
     {"kb.permissions", "kb.selectors"},
     {"kb.indexing"},
