@@ -109,12 +109,14 @@ def counted_statistics(corpus: str) -> ranking.CorpusStats:
     )
 
 
-def knowledge_gaps(limit: int = 100) -> QuerySet:
-    """知识缺口: searches without an answer not yet handled, one row per
-    normalised text, most asked first: `key`, `asked`, `latest` (time),
-    `query` (its latest wording) and how often from each place
-    (`page`, `filing`, `command`)."""
-    open_misses = SearchMiss.objects.filter(handled_at__isnull=True).exclude(normalised="")
+def knowledge_gaps(limit: int = 100, misses: QuerySet[SearchMiss] | None = None) -> QuerySet:
+    """知识缺口: searches without an answer, one row per normalised text,
+    most asked first: `key`, `asked`, `latest` (time), `query` (its latest
+    wording) and how often from each place (`page`, `filing`, `command`).
+    By default those not handled yet; the reports pass a period's misses."""
+    if misses is None:
+        misses = SearchMiss.objects.filter(handled_at__isnull=True)
+    open_misses = misses.exclude(normalised="")
     latest_wording = (
         open_misses.filter(normalised=OuterRef("key")).order_by("-created", "-pk").values("query")
     )

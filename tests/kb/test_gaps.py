@@ -60,6 +60,7 @@ def test_operators_see_gaps_grouped_and_most_asked_first(client, asked):
     assert [g["key"] for g in gaps].count("不动产登记怎么办") == 1
     body = response.content.decode()
     assert "&lt;script&gt;" in body and "<script>alert" not in body
+    assert "知识缺口" in body and "起草常见问题" in body
 
 
 def test_dismissing_a_gap_takes_it_off_the_list_and_keeps_the_misses(client, asked):
@@ -120,3 +121,36 @@ def test_a_search_page_miss_shows_up_as_a_gap(client, db):
     client.force_login(operator())
     _response, gaps = rows(client)
     assert [(g["key"], g["page"]) for g in gaps] == [("天府通办闪退", 1)]
+
+
+def test_the_reports_list_a_periods_gaps_within_the_readers_region(client, db):
+    from helpdesk_site.regions.models import Region
+    from sla.reporting import selectors as reporting
+    from sla.reporting.periods import containing
+    from sla.reporting.selectors import Filters
+    from tests.factories import DepartmentFactory, region
+    from tests.sla.conftest import at
+
+    kangding = UserFactory(department=DepartmentFactory(region=region("513301")))
+    luding = UserFactory(department=DepartmentFactory(region=region("513322")))
+    for user, query in ((kangding, "不動產登記"), (kangding, "不动产 登记"), (luding, "KTV噪音")):
+        feedback.record_search_miss(query=query, where=FILING, user=user)
+    SearchMiss.objects.update(created=at("2025-11-12 09:00"))
+    feedback.record_search_miss(query="下周的问题", where=FILING, user=kangding)
+    SearchMiss.objects.filter(query="下周的问题").update(created=at("2025-11-18 09:00"))
+    week = containing("week", datetime.date(2025, 11, 12))
+    now = at("2025-11-20 12:00")
+
+    def gaps(code, **more):
+        f = Filters(period=week, region=Region.objects.get(code=code), **more)
+        return reporting.figures(f, user=supervisor(code), now=now).gaps
+
+    assert [(g["key"], g["asked"]) for g in gaps("513300")["gaps"]] == [
+        ("不动产登记", 2),
+        ("ktv噪音", 1),
+    ]
+    assert [g["key"] for g in gaps("513301")["gaps"]] == ["不动产登记"]
+    assert gaps("513300", subsystem="e_seal") == {"gaps": [], "applies": False}
+    client.force_login(supervisor("513300"))
+    page = client.get(reverse("reporting:dashboard"), {"kind": "week", "date": "2025-11-12"})
+    assert "不动产 登记" in page.content.decode()

@@ -87,7 +87,7 @@ def test_the_search_page_shows_the_total_and_the_next_page(client, luding):
     assert response.context["tickets"].total == 23
     assert len(response.context["tickets"].hits) == 20
     body = response.content.decode()
-    assert "page=2" in body
+    assert "page=2" in body and "共 23 条工单" in body and "第 1 页，共 2 页" in body
     second = client.get(reverse("kb:search"), {"q": "电子证照", "page": "2"})
     assert len(second.context["tickets"].hits) == 3
 
