@@ -77,7 +77,7 @@ def build(rng):
     from helpdesk_site.people.models import Department, User
     from helpdesk_site.regions.models import Region
     from helpdesk_site.tickets.models import Category, Subsystem, TicketDetails
-    from kb import indexing, services
+    from kb import faqs, indexing
     from kb.demo import DEMO_FAQS
     from kb.models import Faq, FaqState, TicketText
     from kb.segment import segment
@@ -144,13 +144,13 @@ def build(rng):
     indexing.refresh_vector(TicketText)
 
     for demo in DEMO_FAQS:
-        services.import_faq(
+        faqs.import_faq(
             question=demo.question,
             answer=demo.answer,
             subsystem=next((s for s in subsystems if s.code == demo.subsystem), None),
             source=f"demo:{demo.key}",
         )
-    category = services.kb_category_for(None)
+    category = faqs.kb_category_for(None)
     pairs = [(g["question"], g["answer"]) for g in gov]
     pairs += [(p["title"], p.get("resolution") or p["text"]) for p in petitions]
     # A few more, asked from the petitions' own first sentence.
@@ -215,7 +215,7 @@ def main():
     from helpdesk_site.regions.models import Region
     from helpdesk_site.tickets import scope
     from helpdesk_site.tickets.models import Subsystem
-    from kb import search, services
+    from kb import search, term_statistics
     from kb.models import Corpus, Faq, TicketText
     from kb.search import database
     from tests.factories import OperatorFactory, UserFactory
@@ -246,7 +246,7 @@ def main():
     # stored figures of their own words.
     for corpus in (Corpus.TICKET, Corpus.FAQ):
         started = time.perf_counter()
-        refreshed = services.refresh_term_statistics(corpus)
+        refreshed = term_statistics.refresh_term_statistics(corpus)
         print(
             f"term statistics refresh, {corpus}: {refreshed.documents} documents, "
             f"{time.perf_counter() - started:.2f} s (load average {load_average()})"

@@ -414,6 +414,10 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 KB_SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "db"
 KB_ES_INDEX_PREFIX = env.str("KB_ES_INDEX_PREFIX", default="ganzi-kb")
 KB_ES_TIMEOUT = env.float("KB_ES_TIMEOUT", default=2.0)
+# Filing-form suggestions per user (or per address, for visitors): at most
+# this many in any window of seconds, counted like chat's budgets.
+KB_SUGGEST_LIMIT = env.int("KB_SUGGEST_LIMIT", default=60)
+KB_SUGGEST_WINDOW = env.int("KB_SUGGEST_WINDOW", default=60)
 CELERY_BEAT_SCHEDULE["kb-propose-faq-candidates"] = {
     "task": "kb.tasks.propose_faq_candidates",
     "schedule": 24 * 3600,

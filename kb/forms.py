@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk_site.tickets.models import Category, Subsystem
+from kb.search import MAX_TICKET_PAGES
 
 
 def _subsystem_choices():
@@ -18,6 +19,7 @@ class SearchForm(forms.Form):
         required=False,
         choices=[("", _("All categories")), *Category.choices],
     )
+    page = forms.IntegerField(min_value=1, max_value=MAX_TICKET_PAGES, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,3 +66,7 @@ class DeflectionForm(forms.Form):
     faq = forms.IntegerField(min_value=1)
     q = forms.CharField(max_length=300, required=False)
     subsystem = forms.ModelChoiceField(queryset=Subsystem.objects.all(), required=False)
+
+
+class GapForm(forms.Form):
+    key = forms.CharField(max_length=300)

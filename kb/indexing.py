@@ -10,10 +10,13 @@ stays, and the periodic catch-up task sends it later. Nothing is lost.
 
 import logging
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.utils import timezone
+
+from kb.models import Faq, IndexPending
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +30,6 @@ def uses_elasticsearch() -> bool:
 
 
 def vector_fields(model) -> tuple[str, str]:
-    from kb.models import Faq
-
     if model is Faq:
         return ("question_segmented", "answer_segmented")
     return ("title_segmented", "body_segmented")
@@ -53,16 +54,14 @@ def index_on_commit(kind: str, pk: int) -> None:
     """Queue a changed FAQ or ticket for Elasticsearch (when configured)."""
     if not uses_elasticsearch():
         return
-    from kb.models import IndexPending
-    from kb.tasks import index_object
-
     IndexPending.objects.update_or_create(
         kind=kind, object_id=pk, defaults={"since": timezone.now()}
     )
 
     def send():
         try:
-            index_object.delay(kind, pk)
+            # By its name: the tasks module sits above this one and imports it.
+            current_app.tasks["kb.tasks.index_object"].delay(kind, pk)
         except Exception:  # broker down: the catch-up task sends it later
             logger.warning(
                 "kb: could not queue %s %s for indexing; the catch-up task will", kind, pk

@@ -221,7 +221,9 @@ class Deflection(models.Model):
 
 
 class SearchMiss(models.Model):
-    """A search that found nothing: a gap in the knowledge base."""
+    """A search that found nothing: a gap in the knowledge base. Misses with
+    the same normalised text (kb.gap_text) are one gap on the 知识缺口 list
+    until an operator dismisses it or starts an FAQ draft from it."""
 
     class Where(models.TextChoices):
         SEARCH_PAGE = "page", _("Search page")
@@ -229,15 +231,35 @@ class SearchMiss(models.Model):
         COMMAND = "command", _("Command")
 
     query = models.CharField(_("query"), max_length=300)
+    normalised = models.CharField(_("normalised query"), max_length=300, default="", blank=True)
     where = models.CharField(_("where"), max_length=10, choices=Where.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created = models.DateTimeField(_("time"), auto_now_add=True)
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handled_search_misses",
+    )
+    # The draft started from this gap (none when it was dismissed).
+    faq = models.ForeignKey(
+        Faq, null=True, blank=True, on_delete=models.SET_NULL, related_name="search_misses"
+    )
 
     class Meta:
         verbose_name = _("search without result")
         verbose_name_plural = _("searches without result")
+        indexes = [
+            models.Index(
+                fields=["normalised"],
+                condition=models.Q(handled_at__isnull=True),
+                name="kb_searchmiss_open_gaps",
+            )
+        ]
 
     def __str__(self):
         return self.query

@@ -1,21 +1,25 @@
-"""Reads of the knowledge base: who may see which FAQ and candidate."""
+"""Reads of the knowledge base: who may see which FAQ and candidate, and
+the term statistics searches rank with. Nothing here writes."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk_site.tickets import scope
-from kb import drafts
+from kb import drafts, ranking
 from kb.models import (
     CandidateState,
+    Corpus,
     DraftOrigin,
     Faq,
     FaqCandidate,
     FaqState,
+    SearchMiss,
     TermFrequency,
     TermStatistics,
+    TicketText,
 )
-from kb.services import can_review, can_write
+from kb.permissions import can_review, can_write
 
 
 def readable_faqs(user) -> QuerySet[Faq]:
@@ -124,3 +128,50 @@ def document_frequencies(corpus: str, terms) -> dict[str, int]:
 def term_count(corpus: str) -> int:
     """How many distinct words a collection's stored statistics know."""
     return TermFrequency.objects.filter(corpus=corpus).count()
+
+
+def corpus_documents(corpus: str):
+    """The rows of a collection, its two fields as kb.search.database reads
+    them, and the same rows as an SQL condition."""
+    if corpus == Corpus.FAQ:
+        rows = Faq.objects.filter(state=FaqState.PUBLISHED)
+        return (
+            rows,
+            ("question_segmented", "answer_segmented"),
+            ("state = %s", [FaqState.PUBLISHED]),
+        )
+    return TicketText.objects.all(), ("title_segmented", "body_segmented"), ("true", [])
+
+
+def counted_statistics(corpus: str) -> ranking.CorpusStats:
+    """A collection's statistics counted now and kept nowhere: what a search
+    ranks with before the collection's first count was stored."""
+    rows, fields, _condition = corpus_documents(corpus)
+    return ranking.corpus_stats(
+        [(first.split(), second.split()) for first, second in rows.values_list(*fields)]
+    )
+
+
+def knowledge_gaps(limit: int = 100, misses: QuerySet[SearchMiss] | None = None) -> QuerySet:
+    """知识缺口: searches without an answer, one row per normalised text,
+    most asked first: `key`, `asked`, `latest` (time), `query` (its latest
+    wording) and how often from each place (`page`, `filing`, `command`).
+    By default those not handled yet; the reports pass a period's misses."""
+    if misses is None:
+        misses = SearchMiss.objects.filter(handled_at__isnull=True)
+    open_misses = misses.exclude(normalised="")
+    latest_wording = (
+        open_misses.filter(normalised=OuterRef("key")).order_by("-created", "-pk").values("query")
+    )
+    places = {where.value: Count("pk", filter=Q(where=where.value)) for where in SearchMiss.Where}
+    return (
+        open_misses.values(key=F("normalised"))
+        .annotate(asked=Count("pk"), latest=Max("created"), **places)
+        .annotate(query=Subquery(latest_wording[:1]))
+        .order_by("-asked", "-latest")[:limit]
+    )
+
+
+def open_gap(key: str) -> QuerySet[SearchMiss]:
+    """The unhandled misses of one knowledge gap (empty when there are none)."""
+    return SearchMiss.objects.filter(handled_at__isnull=True, normalised=key).exclude(normalised="")

@@ -47,8 +47,8 @@ def propose_faq_candidates() -> int:
 def refresh_term_statistics() -> None:
     """Count the ranking's term statistics of every collection again, off
     the request path."""
-    from kb import services
+    from kb import term_statistics
     from kb.models import Corpus
 
     for corpus in Corpus.values:
-        services.refresh_term_statistics(corpus)
+        term_statistics.refresh_term_statistics(corpus)

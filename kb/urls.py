@@ -12,6 +12,9 @@ urlpatterns = [
     path("suggest/", views.suggest, name="suggest"),
     path("deflect/", views.deflect, name="deflect"),
     path("candidates/", views.candidates, name="candidates"),
+    path("gaps/", views.gaps, name="gaps"),
+    path("gaps/dismiss/", views.gap_dismiss, name="gap_dismiss"),
+    path("gaps/draft/", views.gap_draft, name="gap_draft"),
     path(
         "candidates/<int:candidate_id>/<slug:action>/",
         views.candidate_decide,

@@ -5,6 +5,8 @@ from helpdesk.models import Ticket
 
 from helpdesk_site.tickets.models import Category, Subsystem
 from helpdesk_site.tickets.widgets import apply_bootstrap
+from kb import search as kb_search
+from kb.search.lookup import MAX_TICKET_ID
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -40,9 +42,15 @@ class TicketFilter(django_filters.FilterSet):
         apply_bootstrap(self.form)
 
     def search(self, queryset, name, value):
-        value = value.strip()
+        """The title as typed, the ticket number, or every word (the
+        knowledge base's search engine: segmented, with synonyms) in the
+        title or text. `queryset` is already the user's scope."""
+        value = kb_search.clean(value).strip()
         condition = Q(title__icontains=value)
         # isdecimal, not isdigit: int() refuses digits such as "²".
-        if value.isdecimal():
+        if value.isdecimal() and int(value) <= MAX_TICKET_ID:
             condition |= Q(pk=int(value))
+        words = kb_search.tickets_with_every_word(value)
+        if words is not None:
+            condition |= Q(pk__in=words)
         return queryset.filter(condition)

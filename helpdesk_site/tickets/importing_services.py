@@ -34,7 +34,8 @@ from helpdesk_site.regions.models import Region
 from helpdesk_site.tickets.importing import HistoricalTicket, RowError
 from helpdesk_site.tickets.models import Category, Subsystem, TicketDetails
 from kb.models import Corpus
-from kb.services import add_ticket_texts, refresh_term_statistics
+from kb.term_statistics import refresh_term_statistics
+from kb.ticket_text import add_ticket_texts
 from sla import services as sla
 
 BATCH = 200

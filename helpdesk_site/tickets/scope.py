@@ -15,12 +15,16 @@ A withdrawn ticket (撤销) is out of everyone's scope until an administrator
 restores it.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from helpdesk import settings as helpdesk_settings
 from helpdesk.models import (
     Checklist,
     FollowUp,
     FollowUpAttachment,
+    Queue,
     Ticket,
     TicketCC,
     TicketDependency,
@@ -84,6 +88,56 @@ def visible_tickets_q(user) -> Q:
         return Q(pk__in=[])
     rule = Q(**{f"details__{condition}": value for condition, value in details.items()})
     return rule & not_withdrawn_q()
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """The scope rule of one user as data, for a search engine that filters
+    by it (Elasticsearch): every ticket, or those that match any of a region
+    code prefix (where filed), a department (who filed), queues, or being
+    assigned to the user; never the withdrawn ones. Nothing set: no ticket."""
+
+    everything: bool = False
+    region_prefix: str | None = None
+    department_id: int | None = None
+    queue_ids: tuple[int, ...] = ()
+    assigned_to_id: int | None = None
+    withdrawn_ids: tuple[int, ...] = ()
+
+    @property
+    def nothing(self) -> bool:
+        return not (
+            self.everything
+            or self.region_prefix is not None
+            or self.department_id is not None
+            or self.queue_ids
+            or self.assigned_to_id is not None
+        )
+
+
+def scope_rule(user) -> ScopeRule:
+    """`visible_tickets(user)` described as data (the two agree for every
+    role: tests/kb/test_scope_rule.py)."""
+    if not user.is_authenticated or not user.is_active:
+        return ScopeRule()
+    withdrawn = tuple(withdrawn_ticket_ids().values_list("ticket_id", flat=True))
+    if _is_admin(user):
+        return ScopeRule(everything=True, withdrawn_ids=withdrawn)
+    if user.role == Role.OPERATOR:
+        # django-helpdesk's accessible_tickets_q(), as data.
+        if HelpdeskUser(user).has_full_access():
+            return ScopeRule(everything=True, withdrawn_ids=withdrawn)
+        queues = ()
+        if helpdesk_settings.HELPDESK_ENABLE_PER_QUEUE_STAFF_PERMISSION:
+            granted = Queue.objects.filter(permission_name__in=user.get_all_permissions())
+            queues = tuple(granted.order_by("pk").values_list("pk", flat=True))
+        return ScopeRule(queue_ids=queues, assigned_to_id=user.pk, withdrawn_ids=withdrawn)
+    details = _details_rule(user)
+    if details is None or "pk__in" in details:
+        return ScopeRule()
+    if "department_id" in details:
+        return ScopeRule(department_id=details["department_id"], withdrawn_ids=withdrawn)
+    return ScopeRule(region_prefix=details["region__code__startswith"], withdrawn_ids=withdrawn)
 
 
 def visible_tickets(user) -> QuerySet[Ticket]:

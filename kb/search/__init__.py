@@ -13,6 +13,8 @@ administrators, always inside their scope (`helpdesk_site.tickets.scope`).
 """
 
 import logging
+import math
+import re
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -23,16 +25,35 @@ from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.models import subsystem_label
 from kb import indexing, ranking
 from kb.models import Faq, FaqState
-from kb.search import database
+from kb.search import database, lookup
+from kb.search.errors import SearchUnavailable
 from kb.segment import expand, query_terms
 
 logger = logging.getLogger(__name__)
 
 MAX_LIMIT = 50
+# The operators' search page: ranked ticket hits page by page, so far.
+TICKETS_PER_PAGE = 20
+MAX_TICKET_PAGES = 10
+# NUL and the other control characters are no part of a search (the
+# database refuses a NUL).
+JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+__all__ = [
+    "Hit",
+    "Query",
+    "SearchUnavailable",
+    "TicketPage",
+    "search_faqs",
+    "search_ticket_page",
+    "search_tickets",
+    "tickets_with_every_word",
+]
 
 
-class SearchUnavailable(Exception):
-    """The configured external search engine did not answer."""
+def clean(text) -> str:
+    """What is left of a search text once junk is taken out."""
+    return JUNK.sub("", text or "")
 
 
 @dataclass(frozen=True)
@@ -45,9 +66,9 @@ class Query:
 
     @classmethod
     def parse(cls, text: str, subsystem: str = "", category: str = "") -> "Query":
-        text = (text or "").strip()[:300]
+        text = clean(text).strip()[:300]
         terms = query_terms(text)
-        return cls(text, terms, expand(terms), subsystem or "", category or "")
+        return cls(text, terms, expand(terms), clean(subsystem), clean(category))
 
 
 @dataclass(frozen=True)
@@ -163,7 +184,28 @@ def search_tickets(text, *, user, subsystem="", category="", limit=10) -> list[H
     # Either backend returns only what the scope keeps, with its display
     # fields read from the database.
     ranked = _run("ticket_ids", query, user, _limit(limit))
-    marks = list(query.weights)
+    return _ticket_hits(ranked, list(query.weights))
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    """One page of the operators' ticket search and how many there are."""
+
+    hits: list[Hit]
+    total: int
+    number: int
+    pages: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def _ticket_hits(ranked, marks) -> list[Hit]:
     url = _detail_urls("tickets:detail")
     return [
         _hit(
@@ -177,3 +219,40 @@ def search_tickets(text, *, user, subsystem="", category="", limit=10) -> list[H
         )
         for pk, score, (title, description, resolution, *names) in ranked
     ]
+
+
+def search_ticket_page(
+    text, *, user, subsystem="", category="", page=1, per_page=TICKETS_PER_PAGE
+) -> TicketPage:
+    """Tickets the text names (number, phone fragment, external reference)
+    first, then those its words find, best first; one page of them and the
+    total, all inside the user's scope."""
+    if not may_search_tickets(user):
+        return TicketPage([], 0, 1, 0)
+    query = Query.parse(text, subsystem, category)
+    page = max(1, min(int(page), MAX_TICKET_PAGES))
+    named = lookup.named_tickets(query.text, user, **database.filters(query))
+    ranked, found = [], 0
+    if query.terms:
+        ranked = _run("ticket_ids", query, user, page * per_page)
+        found = _run("ticket_count", query, user)
+    ranked_ids = {pk for pk, _score, _display in ranked}
+    display = database.ticket_display(user, query, named)
+    first = [(pk, 0.0, display[pk]) for pk in named if pk in display]
+    merged = first + [row for row in ranked if row[0] not in display]
+    total = len(first) + found - len(ranked_ids & set(display))
+    pages = min(MAX_TICKET_PAGES, math.ceil(total / per_page))
+    start = (page - 1) * per_page
+    hits = _ticket_hits(merged[start : start + per_page], list(query.weights))
+    return TicketPage(hits, total, page, pages)
+
+
+def tickets_with_every_word(text):
+    """Ids of the tickets whose text has every word of `text` (or a synonym
+    of it), as a subquery, or None when the text has no words. It is not a
+    scope: callers narrow their own scoped tickets with it (the reporters'
+    ticket list)."""
+    query = Query.parse(text)
+    if not query.terms:
+        return None
+    return database.tickets_with_every_word(query)

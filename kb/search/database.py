@@ -3,7 +3,7 @@
 PostgreSQL: the GIN-indexed tsvector finds candidates (`@@`), ts_rank picks
 the best few hundred of them, and kb.ranking re-ranks those with BM25, whose
 IDF comes from term statistics of the whole collection, counted off the
-request path (kb.services.refresh_term_statistics) and read here: a search
+request path (kb.term_statistics) and read here: a search
 reads its own words' document frequencies, never the whole collection.
 SQLite: the segmented columns are matched word by word with LIKE, and the
 same re-ranking orders the result; slower, but the same answers.
@@ -20,7 +20,7 @@ from helpdesk.models import Ticket
 
 from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.models import Subsystem, TicketDetails
-from kb import indexing, ranking, selectors, services
+from kb import indexing, ranking, selectors
 from kb.models import Corpus, Faq, FaqState, TicketText
 from kb.segment import alternatives
 
@@ -58,17 +58,22 @@ def _words(text: str) -> list[str]:
 
 def _summary(corpus: str) -> tuple[ranking.CorpusStats, object]:
     """Documents and average lengths of a collection (without words), from
-    the table kb.services fills, and when that was refreshed; on a fresh
-    install the first search counts them once and stores them for every
-    process."""
+    the table kb.term_statistics fills, and when that was refreshed."""
     now = time.monotonic()
     with _stats_lock:
         cached = _summaries.get(corpus)
         if cached and now - cached[0] < SUMMARY_SECONDS:
             return cached[1], cached[2]
-    stored = selectors.term_statistics(corpus) or services.refresh_term_statistics(
-        corpus, only_if_missing=True
-    )
+    stored = selectors.term_statistics(corpus)
+    if stored is None:
+        # Never counted (a fresh install): counted here for a while and kept
+        # nowhere; the collection's first write stores the count.
+        counted = selectors.counted_statistics(corpus)
+        summary = ranking.CorpusStats(counted.documents, {}, counted.average_lengths)
+        with _stats_lock:
+            _summaries[corpus] = (now, summary, None)
+            _frequencies[corpus] = (None, dict(counted.document_frequency))
+        return summary, None
     summary = ranking.CorpusStats(
         stored.documents, {}, (stored.average_first, stored.average_second)
     )
@@ -221,7 +226,7 @@ def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, tupl
     return _ranked(candidates, query, stats, limit)
 
 
-def _filters(query) -> dict:
+def filters(query) -> dict:
     """The search's filters, as conditions on the ticket details."""
     filters = {}
     if query.subsystem:
@@ -235,10 +240,10 @@ def _scope_sql(user, query, column: str) -> tuple[str, list] | None:
     """SQL that keeps `column` (a ticket id) among the user's tickets that
     the search's filters keep, as a subquery compiled from the scope
     module's ids: "" when that keeps every ticket, None when it keeps none."""
-    filters = _filters(query)
-    if scope.sees_all_tickets(user) and not filters:
+    kept = filters(query)
+    if scope.sees_all_tickets(user) and not kept:
         return "", []
-    ids = scope.visible_ticket_ids(user, **filters)
+    ids = scope.visible_ticket_ids(user, **kept)
     try:
         # Unordered: the model's default order would stop PostgreSQL from
         # merging the subquery, and it would walk every ticket.
@@ -248,7 +253,9 @@ def _scope_sql(user, query, column: str) -> tuple[str, list] | None:
     return f" AND {column} IN ({sql})", list(params)
 
 
-def _ticket_candidates(user, query, raw: str, ranked: bool) -> list[tuple[int, str, str]]:
+def _ticket_candidates(
+    user, query, raw: str, ranked: bool, pool: int = CANDIDATES
+) -> list[tuple[int, str, str]]:
     """(ticket id, segmented title, segmented body) of the best matches among
     the user's tickets that the filters keep. Found and ranked in the text
     table alone: joining every match to its ticket before ranking cost more
@@ -264,7 +271,7 @@ def _ticket_candidates(user, query, raw: str, ranked: bool) -> list[tuple[int, s
             "SELECT ticket_id, title_segmented, body_segmented "  # noqa: S608
             f"FROM {texts} WHERE search_vector @@ to_tsquery('simple', %s){restriction} LIMIT %s"
         )
-        params = [raw, *scope_params, CANDIDATES]
+        params = [raw, *scope_params, pool]
     else:
         # Ranked first, then tested against the scope in rank order until
         # enough are kept, so that a broad scope (a county, half the queues)
@@ -278,7 +285,7 @@ def _ticket_candidates(user, query, raw: str, ranked: bool) -> list[tuple[int, s
             "ORDER BY rank DESC OFFSET 0"
             f") AS matches WHERE TRUE{restriction} ORDER BY rank DESC LIMIT %s"
         )
-        params = [raw, raw, *scope_params, CANDIDATES]
+        params = [raw, raw, *scope_params, pool]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -313,25 +320,71 @@ def ticket_display(user, query, ids) -> dict[int, tuple]:
 def _scoped_tickets(user, query):
     """The user's tickets that the search's filters keep (SQLite's search
     matches the words in their text)."""
-    return Ticket.objects.filter(pk__in=scope.visible_ticket_ids(user, **_filters(query)))
+    return Ticket.objects.filter(pk__in=scope.visible_ticket_ids(user, **filters(query)))
 
 
 def ticket_ids(query, user, limit: int) -> list[tuple[int, float, tuple]]:
     """The best tickets in the user's scope, with what each shows: read for
     these few only, after ranking, and not checked again, since the scope
-    chose the candidates."""
+    chose the candidates. A later page (a larger limit) ranks more candidates."""
+    pool = max(CANDIDATES, limit)
     stats = corpus_stats(Corpus.TICKET, query.weights)
     if indexing.uses_postgres():
         terms = selecting_terms(query.weights, stats, TICKET_BUDGET)
         if not terms:
             return []
         candidates = _ticket_candidates(
-            user, query, tsquery_any(terms), ranked=within_budget(terms, stats, TICKET_BUDGET)
+            user,
+            query,
+            tsquery_any(terms),
+            ranked=within_budget(terms, stats, TICKET_BUDGET),
+            pool=pool,
         )
     else:
         fields = ("search_text__title_segmented", "search_text__body_segmented")
-        candidates = _sqlite_candidates(_scoped_tickets(user, query), query, fields, CANDIDATES)
+        candidates = _sqlite_candidates(_scoped_tickets(user, query), query, fields, pool)
     best = _ranked(candidates, query, stats, limit)
     display = _display_rows([pk for pk, _score, _display in best]) if best else {}
     # A ticket deleted since it was found has nothing to show.
     return [(pk, score, display[pk]) for pk, score, _display in best if pk in display]
+
+
+def ticket_count(query, user) -> int:
+    """How many of the user's tickets (that the filters keep) the words
+    select: the total that the pages of ranked hits come from."""
+    stats = corpus_stats(Corpus.TICKET, query.weights)
+    if not indexing.uses_postgres():
+        match = Q()
+        for term in query.weights:
+            match |= Q(search_text__title_segmented__contains=term)
+            match |= Q(search_text__body_segmented__contains=term)
+        return _scoped_tickets(user, query).filter(match).count()
+    terms = selecting_terms(query.weights, stats, TICKET_BUDGET)
+    restricted = _scope_sql(user, query, "ticket_id")
+    if not terms or restricted is None:
+        return 0
+    restriction, scope_params = restricted
+    sql = (
+        f"SELECT count(*) FROM {TicketText._meta.db_table} "  # noqa: S608
+        f"WHERE search_vector @@ to_tsquery('simple', %s){restriction}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [tsquery_any(terms), *scope_params])
+        return cursor.fetchone()[0]
+
+
+def tickets_with_every_word(query):
+    """Ids of the tickets whose text has every typed word (or one of its
+    synonyms), as a subquery; a list narrows its own scoped tickets by it."""
+    groups = alternatives(query.terms)
+    if indexing.uses_postgres():
+        raw = " & ".join(f"({tsquery_any(sorted(group))})" for group in groups)
+        search = SearchQuery(raw, search_type="raw", config="simple")
+        return TicketText.objects.filter(search_vector=search).values("ticket_id")
+    match = Q()
+    for group in groups:
+        either = Q()
+        for term in group:
+            either |= Q(title_segmented__contains=term) | Q(body_segmented__contains=term)
+        match &= either
+    return TicketText.objects.filter(match).values("ticket_id")

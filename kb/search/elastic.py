@@ -6,6 +6,13 @@ and queries are `term` queries on those same words with the same weights as
 the database backend (question ×2, synonyms ×0.5). Elasticsearch's BM25 (k1
 1.2, b 0.75) is the formula kb.ranking uses, so both backends agree.
 
+Who sees which ticket is a filter inside Elasticsearch, built from the
+scope module's rule as data (scope.scope_rule): each ticket document carries
+where it was filed (region code, department), its queue and who it is
+assigned to, so a narrow scope gets its own best hits, not what is left of
+everyone's. The database still has the last word on what is shown (the
+index can lag).
+
 Every failure to reach the cluster raises SearchUnavailable, on which the
 caller searches the database instead; changes wait in kb.IndexPending.
 """
@@ -28,9 +35,10 @@ from elasticsearch_dsl import (
     connections,
 )
 
+from helpdesk_site.tickets import scope
 from kb.models import Faq, FaqState, IndexPending, TicketText
-from kb.search import SearchUnavailable
 from kb.search.database import CANDIDATES, ticket_display
+from kb.search.errors import SearchUnavailable
 
 ALIAS = "kb"
 # The words are cut already; only split on the spaces kb.segment put there.
@@ -58,6 +66,11 @@ class TicketDocument(Document):
     category = Keyword()
     status = Integer()
     created = Date()
+    # What the scope filters on (scope.ScopeRule).
+    region_code = Keyword()
+    department = Integer()
+    queue = Integer()
+    assigned_to = Integer()
 
 
 def index_name(kind: str) -> str:
@@ -126,8 +139,15 @@ def ticket_document(text: TicketText) -> dict:
         category=details.category if details else "",
         status=ticket.status,
         created=ticket.created,
+        region_code=details.region.code if details else None,
+        department=details.department_id if details else None,
+        queue=ticket.queue_id,
+        assigned_to=ticket.assigned_to_id,
     )
     return doc.to_dict(include_meta=True)
+
+
+TICKET_RELATED = ("ticket__details__subsystem", "ticket__details__region")
 
 
 # --- Queries -----------------------------------------------------------------
@@ -157,8 +177,35 @@ def faq_search(query, public_only: bool, limit: int) -> Search:
     return search.source(False).extra(size=limit, track_total_hits=False)
 
 
-def ticket_search(query, limit: int) -> Search:
+def scope_filter(rule: scope.ScopeRule):
+    """The scope rule as an Elasticsearch filter (None: every ticket)."""
+    if rule.everything:
+        kept = None
+    elif rule.nothing:
+        return Q("match_none")
+    else:
+        either = []
+        if rule.region_prefix is not None:
+            either.append(Q("prefix", region_code=rule.region_prefix))
+        if rule.department_id is not None:
+            either.append(Q("term", department=rule.department_id))
+        if rule.queue_ids:
+            either.append(Q("terms", queue=list(rule.queue_ids)))
+        if rule.assigned_to_id is not None:
+            either.append(Q("term", assigned_to=rule.assigned_to_id))
+        kept = Q("bool", should=either, minimum_should_match=1)
+    if rule.withdrawn_ids:
+        withdrawn = Q("ids", values=[str(pk) for pk in rule.withdrawn_ids])
+        return Q("bool", filter=[kept] if kept else [], must_not=[withdrawn])
+    return kept
+
+
+def ticket_search(query, limit: int, rule: scope.ScopeRule | None = None) -> Search:
+    """The query's words among the tickets the rule keeps (no rule: all)."""
     search = Search(using=ALIAS, index=index_name("ticket"))
+    kept = scope_filter(rule) if rule is not None else None
+    if kept is not None:
+        search = search.filter(kept)
     if query.subsystem:
         search = search.filter("term", subsystem=query.subsystem)
     if query.category:
@@ -184,11 +231,27 @@ def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, None
 
 
 def ticket_ids(query, user, limit: int) -> list[tuple[int, float, tuple]]:
-    """Elasticsearch ranks; the database, through the scope module, decides
-    which of them the user sees (the index can lag) and what they show."""
-    ranked = _execute(ticket_search(query, CANDIDATES))
+    """Elasticsearch ranks the user's tickets (the scope is its filter); the
+    database, through the scope module, confirms them (the index can lag)
+    and reads what they show."""
+    rule = scope.scope_rule(user)
+    if rule.nothing:
+        return []
+    ranked = _execute(ticket_search(query, max(CANDIDATES, limit), rule))
     display = ticket_display(user, query, [pk for pk, _score, _display in ranked])
     return [(pk, score, display[pk]) for pk, score, _display in ranked if pk in display][:limit]
+
+
+def ticket_count(query, user) -> int:
+    """How many of the user's tickets the words find, counted by Elasticsearch."""
+    rule = scope.scope_rule(user)
+    if rule.nothing:
+        return 0
+    client()
+    try:
+        return ticket_search(query, 0, rule).count()
+    except (ApiError, TransportError) as error:
+        raise _unavailable(error) from error
 
 
 # --- Indexing ------------------------------------------------------------------
@@ -205,9 +268,7 @@ def _faq_actions(ids):
 
 
 def _ticket_actions(ids):
-    texts = TicketText.objects.select_related("ticket__details__subsystem").filter(
-        ticket_id__in=ids
-    )
+    texts = TicketText.objects.select_related(*TICKET_RELATED).filter(ticket_id__in=ids)
     found = set()
     for text in texts.iterator(chunk_size=500):
         found.add(text.pk)
@@ -275,9 +336,7 @@ def reindex_all(progress=None) -> dict[str, int]:
         progress(f"faq: {counts['faq']}")
     counts["ticket"] = _bulk(
         ticket_document(text)
-        for text in TicketText.objects.select_related("ticket__details__subsystem").iterator(
-            chunk_size=1000
-        )
+        for text in TicketText.objects.select_related(*TICKET_RELATED).iterator(chunk_size=1000)
     )
     if progress:
         progress(f"ticket: {counts['ticket']}")

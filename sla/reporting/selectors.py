@@ -23,7 +23,8 @@ from helpdesk_site.regions.models import Region
 from helpdesk_site.satisfaction.models import BAD_RATING_MAX, BadRatingFollowUp, Rating, Score
 from helpdesk_site.tickets import scope as ticket_scope
 from helpdesk_site.tickets.models import Category, Subsystem
-from kb.models import CandidateState, Deflection, FaqCandidate
+from kb import selectors as kb_selectors
+from kb.models import CandidateState, Deflection, FaqCandidate, SearchMiss
 from sla.models import ClockKind, EscalationEvent, HandlingLogEntry, Incident, LogKind, SlaClock
 from sla.reporting import stats
 from sla.reporting.aggregates import Percentile
@@ -491,6 +492,25 @@ def deflections(scope, period, limit=10) -> dict:
     return {"total": sum(row["n"] for row in faqs), "faqs": faqs[:limit], "applies": True}
 
 
+def knowledge_gaps(scope, period, limit=10) -> dict:
+    """Searches without an answer in the period, grouped as on the
+    knowledge base's 知识缺口 page, most asked first. Like a deflection, a
+    search belongs to the region of whoever searched (a visitor's only to the
+    prefecture); it has no operator, subsystem or category."""
+    start, end = period.instants()
+    f = scope.filters
+    applies = not (f.operator_id or f.subsystem or f.category)
+    if not scope.allowed or not applies:
+        return {"gaps": [], "applies": applies}
+    q = Q(created__gte=start, created__lt=end)
+    if f.region.level != Region.Level.PREFECTURE:
+        q &= Q(user__department__region__code__startswith=f.region.subtree_prefix)
+    if f.department_id:
+        q &= Q(user__department_id=f.department_id)
+    gaps = kb_selectors.knowledge_gaps(limit, SearchMiss.objects.filter(q))
+    return {"gaps": list(gaps), "applies": True}
+
+
 def operators(scope, period, now) -> list[dict]:
     """Per operator, in one grouped query: resolved in the period,
     compliance, median resolution, and what they hold open at its end."""
@@ -545,6 +565,7 @@ class Figures:
     problems: list = field(default_factory=list)
     problem_source: str = "subsystems"
     deflections: dict = field(default_factory=dict)
+    gaps: dict = field(default_factory=dict)
     operators: list = field(default_factory=list)
     previous: dict = field(default_factory=dict)
 
@@ -590,6 +611,7 @@ def figures(filters: Filters, user=None, now=None) -> Figures:
         problems = recurring_problems(scope, period, groups)
         result.problems, result.problem_source = problems["rows"], problems["source"]
         result.deflections = deflections(scope, period)
+        result.gaps = knowledge_gaps(scope, period)
         result.operators = operators(scope, period, now)
         before = period.previous()
         earlier = clock_summary(scope, before, now, backlog=False)

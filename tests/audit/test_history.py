@@ -99,7 +99,7 @@ def test_attachments_added_are_recorded_and_never_removed(ticket, reporter, oper
 
 
 def test_faq_edits_are_recorded_with_who(operator):
-    from kb import services as kb
+    from kb import faqs as kb
 
     faq = kb.create_draft(user=operator, question="证照模板在哪里发布？", answer="在目录中。")
     kb.edit_faq(

@@ -2,7 +2,7 @@ from helpdesk.models import Ticket
 
 from helpdesk_site.people.models import Role
 from helpdesk_site.tickets.models import Subsystem
-from kb import services
+from kb import faqs
 from tests.factories import OperatorFactory, UserFactory, file_ticket, region
 
 
@@ -26,7 +26,7 @@ def supervisor(code="513300"):
 
 
 def published_faq(author, question, answer, subsystem=None, is_public=True, category=""):
-    faq = services.create_draft(
+    faq = faqs.create_draft(
         user=author,
         question=question,
         answer=answer,
@@ -34,8 +34,8 @@ def published_faq(author, question, answer, subsystem=None, is_public=True, cate
         is_public=is_public,
         category=category,
     )
-    services.submit_for_review(user=author, faq=faq)
-    return services.publish(user=supervisor(), faq=faq)
+    faqs.submit_for_review(user=author, faq=faq)
+    return faqs.publish(user=supervisor(), faq=faq)
 
 
 __all__ = ["file_ticket", "operator", "published_faq", "resolve", "supervisor"]

@@ -64,7 +64,7 @@ def test_internal_search_does_not_filter_on_public():
     assert {"term": {"is_public": True}} not in body["query"]["bool"]["filter"]
 
 
-def test_ticket_query_carries_filters_but_scope_stays_in_the_database():
+def test_ticket_query_carries_the_search_filters():
     query = search.Query.parse("电子证照", category="fault")
     body = elastic.ticket_search(query, limit=200).to_dict()
     assert {"term": {"category": "fault"}} in body["query"]["bool"]["filter"]

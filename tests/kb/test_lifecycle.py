@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from helpdesk.models import KBItem
 
-from kb import search, services
+from kb import faqs, search
 from kb.models import FaqState
 from tests.factories import UserFactory
 from tests.kb.factories import file_ticket, operator, resolve, supervisor
@@ -20,7 +20,7 @@ def resolved_ticket():
 
 def test_a_resolved_ticket_becomes_a_prefilled_draft(resolved_ticket):
     ticket, engineer = resolved_ticket
-    faq = services.create_draft_from_ticket(user=engineer, ticket=ticket)
+    faq = faqs.create_draft_from_ticket(user=engineer, ticket=ticket)
     assert faq.state == FaqState.DRAFT
     # The title as a question; the reporter's own description stays out.
     assert faq.question == "电子证照无法制作怎么办？"
@@ -37,27 +37,27 @@ def test_a_resolved_ticket_becomes_a_prefilled_draft(resolved_ticket):
 def test_open_tickets_and_people_out_of_scope_cannot_make_drafts(resolved_ticket):
     ticket, engineer = resolved_ticket
     with pytest.raises(PermissionDenied):
-        services.create_draft_from_ticket(user=operator("e_seal"), ticket=ticket)
+        faqs.create_draft_from_ticket(user=operator("e_seal"), ticket=ticket)
     with pytest.raises(PermissionDenied):
-        services.create_draft_from_ticket(user=UserFactory(), ticket=ticket)
+        faqs.create_draft_from_ticket(user=UserFactory(), ticket=ticket)
     open_ticket = file_ticket(UserFactory())
-    with pytest.raises(services.LifecycleError):
-        services.create_draft_from_ticket(user=engineer, ticket=open_ticket)
+    with pytest.raises(faqs.LifecycleError):
+        faqs.create_draft_from_ticket(user=engineer, ticket=open_ticket)
 
 
 def test_draft_review_publish_retire(resolved_ticket):
     ticket, engineer = resolved_ticket
-    faq = services.create_draft_from_ticket(user=engineer, ticket=ticket)
+    faq = faqs.create_draft_from_ticket(user=engineer, ticket=ticket)
     assert search.search_faqs("电子证照", user=engineer) == []
 
-    services.submit_for_review(user=engineer, faq=faq)
+    faqs.submit_for_review(user=engineer, faq=faq)
     assert faq.state == FaqState.IN_REVIEW
     with pytest.raises(PermissionDenied):
-        services.publish(user=engineer, faq=faq)
+        faqs.publish(user=engineer, faq=faq)
 
     reviewer = supervisor()
     before = timezone.now()
-    services.publish(user=reviewer, faq=faq, note="内容准确", is_public=True)
+    faqs.publish(user=reviewer, faq=faq, note="内容准确", is_public=True)
     faq.refresh_from_db()
     assert faq.state == FaqState.PUBLISHED
     assert faq.reviewer == reviewer
@@ -65,7 +65,7 @@ def test_draft_review_publish_retire(resolved_ticket):
     assert KBItem.objects.get(pk=faq.kbitem_id).enabled is True
     assert [h.id for h in search.search_faqs("证照做不了", user=None)] == [faq.pk]
 
-    services.retire(user=reviewer, faq=faq, note="平台已升级")
+    faqs.retire(user=reviewer, faq=faq, note="平台已升级")
     assert faq.state == FaqState.RETIRED
     assert search.search_faqs("电子证照", user=None) == []
     assert KBItem.objects.get(pk=faq.kbitem_id).enabled is False
@@ -75,9 +75,9 @@ def test_a_draft_from_a_ticket_stays_internal_unless_the_reviewer_makes_it_publi
     resolved_ticket,
 ):
     ticket, engineer = resolved_ticket
-    faq = services.create_draft_from_ticket(user=engineer, ticket=ticket)
-    services.submit_for_review(user=engineer, faq=faq)
-    services.publish(user=supervisor(), faq=faq)
+    faq = faqs.create_draft_from_ticket(user=engineer, ticket=ticket)
+    faqs.submit_for_review(user=engineer, faq=faq)
+    faqs.publish(user=supervisor(), faq=faq)
     assert faq.state == FaqState.PUBLISHED and faq.is_public is False
     assert search.search_faqs("电子证照", user=None) == []
     assert [h.id for h in search.search_faqs("电子证照", user=engineer)] == [faq.pk]
@@ -86,22 +86,22 @@ def test_a_draft_from_a_ticket_stays_internal_unless_the_reviewer_makes_it_publi
 
 def test_transitions_out_of_order_are_refused(resolved_ticket):
     ticket, engineer = resolved_ticket
-    faq = services.create_draft_from_ticket(user=engineer, ticket=ticket)
+    faq = faqs.create_draft_from_ticket(user=engineer, ticket=ticket)
     reviewer = supervisor()
-    with pytest.raises(services.LifecycleError):
-        services.publish(user=reviewer, faq=faq)
-    with pytest.raises(services.LifecycleError):
-        services.retire(user=reviewer, faq=faq)
-    services.submit_for_review(user=engineer, faq=faq)
-    with pytest.raises(services.LifecycleError):
-        services.submit_for_review(user=engineer, faq=faq)
+    with pytest.raises(faqs.LifecycleError):
+        faqs.publish(user=reviewer, faq=faq)
+    with pytest.raises(faqs.LifecycleError):
+        faqs.retire(user=reviewer, faq=faq)
+    faqs.submit_for_review(user=engineer, faq=faq)
+    with pytest.raises(faqs.LifecycleError):
+        faqs.submit_for_review(user=engineer, faq=faq)
 
 
 def test_a_reviewer_sends_back_with_a_note(resolved_ticket):
     ticket, engineer = resolved_ticket
-    faq = services.create_draft_from_ticket(user=engineer, ticket=ticket)
-    services.submit_for_review(user=engineer, faq=faq)
-    services.send_back(user=supervisor(), faq=faq, note="请补充截图说明")
+    faq = faqs.create_draft_from_ticket(user=engineer, ticket=ticket)
+    faqs.submit_for_review(user=engineer, faq=faq)
+    faqs.send_back(user=supervisor(), faq=faq, note="请补充截图说明")
     faq.refresh_from_db()
     assert faq.state == FaqState.DRAFT
     assert faq.review_note == "请补充截图说明"
@@ -114,20 +114,20 @@ def test_an_editor_with_the_permission_may_publish(resolved_ticket):
     editor = operator()
     editor.user_permissions.add(Permission.objects.get(codename="review_faq"))
     editor = type(editor).objects.get(pk=editor.pk)
-    faq = services.create_draft_from_ticket(user=engineer, ticket=ticket)
-    services.submit_for_review(user=engineer, faq=faq)
-    services.publish(user=editor, faq=faq)
+    faq = faqs.create_draft_from_ticket(user=engineer, ticket=ticket)
+    faqs.submit_for_review(user=engineer, faq=faq)
+    faqs.publish(user=editor, faq=faq)
     assert faq.state == FaqState.PUBLISHED
 
 
 def test_reporters_cannot_write_faqs():
     with pytest.raises(PermissionDenied):
-        services.create_draft(user=UserFactory(), question="问", answer="答")
+        faqs.create_draft(user=UserFactory(), question="问", answer="答")
 
 
 def test_import_is_idempotent_by_question():
-    faq, created = services.import_faq(question="如何认领印章", answer="旧答案")
-    again, created_again = services.import_faq(question="如何认领印章", answer="新答案")
+    faq, created = faqs.import_faq(question="如何认领印章", answer="旧答案")
+    again, created_again = faqs.import_faq(question="如何认领印章", answer="新答案")
     assert created and not created_again
     assert again.pk == faq.pk
     again.kbitem.refresh_from_db()

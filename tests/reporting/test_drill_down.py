@@ -8,7 +8,7 @@ from django.urls import reverse
 from helpdesk.models import Ticket
 
 from helpdesk_site.regions.models import Region
-from kb import services as kb_services
+from kb import feedback as kb_feedback
 from kb.models import CandidateState, Deflection, FaqCandidate
 from sla.models import EscalationEvent, EscalationStep
 from sla.reporting import selectors
@@ -140,9 +140,9 @@ def test_deflections_count_by_faq_within_the_readers_region(
         week["operator"], "电子证照无法制作怎么办？", "先发布证照模板。", "e_license"
     )
     for user in (kangding_reporter, kangding_reporter, luding_reporter):
-        kb_services.record_deflection(faq=faq, user=user, query="证照", subsystem=None)
+        kb_feedback.record_deflection(faq=faq, user=user, query="证照", subsystem=None)
     Deflection.objects.update(created=at("2025-11-12 09:00"))
-    outside = kb_services.record_deflection(faq=faq, user=kangding_reporter, query="证照")
+    outside = kb_feedback.record_deflection(faq=faq, user=kangding_reporter, query="证照")
     Deflection.objects.filter(pk=outside.pk).update(created=at("2025-11-18 09:00"))
 
     everywhere = selectors.figures(filters(), now=NOW).deflections
@@ -182,7 +182,7 @@ def test_the_word_report_lists_the_clusters_and_deflections(week, clusters, kang
     from tests.reporting.test_documents import cells, docx_of
 
     faq = published_faq(week["operator"], "印章无法认领怎么办？", "联系制章单位。", "e_seal")
-    kb_services.record_deflection(faq=faq, user=kangding_reporter, query="印章")
+    kb_feedback.record_deflection(faq=faq, user=kangding_reporter, query="印章")
     Deflection.objects.update(created=at("2025-11-13 09:00"))
     document = docx_of()
     table = cells(document)

@@ -16,7 +16,7 @@ from django.test import Client
 from helpdesk.models import Ticket
 
 from helpdesk_site.people.models import Role
-from kb import services as kb_services
+from kb import faqs as kb_faqs
 from tests.factories import OperatorFactory, UserFactory, file_ticket, get_subsystem, region
 
 pytestmark = pytest.mark.django_db
@@ -106,11 +106,11 @@ def world():
     resolved = file_ticket(reporter, title="已解决的工单")
     resolved.status = Ticket.RESOLVED_STATUS
     resolved.save()
-    faq = kb_services.create_draft(
+    faq = kb_faqs.create_draft(
         user=operator, question="证照怎么制作", answer="在证照目录中发布模板。", subsystem=None
     )
-    kb_services.submit_for_review(user=operator, faq=faq)
-    kb_services.publish(user=supervisor, faq=faq)
+    kb_faqs.submit_for_review(user=operator, faq=faq)
+    kb_faqs.publish(user=supervisor, faq=faq)
     pages = [
         "/tickets/",
         "/tickets/new/",

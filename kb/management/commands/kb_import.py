@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from helpdesk_site.tickets.models import Subsystem
-from kb import services
+from kb import faqs, search, term_statistics
 
 FIELDS = {"question", "answer", "subsystem", "source"}
 
@@ -31,6 +31,8 @@ def parse_line(line: str, subsystems: dict[str, Subsystem]) -> dict:
     source = data.get("source") or ""
     if not isinstance(source, str):
         raise ValueError('"source" must be a string')
+    if any(search.clean(value) != value for value in (data["question"], data["answer"], source)):
+        raise ValueError("control characters (such as NUL) in the text")
     return {
         "question": data["question"],
         "answer": data["answer"],
@@ -42,7 +44,8 @@ def parse_line(line: str, subsystems: dict[str, Subsystem]) -> dict:
 class Command(BaseCommand):
     help = (
         "Import published FAQs from a JSON Lines file of "
-        '{"question", "answer", "subsystem"?, "source"?}; the same question again updates it.'
+        '{"question", "answer", "subsystem"?, "source"?}; the same question again updates it; '
+        "a retired FAQ is reported and stays retired."
     )
 
     def add_arguments(self, parser):
@@ -54,10 +57,15 @@ class Command(BaseCommand):
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"cannot read {file}: {error}", returncode=2) from error
+        if search.clean(text) != text:
+            raise CommandError(
+                f"{file} is not a text file (NUL or other control characters); nothing imported",
+                returncode=2,
+            )
         subsystems = {s.code: s for s in Subsystem.objects.all()}
         created = updated = 0
-        bad = []
-        with services.term_statistics_deferred():
+        bad, retired = [], []
+        with term_statistics.deferred():
             for number, line in enumerate(text.splitlines(), start=1):
                 if not line.strip():
                     continue
@@ -67,10 +75,18 @@ class Command(BaseCommand):
                     bad.append(number)
                     self.stderr.write(f"{path.name}:{number}: {error}")
                     continue
-                _faq, was_created = services.import_faq(**fields)
+                try:
+                    _faq, was_created = faqs.import_faq(**fields)
+                except faqs.RetiredFaqError as error:
+                    retired.append(number)
+                    self.stderr.write(f"{path.name}:{number}: FAQ #{error.faq.pk} is retired; kept")
+                    continue
                 created += was_created
                 updated += not was_created
-        self.stdout.write(f"imported: {created} new, {updated} updated, {len(bad)} bad lines")
+        self.stdout.write(
+            f"imported: {created} new, {updated} updated, "
+            f"{len(retired)} retired kept retired, {len(bad)} bad lines"
+        )
         if bad:
             raise CommandError(
                 f"{len(bad)} lines not imported: {', '.join(map(str, bad[:20]))}", returncode=1

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from kb import selectors, services
+from kb import selectors, term_statistics
 from kb.models import Corpus
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, corpus, **options):
         for name in corpus or Corpus.values:
-            stored = services.refresh_term_statistics(name)
+            stored = term_statistics.refresh_term_statistics(name)
             self.stdout.write(
                 f"{name}: {stored.documents} documents, "
                 f"{selectors.term_count(name)} words, {stored.seconds:.2f} s"

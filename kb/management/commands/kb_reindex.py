@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from kb import indexing, services
+from kb import indexing, ticket_text
 from kb.search import SearchUnavailable
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         if elasticsearch_only and not indexing.uses_elasticsearch():
             raise CommandError("ELASTICSEARCH_URL is not set", returncode=2)
         if not elasticsearch_only:
-            counts = services.resegment_all(progress)
+            counts = ticket_text.resegment_all(progress)
             self.stdout.write(f"database: {counts['faq']} FAQs, {counts['ticket']} tickets")
         if indexing.uses_elasticsearch():
             from kb.search import elastic

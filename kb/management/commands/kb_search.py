@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kb import search, services
+from kb import feedback, search
 from kb.models import SearchMiss
 
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
             raise CommandError(f"--limit must be 1 to {search.MAX_LIMIT}", returncode=2)
         hits = search.search_faqs(query, public_only=False, limit=limit)
         if not hits:
-            services.record_search_miss(query=query, where=SearchMiss.Where.COMMAND)
+            feedback.record_search_miss(query=query, where=SearchMiss.Where.COMMAND)
         if json:
             self.stdout.write(
                 _dumps([{"id": h.id, "question": h.title, "score": h.score} for h in hits])
