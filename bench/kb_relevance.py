@@ -16,8 +16,11 @@ half to tune on and a test half never tuned on) two ways in the same run:
 
 It prints MRR@10 and recall@5 for each half, and for ours the score floor:
 how often a query shows a confident suggestion at all, how often the first
-confident suggestion is right (precision), and how often a question the
-collection cannot answer shows nothing.
+confident suggestion is right (precision), how often the right FAQ is among
+those shown, and how often a question the collection cannot answer shows
+nothing. --fit chooses the floor (kb.ranking.CONFIDENCE_FLOOR) on the dev
+half alone: the one that best balances the share of answerable queries
+shown their answer and the share of unanswerable ones shown nothing.
 """
 
 import argparse
@@ -54,6 +57,9 @@ def parse_args():
     parser.add_argument("--rebuild", action="store_true", help="load the FAQs again")
     parser.add_argument("--half", choices=("dev", "test", "both"), default="both")
     parser.add_argument("--misses", action="store_true", help="list the dev queries ours misses")
+    parser.add_argument(
+        "--fit", action="store_true", help="fit the confidence floor on the dev half and print it"
+    )
     return parser.parse_args()
 
 
@@ -164,17 +170,51 @@ def figures(ranked: list[list[int]], expected: list[set[int]]) -> dict[str, floa
 
 def floor_figures(hits, expected, silent_hits) -> dict[str, float]:
     """Suggestions as the filing form shows them (confident hits only)."""
-    shown = [[h.id for h in q if getattr(h, "confident", True)][:SUGGESTIONS] for q in hits]
+    shown = [[h.id for h in q if h.confident][:SUGGESTIONS] for q in hits]
     answered = [s for s in shown if s]
     first_right = sum(1 for s, right in zip(shown, expected, strict=True) if s and s[0] in right)
     any_right = sum(1 for s, right in zip(shown, expected, strict=True) if set(s) & right)
-    silent = sum(1 for q in silent_hits if not any(getattr(h, "confident", True) for h in q))
+    silent = sum(1 for q in silent_hits if not any(h.confident for h in q))
     return {
         "shown": len(answered) / (len(shown) or 1),
         "first right": first_right / (len(answered) or 1),
         "right among shown": any_right / (len(answered) or 1),
         "no-answer silent": silent / (len(silent_hits) or 1),
     }
+
+
+def fit_floor(items, queries_no_answer, pks) -> None:
+    """Print the floor that maximises the mean of (answerable queries whose
+    answer is among the suggestions shown) and (unanswerable queries shown
+    nothing), on the dev half."""
+    from kb import ranking, search
+    from kb.models import Corpus
+    from kb.search import database
+
+    def confidences(text):
+        query = search.Query.parse(text)
+        stats = database.corpus_stats(Corpus.FAQ, query.terms)
+        hits = search.search_faqs(text, public_only=False, limit=SUGGESTIONS)
+        return [(h.id, ranking.confidence(h.score, query.terms, stats)) for h in hits]
+
+    answerable = [
+        (confidences(q["query"]), {pks[line] for line in (q["line"], *q.get("also", ()))})
+        for q in items
+    ]
+    unanswerable = [confidences(text) for text in queries_no_answer]
+    best = None
+    for step in range(0, 41):
+        floor = step / 200
+        found = sum(
+            1 for hits, right in answerable if any(pk in right and c >= floor for pk, c in hits)
+        ) / len(answerable)
+        silent = sum(1 for hits in unanswerable if all(c < floor for _pk, c in hits)) / len(
+            unanswerable
+        )
+        print(f"  floor {floor:.3f}: answer shown {found:.1%}, no-answer silent {silent:.1%}")
+        if best is None or (found + silent) / 2 > best[0]:
+            best = ((found + silent) / 2, floor)
+    print(f"dev-fitted floor: {best[1]:.3f} (now {ranking.CONFIDENCE_FLOOR})")
 
 
 def main():
@@ -192,6 +232,9 @@ def main():
     )
     baseline = PlainBM25({pk: f"{q}\n{a}" for pk, q, a in published})
     queries = json.loads(QUERIES.read_text(encoding="utf-8"))
+    if args.fit:
+        fit_floor(queries["dev"], queries["no_answer"]["dev"], pks)
+        return
     halves = ("dev", "test") if args.half == "both" else (args.half,)
     print(f"database: {connection.vendor}; FAQs searched: {len(baseline.keys)}")
     print(f"{'':>6} {'':<11} {'MRR@10':>7} {'recall@5':>9}")

@@ -28,7 +28,7 @@ def faq_search(request):
             faqs = search.search_faqs(query, user=request.user, limit=20, **filters)
             if search.may_search_tickets(request.user):
                 tickets = search.search_tickets(query, user=request.user, limit=10, **filters)
-            if not faqs:
+            if not any(hit.confident for hit in faqs):
                 services.record_search_miss(
                     query=query, where=SearchMiss.Where.SEARCH_PAGE, user=request.user
                 )
@@ -205,8 +205,13 @@ def suggest(request):
     query = request.GET.get("q", "").replace("\x00", "")[:300]
     subsystem = request.GET.get("subsystem", "").replace("\x00", "")[:40]
     hits = search.search_faqs(query, user=request.user, subsystem=subsystem, limit=SUGGESTIONS)
+    hits = [hit for hit in hits if hit.confident]
     if not hits and subsystem:
-        hits = search.search_faqs(query, user=request.user, limit=SUGGESTIONS)
+        hits = [
+            hit
+            for hit in search.search_faqs(query, user=request.user, limit=SUGGESTIONS)
+            if hit.confident
+        ]
     if not hits and request.GET.get("final") == "1":
         services.record_search_miss(
             query=query, where=SearchMiss.Where.FILING_FORM, user=request.user

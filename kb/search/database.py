@@ -22,7 +22,6 @@ from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.models import Subsystem, TicketDetails
 from kb import indexing, ranking, selectors, services
 from kb.models import Corpus, Faq, FaqState, TicketText
-from kb.segment import alternatives
 
 # How many candidates the database hands to the re-ranker.
 CANDIDATES = 60
@@ -190,7 +189,9 @@ def _ranked(candidates, query, stats, limit):
     """(pk, score, display fields) of the best candidates."""
     documents = [(row[0], (_words(row[1]), _words(row[2]))) for row in candidates]
     display = {row[0]: row[3:] for row in candidates}
-    ranked = ranking.rank(query.weights, alternatives(query.terms), documents, stats, limit)
+    ranked = ranking.rank(
+        query.weights, list(query.groups), documents, stats, limit, query.platform_only
+    )
     return [(pk, score, display[pk]) for pk, score in ranked]
 
 
