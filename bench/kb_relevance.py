@@ -1,6 +1,7 @@
 """Relevance on real FAQs: the 3,000 Q&A of gov_faq.jsonl and clerk-style queries.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sd_relevance .venv/bin/python bench/kb_relevance.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sd_relevance \
+        .venv/bin/python bench/kb_relevance.py
     .venv/bin/python bench/kb_relevance.py        # SQLite: var/kb_relevance.sqlite3
 
 Loads every FAQ of ../shared/data/eval/gov_faq.jsonl (READ there, never

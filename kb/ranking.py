@@ -11,8 +11,9 @@ Synonyms from the platform's own groups count only in documents about the
 platform (kb.lexicon.PLATFORM_MARKERS).
 
 `confidence` puts a score on a scale that does not depend on the query: the
-share of what a document answering every typed word would score. Below
-CONFIDENCE_FLOOR a hit is not worth suggesting.
+share of what a document answering every typed word would score, less for
+typed words the collection does not know at all. Below CONFIDENCE_FLOOR a hit
+is not worth suggesting.
 """
 
 import html
@@ -29,7 +30,7 @@ FIELD_WEIGHTS = (2.0, 1.0)
 COVERAGE_BASE = 0.5
 # The least confidence a hit needs to be suggested, fitted on the dev half
 # of bench/data/relevance_queries.json (bench/kb_relevance.py --fit).
-CONFIDENCE_FLOOR = 0.07
+CONFIDENCE_FLOOR = 0.075
 
 
 @dataclass(frozen=True)
@@ -128,16 +129,21 @@ def rank(
 
 
 def best_possible(typed: list[str], stats: CorpusStats) -> float:
-    """What a document would score that holds every typed word in both
-    fields, often: the scale `confidence` measures on."""
+    """What a document would score that holds, often and in both fields,
+    every typed word the collection has: the scale `confidence` measures on."""
     per_word = (K1 + 1) * sum(FIELD_WEIGHTS) * (COVERAGE_BASE + 1)
-    return sum(stats.idf(term) for term in typed) * per_word
+    return sum(stats.idf(t) for t in typed if stats.document_frequency.get(t)) * per_word
 
 
 def confidence(score: float, typed: list[str], stats: CorpusStats) -> float:
-    """A score as a share of the best possible one for the typed words."""
+    """A score as a share of the best possible one for the typed words the
+    collection has, times the share of typed words it has: a query whose
+    words the collection mostly lacks is answered with less confidence."""
     best = best_possible(typed, stats)
-    return score / best if best > 0 else 0.0
+    if best <= 0:
+        return 0.0
+    known = sum(1 for t in typed if stats.document_frequency.get(t))
+    return score / best * known / len(typed)
 
 
 def snippet(text: str, terms: list[str], width: int = 80) -> str:

@@ -164,7 +164,8 @@ class Expansion:
 def expand_query(terms: list[str]) -> Expansion:
     """Typed words weigh 1; their synonyms (ours, then the thesaurus's) and
     their character pairs less. A word found only through a platform synonym
-    group counts only in documents about the platform."""
+    group counts only in documents about the platform; one the thesaurus
+    also gives counts everywhere."""
     weights = dict.fromkeys(terms, 1.0)
     general, platform, thesaurus = _general(), _platform(), _thesaurus()
     everywhere = set(terms)
@@ -179,12 +180,12 @@ def expand_query(terms: list[str]) -> Expansion:
             weights.setdefault(other, PAIR_WEIGHT)
             everywhere.add(other)
             group.add(other)
+        for other in platform.get(term, ()):
+            weights.setdefault(other, SYNONYM_WEIGHT)
+            group.add(other)
         for other in thesaurus.get(term, ()):
             weights.setdefault(other, THESAURUS_WEIGHT)
             everywhere.add(other)
-            group.add(other)
-        for other in platform.get(term, ()):
-            weights.setdefault(other, SYNONYM_WEIGHT)
             group.add(other)
         groups.append(frozenset(group))
     return Expansion(weights, frozenset(set(weights) - everywhere), groups)

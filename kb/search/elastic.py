@@ -194,9 +194,7 @@ def ticket_search(query, limit: int) -> Search:
         search = search.filter("term", subsystem=query.subsystem)
     if query.category:
         search = search.filter("term", category=query.category)
-    search = search.query(
-        Q("bool", should=_should(query, "title", "body"), minimum_should_match=1)
-    )
+    search = search.query(Q("bool", should=_should(query, "title", "body"), minimum_should_match=1))
     return search.source(False).extra(size=limit, track_total_hits=False)
 
 
