@@ -223,8 +223,9 @@ def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, tupl
         terms = selecting_terms(query.weights, stats)
         if not terms:
             return []
-        # Within the budget every match is re-ranked: ts_rank, without
-        # IDF, would otherwise drop good answers before the ranking sees them.
+        # Within the budget every match is re-ranked (ts_rank, without IDF,
+        # would drop good answers before the ranking sees them); beyond it,
+        # the first the index finds.
         within = within_budget(terms, stats)
         candidates = _postgres_candidates(
             faqs,
@@ -232,7 +233,7 @@ def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, tupl
             tsquery_any(terms),
             fields,
             budget(stats) if within else CANDIDATES,
-            ranked=within,
+            ranked=False,
         )
     else:
         candidates = _sqlite_candidates(faqs, query, stats, fields, FAQ_BUDGET)
