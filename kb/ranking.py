@@ -7,6 +7,13 @@ fetches candidates; this module re-ranks them with BM25 (Robertson/Sparck
 Jones IDF, Lucene's form, k1 = 1.2, b = 0.75 as in Elasticsearch), summed
 over two fields with the question weighing more than the answer, and with
 synonyms of the typed words counting at a lower weight (kb.segment.expand).
+Synonyms from the platform's own groups count only in documents about the
+platform (kb.lexicon.PLATFORM_MARKERS).
+
+`confidence` puts a score on a scale that does not depend on the query: the
+share of what a document answering every typed word would score, less for
+typed words the collection does not know at all. Below CONFIDENCE_FLOOR a hit
+is not worth suggesting.
 """
 
 import html
@@ -14,11 +21,16 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+from kb.lexicon import PLATFORM_MARKERS
+
 K1 = 1.2
 B = 0.75
 # A word in the question (ticket title) says more than one in the answer.
 FIELD_WEIGHTS = (2.0, 1.0)
 COVERAGE_BASE = 0.5
+# The least confidence a hit needs to be suggested, fitted on the dev half
+# of bench/data/relevance_queries.json (bench/kb_relevance.py --fit).
+CONFIDENCE_FLOOR = 0.075
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,10 @@ def _weighted_idf(query: dict[str, float], stats: CorpusStats) -> dict[str, floa
     return {term: query_weight * stats.idf(term) for term, query_weight in query.items()}
 
 
+def _is_platform_text(fields) -> bool:
+    return any(not PLATFORM_MARKERS.isdisjoint(words) for words in fields)
+
+
 def _bm25(weighted_idf, fields, stats: CorpusStats, weights=FIELD_WEIGHTS):
     """BM25 of one document, summed over its fields with their weights, and
     the query words it contains. Each field's words are first intersected
@@ -90,22 +106,44 @@ def rank(
     candidates: list[tuple[object, tuple[list[str], list[str]]]],
     stats: CorpusStats,
     limit: int,
+    platform_only: frozenset[str] = frozenset(),
 ) -> list[tuple[object, float]]:
     """Candidates (key, fields) in order of BM25, keeping only those that match.
 
     `groups` holds, for each typed word, the word and its synonyms, all of
-    them words of `query` (kb.segment.expand and alternatives). A document
-    that answers more of the typed words ranks above one that repeats a single
-    word: BM25 is multiplied by (COVERAGE_BASE + coverage)."""
+    them words of `query` (kb.segment.expand_query). A document that answers
+    more of the typed words ranks above one that repeats a single word: BM25
+    is multiplied by (COVERAGE_BASE + coverage). Words of `platform_only`
+    count only in platform text."""
     # Each word's IDF once per query: this runs for every candidate of every search.
-    weighted_idf = _weighted_idf(query, stats)
+    everywhere = _weighted_idf(query, stats)
+    ordinary = {t: w for t, w in everywhere.items() if t not in platform_only}
     scored = []
     for key, fields in candidates:
+        weighted_idf = everywhere if platform_only and _is_platform_text(fields) else ordinary
         score, present = _bm25(weighted_idf, fields, stats)
         if score > 0:
             scored.append((key, score * (COVERAGE_BASE + _coverage(groups, present))))
     scored.sort(key=lambda pair: -pair[1])
     return scored[:limit]
+
+
+def best_possible(typed: list[str], stats: CorpusStats) -> float:
+    """What a document would score that holds, often and in both fields,
+    every typed word the collection has: the scale `confidence` measures on."""
+    per_word = (K1 + 1) * sum(FIELD_WEIGHTS) * (COVERAGE_BASE + 1)
+    return sum(stats.idf(t) for t in typed if stats.document_frequency.get(t)) * per_word
+
+
+def confidence(score: float, typed: list[str], stats: CorpusStats) -> float:
+    """A score as a share of the best possible one for the typed words the
+    collection has, times the share of typed words it has: a query whose
+    words the collection mostly lacks is answered with less confidence."""
+    best = best_possible(typed, stats)
+    if best <= 0:
+        return 0.0
+    known = sum(1 for t in typed if stats.document_frequency.get(t))
+    return score / best * known / len(typed)
 
 
 def snippet(text: str, terms: list[str], width: int = 80) -> str:

@@ -72,7 +72,7 @@ def faq_search(request):
                 tickets = search.search_ticket_page(
                     query, user=request.user, page=form.cleaned_data["page"] or 1, **filters
                 )
-            if not faqs:
+            if not any(hit.confident for hit in faqs):
                 feedback.record_search_miss(
                     query=query, where=SearchMiss.Where.SEARCH_PAGE, user=request.user
                 )
@@ -327,8 +327,13 @@ def suggest(request):
     query = request.GET.get("q", "")[:300]
     subsystem = request.GET.get("subsystem", "")[:40]
     hits = search.search_faqs(query, user=request.user, subsystem=subsystem, limit=SUGGESTIONS)
+    hits = [hit for hit in hits if hit.confident]
     if not hits and subsystem:
-        hits = search.search_faqs(query, user=request.user, limit=SUGGESTIONS)
+        hits = [
+            hit
+            for hit in search.search_faqs(query, user=request.user, limit=SUGGESTIONS)
+            if hit.confident
+        ]
     if not hits and request.GET.get("final") == "1" and request.user.is_authenticated:
         feedback.record_search_miss(
             query=query, where=SearchMiss.Where.FILING_FORM, user=request.user

@@ -2,7 +2,10 @@
 
 `search_faqs` and `search_tickets` segment the query (kb.segment), add the
 synonyms, let the backend find candidates, rank them, and return `Hit`s with
-highlighted snippets. The backend is the database (PostgreSQL full text, or
+highlighted snippets. A hit is `confident` when its score, as a share of the
+best possible for the typed words (kb.ranking.confidence), reaches the
+calibrated floor: the filing form suggests only those, and a search without
+one is a knowledge gap. The backend is the database (PostgreSQL full text, or
 the SQLite fallback) unless settings.KB_SEARCH_BACKEND is "elasticsearch";
 if Elasticsearch does not answer, the database answers instead and the
 fallback is logged.
@@ -24,10 +27,10 @@ from helpdesk_site.people.models import Role
 from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.models import subsystem_label
 from kb import indexing, ranking
-from kb.models import Faq, FaqState
+from kb.models import Corpus, Faq, FaqState
 from kb.search import database, lookup
 from kb.search.errors import SearchUnavailable
-from kb.segment import expand, query_terms
+from kb.segment import expand_query, query_terms
 
 logger = logging.getLogger(__name__)
 
@@ -63,12 +66,25 @@ class Query:
     weights: dict[str, float]
     subsystem: str = ""
     category: str = ""
+    # For each typed word, what stands for it; and the words that count
+    # only on platform text (kb.segment.expand_query).
+    groups: tuple = ()
+    platform_only: frozenset = frozenset()
 
     @classmethod
     def parse(cls, text: str, subsystem: str = "", category: str = "") -> "Query":
         text = clean(text).strip()[:300]
         terms = query_terms(text)
-        return cls(text, terms, expand(terms), clean(subsystem), clean(category))
+        expansion = expand_query(terms)
+        return cls(
+            text,
+            terms,
+            expansion.weights,
+            clean(subsystem),
+            clean(category),
+            tuple(expansion.groups),
+            expansion.platform_only,
+        )
 
 
 @dataclass(frozen=True)
@@ -80,6 +96,8 @@ class Hit:
     score: float
     subsystem: str
     url: str
+    # Above the relevance floor: worth suggesting (kb.ranking.CONFIDENCE_FLOOR).
+    confident: bool = False
 
 
 def searchable_faqs(public_only: bool):
@@ -138,7 +156,13 @@ def _with_display(ranked, rows) -> list[tuple[int, float, tuple]]:
     return complete
 
 
-def _hit(kind, pk, score, title, snippet, names, url) -> Hit:
+def _confident(query: Query, corpus: str):
+    """score -> whether it reaches the floor, for this query's typed words."""
+    stats = database.corpus_stats(corpus, query.terms)
+    return lambda score: ranking.confidence(score, query.terms, stats) >= ranking.CONFIDENCE_FLOOR
+
+
+def _hit(kind, pk, score, title, snippet, names, url, confident) -> Hit:
     """A hit as the pages show it; `snippet` comes from kb.ranking, which
     escapes the text before marking the words; `names` are the subsystem's
     Chinese and English names."""
@@ -151,6 +175,7 @@ def _hit(kind, pk, score, title, snippet, names, url) -> Hit:
         score=round(score, 4),
         subsystem=subsystem_label(name or "", name_en or ""),
         url=url(pk),
+        confident=confident(score),
     )
 
 
@@ -169,8 +194,18 @@ def search_faqs(
     rows = searchable_faqs(public_only).values_list("pk", *database.FAQ_DISPLAY)
     marks = list(query.weights)
     url = _detail_urls("kb:detail")
+    confident = _confident(query, Corpus.FAQ)
     return [
-        _hit("faq", pk, score, title, ranking.best_snippet([answer, question], marks), names, url)
+        _hit(
+            "faq",
+            pk,
+            score,
+            title,
+            ranking.best_snippet([answer, question], marks),
+            names,
+            url,
+            confident,
+        )
         for pk, score, (title, question, answer, *names) in _with_display(ranked, rows)
     ]
 
@@ -184,7 +219,7 @@ def search_tickets(text, *, user, subsystem="", category="", limit=10) -> list[H
     # Either backend returns only what the scope keeps, with its display
     # fields read from the database.
     ranked = _run("ticket_ids", query, user, _limit(limit))
-    return _ticket_hits(ranked, list(query.weights))
+    return _ticket_hits(query, ranked)
 
 
 @dataclass(frozen=True)
@@ -205,8 +240,10 @@ class TicketPage:
         return self.number < self.pages
 
 
-def _ticket_hits(ranked, marks) -> list[Hit]:
+def _ticket_hits(query, ranked) -> list[Hit]:
     url = _detail_urls("tickets:detail")
+    marks = list(query.weights)
+    confident = _confident(query, Corpus.TICKET)
     return [
         _hit(
             "ticket",
@@ -216,6 +253,7 @@ def _ticket_hits(ranked, marks) -> list[Hit]:
             ranking.snippet(f"{description or ''} {resolution or ''}", marks),
             names,
             url,
+            confident,
         )
         for pk, score, (title, description, resolution, *names) in ranked
     ]
@@ -243,7 +281,7 @@ def search_ticket_page(
     total = len(first) + found - len(ranked_ids & set(display))
     pages = min(MAX_TICKET_PAGES, math.ceil(total / per_page))
     start = (page - 1) * per_page
-    hits = _ticket_hits(merged[start : start + per_page], list(query.weights))
+    hits = _ticket_hits(query, merged[start : start + per_page])
     return TicketPage(hits, total, page, pages)
 
 

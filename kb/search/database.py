@@ -22,7 +22,6 @@ from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.models import Subsystem, TicketDetails
 from kb import indexing, ranking, selectors
 from kb.models import Corpus, Faq, FaqState, TicketText
-from kb.segment import alternatives
 
 # How many candidates the database hands to the re-ranker.
 CANDIDATES = 60
@@ -184,18 +183,34 @@ def _postgres_candidates(
     return list(rows.values_list("pk", *fields)[:limit])
 
 
-def _sqlite_candidates(rows, query, fields: tuple, limit: int):
+def _holds_word(field: str, term: str) -> Q:
+    """The space-separated words of `field` include `term` (not merely a
+    longer word containing it)."""
+    return (
+        Q(**{field: term})
+        | Q(**{f"{field}__startswith": f"{term} "})
+        | Q(**{f"{field}__endswith": f" {term}"})
+        | Q(**{f"{field}__contains": f" {term} "})
+    )
+
+
+def _sqlite_candidates(rows, query, stats, fields: tuple, bounds) -> list:
+    """Rows holding one of the words that pick candidates (as on
+    PostgreSQL: the rarest typed words within the budget), all of them
+    re-ranked: SQLite has no index to rank them by first."""
     match = Q()
-    for term in query.weights:
-        match |= Q(**{f"{fields[0]}__contains": term}) | Q(**{f"{fields[1]}__contains": term})
-    return list(rows.filter(match).values_list("pk", *fields)[: limit * 10])
+    for term in selecting_terms(query.weights, stats, bounds):
+        match |= _holds_word(fields[0], term) | _holds_word(fields[1], term)
+    return list(rows.filter(match).values_list("pk", *fields)[: budget(stats, bounds)])
 
 
 def _ranked(candidates, query, stats, limit):
     """(pk, score, display fields) of the best candidates."""
     documents = [(row[0], (_words(row[1]), _words(row[2]))) for row in candidates]
     display = {row[0]: row[3:] for row in candidates}
-    ranked = ranking.rank(query.weights, alternatives(query.terms), documents, stats, limit)
+    ranked = ranking.rank(
+        query.weights, list(query.groups), documents, stats, limit, query.platform_only
+    )
     return [(pk, score, display[pk]) for pk, score in ranked]
 
 
@@ -213,16 +228,20 @@ def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, tupl
         terms = selecting_terms(query.weights, stats)
         if not terms:
             return []
+        # Within the budget every match is re-ranked (ts_rank, without IDF,
+        # would drop good answers before the ranking sees them); beyond it,
+        # the first the index finds.
+        within = within_budget(terms, stats)
         candidates = _postgres_candidates(
             faqs,
             "search_vector",
             tsquery_any(terms),
             fields,
-            CANDIDATES,
-            ranked=within_budget(terms, stats),
+            budget(stats) if within else CANDIDATES,
+            ranked=False,
         )
     else:
-        candidates = _sqlite_candidates(faqs, query, fields, CANDIDATES)
+        candidates = _sqlite_candidates(faqs, query, stats, fields, FAQ_BUDGET)
     return _ranked(candidates, query, stats, limit)
 
 
@@ -342,7 +361,9 @@ def ticket_ids(query, user, limit: int) -> list[tuple[int, float, tuple]]:
         )
     else:
         fields = ("search_text__title_segmented", "search_text__body_segmented")
-        candidates = _sqlite_candidates(_scoped_tickets(user, query), query, fields, pool)
+        candidates = _sqlite_candidates(
+            _scoped_tickets(user, query), query, stats, fields, TICKET_BUDGET
+        )
     best = _ranked(candidates, query, stats, limit)
     display = _display_rows([pk for pk, _score, _display in best]) if best else {}
     # A ticket deleted since it was found has nothing to show.
@@ -376,7 +397,7 @@ def ticket_count(query, user) -> int:
 def tickets_with_every_word(query):
     """Ids of the tickets whose text has every typed word (or one of its
     synonyms), as a subquery; a list narrows its own scoped tickets by it."""
-    groups = alternatives(query.terms)
+    groups = query.groups
     if indexing.uses_postgres():
         raw = " & ".join(f"({tsquery_any(sorted(group))})" for group in groups)
         search = SearchQuery(raw, search_type="raw", config="simple")

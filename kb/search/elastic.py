@@ -1,10 +1,19 @@
 """The Elasticsearch backend (elasticsearch-dsl), used when ELASTICSEARCH_URL is set.
 
 Elasticsearch never segments Chinese itself: documents arrive already cut by
-kb.segment (space-separated words) and are analysed by a whitespace analyzer,
-and queries are `term` queries on those same words with the same weights as
-the database backend (question ×2, synonyms ×0.5). Elasticsearch's BM25 (k1
-1.2, b 0.75) is the formula kb.ranking uses, so both backends agree.
+kb.segment (normalised, space-separated words and character pairs) and are
+analysed by a whitespace analyzer, and queries are `term` queries on those
+same words with the same weights as the database backend (question ×2,
+synonyms, pairs and thesaurus words less). Platform synonyms count only in
+documents that name the platform (kb.lexicon.PLATFORM_MARKERS), as in
+kb.ranking. Elasticsearch's BM25 (k1 1.2, b 0.75) is the formula kb.ranking
+uses, so both backends agree.
+
+Normalisation: kb.segment folds traditional to simplified and full-width to
+half-width before anything reaches the index or a query. Stock Elasticsearch
+has no traditional/simplified conversion (that needs a plugin), but its
+built-in `cjk_width` filter folds full-width Latin and digits, so the
+analyzer also applies it, with `lowercase`, to whatever arrives unfolded.
 
 Who sees which ticket is a filter inside Elasticsearch, built from the
 scope module's rule as data (scope.scope_rule): each ticket document carries
@@ -36,13 +45,14 @@ from elasticsearch_dsl import (
 )
 
 from helpdesk_site.tickets import scope
+from kb.lexicon import PLATFORM_MARKERS
 from kb.models import Faq, FaqState, IndexPending, TicketText
 from kb.search.database import CANDIDATES, ticket_display
 from kb.search.errors import SearchUnavailable
 
 ALIAS = "kb"
 # The words are cut already; only split on the spaces kb.segment put there.
-kb_words = analyzer("kb_words", tokenizer="whitespace", filter=["lowercase"])
+kb_words = analyzer("kb_words", tokenizer="whitespace", filter=["cjk_width", "lowercase"])
 # Field weights as in kb.ranking.FIELD_WEIGHTS.
 QUESTION_BOOST = 2.0
 ANSWER_BOOST = 1.0
@@ -153,11 +163,32 @@ TICKET_RELATED = ("ticket__details__subsystem", "ticket__details__region")
 # --- Queries -----------------------------------------------------------------
 
 
-def _should(weights: dict[str, float], first: str, second: str) -> list:
+def _term_clauses(terms: dict[str, float], first: str, second: str) -> list:
     clauses = []
-    for term, weight in weights.items():
+    for term, weight in terms.items():
         clauses.append(Q("term", **{first: {"value": term, "boost": QUESTION_BOOST * weight}}))
         clauses.append(Q("term", **{second: {"value": term, "boost": ANSWER_BOOST * weight}}))
+    return clauses
+
+
+def _should(query, first: str, second: str) -> list:
+    """The query's words as scoring clauses; platform synonyms only in a
+    document that names the platform."""
+    weights = query.weights
+    clauses = _term_clauses(
+        {t: w for t, w in weights.items() if t not in query.platform_only}, first, second
+    )
+    platform = {t: w for t, w in weights.items() if t in query.platform_only}
+    if platform:
+        markers = sorted(PLATFORM_MARKERS)
+        clauses.append(
+            Q(
+                "bool",
+                should=_term_clauses(platform, first, second),
+                minimum_should_match=1,
+                filter=[Q("terms", **{first: markers}) | Q("terms", **{second: markers})],
+            )
+        )
     return clauses
 
 
@@ -172,7 +203,7 @@ def faq_search(query, public_only: bool, limit: int) -> Search:
     if query.category:
         search = search.filter("term", category=query.category)
     search = search.query(
-        Q("bool", should=_should(query.weights, "question", "answer"), minimum_should_match=1)
+        Q("bool", should=_should(query, "question", "answer"), minimum_should_match=1)
     )
     return search.source(False).extra(size=limit, track_total_hits=False)
 
@@ -210,9 +241,7 @@ def ticket_search(query, limit: int, rule: scope.ScopeRule | None = None) -> Sea
         search = search.filter("term", subsystem=query.subsystem)
     if query.category:
         search = search.filter("term", category=query.category)
-    search = search.query(
-        Q("bool", should=_should(query.weights, "title", "body"), minimum_should_match=1)
-    )
+    search = search.query(Q("bool", should=_should(query, "title", "body"), minimum_should_match=1))
     return search.source(False).extra(size=limit, track_total_hits=False)
 
 

@@ -75,3 +75,39 @@ def test_average_lengths_from_stored_totals_match_a_count_of_the_documents():
     assert ranking.average_lengths(2, (3, 1)) == ranking.corpus_stats(documents).average_lengths
     assert ranking.average_lengths(2, (3, 1)) == (1.5, 1.0)
     assert ranking.average_lengths(0, (0, 0)) == (1.0, 1.0)
+
+
+def test_platform_synonyms_count_only_in_platform_text():
+    # 投诉 stands for 不满意 on the platform (a bad review), not in a
+    # citizen's letter about noise.
+    corpus = docs("噪音 扰民 不满意", "好差评 不满意 整改")
+    stats = ranking.corpus_stats(corpus)
+    query = {"投诉": 1.0, "不满意": 0.5}
+    groups = [frozenset({"投诉", "不满意"})]
+    ranked = ranking.rank(
+        query, groups, list(enumerate(corpus)), stats, 5, platform_only=frozenset({"不满意"})
+    )
+    assert [key for key, _ in ranked] == [1]
+
+
+def test_confidence_is_higher_for_a_document_answering_every_typed_word():
+    corpus = docs("社保 缓缴 期限", "社保 登记", "公积金 提取", "医保 报销")
+    stats = ranking.corpus_stats(corpus)
+    typed = ["社保", "缓缴"]
+    groups = [frozenset({t}) for t in typed]
+    ranked = dict(
+        ranking.rank(dict.fromkeys(typed, 1.0), groups, list(enumerate(corpus)), stats, 5)
+    )
+    full = ranking.confidence(ranked[0], typed, stats)
+    partial = ranking.confidence(ranked[1], typed, stats)
+    assert 0 < partial < full <= 1
+
+
+def test_a_query_the_collection_knows_nothing_of_has_no_confidence():
+    corpus = docs("社保 缓缴")
+    stats = ranking.corpus_stats(corpus)
+    assert ranking.confidence(3.0, ["广场舞", "扰民"], stats) == 0.0
+    # Typed words the collection lacks lower the confidence of the rest.
+    assert ranking.confidence(1.0, ["社保", "广场舞"], stats) < ranking.confidence(
+        1.0, ["社保"], stats
+    )

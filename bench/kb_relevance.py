@@ -1,0 +1,275 @@
+"""Relevance on real FAQs: the 3,000 Q&A of gov_faq.jsonl and clerk-style queries.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sd_relevance \
+        .venv/bin/python bench/kb_relevance.py
+    .venv/bin/python bench/kb_relevance.py        # SQLite: var/kb_relevance.sqlite3
+
+Loads every FAQ of ../shared/data/eval/gov_faq.jsonl (READ there, never
+copied) into the desk through the product's own path (kb.faqs.import_faq,
+then kb.ticket_text.resegment_all, as `manage.py kb_reindex` does), kept for the
+next run (--rebuild starts over). Then runs the queries of
+bench/data/relevance_queries.json (written before any ranking was run; a dev
+half to tune on and a test half never tuned on) two ways in the same run:
+
+- plain BM25: jieba.lcut with jieba's own dictionary, BM25 (k1 1.2, b 0.75)
+  over question + answer, implemented here;
+- ours: kb.search.search_faqs, as the desk searches.
+
+It prints MRR@10 and recall@5 for each half, and for ours the score floor:
+how often a query shows a confident suggestion at all, how often the first
+confident suggestion is right (precision), how often the right FAQ is among
+those shown, and how often a question the collection cannot answer shows
+nothing. --fit chooses the floor (kb.ranking.CONFIDENCE_FLOOR) on the dev
+half alone: the one that best balances the share of answerable queries
+shown their answer and the share of unanswerable ones shown nothing.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk_site.settings")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'kb_relevance.sqlite3'}")
+# ../shared beside the checkout (a worktree sits one level deeper).
+EVAL = next(
+    (
+        folder / "shared" / "data" / "eval" / "gov_faq.jsonl"
+        for folder in (ROOT.parent, ROOT.parent.parent)
+        if (folder / "shared" / "data" / "eval" / "gov_faq.jsonl").exists()
+    ),
+    ROOT.parent / "shared" / "data" / "eval" / "gov_faq.jsonl",
+)
+QUERIES = ROOT / "bench" / "data" / "relevance_queries.json"
+SOURCE = "gov_faq.jsonl:"
+DEPTH = 10
+SUGGESTIONS = 5
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rebuild", action="store_true", help="load the FAQs again")
+    parser.add_argument("--half", choices=("dev", "test", "both"), default="both")
+    parser.add_argument("--misses", action="store_true", help="list the dev queries ours misses")
+    parser.add_argument(
+        "--fit", action="store_true", help="fit the confidence floor on the dev half and print it"
+    )
+    return parser.parse_args()
+
+
+def setup_django():
+    import django
+
+    if not EVAL.exists():
+        sys.exit(f"{EVAL} not found: the bench reads its FAQs from there")
+    (ROOT / "var").mkdir(exist_ok=True)
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def read_faqs() -> list[dict]:
+    with open(EVAL, encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def load(faqs, rebuild: bool) -> dict[int, int]:
+    """FAQ pk by line of the file, importing what is missing."""
+    from kb import faqs as kb_faqs
+    from kb import term_statistics, ticket_text
+    from kb.models import Faq
+
+    if rebuild:
+        Faq.objects.filter(source__startswith=SOURCE).delete()
+    pks = _loaded()
+    if len(pks) < len(faqs):
+        started = time.perf_counter()
+        with term_statistics.deferred():
+            for line, faq in enumerate(faqs, start=1):
+                if line not in pks:
+                    kb_faqs.import_faq(
+                        question=faq["question"], answer=faq["answer"], source=f"{SOURCE}{line}"
+                    )
+        print(f"imported {len(faqs) - len(pks)} FAQs in {time.perf_counter() - started:.0f} s")
+        pks = _loaded()
+    others = Faq.objects.exclude(source__startswith=SOURCE).count()
+    if others:
+        print(f"note: {others} other FAQs in this database take part as distractors")
+    started = time.perf_counter()
+    ticket_text.resegment_all()
+    print(f"reindexed (kb_reindex) in {time.perf_counter() - started:.1f} s")
+    return pks
+
+
+def _loaded() -> dict[int, int]:
+    from kb.models import Faq
+
+    rows = Faq.objects.filter(source__startswith=SOURCE).values_list("source", "pk")
+    return {int(source.removeprefix(SOURCE)): pk for source, pk in rows}
+
+
+# --- The baseline: plain jieba + BM25 -----------------------------------------
+
+_WORD = re.compile(r"\w")
+
+
+class PlainBM25:
+    """BM25 over jieba.lcut words of question + answer, nothing else."""
+
+    k1, b = 1.2, 0.75
+
+    def __init__(self, documents: dict[int, str]):
+        import jieba
+
+        self.cut = lambda text: [
+            w.lower() for w in jieba.lcut(text) if w.strip() and _WORD.search(w)
+        ]
+        self.keys = list(documents)
+        self.docs = [Counter(self.cut(documents[k])) for k in self.keys]
+        self.lengths = [sum(d.values()) for d in self.docs]
+        self.average = sum(self.lengths) / len(self.lengths)
+        df = Counter(w for d in self.docs for w in d)
+        n = len(self.docs)
+        self.idf = {w: math.log(1 + (n - f + 0.5) / (f + 0.5)) for w, f in df.items()}
+
+    def rank(self, query: str) -> list[int]:
+        terms = set(self.cut(query))
+        scores = []
+        for key, doc, length in zip(self.keys, self.docs, self.lengths, strict=True):
+            score = 0.0
+            norm = self.k1 * (1 - self.b + self.b * length / self.average)
+            for term in terms & doc.keys():
+                tf = doc[term]
+                score += self.idf[term] * tf * (self.k1 + 1) / (tf + norm)
+            if score > 0:
+                scores.append((score, key))
+        scores.sort(key=lambda pair: -pair[0])
+        return [key for _score, key in scores[:DEPTH]]
+
+
+# --- Figures -------------------------------------------------------------------
+
+
+def figures(ranked: list[list[int]], expected: list[set[int]]) -> dict[str, float]:
+    mrr = recall = 0.0
+    for keys, right in zip(ranked, expected, strict=True):
+        for position, key in enumerate(keys[:DEPTH], start=1):
+            if key in right:
+                mrr += 1 / position
+                break
+        recall += any(key in right for key in keys[:SUGGESTIONS])
+    n = len(expected) or 1
+    return {"mrr@10": mrr / n, "recall@5": recall / n}
+
+
+def floor_figures(hits, expected, silent_hits) -> dict[str, float]:
+    """Suggestions as the filing form shows them (confident hits only)."""
+    shown = [[h.id for h in q if h.confident][:SUGGESTIONS] for q in hits]
+    answered = [s for s in shown if s]
+    first_right = sum(1 for s, right in zip(shown, expected, strict=True) if s and s[0] in right)
+    any_right = sum(1 for s, right in zip(shown, expected, strict=True) if set(s) & right)
+    silent = sum(1 for q in silent_hits if not any(h.confident for h in q))
+    return {
+        "shown": len(answered) / (len(shown) or 1),
+        "first right": first_right / (len(answered) or 1),
+        "right among shown": any_right / (len(answered) or 1),
+        "no-answer silent": silent / (len(silent_hits) or 1),
+    }
+
+
+def fit_floor(items, queries_no_answer, pks) -> None:
+    """Print the floor that maximises the mean of (answerable queries whose
+    answer is among the suggestions shown) and (unanswerable queries shown
+    nothing), on the dev half."""
+    from kb import ranking, search
+    from kb.models import Corpus
+    from kb.search import database
+
+    def confidences(text):
+        query = search.Query.parse(text)
+        stats = database.corpus_stats(Corpus.FAQ, query.terms)
+        hits = search.search_faqs(text, public_only=False, limit=SUGGESTIONS)
+        return [(h.id, ranking.confidence(h.score, query.terms, stats)) for h in hits]
+
+    answerable = [
+        (confidences(q["query"]), {pks[line] for line in (q["line"], *q.get("also", ()))})
+        for q in items
+    ]
+    unanswerable = [confidences(text) for text in queries_no_answer]
+    best = None
+    for step in range(0, 41):
+        floor = step / 200
+        found = sum(
+            1 for hits, right in answerable if any(pk in right and c >= floor for pk, c in hits)
+        ) / len(answerable)
+        silent = sum(1 for hits in unanswerable if all(c < floor for _pk, c in hits)) / len(
+            unanswerable
+        )
+        print(f"  floor {floor:.3f}: answer shown {found:.1%}, no-answer silent {silent:.1%}")
+        if best is None or (found + silent) / 2 > best[0]:
+            best = ((found + silent) / 2, floor)
+    print(f"dev-fitted floor: {best[1]:.3f} (now {ranking.CONFIDENCE_FLOOR})")
+
+
+def main():
+    args = parse_args()
+    setup_django()
+    from django.db import connection
+
+    from kb import search
+    from kb.models import Faq, FaqState
+
+    faqs = read_faqs()
+    pks = load(faqs, args.rebuild)
+    published = Faq.objects.filter(state=FaqState.PUBLISHED).values_list(
+        "pk", "kbitem__question", "kbitem__answer"
+    )
+    baseline = PlainBM25({pk: f"{q}\n{a}" for pk, q, a in published})
+    queries = json.loads(QUERIES.read_text(encoding="utf-8"))
+    if args.fit:
+        fit_floor(queries["dev"], queries["no_answer"]["dev"], pks)
+        return
+    halves = ("dev", "test") if args.half == "both" else (args.half,)
+    print(f"database: {connection.vendor}; FAQs searched: {len(baseline.keys)}")
+    print(f"{'':>6} {'':<11} {'MRR@10':>7} {'recall@5':>9}")
+    for half in halves:
+        items = queries[half]
+        expected = [{pks[line] for line in (q["line"], *q.get("also", ()))} for q in items]
+        plain = [baseline.rank(q["query"]) for q in items]
+        started = time.perf_counter()
+        hits = [search.search_faqs(q["query"], public_only=False, limit=DEPTH) for q in items]
+        seconds = time.perf_counter() - started
+        silent_hits = [
+            search.search_faqs(q, public_only=False, limit=SUGGESTIONS)
+            for q in queries["no_answer"][half]
+        ]
+        ours = [[h.id for h in q] for q in hits]
+        for name, ranked in (("plain BM25", plain), ("ours", ours)):
+            f = figures(ranked, expected)
+            print(f"{half:>6} {name:<11} {f['mrr@10']:7.3f} {f['recall@5']:9.3f}")
+        floor = floor_figures(hits, expected, silent_hits)
+        print(
+            f"{half:>6} floor: shown for {floor['shown']:.1%} of answerable queries; "
+            f"first shown right {floor['first right']:.1%}, right among shown "
+            f"{floor['right among shown']:.1%}; no-answer queries silent "
+            f"{floor['no-answer silent']:.1%} ({len(items)} queries, "
+            f"{len(silent_hits)} without answer; {1000 * seconds / len(items):.0f} ms a search)"
+        )
+        if args.misses and half == "dev":
+            line_of = {pk: line for line, pk in pks.items()}
+            for q, keys, right in zip(items, ours, expected, strict=True):
+                if not set(keys[:SUGGESTIONS]) & right:
+                    got = [line_of.get(k) for k in keys[:3]]
+                    print(f"  miss: {q['query']} -> line {q['line']}, got {got}")
+
+
+if __name__ == "__main__":
+    main()
