@@ -414,9 +414,16 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 KB_SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "db"
 KB_ES_INDEX_PREFIX = env.str("KB_ES_INDEX_PREFIX", default="ganzi-kb")
 KB_ES_TIMEOUT = env.float("KB_ES_TIMEOUT", default=2.0)
+# FAQ candidates group the tickets resolved in this many days: redone each
+# night, and the tickets resolved since placed among them every hour.
+KB_CANDIDATE_WINDOW_DAYS = env.int("KB_CANDIDATE_WINDOW_DAYS", default=90)
 CELERY_BEAT_SCHEDULE["kb-propose-faq-candidates"] = {
     "task": "kb.tasks.propose_faq_candidates",
-    "schedule": 24 * 3600,
+    "schedule": crontab(minute=30, hour=2),
+}
+CELERY_BEAT_SCHEDULE["kb-join-new-candidate-tickets"] = {
+    "task": "kb.tasks.join_new_candidate_tickets",
+    "schedule": 3600,
 }
 CELERY_BEAT_SCHEDULE["kb-index-catch-up"] = {
     "task": "kb.tasks.index_catch_up",
