@@ -1,33 +1,37 @@
 """Grouping resolved tickets into recurring problems (pure; no Django).
 
 A ticket is a TF-IDF vector of its words (jieba's, kb.segment), the title's
-counting more than the body's, cut down to its most weighty words: a long
-letter's family story and greetings then weigh nothing, and the sparse
-product that finds similar pairs stays cheap. Words found in a large share
-of all texts are left out of every vector for the same reason.
-
-Reposts collapse first: near-identical texts where the reporter is the same
-or unknown (imported tickets all carry the import's reporter), and anything
-similar enough to group from one known reporter, are one *voice*. Voices are
-grouped by average linkage, cut at the threshold: every group's members are,
-on average, that similar to each other, so two unrelated tickets never join
-through a third one similar to both (single linkage's chaining). Average
-linkage never joins texts whose similarity is below the threshold, so it is
-run per connected component of the "similar pair" graph, which is exact and
-keeps the cost near-linear; a component too large for one linkage is cut at
-a higher similarity first. A group becomes a candidate only with voices of at
+counting more than the body's. Reposts collapse first: near-identical texts
+whose reporter is the same or unknown (imported tickets all carry the
+import's reporter), and anything similar enough to group from one known
+reporter, are one *voice*. Voices are grouped by average linkage cut at the
+threshold: a group's members are, on average, that similar to each other, so
+two unrelated tickets never join through a third one resembling both (single
+linkage's chaining). A group becomes a candidate only with voices of at
 least two different reporters.
+
+Average linkage never joins texts less similar than the threshold, so it
+runs within the connected components of the graph of similar pairs, and
+those pairs come from a sparse product of *index* vectors: each text's most
+weighty words that are not common, at unit length, whose cosine estimates
+the texts' from their most telling words. Pairs estimated from
+`threshold - MARGIN` up make the graph; the linkage within a component uses
+the exact cosines. A pair similar mostly through words outside the index is
+missed: the price of a cost that grows near-linearly. A component too large
+for one linkage (its distance matrix is quadratic) is cut at a higher
+similarity.
 """
 
+from collections import Counter
 from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.sparse import csr_matrix, diags, vstack
+from scipy.sparse import coo_matrix, csr_matrix, vstack
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.preprocessing import normalize
 
 # Average cosine similarity the members of a group have with each other.
@@ -35,14 +39,14 @@ DEFAULT_THRESHOLD = 0.175
 # Near-identical texts: one text posted again.
 REPOST_SIMILARITY = 0.8
 TITLE_WEIGHT = 6
-# Words in more than this share of the texts (when there are enough texts
-# for a share to mean something) do not find pairs; they still count in
-# the similarity of a pair found.
+# The index: each text's most weighty words, leaving out those found in more
+# than this share of the texts (when there are enough texts for a share to
+# mean something).
+INDEX_WORDS = 40
 COMMON_SHARE = 0.05
 COMMON_MINIMUM = 100
-# How much of a cosine common words may contribute.
+# How far below the threshold an index product still makes a candidate pair.
 MARGIN = 0.05
-# Largest component one linkage handles (its distance matrix is quadratic).
 BLOCK_CAP = 1500
 # Rows of the similarity product computed at a time (bounds memory).
 CHUNK = 2000
@@ -69,79 +73,90 @@ class Group:
     representative: Hashable = field(default=None)
 
 
-def _identity(words):
-    return words
-
-
 @dataclass(frozen=True)
 class Vectors:
-    """Unit-length TF-IDF vectors (one row a text), and which words are rare
-    enough to find pairs by."""
+    """Unit-length TF-IDF vectors, one row a text, and their index rows."""
 
     full: csr_matrix
+    index: csr_matrix
     rare: np.ndarray
-
-    @property
-    def index(self) -> csr_matrix:
-        return (self.full @ diags(self.rare)).tocsr()
 
     def __len__(self) -> int:
         return self.full.shape[0]
 
     def take(self, rows) -> "Vectors":
-        return Vectors(self.full[rows], self.rare)
+        return Vectors(self.full[rows], self.index[rows], self.rare)
 
     def merged(self, groups: list[list[int]]) -> "Vectors":
         """One unit vector per group of rows: their mean's direction."""
-        rows, cols = [], []
-        for g, members in enumerate(groups):
-            rows.extend([g] * len(members))
-            cols.extend(members)
+        rows = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+        cols = np.fromiter((i for g in groups for i in g), dtype=np.int64, count=len(rows))
         membership = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(groups), len(self)))
-        return Vectors(normalize(membership @ self.full).tocsr(), self.rare)
+        full = normalize(membership @ self.full).tocsr()
+        return Vectors(full, _index(full, self.rare), self.rare)
+
+
+def _index(full: csr_matrix, rare: np.ndarray) -> csr_matrix:
+    """Each row's INDEX_WORDS weightiest rare words, at unit length."""
+    index = full.copy()
+    index.data = index.data * rare[index.indices]
+    for row in range(index.shape[0]):
+        start, end = index.indptr[row], index.indptr[row + 1]
+        if end - start > INDEX_WORDS:
+            data = index.data[start:end]
+            data[np.argpartition(data, end - start - INDEX_WORDS)[: end - start - INDEX_WORDS]] = 0
+    index.eliminate_zeros()
+    return normalize(index).tocsr()
 
 
 def vectors(texts: Sequence[Text], synonyms: dict[str, str] | None = None) -> Vectors:
-    canonical = synonyms or {}
+    bags = []
+    for text in texts:
+        title, body = text.title, text.body
+        if synonyms:
+            title = [synonyms.get(w, w) for w in title]
+            body = [synonyms.get(w, w) for w in body]
+        bag = Counter(body)
+        for word in title:
+            bag[word] += TITLE_WEIGHT
+        bags.append(bag)
+    vocabulary = {word: n for n, word in enumerate(set().union(*bags))}
+    indices = np.fromiter(
+        (vocabulary[w] for bag in bags for w in bag), dtype=np.int64, count=sum(map(len, bags))
+    )
+    counts = np.fromiter((c for bag in bags for c in bag.values()), dtype=float, count=len(indices))
+    indptr = np.concatenate(([0], np.cumsum([len(bag) for bag in bags])))
+    matrix = csr_matrix((counts, indices, indptr), shape=(len(texts), len(vocabulary)))
+    full = TfidfTransformer(sublinear_tf=True).fit_transform(matrix).tocsr()
+    documents = np.bincount(full.indices, minlength=full.shape[1])
+    rare = (documents <= max(COMMON_SHARE * len(texts), COMMON_MINIMUM)).astype(float)
+    return Vectors(full, _index(full, rare), rare)
 
-    def words(seq):
-        return [canonical.get(w, w) for w in seq]
 
-    counter = CountVectorizer(analyzer=_identity)
-    counter.fit([words(t.title) + words(t.body) for t in texts])
-    counts = TITLE_WEIGHT * counter.transform([words(t.title) for t in texts])
-    counts = counts + counter.transform([words(t.body) for t in texts])
-    weighted = TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
-    documents = np.bincount(weighted.indices, minlength=weighted.shape[1])
-    common = max(COMMON_SHARE * len(texts), COMMON_MINIMUM)
-    return Vectors(weighted, (documents <= common).astype(float))
-
-
-def similar_pairs(left: Vectors, right: Vectors, threshold: float) -> csr_matrix:
-    """Cosine similarities of left × right rows at or above the threshold.
-
-    Candidate pairs come from the product of the indexes (without common
-    words: a lower bound of the cosine), taken from `threshold - MARGIN`,
-    a chunk of rows at a time; their exact cosine decides. A pair similar
-    only through common words is missed: such a pair shares no topic."""
-    parts = []
-    left_index = left.index
+def candidate_pairs(left: Vectors, right: Vectors, floor: float) -> coo_matrix:
+    """Pairs (left row, right row) whose index cosine reaches the floor,
+    with that estimate; a chunk of rows at a time."""
     right_t = right.index.T.tocsc()
+    rows, cols, values = [], [], []
     for start in range(0, len(left), CHUNK):
-        stop = min(start + CHUNK, len(left))
-        product = (left_index[start:stop] @ right_t).tocoo()
-        keep = product.data >= threshold - MARGIN
-        rows, cols = product.row[keep], product.col[keep]
-        exact = np.asarray(left.full[rows + start].multiply(right.full[cols]).sum(axis=1)).ravel()
-        keep = exact >= threshold
-        parts.append(
-            csr_matrix(
-                (exact[keep], (rows[keep], cols[keep])), shape=(stop - start, right.full.shape[0])
-            )
-        )
-    if not parts:
-        return csr_matrix((0, right.full.shape[0]))
-    return vstack(parts).tocsr()
+        product = (left.index[start : start + CHUNK] @ right_t).tocoo()
+        keep = product.data >= floor
+        rows.append(product.row[keep] + start)
+        cols.append(product.col[keep])
+        values.append(product.data[keep])
+    if not rows:
+        return coo_matrix((len(left), len(right)))
+    return coo_matrix(
+        (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(len(left), len(right)),
+    )
+
+
+def cosines(left: Vectors, right: Vectors, rows, cols) -> np.ndarray:
+    """Exact cosines of the given pairs."""
+    if len(rows) == 0:
+        return np.zeros(0)
+    return np.asarray(left.full[rows].multiply(right.full[cols]).sum(axis=1)).ravel()
 
 
 class _UnionFind:
@@ -160,16 +175,30 @@ class _UnionFind:
             self.parent[max(ri, rj)] = min(ri, rj)
 
 
-def _reposts(texts, pairs: csr_matrix) -> list[list[int]]:
-    """Voices: indexes of texts that are one reporter's repeated post."""
+def _voices(texts, matrix: Vectors, pairs: coo_matrix, threshold: float) -> list[list[int]]:
+    """Indexes of texts that are one reporter's repeated post, grouped."""
+    reporters = [t.reporter for t in texts]
+    rows, cols, bound = pairs.row, pairs.col, pairs.data
+    upper = rows < cols
+    rows, cols, bound = rows[upper], cols[upper], bound[upper]
+    same = np.fromiter(
+        (
+            reporters[i] is not None and reporters[i] == reporters[j]
+            for i, j in zip(rows, cols, strict=True)
+        ),
+        dtype=bool,
+        count=len(rows),
+    )
+    # The exact cosine is needed only where a repost may be.
+    maybe = same | (bound >= REPOST_SIMILARITY - MARGIN)
+    rows, cols, same = rows[maybe], cols[maybe], same[maybe]
+    exact = cosines(matrix, matrix, rows, cols)
     found = _UnionFind(len(texts))
-    rows, cols = pairs.nonzero()
-    for i, j, similarity in zip(rows, cols, pairs.data, strict=True):
-        if i >= j:
-            continue
-        a, b = texts[i].reporter, texts[j].reporter
-        same_or_unknown = a is None or b is None or a == b
-        if (similarity >= REPOST_SIMILARITY and same_or_unknown) or (a is not None and a == b):
+    for i, j, alike, similarity in zip(rows, cols, same, exact, strict=True):
+        unknown = reporters[i] is None or reporters[j] is None
+        if (alike and similarity >= threshold) or (
+            (alike or unknown) and similarity >= REPOST_SIMILARITY
+        ):
             found.union(int(i), int(j))
     voices: dict[int, list[int]] = {}
     for i in range(len(texts)):
@@ -177,43 +206,68 @@ def _reposts(texts, pairs: csr_matrix) -> list[list[int]]:
     return list(voices.values())
 
 
-def _average_linkage(vectors: Vectors, members: list[int], threshold: float) -> list[list[int]]:
-    """Average-linkage clusters of these rows, cut at the threshold."""
-    if len(members) == 1:
-        return [members]
-    block = vectors.full[members]
-    similarity = (block @ block.T).toarray()
-    distance = np.clip(1.0 - similarity, 0.0, None)
-    np.fill_diagonal(distance, 0.0)
-    tree = linkage(squareform(distance, checks=False), method="average")
-    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
-    clusters: dict[int, list[int]] = {}
-    for member, label in zip(members, labels, strict=True):
-        clusters.setdefault(int(label), []).append(member)
-    return list(clusters.values())
+def _voice_graph(pairs: coo_matrix, voices: list[list[int]], size: int) -> csr_matrix:
+    """The pair graph between voices: the best estimate of their members'."""
+    voice_of = np.empty(size, dtype=np.int64)
+    for v, members in enumerate(voices):
+        voice_of[members] = v
+    rows, cols = voice_of[pairs.row], voice_of[pairs.col]
+    apart = rows != cols
+    graph = coo_matrix(
+        (pairs.data[apart], (rows[apart], cols[apart])), shape=(len(voices), len(voices))
+    ).tocsr()
+    # Pairs between the same two voices were summed: capped, they still
+    # reach the floor if any one did.
+    graph.data = np.minimum(graph.data, 1.0)
+    return graph.maximum(graph.T).tocsr()
 
 
-def _blocks(pairs: csr_matrix, nodes: list[int], threshold: float) -> list[list[int]]:
-    """Connected components of the pair graph over these nodes, each at most
+def _blocks(graph: csr_matrix, nodes: np.ndarray, floor: float) -> list[np.ndarray]:
+    """Connected components of the graph over these nodes, each at most
     BLOCK_CAP nodes (a larger one is cut again at a higher similarity)."""
-    sub = pairs[nodes][:, nodes]
-    sub = sub.multiply(sub >= threshold).tocsr()
+    if len(nodes) == 0:
+        return []
+    sub = graph[nodes][:, nodes]
+    sub.data[sub.data < floor] = 0
+    sub.eliminate_zeros()
     _, labels = connected_components(sub, directed=False)
-    components: dict[int, list[int]] = {}
-    for node, label in zip(nodes, labels, strict=True):
-        components.setdefault(int(label), []).append(node)
+    order = np.argsort(labels, kind="stable")
+    splits = np.flatnonzero(np.diff(labels[order])) + 1
     blocks = []
-    for component in components.values():
-        if len(component) > BLOCK_CAP and threshold < 0.99:
-            blocks.extend(_blocks(pairs, component, threshold + 0.05))
+    for component in np.split(nodes[order], splits):
+        if len(component) > BLOCK_CAP and floor < 1.0:
+            blocks.extend(_blocks(graph, component, floor + MARGIN))
         else:
             blocks.append(component)
     return blocks
 
 
-def _cluster(vectors: Vectors, pairs: csr_matrix, nodes: list[int], threshold: float):
+def _average_linkage(vectors: Vectors, members, threshold: float) -> list[tuple[list[int], int]]:
+    """Average-linkage clusters of these rows, cut at the threshold, each
+    with its medoid (the member most similar to the others)."""
+    members = [int(m) for m in members]
+    if len(members) == 1:
+        return [(members, members[0])]
+    block = vectors.full[members]
+    similarity = (block @ block.T).toarray()
+    if len(members) == 2:
+        together = similarity[0, 1] >= threshold
+        return [(members, members[0])] if together else [([m], m) for m in members]
+    distance = np.clip(1.0 - similarity, 0.0, None)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
     clusters = []
-    for block in _blocks(pairs, nodes, threshold):
+    for label in np.unique(labels):
+        rows = np.flatnonzero(labels == label)
+        centre = rows[int(np.argmax(similarity[np.ix_(rows, rows)].sum(axis=1)))]
+        clusters.append(([members[r] for r in rows], members[centre]))
+    return clusters
+
+
+def _cluster(vectors: Vectors, graph: csr_matrix, nodes, threshold: float):
+    clusters = []
+    for block in _blocks(graph, np.asarray(nodes, dtype=np.int64), threshold - MARGIN):
         clusters.extend(_average_linkage(vectors, block, threshold))
     return clusters
 
@@ -229,14 +283,7 @@ def _reporters(texts, voices, voice_ids) -> int:
     return len(people)
 
 
-def _medoid(vectors: Vectors, voice_ids: list[int]) -> int:
-    block = vectors.full[voice_ids]
-    totals = (block @ block.T).sum(axis=1).A1
-    return voice_ids[int(np.argmax(totals))]
-
-
-def _group(texts, voices, voice_vectors, voice_ids) -> Group:
-    centre = _medoid(voice_vectors, voice_ids)
+def _group(texts, voices, voice_ids: list[int], centre: int) -> Group:
     order = [centre] + [v for v in voice_ids if v != centre]
     keys = [texts[i].key for v in order for i in voices[v]]
     return Group(keys=keys, reporters=_reporters(texts, voices, voice_ids), representative=keys[0])
@@ -255,14 +302,14 @@ def group(
     if len(texts) < 2:
         return []
     matrix = vectors(texts, synonyms)
-    pairs = similar_pairs(matrix, matrix, min(threshold, REPOST_SIMILARITY))
-    voices = _reposts(texts, pairs)
+    pairs = candidate_pairs(matrix, matrix, threshold - MARGIN)
+    voices = _voices(texts, matrix, pairs, threshold)
     voice_vectors = matrix.merged(voices)
-    voice_pairs = similar_pairs(voice_vectors, voice_vectors, threshold)
+    graph = _voice_graph(pairs, voices, len(texts))
     found = []
-    for cluster in _cluster(voice_vectors, voice_pairs, list(range(len(voices))), threshold):
+    for cluster, centre in _cluster(voice_vectors, graph, range(len(voices)), threshold):
         if _reporters(texts, voices, cluster) >= MIN_REPORTERS:
-            found.append(_group(texts, voices, voice_vectors, cluster))
+            found.append(_group(texts, voices, cluster, centre))
     return _ordered(found)
 
 
@@ -289,63 +336,63 @@ def extend(
     group; otherwise it joins the group whose members it resembles most, if
     that average similarity reaches the threshold (the linkage's own rule).
     The rest are grouped with each other and with the window's ungrouped
-    tickets that resemble them; only groups holding a new ticket are new."""
+    tickets that resemble them; only groups holding a new ticket are new.
+    Only the new tickets and their neighbours are compared."""
     result = Extension()
-    if not texts or not new:
-        return result
     new = set(new)
+    arrived = [i for i, t in enumerate(texts) if t.key in new]
+    if not arrived:
+        return result
     matrix = vectors(texts, synonyms)
-    pairs = similar_pairs(matrix, matrix, min(threshold, REPOST_SIMILARITY))
-    voices = _reposts(texts, pairs)
-    voice_vectors = matrix.merged(voices)
     owner = {key: name for name, keys in open_groups.items() for key in keys}
-    voice_owner, arriving = {}, []
+    members_of: dict = {}
+    for i, t in enumerate(texts):
+        if t.key in owner:
+            members_of.setdefault(owner[t.key], []).append(i)
+    near = candidate_pairs(matrix.take(arrived), matrix, threshold - MARGIN)
+    local = sorted(set(arrived) | set(near.col.tolist()))
+    local_texts = [texts[i] for i in local]
+    local_matrix = matrix.take(local)
+    pairs = candidate_pairs(local_matrix, local_matrix, threshold - MARGIN)
+    voices = _voices(local_texts, local_matrix, pairs, threshold)
+    voice_vectors = local_matrix.merged(voices)
+    arriving, grouped = [], set()
     for v, members in enumerate(voices):
-        keys = [texts[i].key for i in members]
+        keys = [local_texts[i].key for i in members]
         owners = [owner[k] for k in keys if k in owner]
         if owners:
-            voice_owner[v] = owners[0]
+            grouped.add(v)
             joining = [k for k in keys if k in new and k not in owner]
             if joining:
                 result.joined.setdefault(owners[0], []).extend(joining)
         elif any(k in new for k in keys):
             arriving.append(v)
-    if not arriving:
-        return result
-    members_of: dict = {}
-    for v, name in voice_owner.items():
-        members_of.setdefault(name, []).append(v)
     names = list(members_of)
     still = arriving
-    if names:
+    if names and arriving:
+        # Each open group's centroid: its members' mean vector, whose product
+        # with a text is the text's average similarity to the members.
         centroids = vstack(
-            [csr_matrix(voice_vectors.full[members_of[n]].mean(axis=0)) for n in names]
+            [csr_matrix(matrix.full[members_of[n]].mean(axis=0)) for n in names]
         ).tocsr()
         closeness = (voice_vectors.full[arriving] @ centroids.T).toarray()
+        best = closeness.argmax(axis=1)
         still = []
         for row, v in enumerate(arriving):
-            best = int(np.argmax(closeness[row]))
-            if closeness[row, best] >= threshold:
-                result.joined.setdefault(names[best], []).extend(texts[i].key for i in voices[v])
+            if closeness[row, best[row]] >= threshold:
+                keys = [local_texts[i].key for i in voices[v]]
+                result.joined.setdefault(names[best[row]], []).extend(keys)
+                grouped.add(v)
             else:
                 still.append(v)
-    ungrouped = [v for v in range(len(voices)) if v not in voice_owner]
-    position = {v: p for p, v in enumerate(ungrouped)}
-    pool = voice_vectors.take(ungrouped)
-    near = similar_pairs(voice_vectors.take(still), pool, threshold)
-    rows, cols = near.nonzero()
-    graph = csr_matrix(
-        (near.data, ([position[still[r]] for r in rows], cols)), shape=(len(ungrouped),) * 2
-    )
-    graph = graph.maximum(graph.T).tocsr()
-    touched = sorted({position[v] for v in still} | set(cols.tolist()))
-    arrived = {position[v] for v in still}
-    for cluster in _cluster(pool, graph, touched, threshold):
-        if not arrived.intersection(cluster):
-            continue
-        voice_ids = [ungrouped[p] for p in cluster]
-        if _reporters(texts, voices, voice_ids) >= MIN_REPORTERS:
-            result.fresh.append(_group(texts, voices, voice_vectors, voice_ids))
+    graph = _voice_graph(pairs, voices, len(local))
+    ungrouped = [v for v in range(len(voices)) if v not in grouped]
+    arriving_left = set(still)
+    for cluster, centre in _cluster(voice_vectors, graph, ungrouped, threshold):
+        if arriving_left.intersection(cluster) and (
+            _reporters(local_texts, voices, cluster) >= MIN_REPORTERS
+        ):
+            result.fresh.append(_group(local_texts, voices, cluster, centre))
     result.fresh = _ordered(result.fresh)
     return result
 
