@@ -2,8 +2,9 @@
 problems (kb.clustering).
 
 A run reads the window's tickets in one query, groups them outside any
-transaction, then writes each candidate in a transaction of its own, so the
-candidates page and the operators deciding there never wait for a run. A
+transaction, then writes the candidates a batch at a time, each batch in a
+short transaction of its own, so the candidates page and the operators
+deciding there never wait for a run. A
 candidate someone accepts or dismisses while a run is under way stays as
 they decided it. Runs do not overlap (a lock in the cache).
 
@@ -33,6 +34,8 @@ LAST_RUN_KEY = "kb:candidates:last-run"
 LOCK_KEY = "kb:candidates:lock"
 # A run that dies keeps others out this long at most.
 LOCK_SECONDS = 30 * 60
+# Candidates written in one transaction.
+WRITE_BATCH = 200
 # How long the cache keeps the time of the last run.
 LAST_RUN_SECONDS = 8 * 24 * 3600
 
@@ -155,19 +158,34 @@ def _fields(group: clustering.Group, by_pk: dict[int, _Row]) -> dict:
     }
 
 
-def _save(group: clustering.Group, by_pk: dict[int, _Row], key: int | None = None) -> bool:
-    """Write one candidate (continuing the open candidate `key`, if given);
-    False when that candidate was decided meanwhile."""
-    fields = _fields(group, by_pk)
-    with transaction.atomic():
-        if key is None:
-            candidate = FaqCandidate.objects.create(**fields)
-        else:
-            if not FaqCandidate.objects.filter(pk=key, state=CandidateState.OPEN).update(**fields):
-                return False
-            candidate = FaqCandidate(pk=key)
-        candidate.tickets.set(group.keys)
-    return True
+def _save(groups: list[tuple[clustering.Group, int | None]], by_pk: dict[int, _Row]) -> int:
+    """Write the groups, each continuing the open candidate given with it
+    (or new), a batch of candidates a transaction; how many were written (a
+    candidate decided meanwhile is left as it was decided)."""
+    written = 0
+    for start in range(0, len(groups), WRITE_BATCH):
+        with transaction.atomic():
+            written += _save_batch(groups[start : start + WRITE_BATCH], by_pk)
+    return written
+
+
+def _save_batch(batch, by_pk) -> int:
+    through = FaqCandidate.tickets.through
+    fresh = [(g, FaqCandidate(**_fields(g, by_pk))) for g, key in batch if key is None]
+    FaqCandidate.objects.bulk_create([candidate for _, candidate in fresh])
+    members = {candidate.pk: g.keys for g, candidate in fresh}
+    continued = {}
+    for g, key in batch:
+        if key is not None:
+            still_open = FaqCandidate.objects.filter(pk=key, state=CandidateState.OPEN)
+            if still_open.update(**_fields(g, by_pk)):
+                continued[key] = g.keys
+    through.objects.filter(faqcandidate_id__in=list(continued)).delete()
+    members.update(continued)
+    through.objects.bulk_create(
+        [through(faqcandidate_id=c, ticket_id=t) for c, keys in members.items() for t in keys]
+    )
+    return len(members)
 
 
 def _remember(started: datetime) -> None:
@@ -199,7 +217,7 @@ def propose(now=None, since: datetime | None = None) -> Run:
             state=CandidateState.OPEN, pk__in=[key for key in previous if key not in kept]
         ).delete()
         by_pk = {row.pk: row for row in rows}
-        written = sum(_save(g, by_pk, continued.get(i)) for i, g in enumerate(groups))
+        written = _save([(g, continued.get(i)) for i, g in enumerate(groups)], by_pk)
         _remember(started)
     return Run(kind="full", since=since, tickets=len(rows), candidates=written)
 
@@ -221,7 +239,7 @@ def join_new(now=None, since: datetime | None = None) -> Run:
         new = {row.pk for row in rows if row.resolved >= last and row.pk not in grouped}
         found = clustering.extend([row.text for row in rows], members, new)
         joined = sum(_join(key, keys, by_pk) for key, keys in found.joined.items())
-        written = sum(_save(g, by_pk) for g in found.fresh)
+        written = _save([(g, None) for g in found.fresh], by_pk)
         _remember(started)
     return Run(kind="incremental", since=since, tickets=len(new), candidates=written, joined=joined)
 

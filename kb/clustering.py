@@ -25,10 +25,11 @@ similarity.
 from collections import Counter
 from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.sparse import coo_matrix, csr_matrix, vstack
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfTransformer
@@ -121,10 +122,11 @@ def vectors(texts: Sequence[Text], synonyms: dict[str, str] | None = None) -> Ve
             bag[word] += TITLE_WEIGHT
         bags.append(bag)
     vocabulary = {word: n for n, word in enumerate(set().union(*bags))}
+    size = sum(map(len, bags))
     indices = np.fromiter(
-        (vocabulary[w] for bag in bags for w in bag), dtype=np.int64, count=sum(map(len, bags))
+        map(vocabulary.__getitem__, chain.from_iterable(bags)), dtype=np.int64, count=size
     )
-    counts = np.fromiter((c for bag in bags for c in bag.values()), dtype=float, count=len(indices))
+    counts = np.fromiter(chain.from_iterable(map(Counter.values, bags)), dtype=float, count=size)
     indptr = np.concatenate(([0], np.cumsum([len(bag) for bag in bags])))
     matrix = csr_matrix((counts, indices, indptr), shape=(len(texts), len(vocabulary)))
     full = TfidfTransformer(sublinear_tf=True).fit_transform(matrix).tocsr()
@@ -337,7 +339,8 @@ def extend(
     that average similarity reaches the threshold (the linkage's own rule).
     The rest are grouped with each other and with the window's ungrouped
     tickets that resemble them; only groups holding a new ticket are new.
-    Only the new tickets and their neighbours are compared."""
+    Only pairs with a new ticket are looked for, so the work beyond weighing
+    the window's words grows with the new tickets and their neighbours."""
     result = Extension()
     new = set(new)
     arrived = [i for i, t in enumerate(texts) if t.key in new]
@@ -345,15 +348,16 @@ def extend(
         return result
     matrix = vectors(texts, synonyms)
     owner = {key: name for name, keys in open_groups.items() for key in keys}
-    members_of: dict = {}
-    for i, t in enumerate(texts):
-        if t.key in owner:
-            members_of.setdefault(owner[t.key], []).append(i)
     near = candidate_pairs(matrix.take(arrived), matrix, threshold - MARGIN)
-    local = sorted(set(arrived) | set(near.col.tolist()))
+    local = np.union1d(arrived, near.col)
+    position = np.searchsorted(local, near.col)
+    rows = np.searchsorted(local, np.asarray(arrived)[near.row])
+    pairs = coo_matrix(
+        (np.concatenate([near.data, near.data]), (np.r_[rows, position], np.r_[position, rows])),
+        shape=(len(local), len(local)),
+    )
     local_texts = [texts[i] for i in local]
     local_matrix = matrix.take(local)
-    pairs = candidate_pairs(local_matrix, local_matrix, threshold - MARGIN)
     voices = _voices(local_texts, local_matrix, pairs, threshold)
     voice_vectors = local_matrix.merged(voices)
     arriving, grouped = [], set()
@@ -367,14 +371,27 @@ def extend(
                 result.joined.setdefault(owners[0], []).extend(joining)
         elif any(k in new for k in keys):
             arriving.append(v)
+    members_of: dict = {}
+    for i, t in enumerate(texts):
+        if t.key in owner:
+            members_of.setdefault(owner[t.key], []).append(i)
     names = list(members_of)
     still = arriving
     if names and arriving:
         # Each open group's centroid: its members' mean vector, whose product
         # with a text is the text's average similarity to the members.
-        centroids = vstack(
-            [csr_matrix(matrix.full[members_of[n]].mean(axis=0)) for n in names]
-        ).tocsr()
+        groups = [members_of[n] for n in names]
+        membership = csr_matrix(
+            (
+                np.concatenate([np.full(len(g), 1.0 / len(g)) for g in groups]),
+                (
+                    np.repeat(np.arange(len(groups)), [len(g) for g in groups]),
+                    np.concatenate(groups),
+                ),
+            ),
+            shape=(len(groups), len(texts)),
+        )
+        centroids = (membership @ matrix.full).tocsr()
         closeness = (voice_vectors.full[arriving] @ centroids.T).toarray()
         best = closeness.argmax(axis=1)
         still = []
