@@ -237,7 +237,10 @@ def join_new(now=None, since: datetime | None = None) -> Run:
         members = {key: tickets & in_window for key, tickets in _open_members().items()}
         grouped = set().union(*members.values()) if members else set()
         new = {row.pk for row in rows if row.resolved >= last and row.pk not in grouped}
-        found = clustering.extend([row.text for row in rows], members, new)
+        found = clustering.extend([row.text for row in rows], members, new) if new else None
+        if found is None:
+            _remember(started)
+            return Run(kind="incremental", since=since, tickets=0, candidates=0)
         joined = sum(_join(key, keys, by_pk) for key, keys in found.joined.items())
         written = _save([(g, None) for g in found.fresh], by_pk)
         _remember(started)

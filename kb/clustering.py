@@ -22,17 +22,15 @@ for one linkage (its distance matrix is quadratic) is cut at a higher
 similarity.
 """
 
-from collections import Counter
 from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
-from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.preprocessing import normalize
 
 # Average cosine similarity the members of a group have with each other.
@@ -110,26 +108,22 @@ def _index(full: csr_matrix, rare: np.ndarray) -> csr_matrix:
     return normalize(index).tocsr()
 
 
+def _words(words):
+    return words
+
+
+# Words are hashed into this many columns (collisions are rare enough to
+# ignore); hashing runs in compiled code, unlike a vocabulary lookup per word.
+_HASHING = HashingVectorizer(analyzer=_words, n_features=2**20, alternate_sign=False, norm=None)
+
+
 def vectors(texts: Sequence[Text], synonyms: dict[str, str] | None = None) -> Vectors:
-    bags = []
-    for text in texts:
-        title, body = text.title, text.body
-        if synonyms:
-            title = [synonyms.get(w, w) for w in title]
-            body = [synonyms.get(w, w) for w in body]
-        bag = Counter(body)
-        for word in title:
-            bag[word] += TITLE_WEIGHT
-        bags.append(bag)
-    vocabulary = {word: n for n, word in enumerate(set().union(*bags))}
-    size = sum(map(len, bags))
-    indices = np.fromiter(
-        map(vocabulary.__getitem__, chain.from_iterable(bags)), dtype=np.int64, count=size
-    )
-    counts = np.fromiter(chain.from_iterable(map(Counter.values, bags)), dtype=float, count=size)
-    indptr = np.concatenate(([0], np.cumsum([len(bag) for bag in bags])))
-    matrix = csr_matrix((counts, indices, indptr), shape=(len(texts), len(vocabulary)))
-    full = TfidfTransformer(sublinear_tf=True).fit_transform(matrix).tocsr()
+    def words(seq):
+        return [synonyms.get(w, w) for w in seq] if synonyms else seq
+
+    counts = _HASHING.transform([words(t.body) for t in texts])
+    counts = counts + TITLE_WEIGHT * _HASHING.transform([words(t.title) for t in texts])
+    full = TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
     documents = np.bincount(full.indices, minlength=full.shape[1])
     rare = (documents <= max(COMMON_SHARE * len(texts), COMMON_MINIMUM)).astype(float)
     return Vectors(full, _index(full, rare), rare)
