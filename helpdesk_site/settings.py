@@ -418,9 +418,17 @@ KB_ES_TIMEOUT = env.float("KB_ES_TIMEOUT", default=2.0)
 # this many in any window of seconds, counted like chat's budgets.
 KB_SUGGEST_LIMIT = env.int("KB_SUGGEST_LIMIT", default=60)
 KB_SUGGEST_WINDOW = env.int("KB_SUGGEST_WINDOW", default=60)
+
+# FAQ candidates group the tickets resolved in this many days: redone each
+# night, and the tickets resolved since placed among them every hour.
+KB_CANDIDATE_WINDOW_DAYS = env.int("KB_CANDIDATE_WINDOW_DAYS", default=90)
 CELERY_BEAT_SCHEDULE["kb-propose-faq-candidates"] = {
     "task": "kb.tasks.propose_faq_candidates",
-    "schedule": 24 * 3600,
+    "schedule": crontab(minute=30, hour=2),
+}
+CELERY_BEAT_SCHEDULE["kb-join-new-candidate-tickets"] = {
+    "task": "kb.tasks.join_new_candidate_tickets",
+    "schedule": 3600,
 }
 CELERY_BEAT_SCHEDULE["kb-index-catch-up"] = {
     "task": "kb.tasks.index_catch_up",

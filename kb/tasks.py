@@ -37,10 +37,26 @@ def index_catch_up() -> int:
 
 @shared_task(ignore_result=True)
 def propose_faq_candidates() -> int:
-    """Group resolved tickets without an FAQ into ranked FAQ candidates."""
+    """Redo the FAQ candidates from the window's resolved tickets (nightly)."""
     from kb import candidates
 
-    return candidates.propose()
+    try:
+        return candidates.propose().candidates
+    except candidates.RunInProgress:
+        logger.warning("kb: FAQ candidates are being grouped already; this run is skipped")
+        return 0
+
+
+@shared_task(ignore_result=True)
+def join_new_candidate_tickets() -> int:
+    """Place the tickets resolved since the last run among the FAQ candidates."""
+    from kb import candidates
+
+    try:
+        return candidates.join_new().joined
+    except candidates.RunInProgress:
+        logger.warning("kb: FAQ candidates are being grouped already; this run is skipped")
+        return 0
 
 
 @shared_task(ignore_result=True)
