@@ -153,13 +153,20 @@ DIMENSION_LABELS = {
 }
 
 
-def group_evidence(group: weakspots.Group) -> str:
-    """A weak spot in words, with its numbers, e.g. 应急响应：本期解决114件中0件按时."""
+def measure(causes: dict | None) -> str:
+    """The measure a weak spot is judged on, with its target, e.g. 解决时限（4.0小时目标）."""
+    target = (causes or {}).get("target")
+    return "解决时限" if target is None else f"解决时限（{stats.hours(target)}目标）"
+
+
+def group_evidence(group: weakspots.Group, causes: dict | None = None) -> str:
+    """A weak spot in words, with its numbers and the cause seen in the
+    data, e.g. 应急响应：解决时限（4.0小时目标）本期114件中0件达标."""
     return (
-        f"{DIMENSION_LABELS[group.dimension]}“{group.name}”：解决时限本期{group.resolved}件中"
+        f"{DIMENSION_LABELS[group.dimension]}“{group.name}”：{measure(causes)}本期{group.resolved}件中"
         f"{group.met}件达标（{stats.percent(group.rate)}），未达标{group.missed}件；"
         f"上期{stats.percent(group.previous_rate) if group.previous_resolved else '无解决工单'}，"
-        f"{weakspots.points_phrase(group.change)}。"
+        f"{weakspots.points_phrase(group.change)}。" + weakspots.cause_sentence(causes or {})
     )
 
 
@@ -216,12 +223,16 @@ def drill_down_url(figures: Figures, figure: str, key: str = "") -> str:
 def recommendations(figures: Figures) -> list[str]:
     """Suggested actions from the figures' weak spots."""
     advice = []
-    weak = [c for c in figures.counties if c["compliance"] is not None and c["compliance"] < 0.9]
-    for county in sorted(weak, key=lambda c: c["compliance"])[:3]:
-        advice.append(
-            f"{county['name']}SLA达标率仅{stats.percent(county['compliance'])}，"
-            "建议核查该地区工单处理流程并加强驻场支持。"
+    for group in figures.weakest[:3]:
+        causes = figures.causes.get(f"{group.dimension}:{group.key}", {})
+        sentence = weakspots.advice_sentence(
+            f"{DIMENSION_LABELS[group.dimension]}“{group.name}”",
+            measure(causes),
+            group.missed,
+            causes,
         )
+        if sentence:
+            advice.append(sentence)
     for problem in figures.problems[:3]:
         if problem["faq_id"]:
             continue  # already answered by an FAQ
@@ -303,8 +314,9 @@ def weak_spot_section(document, figures: Figures, number: str) -> None:
     if figures.weakest:
         document.add_heading("最弱的五项", level=2)
         for index, group in enumerate(figures.weakest, 1):
-            paragraph = document.add_paragraph(f"{index}. {group_evidence(group)}")
             key = f"{group.dimension}:{group.key}"
+            evidence = group_evidence(group, figures.causes.get(key))
+            paragraph = document.add_paragraph(f"{index}. {evidence}")
             paragraph.add_run("工单清单：")
             _hyperlink(
                 paragraph,
@@ -687,7 +699,7 @@ def build_xlsx(figures: Figures) -> bytes:
                 g.resolved,
                 g.met,
                 stats.percent(g.rate),
-                group_evidence(g),
+                group_evidence(g, figures.causes.get(f"{g.dimension}:{g.key}")),
                 drill_down_url(figures, "group_missed", f"{g.dimension}:{g.key}"),
             ]
             for index, g in enumerate(figures.weakest, 1)

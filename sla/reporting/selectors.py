@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from django.db import connection, transaction
-from django.db.models import Count, F, FilteredRelation, Min, Q, QuerySet
+from django.db.models import Count, Exists, F, FilteredRelation, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr, TruncDay, TruncMonth
 from django.utils import timezone
 from helpdesk.models import Ticket
@@ -336,6 +336,9 @@ def weak_spot_groups(groups, previous_groups, region: Region) -> dict[str, list]
                     row["met"],
                     row["pr"],
                     row["pm"],
+                    parent=departments.get(key, ("", ""))[1][:6]
+                    if dimension == "department"
+                    else "",
                 )
                 for key, row in counts.items()
                 if dimension == "county" or row["n"] or row["resolved"]
@@ -343,6 +346,36 @@ def weak_spot_groups(groups, previous_groups, region: Region) -> dict[str, list]
             key=lambda g: (g.lower_bound is None, g.lower_bound or 0, -g.resolved, g.key),
         )
     return result
+
+
+def weak_spot_causes(scope, period, groups) -> dict[str, dict]:
+    """Where each weak group's late resolutions went wrong, one query per
+    group: the first response was already late (`response`), else the
+    clock was paused to wait (`waited`), else the work itself took too
+    long (`resolution`); with the group's median target in minutes."""
+    late_response = Exists(
+        SlaClock.objects.filter(
+            ticket_id=OuterRef("ticket_id"), kind=RESPONSE, breached_at__isnull=False
+        )
+    )
+    paused = Exists(
+        HandlingLogEntry.objects.filter(ticket_id=OuterRef("ticket_id"), kind=LogKind.PAUSED)
+    )
+    late = Q(breached_at__isnull=False)
+    causes = {}
+    for group in groups:
+        key = f"{group.dimension}:{group.key}"
+        causes[key] = (
+            scope.clocks(RESOLUTION)
+            .filter(_stopped_in(period) & _group_q(key))
+            .aggregate(
+                target=Percentile("target_minutes", 0.5),
+                response=Count("pk", filter=late & Q(late_response)),
+                waited=Count("pk", filter=late & ~Q(late_response) & Q(paused)),
+                resolution=Count("pk", filter=late & ~Q(late_response) & ~Q(paused)),
+            )
+        )
+    return causes
 
 
 def _age(low, high, cutoff) -> Q:
@@ -666,6 +699,7 @@ class Figures:
     desk_start: dt.date | None = None
     groups: dict = field(default_factory=dict)
     weakest: list = field(default_factory=list)
+    causes: dict = field(default_factory=dict)
 
     @property
     def headline(self) -> dict:
@@ -733,6 +767,7 @@ def figures(filters: Filters, user=None, now=None) -> Figures:
             if dimension != "prefecture_department"
             for g in result.groups[dimension]
         )
+        result.causes = weak_spot_causes(scope, period, result.weakest)
         earlier = clock_summary(scope, before, now, backlog=False)
         result.previous = headline_of(
             {"total": filed_in(scope, before).count()},

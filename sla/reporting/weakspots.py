@@ -40,6 +40,7 @@ class Group:
     met: int
     previous_resolved: int = 0
     previous_met: int = 0
+    parent: str = ""  # the county of a department
 
     @property
     def rate(self) -> float | None:
@@ -79,8 +80,15 @@ def ranking(groups, min_sample: int | None = None) -> list[Group]:
 
 
 def weakest(groups, limit: int = 5, min_sample: int | None = None) -> list[Group]:
-    """The `limit` weakest groups that missed at least one target."""
-    return [g for g in ranking(groups, min_sample) if g.missed][:limit]
+    """The `limit` weakest groups that missed at least one target. A
+    department with as many resolutions (and as many on time) as its
+    county holds the same tickets: it is named once, as the county."""
+    groups = list(groups)
+    counties = {g.key: (g.resolved, g.met) for g in groups if g.dimension == "county"}
+    distinct = [
+        g for g in groups if not (g.parent and counties.get(g.parent) == (g.resolved, g.met))
+    ]
+    return [g for g in ranking(distinct, min_sample) if g.missed][:limit]
 
 
 def points_phrase(change: float | None) -> str:
@@ -90,3 +98,41 @@ def points_phrase(change: float | None) -> str:
     if abs(change) < 0.0005:
         return "持平"
     return f"{'上升' if change > 0 else '下降'}{abs(change) * 100:.1f}个百分点"
+
+
+STAGES = {
+    "response": ("首次响应即已超时", "核查值守与派单，确保在首次响应时限内接单"),
+    "waited": ("曾暂停计时等待", "核查暂停计时的理由与等待时长，督促补充材料后及时恢复处理"),
+    "resolution": ("响应及时但解决超时", "排查解决环节的二线支持与跨部门协调，必要时提前升级"),
+}
+
+
+def main_stage(causes: dict) -> str | None:
+    """The stage where most late resolutions went wrong (ties: the earlier
+    stage), None when none was late."""
+    counts = [(causes.get(stage) or 0, -index, stage) for index, stage in enumerate(STAGES)]
+    best = max(counts)
+    return best[2] if best[0] else None
+
+
+def cause_sentence(causes: dict) -> str:
+    """The late resolutions by stage, the main one named, e.g.
+    未达标的工单中首次响应即已超时12件、…，主要在首次响应环节。"""
+    parts = [f"{STAGES[stage][0]}{causes.get(stage) or 0}件" for stage in STAGES]
+    stage = main_stage(causes)
+    if stage is None:
+        return ""
+    return f"未达标工单中{'，'.join(parts)}，以“{STAGES[stage][0]}”为主。"
+
+
+def advice_sentence(name: str, measure: str, missed: int, causes: dict) -> str:
+    """A suggestion for one weak group naming the measure, the count and
+    the cause seen in the data."""
+    stage = main_stage(causes)
+    if stage is None:
+        return ""
+    label, action = STAGES[stage]
+    return (
+        f"{name}：{measure}未达标{missed}件，其中{label}{causes[stage]}件，"
+        f"建议{action}，并在下期报表中复核。"
+    )

@@ -2,7 +2,17 @@
 
 import pytest
 
-from sla.reporting.weakspots import MIN_SAMPLE, Group, points_phrase, ranking, weakest, wilson_lower
+from sla.reporting.weakspots import (
+    MIN_SAMPLE,
+    Group,
+    advice_sentence,
+    cause_sentence,
+    main_stage,
+    points_phrase,
+    ranking,
+    weakest,
+    wilson_lower,
+)
 
 
 def group(key, resolved, met, **more):
@@ -44,3 +54,28 @@ def test_change_is_in_percentage_points_against_the_previous_span():
     assert points_phrase(now.change) == "下降15.0个百分点"
     assert points_phrase(group("y", resolved=5, met=5).change) == "无可比数据"
     assert points_phrase(0.0) == "持平"
+
+
+def test_the_cause_names_the_stage_where_most_late_tickets_went_wrong():
+    causes = {"response": 2, "waited": 1, "resolution": 9, "target": 240}
+    assert main_stage(causes) == "resolution"
+    assert cause_sentence(causes) == (
+        "未达标工单中首次响应即已超时2件，曾暂停计时等待1件，响应及时但解决超时9件，"
+        "以“响应及时但解决超时”为主。"
+    )
+    advice = advice_sentence("县（市）“德格县”", "解决时限（4.0小时目标）", 12, causes)
+    assert advice.startswith(
+        "县（市）“德格县”：解决时限（4.0小时目标）未达标12件，其中响应及时但解决超时9件"
+    )
+    # Two weak groups with different causes get different advice.
+    other = advice_sentence("子系统“电子印章”", "解决时限", 5, {"response": 5})
+    assert "值守与派单" in other and "值守与派单" not in advice
+    assert main_stage({"response": 0, "waited": 0, "resolution": 0}) is None
+    assert cause_sentence({}) == ""
+
+
+def test_a_department_holding_all_its_countys_tickets_is_named_once():
+    county = Group("county", "513330", "德格县", 209, 209, 192)
+    only = Group("department", "7", "德格县政务服务中心", 209, 209, 192, parent="513330")
+    part = Group("department", "8", "某乡便民服务中心", 20, 20, 15, parent="513330")
+    assert [g.key for g in weakest([county, only, part])] == ["8", "513330"]
