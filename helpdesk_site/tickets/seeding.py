@@ -118,17 +118,37 @@ def _status_for_age(rng: random.Random, age_days: float) -> int:
     return rng.choices(choices, weights=weights)[0]
 
 
-def _filed_at(rng: random.Random, until: dt.date) -> dt.datetime:
+def _filed_at(rng: random.Random, until: dt.date, latest: dt.datetime) -> dt.datetime:
     day = until - dt.timedelta(days=rng.randrange(365))
     hour = rng.choice([9, 9, 10, 10, 10, 11, 14, 15, 15, 16, 16, 17, 20])
     local = dt.datetime.combine(day, dt.time(hour, rng.randrange(60)), tzinfo=SHANGHAI)
+    # Demo data is never dated after now: a time later today goes to a day before.
+    while local > latest:
+        local -= dt.timedelta(days=1)
     return local
 
 
+def _fit_before(delays: list[dt.timedelta], room: dt.timedelta) -> list[dt.timedelta]:
+    """The follow-ups' delays shrunk in proportion so the last one is not
+    after `room` (the time from filing to now): recent tickets keep their
+    history, in order, without a follow-up in the future."""
+    total = sum(delays, dt.timedelta())
+    if total <= room:
+        return delays
+    share = max(room, dt.timedelta()) / total
+    return [delay * share for delay in delays]
+
+
 def seed_demo(
-    tickets: int, until: dt.date, progress: Callable[[str], None] = lambda message: None
+    tickets: int,
+    until: dt.date,
+    progress: Callable[[str], None] = lambda message: None,
+    now: dt.datetime | None = None,
 ) -> int:
-    """Create the demo data; returns how many tickets were added."""
+    """Create the demo data, none of it dated after `now` (by default the
+    present); returns how many tickets were added."""
+    now = now or dt.datetime.now(dt.UTC)
+    latest = min(now, dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), SHANGHAI))
     ensure_subsystems()
     departments = ensure_departments()
     accounts = ensure_accounts(departments)
@@ -139,7 +159,12 @@ def seed_demo(
     for start in range(existing, tickets, BATCH):
         with transaction.atomic():
             _create_batch(
-                range(start, min(start + BATCH, tickets)), until, reporters, operator, subsystems
+                range(start, min(start + BATCH, tickets)),
+                until,
+                latest,
+                reporters,
+                operator,
+                subsystems,
             )
         progress(f"{min(start + BATCH, tickets)} / {tickets}")
     return max(0, tickets - existing)
@@ -177,7 +202,7 @@ def _history(row: _DemoRow, operator: User, assigned: bool):
         yield dt.timedelta(hours=rng.randint(1, 48)), title, comment, reporter, row.status
 
 
-def _create_batch(indices, until, reporters, operator, subsystems) -> None:
+def _create_batch(indices, until, latest, reporters, operator, subsystems) -> None:
     rows = []
     for index in indices:
         rng = random.Random(index * 7919 + 17)
@@ -186,7 +211,7 @@ def _create_batch(indices, until, reporters, operator, subsystems) -> None:
             reporter = reporters[index % len(reporters)]
         else:
             reporter = rng.choice(reporters)
-        filed = _filed_at(rng, until)
+        filed = _filed_at(rng, until, latest)
         end_of_demo = dt.datetime.combine(until, dt.time(18), tzinfo=SHANGHAI)
         status = _status_for_age(rng, (end_of_demo - filed).total_seconds() / 86400)
         rows.append(_DemoRow(index, rng, demo_ticket(index), reporter, filed, status))
@@ -222,8 +247,10 @@ def _create_batch(indices, until, reporters, operator, subsystems) -> None:
                 date=moment,
             )
         )
-        for delay, title, comment, author, new_status in _history(
-            row, operator, bool(ticket.assigned_to_id)
+        history = list(_history(row, operator, bool(ticket.assigned_to_id)))
+        delays = _fit_before([step[0] for step in history], latest - row.filed)
+        for delay, (_delay, title, comment, author, new_status) in zip(
+            delays, history, strict=True
         ):
             moment += delay
             followups.append(

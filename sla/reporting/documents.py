@@ -1,20 +1,27 @@
 """The Word and Excel period reports. Text is Chinese, the contract's
 language; every number comes from `selectors.figures`."""
 
+import datetime as dt
 import io
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.sites.models import Site
+from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from sla.models import ClockKind, LogKind
-from sla.reporting import charts, stats
-from sla.reporting.periods import LABELS, change
+from sla.reporting import charts, stats, weakspots
+from sla.reporting.periods import LABELS, Period, change
 from sla.reporting.selectors import Figures
 
 CLOCK_LABELS = {ClockKind.RESPONSE: "首次响应", ClockKind.RESOLUTION: "解决"}
@@ -47,24 +54,75 @@ def report_title(figures: Figures) -> str:
     return f"{figures.filters.region.name}政务服务平台运维{LABELS[period.kind]}"
 
 
+NO_TICKETS = "本期无工单"
+NO_RATINGS = "无评价"
+
+
+def span_text(period: Period) -> str:
+    """A span as dates, e.g. 2025-11-03至2025-11-09."""
+    last = period.covered_end - dt.timedelta(days=1)
+    return f"{period.start:%Y-%m-%d}至{last:%Y-%m-%d}"
+
+
+def compared(figures: Figures, key: str) -> str:
+    """The change of a count against the comparable previous span, or why
+    there is none."""
+    if figures.comparable_partial:
+        return "无可比数据"
+    return stats.change_phrase(change(figures.headline[key], figures.previous[key]))
+
+
+def comparison_sentence(figures: Figures) -> str:
+    """What the comparisons are made against, said once."""
+    before = figures.comparable
+    if figures.comparable_partial:
+        started = figures.desk_start
+        since = f"服务台自{started:%Y年%m月%d日}起受理工单，" if started else "服务台尚无工单，"
+        return f"{since}上期（{span_text(before)}）数据不完整，本报告不作同比。"
+    if figures.filters.period.unfinished:
+        return (
+            f"本期尚未结束，数据{figures.filters.period.cut_off_label}，"
+            f"与上期同期（{span_text(before)}）比较。"
+        )
+    return f"与上期（{span_text(before)}）比较。"
+
+
+def rate_compared(figures: Figures, key: str) -> str:
+    """The change of a rate in percentage points, or why there is none."""
+    if figures.comparable_partial:
+        return "无可比数据"
+    now, before = figures.headline[key], figures.previous[key]
+    return weakspots.points_phrase(None if now is None or before is None else now - before)
+
+
+def satisfied_text(sat: dict) -> str:
+    return NO_RATINGS if not sat["total"] else stats.percent(sat["satisfied_rate"])
+
+
 def summary_sentences(figures: Figures) -> list[str]:
     """The summary in sentences with the key numbers and the comparison."""
     now, before = figures.headline, figures.previous
     sat = figures.satisfaction
+    before_rate = (
+        "无可比数据" if figures.comparable_partial else stats.percent(before["compliance"])
+    )
     sentences = [
-        f"本期共受理工单{now['filed']}件，"
-        f"{stats.change_phrase(change(now['filed'], before['filed']))}；"
+        comparison_sentence(figures),
+        f"本期共受理工单{now['filed']}件，{compared(figures, 'filed')}；"
         f"解决工单{now['resolved']}件。",
         f"首次响应时间中位数{stats.hours(now['response_p50'])}，"
         f"解决时间中位数{stats.hours(now['resolution_p50'])}"
         f"（90%工单在{stats.hours(figures.resolution['p90'])}内解决），"
-        f"SLA达标率{stats.percent(now['compliance'])}"
-        f"（上期{stats.percent(before['compliance'])}）。",
+        f"SLA达标率{stats.percent(now['compliance'])}（上期{before_rate}）。",
         f"本期超时{now['breaches']}次，触发升级{sum(r['n'] for r in figures.escalations)}次；"
         f"期末积压{figures.backlog['total']}件，超期工单{figures.overdue['total']}件。",
         f"发生应急事件{figures.emergencies['total']}起。",
-        f"收到评价{sat['total']}条，满意率{stats.percent(sat['satisfied_rate'])}，"
-        f"差评{sat['bad']}条；本期新开差评回访{sat['follow_ups']['opened']}件，"
+        (
+            f"收到评价{sat['total']}条，满意率{satisfied_text(sat)}，差评{sat['bad']}条；"
+            if sat["total"]
+            else "本期无评价；"
+        )
+        + f"本期新开差评回访{sat['follow_ups']['opened']}件，"
         f"完成整改{sat['follow_ups']['rectified']}件，尚未完成{sat['follow_ups']['open']}件。",
     ]
     return sentences
@@ -86,15 +144,95 @@ def problem_rows(figures: Figures) -> list[list]:
     return [[p["label"], p["detail"], p["n"]] for p in figures.problems]
 
 
+DIMENSION_LABELS = {
+    "county": "县（市）",
+    "prefecture_department": "州本级部门",
+    "department": "通办部门",
+    "subsystem": "子系统",
+    "category": "服务类别",
+}
+
+
+def measure(causes: dict | None) -> str:
+    """The measure a weak spot is judged on, with its target, e.g. 解决时限（4.0小时目标）."""
+    target = (causes or {}).get("target")
+    return "解决时限" if target is None else f"解决时限（{stats.hours(target)}目标）"
+
+
+def group_evidence(group: weakspots.Group, causes: dict | None = None) -> str:
+    """A weak spot in words, with its numbers and the cause seen in the
+    data, e.g. 应急响应：解决时限（4.0小时目标）本期114件中0件达标."""
+    return (
+        f"{DIMENSION_LABELS[group.dimension]}“{group.name}”：{measure(causes)}本期{group.resolved}件中"
+        f"{group.met}件达标（{stats.percent(group.rate)}），未达标{group.missed}件；"
+        f"上期{stats.percent(group.previous_rate) if group.previous_resolved else '无解决工单'}，"
+        f"{weakspots.points_phrase(group.change)}。" + weakspots.cause_sentence(causes or {})
+    )
+
+
+def group_status(group: weakspots.Group) -> str:
+    """How a row of a ranking table reads when it has too little to rank."""
+    if not group.filed and not group.resolved:
+        return NO_TICKETS
+    if not group.ranked:
+        return f"样本不足{weakspots.MIN_SAMPLE}件，不排名"
+    return "" if group.missed else "全部达标"
+
+
+def group_row(group: weakspots.Group) -> list:
+    return [
+        group.name,
+        group.filed,
+        group.resolved,
+        group.met,
+        stats.percent(group.rate),
+        stats.percent(group.lower_bound),
+        stats.percent(group.previous_rate),
+        weakspots.points_phrase(group.change),
+        group_status(group),
+    ]
+
+
+GROUP_HEADERS = [
+    "名称",
+    "受理",
+    "解决",
+    "按时",
+    "达标率",
+    "达标率下限",
+    "上期达标率",
+    "变化",
+    "说明",
+]
+
+
+def link_base() -> str:
+    """Where the service desk is reached, for links in a document."""
+    scheme = "https" if getattr(settings, "HTTPS", False) else "http"
+    return f"{scheme}://{Site.objects.get_current().domain}"
+
+
+def drill_down_url(figures: Figures, figure: str, key: str = "") -> str:
+    """The dashboard's list of the tickets behind a figure."""
+    query = figures.filters.as_query() | {"figure": figure}
+    if key:
+        query["key"] = key
+    return f"{link_base()}{reverse('reporting:tickets')}?{urlencode(query)}"
+
+
 def recommendations(figures: Figures) -> list[str]:
     """Suggested actions from the figures' weak spots."""
     advice = []
-    weak = [c for c in figures.counties if c["compliance"] is not None and c["compliance"] < 0.9]
-    for county in sorted(weak, key=lambda c: c["compliance"])[:3]:
-        advice.append(
-            f"{county['name']}SLA达标率仅{stats.percent(county['compliance'])}，"
-            "建议核查该地区工单处理流程并加强驻场支持。"
+    for group in figures.weakest[:3]:
+        causes = figures.causes.get(f"{group.dimension}:{group.key}", {})
+        sentence = weakspots.advice_sentence(
+            f"{DIMENSION_LABELS[group.dimension]}“{group.name}”",
+            measure(causes),
+            group.missed,
+            causes,
         )
+        if sentence:
+            advice.append(sentence)
     for problem in figures.problems[:3]:
         if problem["faq_id"]:
             continue  # already answered by an FAQ
@@ -106,7 +244,11 @@ def recommendations(figures: Figures) -> list[str]:
         advice.append(f"尚有超期工单{figures.overdue['total']}件（见附录），请逐件督办。")
     if figures.satisfaction["follow_ups"]["open"]:
         advice.append("差评回访整改尚未全部完成，请在15个工作日内完成回访并记录整改情况。")
-    return advice or ["本期各项指标正常，请继续保持。"]
+    if advice:
+        return advice
+    if not figures.headline["filed"] and not figures.headline["resolved"]:
+        return [f"{NO_TICKETS}。"]
+    return ["本期各项指标正常，请继续保持。"]
 
 
 def _set_font(document):
@@ -121,6 +263,8 @@ def _set_font(document):
 
 
 def _table(document, header: list[str], rows: list[list]):
+    """A table under its header row; an empty one says 无 rather than
+    leaving the header alone."""
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Light Grid Accent 1"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
@@ -129,8 +273,79 @@ def _table(document, header: list[str], rows: list[list]):
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = "" if value is None else str(value)
+    if not rows:
+        cells = table.add_row().cells
+        merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
+        merged.text = "无"
     document.add_paragraph()
     return table
+
+
+def _hyperlink(paragraph, url: str, text: str) -> None:
+    """A clickable link in a paragraph (python-docx has no API for one)."""
+    part = paragraph.part
+    rel = part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel)
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    style = OxmlElement("w:rStyle")
+    style.set(qn("w:val"), "Hyperlink")
+    props.append(style)
+    colour = OxmlElement("w:color")
+    colour.set(qn("w:val"), "0563C1")
+    props.append(colour)
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    props.append(underline)
+    run.append(props)
+    content = OxmlElement("w:t")
+    content.text = text
+    run.append(content)
+    link.append(run)
+    paragraph._p.append(link)
+
+
+def weak_spot_section(document, figures: Figures, number: str) -> None:
+    """The five weakest groups with their evidence and a link to the
+    tickets behind each, then every dimension's table, weakest first."""
+    document.add_heading(f"{number}、弱项短板分析", level=1)
+    document.add_paragraph(f"判定规则：{weakspots.RULE}；变化为与上期同期相比的百分点。")
+    if figures.weakest:
+        document.add_heading("最弱的五项", level=2)
+        for index, group in enumerate(figures.weakest, 1):
+            key = f"{group.dimension}:{group.key}"
+            evidence = group_evidence(group, figures.causes.get(key))
+            paragraph = document.add_paragraph(f"{index}. {evidence}")
+            paragraph.add_run("工单清单：")
+            _hyperlink(
+                paragraph,
+                drill_down_url(figures, "group_missed", key),
+                f"未达标{group.missed}件",
+            )
+            paragraph.add_run("，")
+            _hyperlink(paragraph, drill_down_url(figures, "group", key), f"全部{group.resolved}件")
+            paragraph.add_run("。")
+    else:
+        document.add_paragraph(
+            f"本期没有解决不少于{weakspots.MIN_SAMPLE}件且有未达标工单的部门、地区、子系统或服务类别。"
+        )
+    for dimension, title in (
+        ("county", "各县（市）"),
+        ("prefecture_department", "州本级部门"),
+        ("department", "通办部门"),
+        ("subsystem", "子系统"),
+        ("category", "服务类别"),
+    ):
+        groups = figures.groups.get(dimension, [])
+        if dimension == "prefecture_department" and figures.filters.region.level != "prefecture":
+            continue
+        document.add_heading(f"{title}达标情况", level=2)
+        _table(document, GROUP_HEADERS, [group_row(g) for g in groups])
+
+
+def duration_text(incident) -> str:
+    return "进行中" if incident.ongoing else stats.hours(incident.duration_minutes)
 
 
 def _picture(document, png: bytes):
@@ -177,18 +392,8 @@ def build_docx(figures: Figures) -> bytes:
         document,
         ["指标", "本期", "上期", "变化"],
         [
-            [
-                "受理工单（件）",
-                now["filed"],
-                before["filed"],
-                stats.change_phrase(change(now["filed"], before["filed"])),
-            ],
-            [
-                "解决工单（件）",
-                now["resolved"],
-                before["resolved"],
-                stats.change_phrase(change(now["resolved"], before["resolved"])),
-            ],
+            ["受理工单（件）", now["filed"], before["filed"], compared(figures, "filed")],
+            ["解决工单（件）", now["resolved"], before["resolved"], compared(figures, "resolved")],
             [
                 "首次响应中位数",
                 stats.hours(now["response_p50"]),
@@ -205,29 +410,28 @@ def build_docx(figures: Figures) -> bytes:
                 "SLA达标率",
                 stats.percent(now["compliance"]),
                 stats.percent(before["compliance"]),
-                "",
+                rate_compared(figures, "compliance"),
             ],
-            [
-                "超时次数",
-                now["breaches"],
-                before["breaches"],
-                stats.change_phrase(change(now["breaches"], before["breaches"])),
-            ],
+            ["超时次数", now["breaches"], before["breaches"], compared(figures, "breaches")],
             [
                 "满意率",
-                stats.percent(now["satisfied_rate"]),
-                stats.percent(before["satisfied_rate"]),
-                "",
+                satisfied_text(figures.satisfaction),
+                NO_RATINGS
+                if before["satisfied_rate"] is None
+                else stats.percent(before["satisfied_rate"]),
+                rate_compared(figures, "satisfied_rate"),
             ],
         ],
     )
 
-    document.add_heading("二、工单量与趋势", level=1)
+    weak_spot_section(document, figures, "二")
+
+    document.add_heading("三、工单量与趋势", level=1)
     labels, values = trend_labels(figures)
     _picture(document, charts.line("工单受理趋势", labels, values, "件"))
     document.add_heading("各县（市）工单情况", level=2)
     counties = figures.counties
-    if counties:
+    if any(c["filed"] for c in counties):
         _picture(
             document,
             charts.bars(
@@ -239,11 +443,20 @@ def build_docx(figures: Figures) -> bytes:
         )
     _table(
         document,
-        ["县（市）", "受理", "解决", "SLA达标率"],
-        [[c["name"], c["filed"], c["resolved"], stats.percent(c["compliance"])] for c in counties],
+        ["县（市）", "受理", "解决", "SLA达标率", "说明"],
+        [
+            [
+                c["name"],
+                c["filed"],
+                c["resolved"],
+                stats.percent(c["compliance"]),
+                "" if c["filed"] or c["resolved"] else NO_TICKETS,
+            ]
+            for c in counties
+        ],
     )
 
-    document.add_heading("三、响应与解决时效", level=1)
+    document.add_heading("四、响应与解决时效", level=1)
     _table(
         document,
         ["时限", "工单数", "中位数", "90%分位", "目标（中位）", "达标率"],
@@ -260,7 +473,7 @@ def build_docx(figures: Figures) -> bytes:
         ],
     )
 
-    document.add_heading("四、超时与升级", level=1)
+    document.add_heading("五、超时与升级", level=1)
     document.add_paragraph(
         f"首次响应超时{figures.breaches[ClockKind.RESPONSE]}次，解决超时{figures.breaches[ClockKind.RESOLUTION]}次。"
     )
@@ -278,12 +491,12 @@ def build_docx(figures: Figures) -> bytes:
         ],
     )
 
-    document.add_heading("五、积压与超期", level=1)
+    document.add_heading("六、积压与超期", level=1)
     ages = figures.backlog["ages"]
     document.add_paragraph(f"期末未解决工单{figures.backlog['total']}件，按已用时长分布如下。")
     _table(document, ["已用时长", "件数"], [[AGE_LABELS[k], v] for k, v in ages.items()])
 
-    document.add_heading("六、应急事件与故障处理记录", level=1)
+    document.add_heading("七、应急事件与故障处理记录", level=1)
     emergencies = figures.emergencies["items"]
     if figures.emergencies["total"] > len(emergencies):
         document.add_paragraph(
@@ -297,7 +510,7 @@ def build_docx(figures: Figures) -> bytes:
                 [
                     f"#{i.ticket_id} {i.ticket.title}",
                     f"{timezone.localtime(i.started_at):%m-%d %H:%M}",
-                    stats.hours(i.duration_minutes),
+                    duration_text(i),
                     i.impact or "—",
                     i.actions_taken or "—",
                 ]
@@ -328,7 +541,7 @@ def build_docx(figures: Figures) -> bytes:
             ],
         )
 
-    document.add_heading("七、满意度与差评回访", level=1)
+    document.add_heading("八、满意度与差评回访", level=1)
     sat = figures.satisfaction
     distribution = sat["distribution"]
     if sat["total"]:
@@ -347,11 +560,11 @@ def build_docx(figures: Figures) -> bytes:
     )
     follow = sat["follow_ups"]
     document.add_paragraph(
-        f"满意率{stats.percent(sat['satisfied_rate'])}。本期新开差评回访{follow['opened']}件，完成整改"
+        f"满意率{satisfied_text(sat)}。本期新开差评回访{follow['opened']}件，完成整改"
         f"{follow['rectified']}件；期末尚未完成{follow['open']}件，其中超过15个工作日的{follow['overdue']}件。"
     )
 
-    document.add_heading("八、高发问题与改进建议", level=1)
+    document.add_heading("九、高发问题与改进建议", level=1)
     _table(document, PROBLEM_HEADERS[figures.problem_source], problem_rows(figures))
     deflected = figures.deflections
     if deflected.get("applies"):
@@ -367,7 +580,7 @@ def build_docx(figures: Figures) -> bytes:
     for advice in recommendations(figures):
         document.add_paragraph(advice, style="List Bullet")
 
-    document.add_heading("九、运维人员工作情况", level=1)
+    document.add_heading("十、运维人员工作情况", level=1)
     _table(
         document,
         ["运维人员", "解决工单", "达标率", "解决时间中位数", "期末在办"],
@@ -463,6 +676,36 @@ def build_xlsx(figures: Figures) -> bytes:
             for c in figures.counties
         ],
     )
+    for dimension, title in (
+        ("county", "县市达标"),
+        ("prefecture_department", "州本级部门"),
+        ("department", "通办部门"),
+        ("subsystem", "子系统达标"),
+        ("category", "服务类别达标"),
+    ):
+        add(
+            title,
+            ["代码", *GROUP_HEADERS],
+            [[g.key, *group_row(g)] for g in figures.groups.get(dimension, [])] or [["无"]],
+        )
+    add(
+        "弱项短板",
+        ["排名", "类型", "名称", "解决", "按时", "达标率", "说明", "工单清单"],
+        [
+            [
+                index,
+                DIMENSION_LABELS[g.dimension],
+                g.name,
+                g.resolved,
+                g.met,
+                stats.percent(g.rate),
+                group_evidence(g, figures.causes.get(f"{g.dimension}:{g.key}")),
+                drill_down_url(figures, "group_missed", f"{g.dimension}:{g.key}"),
+            ]
+            for index, g in enumerate(figures.weakest, 1)
+        ]
+        or [["无"]],
+    )
     add(
         "时效",
         ["时限", "工单数", "达标", "中位数（分钟）", "90%分位（分钟）", "目标中位（分钟）"],
@@ -502,7 +745,7 @@ def build_xlsx(figures: Figures) -> bytes:
             [
                 i.ticket_id,
                 timezone.localtime(i.started_at).replace(tzinfo=None),
-                round(i.duration_minutes),
+                "进行中" if i.ongoing else round(i.duration_minutes),
                 i.impact,
                 i.actions_taken,
             ]

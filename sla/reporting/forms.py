@@ -8,7 +8,7 @@ from helpdesk_site.people.models import Department, Role, User
 from helpdesk_site.regions.models import Region
 from helpdesk_site.tickets.models import Category, Subsystem
 from sla.reporting.models import PeriodKind, ReportFormat
-from sla.reporting.periods import containing
+from sla.reporting.periods import FuturePeriod, Period, as_of, containing
 from sla.reporting.selectors import Filters
 
 
@@ -22,6 +22,8 @@ class PeriodForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.none(), required=False
     )
+    # Set by the links of a comparison: the previous period over the same span.
+    until = forms.DateField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, root: Region, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,10 +41,22 @@ class PeriodForm(forms.Form):
             )
 
     def period(self):
-        day = self.cleaned_data.get("date") or timezone.localdate()
+        today = timezone.localdate()
+        day = self.cleaned_data.get("date") or today
         if not dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31):
             raise forms.ValidationError(_("Choose a date between 2000 and 2100."))
-        return containing(self.cleaned_data["kind"], day)
+        period = containing(self.cleaned_data["kind"], day)
+        until = self.cleaned_data.get("until")
+        if until is not None:
+            if not period.start < until <= period.end:
+                raise forms.ValidationError(_("The end of the span is outside the period."))
+            period = Period(period.kind, period.start, period.end, until)
+        try:
+            return as_of(period, today)
+        except FuturePeriod:
+            raise forms.ValidationError(
+                _("This period has not begun yet: there is nothing to report.")
+            ) from None
 
     def clean(self):
         data = super().clean()

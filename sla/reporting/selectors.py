@@ -10,15 +10,15 @@ filed before the engine ran have no clocks and count only in volumes.
 
 import datetime as dt
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import connection, transaction
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db.models import Count, Exists, F, FilteredRelation, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr, TruncDay, TruncMonth
 from django.utils import timezone
 from helpdesk.models import Ticket
 
-from helpdesk_site.people.models import User
+from helpdesk_site.people.models import Department, User
 from helpdesk_site.regions.models import Region
 from helpdesk_site.satisfaction.models import BAD_RATING_MAX, BadRatingFollowUp, Rating, Score
 from helpdesk_site.tickets import scope as ticket_scope
@@ -26,9 +26,9 @@ from helpdesk_site.tickets.models import Category, Subsystem
 from kb import selectors as kb_selectors
 from kb.models import CandidateState, Deflection, FaqCandidate, SearchMiss
 from sla.models import ClockKind, EscalationEvent, HandlingLogEntry, Incident, LogKind, SlaClock
-from sla.reporting import stats
+from sla.reporting import stats, weakspots
 from sla.reporting.aggregates import Percentile
-from sla.reporting.periods import SHANGHAI, Period
+from sla.reporting.periods import SHANGHAI, Period, as_of
 
 RESOLUTION, RESPONSE = ClockKind.RESOLUTION, ClockKind.RESPONSE
 # Backlog age buckets, in days since filing.
@@ -48,6 +48,8 @@ class Filters:
     def as_query(self) -> dict:
         """The filters as URL parameters, for drill-down links."""
         query = {"kind": self.period.kind, "date": self.period.start.isoformat()}
+        if self.period.until:
+            query["until"] = self.period.until.isoformat()
         query["region"] = self.region.code
         for name in ("department_id", "subsystem", "category", "operator_id"):
             value = getattr(self, name)
@@ -194,6 +196,7 @@ def ticket_breakdown(scope, period) -> list[dict]:
         .values(
             bucket=trunc("created", tzinfo=SHANGHAI),
             county=Substr("details__region_id", 1, 6),
+            department_id=F("details__department_id"),
             subsystem_id=F("details__subsystem_id"),
             category=F("details__category"),
         )
@@ -215,15 +218,27 @@ def volume(groups) -> dict:
     return {"total": sum(trend.values()), "trend": trend}
 
 
-def by_county(groups) -> list[dict]:
-    """Volume, resolutions and compliance per county: the weak spots."""
+def counties_of(region: Region) -> dict[str, str]:
+    """Code → name of every county in the region (all 18 for the
+    prefecture), whether or not it has tickets."""
+    return dict(
+        Region.objects.filter(
+            level=Region.Level.COUNTY, code__startswith=region.subtree_prefix
+        ).values_list("code", "name")
+    )
+
+
+def by_county(groups, region: Region) -> list[dict]:
+    """Volume, resolutions and compliance of every county of the region,
+    those without tickets too; the prefecture's own departments (州本级)
+    are not a county and are reported apart."""
     groups = [g for g in groups if g["county"]]
     filed = stats.totals(groups, "county")
     resolved = stats.totals(groups, "county", "resolved")
     met = stats.totals(groups, "county", "met")
-    names = dict(Region.objects.filter(code__in=set(filed)).values_list("code", "name"))
+    names = counties_of(region)
     rows = []
-    for code in sorted(code for code in filed if filed[code] or resolved[code]):
+    for code in sorted(names):
         rows.append(
             {
                 "code": code,
@@ -235,6 +250,133 @@ def by_county(groups) -> list[dict]:
             }
         )
     return rows
+
+
+DIMENSIONS = ("county", "prefecture_department", "department", "subsystem", "category")
+
+
+def _group_key(group, dimension) -> str | None:
+    """The key of a breakdown row in a dimension (as used in drill-down
+    links), None when the row is not in it."""
+    if dimension == "county":
+        return group["county"]
+    if dimension in ("department", "prefecture_department"):
+        return str(group["department_id"]) if group["department_id"] else None
+    if dimension == "subsystem":
+        return str(group["subsystem_id"]) if group["subsystem_id"] else None
+    return group["category"] or None
+
+
+def weak_spot_groups(groups, previous_groups, region: Region) -> dict[str, list]:
+    """Per dimension, every group's filed, resolved and on-time counts in the
+    period and in the comparable previous span (`weakspots.Group`). Every
+    county of the region is listed; departments of the prefecture itself
+    (州本级) are a dimension of their own, beside all departments."""
+    departments = {
+        str(pk): (name, region_code)
+        for pk, name, region_code in Department.objects.filter(
+            region__code__startswith=region.subtree_prefix
+        ).values_list("pk", "name", "region__code")
+    }
+    county_names = counties_of(region)
+    region_names = dict(
+        Region.objects.filter(code__in=set(county_names) | {region.code}).values_list(
+            "code", "name"
+        )
+    )
+    prefecture_code = region.code[:4] + "00"
+    subsystems = {str(pk): name for pk, name in Subsystem.objects.values_list("pk", "name")}
+    categories = {value: str(label) for value, label in Category.choices}
+
+    def own(key):
+        return departments.get(key, ("", ""))[1] == prefecture_code
+
+    def department_name(key):
+        name, code = departments.get(key, (key, ""))
+        place = region_names.get(code[:6]) or region_names.get(code) or ""
+        return f"{place}·{name}" if place and code[:6] != region.code else name
+
+    names = {
+        "county": lambda key: county_names.get(key, key),
+        "prefecture_department": lambda key: departments.get(key, (key, ""))[0],
+        "department": department_name,
+        "subsystem": lambda key: subsystems.get(key, key),
+        "category": lambda key: categories.get(key, key),
+    }
+    result = {}
+    for dimension in DIMENSIONS:
+        counts = {}
+        for source, rows in (("now", groups), ("before", previous_groups)):
+            for group in rows:
+                key = _group_key(group, dimension)
+                if key is None:
+                    continue
+                if dimension == "prefecture_department" and not own(key):
+                    continue
+                if dimension == "county" and key not in county_names:
+                    continue
+                row = counts.setdefault(key, {"n": 0, "resolved": 0, "met": 0, "pr": 0, "pm": 0})
+                if source == "now":
+                    row["n"] += group["n"]
+                    row["resolved"] += group["resolved"]
+                    row["met"] += group["met"]
+                else:
+                    row["pr"] += group["resolved"]
+                    row["pm"] += group["met"]
+        if dimension == "county":
+            for code in county_names:
+                counts.setdefault(code, {"n": 0, "resolved": 0, "met": 0, "pr": 0, "pm": 0})
+        result[dimension] = sorted(
+            (
+                weakspots.Group(
+                    dimension,
+                    key,
+                    names[dimension](key),
+                    row["n"],
+                    row["resolved"],
+                    row["met"],
+                    row["pr"],
+                    row["pm"],
+                    parent=departments.get(key, ("", ""))[1][:6]
+                    if dimension == "department"
+                    else "",
+                )
+                for key, row in counts.items()
+                if dimension == "county" or row["n"] or row["resolved"]
+            ),
+            key=lambda g: (g.lower_bound is None, g.lower_bound or 0, -g.resolved, g.key),
+        )
+    return result
+
+
+def weak_spot_causes(scope, period, groups) -> dict[str, dict]:
+    """Where each weak group's late resolutions went wrong, one query per
+    group: the first response was already late (`response`), else the
+    clock was paused to wait (`waited`), else the work itself took too
+    long (`resolution`); with the group's median target in minutes."""
+    late_response = Exists(
+        SlaClock.objects.filter(
+            ticket_id=OuterRef("ticket_id"), kind=RESPONSE, breached_at__isnull=False
+        )
+    )
+    paused = Exists(
+        HandlingLogEntry.objects.filter(ticket_id=OuterRef("ticket_id"), kind=LogKind.PAUSED)
+    )
+    late = Q(breached_at__isnull=False)
+    causes = {}
+    for group in groups:
+        key = f"{group.dimension}:{group.key}"
+        causes[key] = (
+            scope.clocks(RESOLUTION)
+            .filter(_stopped_in(period) & _group_q(key))
+            .aggregate(
+                target=Percentile("target_minutes", 0.5),
+                response=Count("pk", filter=late & Q(late_response)),
+                waited=Count("pk", filter=late & ~Q(late_response) & Q(paused)),
+                resolution=Count("pk", filter=late & ~Q(late_response) & ~Q(paused)),
+            )
+        )
+    return causes
 
 
 def _age(low, high, cutoff) -> Q:
@@ -351,9 +493,12 @@ def emergencies(scope, period, now) -> dict:
     found = Incident.objects.filter(scope.q("ticket__"), started_at__gte=start, started_at__lt=end)
     incidents = list(found.select_related("ticket").order_by("started_at")[:LIST_LIMIT])
     for incident in incidents:
+        # An incident not over at the cutoff has no duration yet (进行中).
+        ended = incident.ended_at if incident.ended_at and incident.ended_at <= cutoff else None
+        incident.ongoing = ended is None
         incident.duration_minutes = (
-            (incident.ended_at or cutoff) - incident.started_at
-        ).total_seconds() / 60
+            None if ended is None else max(0.0, (ended - incident.started_at).total_seconds() / 60)
+        )
     return {"total": found.count(), "items": incidents}
 
 
@@ -568,6 +713,14 @@ class Figures:
     gaps: dict = field(default_factory=dict)
     operators: list = field(default_factory=list)
     previous: dict = field(default_factory=dict)
+    # The previous period over the same span, and whether the desk had
+    # begun by its start (else its figures are partial: no comparison).
+    comparable: Period | None = None
+    comparable_partial: bool = False
+    desk_start: dt.date | None = None
+    groups: dict = field(default_factory=dict)
+    weakest: list = field(default_factory=list)
+    causes: dict = field(default_factory=dict)
 
     @property
     def headline(self) -> dict:
@@ -589,8 +742,20 @@ def headline_of(volume, response, resolution, breach_counts, satisfaction) -> di
     }
 
 
+def local_date(now) -> dt.date:
+    return now.astimezone(SHANGHAI).date()
+
+
+def desk_start() -> dt.date | None:
+    """The local day of the desk's first ticket: before it there are no figures."""
+    first = Ticket.objects.aggregate(first=Min("created"))["first"]
+    return None if first is None else local_date(first)
+
+
 def figures(filters: Filters, user=None, now=None) -> Figures:
+    """Raises periods.FuturePeriod for a period that has not begun."""
     now = now or timezone.now()
+    filters = replace(filters, period=as_of(filters.period, local_date(now)))
     scope = scope_for(filters, user)
     period = filters.period
     result = Figures(filters=filters, now=now)
@@ -598,7 +763,7 @@ def figures(filters: Filters, user=None, now=None) -> Figures:
         groups = ticket_breakdown(scope, period)
         summary = clock_summary(scope, period, now)
         result.volume = volume(groups)
-        result.counties = by_county(groups)
+        result.counties = by_county(groups, filters.region)
         result.response = times(summary, RESPONSE)
         result.resolution = times(summary, RESOLUTION)
         result.breaches = breaches(summary)
@@ -613,7 +778,18 @@ def figures(filters: Filters, user=None, now=None) -> Figures:
         result.deflections = deflections(scope, period)
         result.gaps = knowledge_gaps(scope, period)
         result.operators = operators(scope, period, now)
-        before = period.previous()
+        before = period.comparable()
+        result.comparable = before
+        result.desk_start = desk_start()
+        result.comparable_partial = result.desk_start is None or result.desk_start > before.start
+        result.groups = weak_spot_groups(groups, ticket_breakdown(scope, before), filters.region)
+        result.weakest = weakspots.weakest(
+            g
+            for dimension in DIMENSIONS
+            if dimension != "prefecture_department"
+            for g in result.groups[dimension]
+        )
+        result.causes = weak_spot_causes(scope, period, result.weakest)
         earlier = clock_summary(scope, before, now, backlog=False)
         result.previous = headline_of(
             {"total": filed_in(scope, before).count()},
@@ -647,6 +823,8 @@ FIGURES = (
     "escalation",
     "backlog_age",
     "cluster",
+    "group",
+    "group_missed",
 )
 
 
@@ -677,10 +855,25 @@ def _met_clocks(key: str) -> tuple[str, Q]:
     raise ValueError(key)
 
 
+def _group_q(key: str) -> Q:
+    """A weak-spot group ("dimension:value") as a condition on clocks."""
+    dimension, _sep, value = key.partition(":")
+    if dimension == "county" and value.isdigit() and len(value) == 6:
+        return Q(ticket__details__region__code__startswith=value)
+    if dimension in ("department", "prefecture_department") and value.isdigit():
+        return Q(ticket__details__department_id=int(value))
+    if dimension == "subsystem" and value.isdigit():
+        return Q(ticket__details__subsystem_id=int(value))
+    if dimension == "category" and value in Category.values:
+        return Q(ticket__details__category=value)
+    raise ValueError(key)
+
+
 def tickets_behind(filters: Filters, figure: str, key: str = "", user=None, now=None):
     """The tickets a figure counts. Raises ValueError on an unknown figure or
     a malformed key."""
     now = now or timezone.now()
+    filters = replace(filters, period=as_of(filters.period, local_date(now)))
     scope = scope_for(filters, user)
     tickets = scope.tickets()
     period = filters.period
@@ -759,4 +952,9 @@ def tickets_behind(filters: Filters, figure: str, key: str = "", user=None, now=
         return clock_tickets(_backlog(cutoff) & _age(low, high, cutoff))
     if figure == "cluster":
         return filed_in(scope, period).filter(faq_candidates=int(key))
+    if figure in ("group", "group_missed"):
+        condition = _stopped_in(period) & _group_q(key)
+        if figure == "group_missed":
+            condition &= Q(breached_at__isnull=False)
+        return clock_tickets(condition)
     raise ValueError(figure)

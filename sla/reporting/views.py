@@ -9,8 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sla.models import ClockKind
-from sla.reporting import selectors, services, svgcharts
-from sla.reporting.documents import SCORE_LABELS, trend_labels
+from sla.reporting import selectors, services, stats, svgcharts, weakspots
+from sla.reporting.documents import (
+    DIMENSION_LABELS,
+    NO_TICKETS,
+    SCORE_LABELS,
+    comparison_sentence,
+    group_status,
+    trend_labels,
+)
 from sla.reporting.forms import DashboardForm, GenerateForm
 from sla.reporting.models import StoredReport
 from sla.reporting.periods import trend_buckets
@@ -49,6 +56,12 @@ def dashboard(request):
     if filters is None:
         return render(request, "reporting/dashboard.html", {"form": form}, status=400)
     figures = selectors.figures(filters, user=request.user)
+    weak_tables = [
+        (DIMENSION_LABELS[dimension], [_group_view(g) for g in figures.groups[dimension]])
+        for dimension in selectors.DIMENSIONS
+        if dimension != "prefecture_department"
+        or figures.filters.region.level == figures.filters.region.Level.PREFECTURE
+    ]
     labels, values = trend_labels(figures)
     trend = [
         svgcharts.Point(label, n, key.isoformat())
@@ -66,6 +79,11 @@ def dashboard(request):
             "form": form,
             "f": figures,
             "headline": figures.headline,
+            "weakest": [_group_view(g) for g in figures.weakest],
+            "comparison": comparison_sentence(figures),
+            "weak_tables": weak_tables,
+            "min_sample": weakspots.MIN_SAMPLE,
+            "no_tickets": NO_TICKETS,
             "trend": svgcharts.columns(trend),
             "county_chart": svgcharts.rows(counties),
             "rating_chart": svgcharts.rows(ratings, label_width=110),
@@ -77,12 +95,30 @@ def dashboard(request):
                 {**row, "label": CLOCK_NAMES.get(row["clock_kind"], row["clock_kind"])}
                 for row in figures.escalations
             ],
-            "query": urlencode(filters.as_query()),
+            "query": urlencode(figures.filters.as_query()),
             "previous_query": urlencode(
-                filters.as_query() | {"date": filters.period.previous().start.isoformat()}
+                figures.filters.as_query()
+                | {
+                    "date": figures.comparable.start.isoformat(),
+                    "until": (figures.comparable.until or figures.comparable.end).isoformat(),
+                }
             ),
         },
     )
+
+
+def _group_view(group: weakspots.Group) -> dict:
+    """A weak-spot group with its figures as the dashboard shows them."""
+    return {
+        "group": group,
+        "label": DIMENSION_LABELS[group.dimension],
+        "key": f"{group.dimension}:{group.key}",
+        "rate": stats.percent(group.rate),
+        "lower": stats.percent(group.lower_bound),
+        "previous": stats.percent(group.previous_rate),
+        "change": weakspots.points_phrase(group.change),
+        "status": group_status(group),
+    }
 
 
 def _bucket_keys(figures):

@@ -126,4 +126,11 @@ def test_the_week_after_counts_d_and_sees_the_backlog_move(week):
         now=NOW,
     )
     assert after.volume["total"] == 1  # D
-    assert after.previous["filed"] == 4
+    # That week is not over on Thursday 11-20: it is compared with Monday to
+    # Thursday of the week before (A, B and F, not C filed on the Sunday).
+    assert after.filters.period.title.endswith("（截至11月20日）")
+    assert (after.comparable.start, after.comparable.until) == (
+        dt.date(2025, 11, 10),
+        dt.date(2025, 11, 14),
+    )
+    assert after.previous["filed"] == 3

@@ -5,7 +5,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sla.reporting import stats
-from sla.reporting.periods import SHANGHAI, Kind, containing, last_completed, trend_buckets
+from sla.reporting.periods import (
+    SHANGHAI,
+    FuturePeriod,
+    Kind,
+    as_of,
+    containing,
+    last_completed,
+    trend_buckets,
+)
 
 
 def test_sunday_2330_in_shanghai_belongs_to_the_week_it_ends():
@@ -67,3 +75,41 @@ def test_totals_sum_grouped_counts_by_a_key():
     assert stats.totals(groups, "county") == {"513301": 3, "513322": 4}
     assert stats.totals(groups, lambda g: g["category"]) == {"fault": 6, "support": 1}
     assert stats.totals([], "county") == {}
+
+
+def test_an_unfinished_week_is_compared_with_the_same_weekdays_of_last_week():
+    wednesday = dt.date(2026, 12, 2)
+    week = as_of(containing("week", wednesday), wednesday)
+    assert week.unfinished and week.until == dt.date(2026, 12, 3)
+    assert week.title.endswith("（截至12月2日）")
+    _start, end = week.instants()
+    assert end == dt.datetime(2026, 12, 3, tzinfo=SHANGHAI)
+    before = week.comparable()
+    assert (before.start, before.until) == (dt.date(2026, 11, 23), dt.date(2026, 11, 26))
+    assert len(trend_buckets(week)) == 3
+    # The span chosen for the comparison stays that span when read later on.
+    assert as_of(before, dt.date(2026, 12, 20)) == before
+
+
+def test_the_year_to_date_is_compared_with_the_same_days_of_last_year():
+    year = as_of(containing("year", dt.date(2026, 3, 1)), dt.date(2026, 3, 1))
+    before = year.comparable()
+    assert (before.start, before.until) == (dt.date(2025, 1, 1), dt.date(2025, 3, 2))
+    # No December drawn as 0 while the year has reached only March.
+    assert trend_buckets(year)[-1] == dt.date(2026, 3, 1)
+    leap = as_of(containing("year", dt.date(2028, 2, 29)), dt.date(2028, 2, 29))
+    assert leap.comparable().until == dt.date(2027, 3, 1)
+
+
+def test_a_finished_period_is_compared_with_the_whole_previous_one():
+    month = as_of(containing("month", dt.date(2026, 10, 15)), dt.date(2026, 12, 3))
+    assert not month.unfinished and "截至" not in month.title
+    assert month.comparable() == containing("month", dt.date(2026, 9, 1))
+    # A month to date against a shorter month is cut at that month's end.
+    march = as_of(containing("month", dt.date(2026, 3, 30)), dt.date(2026, 3, 30))
+    assert march.comparable().until == dt.date(2026, 3, 1)
+
+
+def test_a_period_that_has_not_begun_is_refused():
+    with pytest.raises(FuturePeriod):
+        as_of(containing("month", dt.date(2027, 1, 5)), dt.date(2026, 12, 3))

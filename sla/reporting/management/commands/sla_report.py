@@ -2,10 +2,11 @@ import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from helpdesk_site.regions.models import Region
 from sla.reporting import services
-from sla.reporting.periods import Kind, containing
+from sla.reporting.periods import FuturePeriod, Kind, as_of, containing
 
 
 class Command(BaseCommand):
@@ -34,7 +35,12 @@ class Command(BaseCommand):
         out = Path(options["out"])
         if not out.parent.is_dir():
             raise CommandError(f"no such folder: {out.parent}", returncode=2)
-        period = containing(options["period"], day)
+        try:
+            period = as_of(containing(options["period"], day), timezone.localdate())
+        except FuturePeriod:
+            raise CommandError(
+                f"该报告期尚未开始，无法生成报表：{options['date']}", returncode=2
+            ) from None
         content = services.render_report(period, region, options["format"])
         out.write_bytes(content)
         self.stdout.write(f"{region.name} {period.title}: {out} ({len(content)} bytes)")
