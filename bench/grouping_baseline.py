@@ -12,6 +12,8 @@ counted twice (kb/candidates.py's old `_words`).
 import math
 from collections import Counter, defaultdict
 
+from kb.clustering import UnionFind
+
 DEFAULT_THRESHOLD = 0.45
 
 
@@ -42,22 +44,6 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(v * b.get(word, 0.0) for word, v in a.items())
 
 
-class _UnionFind:
-    def __init__(self, n: int):
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, i: int, j: int) -> None:
-        ri, rj = self.find(i), self.find(j)
-        if ri != rj:
-            self.parent[max(ri, rj)] = min(ri, rj)
-
-
 def similar_groups(
     documents: list[list[str]], threshold: float = DEFAULT_THRESHOLD, min_size: int = 2
 ) -> list[list[int]]:
@@ -67,7 +53,7 @@ def similar_groups(
     for i, vector in enumerate(vectors):
         for word in vector:
             postings[word].append(i)
-    groups = _UnionFind(len(vectors))
+    groups = UnionFind(len(vectors))
     for i, vector in enumerate(vectors):
         neighbours = {j for word in vector for j in postings[word] if j > i}
         for j in neighbours:

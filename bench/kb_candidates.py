@@ -36,16 +36,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.eval_data import eval_file  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk_site.settings")
-EVAL = next(
-    (
-        folder / "shared" / "data" / "eval" / "tickets.jsonl"
-        for folder in ROOT.parents
-        if (folder / "shared" / "data" / "eval" / "tickets.jsonl").exists()
-    ),
-    ROOT.parent / "shared" / "data" / "eval" / "tickets.jsonl",
-)
+EVAL = eval_file("tickets.jsonl")
 MARK = "bench-kbc:"
 SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]?")
 

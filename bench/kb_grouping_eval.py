@@ -26,16 +26,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.eval_data import eval_file  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "bench"))
-# ../shared beside the checkout (a worktree sits one level deeper).
-EVAL = next(
-    (
-        folder / "shared" / "data" / "eval" / "tickets.jsonl"
-        for folder in ROOT.parents
-        if (folder / "shared" / "data" / "eval" / "tickets.jsonl").exists()
-    ),
-    ROOT.parent / "shared" / "data" / "eval" / "tickets.jsonl",
-)
+EVAL = eval_file("tickets.jsonl")
 LABELS = ROOT / "bench" / "data" / "grouping_labels.json"
 
 

@@ -23,8 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.eval_data import eval_file  # noqa: E402
+
 LABELS = ROOT / "bench" / "data" / "privacy_labels.json"
-DATA_DIRS = [parent / "shared" / "data" / "eval" for parent in (ROOT.parent, ROOT.parent.parent)]
 
 
 def parse_args():
@@ -37,9 +38,9 @@ def parse_args():
 
 
 def tickets_file(given):
-    for directory in [given] if given else DATA_DIRS:
-        if directory and (directory / "tickets.jsonl").exists():
-            return directory / "tickets.jsonl"
+    found = given / "tickets.jsonl" if given else eval_file("tickets.jsonl")
+    if found.exists():
+        return found
     sys.exit("tickets.jsonl not found (give --data DIR): the evaluation reads its text from there")
 
 

@@ -36,17 +36,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.eval_data import eval_file  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk_site.settings")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'kb_relevance.sqlite3'}")
-# ../shared beside the checkout (a worktree sits one level deeper).
-EVAL = next(
-    (
-        folder / "shared" / "data" / "eval" / "gov_faq.jsonl"
-        for folder in (ROOT.parent, ROOT.parent.parent)
-        if (folder / "shared" / "data" / "eval" / "gov_faq.jsonl").exists()
-    ),
-    ROOT.parent / "shared" / "data" / "eval" / "gov_faq.jsonl",
-)
+EVAL = eval_file("gov_faq.jsonl")
 QUERIES = ROOT / "bench" / "data" / "relevance_queries.json"
 SOURCE = "gov_faq.jsonl:"
 DEPTH = 10

@@ -155,7 +155,7 @@ def cosines(left: Vectors, right: Vectors, rows, cols) -> np.ndarray:
     return np.asarray(left.full[rows].multiply(right.full[cols]).sum(axis=1)).ravel()
 
 
-class _UnionFind:
+class UnionFind:
     def __init__(self, n: int):
         self.parent = list(range(n))
 
@@ -189,7 +189,7 @@ def _voices(texts, matrix: Vectors, pairs: coo_matrix, threshold: float) -> list
     maybe = same | (bound >= REPOST_SIMILARITY - MARGIN)
     rows, cols, same = rows[maybe], cols[maybe], same[maybe]
     exact = cosines(matrix, matrix, rows, cols)
-    found = _UnionFind(len(texts))
+    found = UnionFind(len(texts))
     for i, j, alike, similarity in zip(rows, cols, same, exact, strict=True):
         unknown = reporters[i] is None or reporters[j] is None
         if (alike and similarity >= threshold) or (

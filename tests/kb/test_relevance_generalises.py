@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from bench.eval_data import eval_file
 from helpdesk_site.people.models import Role
 from kb import faqs as kb_faqs
 from kb import search, term_statistics, ticket_text
@@ -20,14 +21,7 @@ pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
 QUERIES = ROOT / "bench" / "data" / "relevance_queries.json"
-GOV_FAQ = next(
-    (
-        folder / "shared" / "data" / "eval" / "gov_faq.jsonl"
-        for folder in (ROOT.parent, ROOT.parent.parent)
-        if (folder / "shared" / "data" / "eval" / "gov_faq.jsonl").exists()
-    ),
-    None,
-)
+GOV_FAQ = eval_file("gov_faq.jsonl")
 # FAQs that answer no dev query, taking part as distractors.
 DISTRACTORS = 200
 
@@ -76,7 +70,7 @@ def _reciprocal_rank(found, right) -> float:
     return next((1 / p for p, pk in enumerate(found[:10], start=1) if pk in right), 0.0)
 
 
-@pytest.mark.skipif(GOV_FAQ is None, reason="../shared/data/eval/gov_faq.jsonl not found")
+@pytest.mark.skipif(not GOV_FAQ.exists(), reason="../shared/data/eval/gov_faq.jsonl not found")
 def test_dev_queries_on_real_faqs_beat_plain_bm25_and_unanswerable_ones_stay_quiet():
     import jieba
     from rank_bm25 import BM25Okapi

@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from helpdesk.models import Ticket
 
+from bench.eval_data import eval_file
 from helpdesk_site.outbox.models import Message
 from helpdesk_site.people.models import Role
 from helpdesk_site.tickets import importing, importing_services, scope
@@ -28,15 +29,7 @@ from tests.factories import DepartmentFactory, UserFactory, get_subsystem, regio
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
-# ../shared beside the checkout (a worktree sits one level deeper).
-REAL_FILE = next(
-    (
-        base / "shared" / "data" / "eval" / "tickets.jsonl"
-        for base in (ROOT.parent, ROOT.parent.parent)
-        if (base / "shared" / "data" / "eval" / "tickets.jsonl").exists()
-    ),
-    ROOT.parent / "shared" / "data" / "eval" / "tickets.jsonl",
-)
+REAL_FILE = eval_file("tickets.jsonl")
 
 
 def row(ref, **overrides):
