@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from helpdesk_site.regions.codes import read_divisions
+from helpdesk_site.regions.codes import SHIPPED_DIVISIONS, read_divisions
 from helpdesk_site.regions.models import Region
 
 
@@ -31,3 +31,28 @@ def load_regions(path: Path, max_level: str = "village") -> int:
         batch_size=1000,
     )
     return len(divisions)
+
+
+def ensure_counties() -> int:
+    """Put back the prefecture and its 18 counties if any is missing (a data
+    migration made them; emptying the tables, as `flush` does, removes them).
+    Existing rows are left as they are."""
+    divisions = read_divisions(SHIPPED_DIVISIONS, max_level="county")
+    present = set(
+        Region.objects.filter(code__in=[d.code for d in divisions]).values_list("code", flat=True)
+    )
+    missing = [d for d in divisions if d.code not in present]
+    for division in missing:
+        Region.objects.get_or_create(
+            code=division.code,
+            defaults={
+                "name": division.name,
+                "level": division.level,
+                "parent_id": division.parent_code if division.level == "county" else None,
+            },
+        )
+    return len(missing)
+
+
+def ensure_counties_after_migrate(**kwargs):
+    ensure_counties()

@@ -57,20 +57,8 @@ def _static_without_manifest(settings):
     }
 
 
-def _ensure_counties():
-    """Transactional tests empty the tables after them, and the counties come
-    from a data migration; put them back when a test finds them gone."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    if not apps.get_model("regions", "Region").objects.filter(code="513301").exists():
-        import_module("helpdesk_site.regions.migrations.0002_counties").add_counties(apps, None)
-
-
 @pytest.fixture
 def room(db):
-    _ensure_counties()
     township = region("513301001", "炉城街道")
     department = DepartmentFactory(name="炉城街道便民服务中心", region=township)
     filer = UserFactory(department=department, first_name="卓玛")

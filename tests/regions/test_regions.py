@@ -72,3 +72,10 @@ def test_load_regions_bad_files_exit_2(tmp_path):
         call_command("load_regions", str(bad))
     assert wrong.value.returncode == 2 and "missing columns" in str(wrong.value)
     assert Region.objects.count() == 19
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_counties_come_back_after_the_tables_are_emptied():
+    call_command("flush", interactive=False, verbosity=0)
+    assert Region.objects.filter(level=Region.Level.COUNTY).count() == 18
+    assert Region.objects.filter(level=Region.Level.PREFECTURE).count() == 1
