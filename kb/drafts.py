@@ -36,10 +36,12 @@ class Source:
 
 @dataclass(frozen=True)
 class Alternative:
-    """Another ticket's resolution, cleaned and scrubbed, for the reviewer."""
+    """Another ticket's resolution, cleaned and scrubbed, for the reviewer;
+    `same_in` names the other tickets answered with the very same words."""
 
     ticket_id: int
     text: str
+    same_in: tuple[int, ...] = ()
 
 
 # Which text of the draft a removal was made in.
@@ -271,13 +273,18 @@ def draft_from(sources: Sequence[Source]) -> Draft:
         (i for i in range(len(sources)) if i != best and replies[i]),
         key=lambda i: -reply_scores[i],
     )
+    # One card per distinct reply: a group often holds one reply many times.
+    same_in: dict[str, list[int]] = {}
+    for i in others:
+        if replies[i] != replies[best]:
+            same_in.setdefault(replies[i], []).append(i)
     alternatives = tuple(
         Alternative(
-            sources[i].ticket_id,
-            clean(replies[i], ALTERNATIVE, sources[i].ticket_id),
+            sources[first].ticket_id,
+            clean(reply, ALTERNATIVE, sources[first].ticket_id),
+            tuple(sources[i].ticket_id for i in rest),
         )
-        for i in others
-        if replies[i] != replies[best]
+        for reply, (first, *rest) in same_in.items()
     )
     return Draft(
         question=question,

@@ -60,7 +60,10 @@ def keep_origin(faq: Faq, draft: drafts.Draft) -> DraftOrigin:
         faq=faq,
         question_ticket_id=draft.question_from,
         answer_ticket_id=draft.answer_from,
-        alternatives=[{"ticket": a.ticket_id, "text": a.text} for a in draft.alternatives],
+        alternatives=[
+            {"ticket": a.ticket_id, "text": a.text, "same_in": list(a.same_in)}
+            for a in draft.alternatives
+        ],
         removals=[
             {
                 "place": place,

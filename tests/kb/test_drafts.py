@@ -80,6 +80,20 @@ def test_the_other_resolutions_are_beside_the_answer():
     assert others == {1, 2, 3} - {draft.answer_from}
 
 
+def test_the_same_reply_in_many_tickets_is_shown_once_with_their_numbers():
+    reply = "部门接收人未配置，已补充配置后重新推送。"
+    group = [Source(n, "联办事项无法推送到部门", reply) for n in (5, 6, 7)]
+    group.append(Source(8, "联办事项推送失败", "实施清单同步任务失败，已手工重新同步。"))
+    group.append(Source(9, "联办事项推送不了", "实施清单同步任务失败，已手工重新同步。"))
+    draft = draft_from(group)
+    texts = [a.text for a in draft.alternatives]
+    assert len(texts) == len(set(texts)) == 1
+    shown = draft.alternatives[0]
+    answered, other = ({5, 6, 7}, {8, 9}) if draft.answer_from in {5, 6, 7} else ({8, 9}, {5, 6, 7})
+    assert draft.answer_from in answered
+    assert {shown.ticket_id, *shown.same_in} == other
+
+
 def test_the_best_rated_resolution_wins_and_a_bad_rating_loses():
     window = "携带身份证到政务服务中心窗口补办社保卡，当场制卡。"
     central = Source(1, "社保卡补办", window, rating=1)
