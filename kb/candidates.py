@@ -26,10 +26,10 @@ from django.utils import timezone
 from helpdesk.models import Ticket
 
 from helpdesk_site.tickets import scope
+from helpdesk_site.tickets.models import ANSWERED_STATUSES
 from kb import clustering
 from kb.models import CandidateState, FaqCandidate
 
-RESOLVED = (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS)
 LAST_RUN_KEY = "kb:candidates:last-run"
 LOCK_KEY = "kb:candidates:lock"
 # A run that dies keeps others out this long at most.
@@ -90,7 +90,7 @@ def _rows(since: datetime) -> list[_Row]:
     decided = FaqCandidate.objects.exclude(state=CandidateState.OPEN).values("tickets")
     rows = (
         Ticket.objects.filter(
-            status__in=RESOLVED,
+            status__in=ANSWERED_STATUSES,
             modified__gte=since,
             faqs__isnull=True,
             search_text__isnull=False,

@@ -13,14 +13,13 @@ from django.utils.translation import gettext as _
 from helpdesk.models import KBCategory, KBItem, Ticket
 
 from helpdesk_site.tickets import scope
-from helpdesk_site.tickets.models import Subsystem
+from helpdesk_site.tickets.models import ANSWERED_STATUSES, Subsystem
 from kb import indexing, term_statistics, ticket_drafts
 from kb.models import Corpus, Faq, FaqState
 from kb.permissions import can_review, can_write, require
 from kb.segment import segment
 
 TITLE_LENGTH = 100  # helpdesk's KBItem.title
-RESOLVED_STATUSES = (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS)
 
 
 class LifecycleError(Exception):
@@ -129,7 +128,7 @@ def create_draft_from_ticket(*, user, ticket: Ticket) -> Faq:
         scope.works_tickets(user) and scope.can_view_ticket(user, ticket.pk),
         _("Only operators who work this ticket can turn it into an FAQ."),
     )
-    if ticket.status not in RESOLVED_STATUSES:
+    if ticket.status not in ANSWERED_STATUSES:
         raise LifecycleError(_("Only resolved or closed tickets can become an FAQ."))
     draft = ticket_drafts.draft_for([ticket])
     details = getattr(ticket, "details", None)

@@ -22,7 +22,7 @@ from helpdesk.update_ticket import update_ticket
 from helpdesk_site.outbox import services as outbox
 from helpdesk_site.people.models import Role, User
 from helpdesk_site.regions.models import Region
-from helpdesk_site.tickets.models import Category, TicketDetails
+from helpdesk_site.tickets.models import FINISHED_STATUSES, Category, TicketDetails
 from sla import business_time as bt
 from sla import defaults
 from sla.models import (
@@ -42,7 +42,8 @@ from sla.models import (
 )
 from sla.selectors import AT_RISK_SHARE, Calendars, policy_for
 
-STOPPED_STATUSES = (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS, Ticket.DUPLICATE_STATUS)
+# The clocks stop when the ticket is finished.
+STOPPED_STATUSES = FINISHED_STATUSES
 ROOT_CAUSE_REQUIRED = (Category.FAULT, Category.EMERGENCY)
 HOLD_REASON = gettext_lazy("Waiting on the reporter or a third party")
 

@@ -7,6 +7,12 @@ from helpdesk.models import Queue, Ticket
 from helpdesk_site.people.models import Department
 from helpdesk_site.regions.models import Region
 
+# A finished ticket needs no more work: its SLA clocks stop, it leaves the
+# operators' open lists. An answered one was solved (not a duplicate): the
+# knowledge base learns from it.
+FINISHED_STATUSES = (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS, Ticket.DUPLICATE_STATUS)
+ANSWERED_STATUSES = (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS)
+
 
 class Category(models.TextChoices):
     """The contract's quality-assurance plan sorts every ticket into one of these."""

@@ -10,6 +10,7 @@ from helpdesk.models import Ticket
 
 from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.filters import TicketFilter
+from helpdesk_site.tickets.models import FINISHED_STATUSES
 
 
 def ticket_list(user, params=None) -> tuple[QuerySet[Ticket], TicketFilter]:
@@ -53,7 +54,6 @@ def ticket_page_context(user, ticket: Ticket) -> dict:
 # builds them from the scope module, so a withdrawn ticket or a ticket outside
 # the user's scope never shows there.
 
-DONE_STATUSES = (Ticket.CLOSED_STATUS, Ticket.RESOLVED_STATUS, Ticket.DUPLICATE_STATUS)
 KANBAN_CARDS_PER_COLUMN = 100
 KANBAN_CLOSED_WEEKS = 6
 
@@ -80,7 +80,7 @@ def staff_dashboard(user, sorts: dict[str, str], now=None) -> dict:
     tickets, the unassigned ones, the ones they filed, and open tickets by age."""
     now = now or timezone.now()
     tickets = scope.visible_tickets(user).select_related("queue", "assigned_to")
-    active = tickets.exclude(status__in=DONE_STATUSES)
+    active = tickets.exclude(status__in=FINISHED_STATUSES)
     day_30 = (now - timedelta(days=30)).date().isoformat()
     day_60 = (now - timedelta(days=60)).date().isoformat()
     not_closed = Q(status__in=Ticket.OPEN_STATUSES) | Q(status=Ticket.RESOLVED_STATUS)
@@ -109,7 +109,7 @@ def staff_dashboard(user, sorts: dict[str, str], now=None) -> dict:
     return {
         "user_tickets": active.filter(assigned_to=user).order_by(sorts["ut_sort"]),
         "user_tickets_closed_resolved": tickets.filter(
-            assigned_to=user, status__in=DONE_STATUSES
+            assigned_to=user, status__in=FINISHED_STATUSES
         ).order_by(sorts["utcr_sort"]),
         "unassigned_tickets": active.filter(assigned_to__isnull=True).order_by(sorts["una_sort"]),
         "all_tickets_reported_by_current_user": (
