@@ -231,8 +231,8 @@ def main():
 
     from helpdesk_site.people.models import User
     from helpdesk_site.regions.models import Region
-    from sla.reporting import selectors, services
-    from sla.reporting.periods import containing
+    from reporting import selectors, services
+    from reporting.periods import containing
 
     year = containing("year", dt.date(2025, 6, 1))
     prefecture = Region.objects.get(code="513300")

@@ -21,7 +21,7 @@ from helpdesk import urls as helpdesk
 
 from helpdesk_site.audit import views as audit_views
 from helpdesk_site.tickets import staff_views
-from sla.reporting import views as reporting_views
+from reporting import views as reporting_views
 
 # RSS feeds list tickets by user or queue with no per-queue check.
 DISABLED = {"rss_user", "rss_user_queue", "rss_queue", "rss_unassigned", "rss_activity"}

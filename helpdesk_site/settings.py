@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "helpdesk_site.people",
     "helpdesk_site.tickets",
     "sla",
-    "sla.reporting",
+    "reporting",
     "helpdesk_site.satisfaction",
     "kb",
     "helpdesk_site.outbox",
@@ -379,7 +379,7 @@ CELERY_BEAT_SCHEDULE["sla-sweep"] = {"task": "sla.tasks.sweep", "schedule": 60.0
 # also when django-helpdesk's staff views made the change.
 MIDDLEWARE += ["sla.middleware.CurrentUserMiddleware"]
 
-# --- Reports and satisfaction (sla/reporting/, helpdesk_site/satisfaction/) --
+# --- Reports and satisfaction (reporting/, helpdesk_site/satisfaction/) --
 # Period reports for the week, month and year before, every night shortly after
 # midnight Asia/Shanghai on the day they fall due (Monday, the 1st, 1 January);
 # the task itself decides which periods have just ended, so a late beat still

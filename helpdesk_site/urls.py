@@ -26,7 +26,7 @@ urlpatterns = [
     path("api/", include(api.urls)),
     path("sla/", include("sla.urls")),
     path("satisfaction/", include("helpdesk_site.satisfaction.urls")),
-    path("reports/", include("sla.reporting.urls")),
+    path("reports/", include("reporting.urls")),
     path("media/<path:path>", ticket_views.protected_media, name="protected_media"),
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),

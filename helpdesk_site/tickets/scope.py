@@ -33,6 +33,7 @@ from helpdesk.user import HelpdeskUser
 
 from helpdesk_site.audit.models import Withdrawal
 from helpdesk_site.people.models import Role
+from helpdesk_site.regions.models import Region
 from helpdesk_site.tickets.models import TicketDetails
 
 
@@ -47,6 +48,21 @@ def supervised_region(user):
     if user.supervised_region_id:
         return user.supervised_region
     return user.department.region if user.department_id else None
+
+
+def reported_region(user):
+    """The widest region a user may read reports on: a supervisor's subtree
+    root, the prefecture for an administrator, None for everyone else."""
+    region = supervised_region(user)
+    if region is None and user.is_authenticated and user.is_active and _is_admin(user):
+        region = Region.objects.filter(level=Region.Level.PREFECTURE).first()
+    return region
+
+
+def may_read_reports_on(user, region) -> bool:
+    """Whether `region` lies inside the reports the user may read."""
+    root = reported_region(user)
+    return root is not None and region.code.startswith(root.subtree_prefix)
 
 
 def _details_rule(user) -> dict | None:

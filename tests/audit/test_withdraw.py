@@ -122,16 +122,17 @@ def test_only_administrators_restore(ticket, operator, as_user):
 
 
 def test_a_withdrawn_ticket_leaves_search_and_reports(ticket, operator, admin_user, as_user):
+    from helpdesk_site.tickets.scope import reported_region
     from kb import search
-    from sla.reporting.periods import containing
-    from sla.reporting.selectors import Filters, filed_in, report_region_for, scope_for
+    from reporting.periods import containing
+    from reporting.selectors import Filters, filed_in, scope_for
 
     def found(user):
         return {hit.id for hit in search.search_tickets("电子证照", user=user)}
 
     def filed(user):
         period = containing("month", timezone.localdate())
-        filters = Filters(period=period, region=report_region_for(user))
+        filters = Filters(period=period, region=reported_region(user))
         return set(filed_in(scope_for(filters, user), period).values_list("pk", flat=True))
 
     assert ticket.pk in found(operator) and ticket.pk in found(admin_user)

@@ -12,9 +12,9 @@ from psycopg import sql
 from helpdesk_site.chat import services as chat
 from helpdesk_site.tickets import services as tickets
 from helpdesk_site.tickets.uploads import check_upload
+from reporting import services as reporting
+from reporting.periods import containing
 from sla import services as sla
-from sla.reporting import services as reporting
-from sla.reporting.periods import containing
 from tests.factories import (
     PNG,
     DepartmentFactory,

@@ -22,8 +22,8 @@ from helpdesk.models import FollowUp, FollowUpAttachment, Ticket, TicketChange
 from helpdesk_site.backups import services
 from helpdesk_site.chat.models import ChatMessage
 from helpdesk_site.tickets.models import TicketDetails
+from reporting.models import StoredReport
 from sla.models import HandlingLogEntry, SlaClock
-from sla.reporting.models import StoredReport
 from tests.backups.conftest import upload
 from tests.factories import PNG, UserFactory, file_ticket
 

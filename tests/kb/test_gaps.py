@@ -125,9 +125,9 @@ def test_a_search_page_miss_shows_up_as_a_gap(client, db):
 
 def test_the_reports_list_a_periods_gaps_within_the_readers_region(client, db):
     from helpdesk_site.regions.models import Region
-    from sla.reporting import selectors as reporting
-    from sla.reporting.periods import containing
-    from sla.reporting.selectors import Filters
+    from reporting import selectors as reporting
+    from reporting.periods import containing
+    from reporting.selectors import Filters
     from tests.factories import DepartmentFactory, region
     from tests.sla.conftest import at
 

@@ -10,8 +10,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from helpdesk_site.regions.models import Region
-from sla.reporting import services
-from sla.reporting.periods import containing
+from reporting import services
+from reporting.periods import containing
 from tests.sla.conftest import at
 
 pytestmark = pytest.mark.django_db

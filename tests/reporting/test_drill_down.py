@@ -10,10 +10,10 @@ from helpdesk.models import Ticket
 from helpdesk_site.regions.models import Region
 from kb import feedback as kb_feedback
 from kb.models import CandidateState, Deflection, FaqCandidate
+from reporting import selectors
+from reporting.periods import containing
+from reporting.selectors import Filters
 from sla.models import EscalationEvent, EscalationStep
-from sla.reporting import selectors
-from sla.reporting.periods import containing
-from sla.reporting.selectors import Filters
 from tests.kb.factories import published_faq
 from tests.satisfaction.conftest import supervisor
 from tests.sla.conftest import at

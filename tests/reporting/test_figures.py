@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 
 from helpdesk_site.regions.models import Region
-from sla.reporting import selectors
-from sla.reporting.periods import containing
-from sla.reporting.selectors import Filters
+from reporting import selectors
+from reporting.periods import containing
+from reporting.selectors import Filters
 from tests.satisfaction.conftest import supervisor
 from tests.sla.conftest import at
 

@@ -12,10 +12,10 @@ from django.urls import reverse
 from helpdesk.models import FollowUp, Ticket
 
 from helpdesk_site.regions.models import Region
+from reporting import selectors, weakspots
+from reporting.periods import containing
+from reporting.selectors import Filters
 from sla.models import Incident
-from sla.reporting import selectors, weakspots
-from sla.reporting.periods import containing
-from sla.reporting.selectors import Filters
 from tests.reporting.test_documents import cells, docx_of, text
 from tests.satisfaction.conftest import supervisor
 from tests.sla.conftest import at

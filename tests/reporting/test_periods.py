@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sla.reporting import stats
-from sla.reporting.periods import (
+from reporting import stats
+from reporting.periods import (
     SHANGHAI,
     FuturePeriod,
     Kind,

@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 
 from helpdesk_site.regions.models import Region
-from sla.reporting import services
-from sla.reporting.periods import containing
+from reporting import services
+from reporting.periods import containing
 from tests.reporting.render import render_pages
 from tests.sla.conftest import at
 

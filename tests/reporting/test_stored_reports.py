@@ -8,9 +8,9 @@ from django.core import mail
 from django.urls import reverse
 
 from helpdesk_site.regions.models import Region
-from sla.reporting import services
-from sla.reporting.models import StoredReport
-from sla.reporting.periods import containing
+from reporting import services
+from reporting.models import StoredReport
+from reporting.periods import containing
 from tests.factories import UserFactory
 from tests.satisfaction.conftest import supervisor
 

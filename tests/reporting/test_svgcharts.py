@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from helpdesk_site.regions.models import Region
-from sla.reporting import svgcharts
-from sla.reporting.svgcharts import Point
+from reporting import svgcharts
+from reporting.svgcharts import Point
 from tests.satisfaction.conftest import supervisor
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sla.reporting.weakspots import (
+from reporting.weakspots import (
     MIN_SAMPLE,
     Group,
     advice_sentence,

@@ -16,8 +16,8 @@ from helpdesk_site.outbox import services as outbox
 from helpdesk_site.outbox.models import Message, State
 from helpdesk_site.satisfaction import services
 from helpdesk_site.satisfaction.models import BadRatingFollowUp
+from reporting.documents import LOG_LABELS
 from sla.models import HandlingLogEntry, LogKind
-from sla.reporting.documents import LOG_LABELS
 from tests.satisfaction.conftest import supervisor
 from tests.sla.conftest import at
 

@@ -9,8 +9,8 @@ from helpdesk.models import Ticket
 from openpyxl import load_workbook
 
 from helpdesk_site.regions.models import Region
-from sla.reporting import services
-from sla.reporting.periods import containing
+from reporting import services
+from reporting.periods import containing
 from tests.reporting.conftest import week  # noqa: F401  fixtures shared with reporting
 from tests.satisfaction.conftest import (  # noqa: F401
     file_at,

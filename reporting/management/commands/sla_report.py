@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from helpdesk_site.regions.models import Region
-from sla.reporting import services
-from sla.reporting.periods import FuturePeriod, Kind, as_of, containing
+from reporting import services
+from reporting.periods import FuturePeriod, Kind, as_of, containing
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sla.reporting.models import StoredReport
+from reporting.models import StoredReport
 
 
 @admin.register(StoredReport)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReportingConfig(AppConfig):
-    name = "sla.reporting"
+    name = "reporting"
     label = "reporting"
     verbose_name = _("Reports (运维报表)")
     default_auto_field = "django.db.models.BigAutoField"
@@ -11,6 +11,6 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from sla.reporting.aggregates import register_sqlite_percentile
+        from reporting.aggregates import register_sqlite_percentile
 
         connection_created.connect(register_sqlite_percentile, dispatch_uid="report_percentile")

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk_site.people.models import Department, Role, User
 from helpdesk_site.regions.models import Region
 from helpdesk_site.tickets.models import Category, Subsystem
-from sla.reporting.models import PeriodKind, ReportFormat
-from sla.reporting.periods import FuturePeriod, Period, as_of, containing
-from sla.reporting.selectors import Filters
+from reporting.models import PeriodKind, ReportFormat
+from reporting.periods import FuturePeriod, Period, as_of, containing
+from reporting.selectors import Filters
 
 
 class PeriodForm(forms.Form):

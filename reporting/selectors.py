@@ -25,10 +25,10 @@ from helpdesk_site.tickets import scope as ticket_scope
 from helpdesk_site.tickets.models import Category, Subsystem
 from kb import selectors as kb_selectors
 from kb.models import CandidateState, Deflection, FaqCandidate, SearchMiss
+from reporting import stats, weakspots
+from reporting.aggregates import Percentile
+from reporting.periods import SHANGHAI, Period, as_of
 from sla.models import ClockKind, EscalationEvent, HandlingLogEntry, Incident, LogKind, SlaClock
-from sla.reporting import stats, weakspots
-from sla.reporting.aggregates import Percentile
-from sla.reporting.periods import SHANGHAI, Period, as_of
 
 RESOLUTION, RESPONSE = ClockKind.RESOLUTION, ClockKind.RESPONSE
 # Backlog age buckets, in days since filing.
@@ -56,20 +56,6 @@ class Filters:
             if value not in (None, ""):
                 query[name.removesuffix("_id")] = value
         return query
-
-
-def report_region_for(user) -> Region | None:
-    """The widest region a user may report on: a supervisor's subtree root,
-    the prefecture for an administrator."""
-    region = ticket_scope.supervised_region(user)
-    if region is None and user.is_authenticated and ticket_scope._is_admin(user):
-        region = Region.objects.filter(level=Region.Level.PREFECTURE).first()
-    return region
-
-
-def covers(user, region: Region) -> bool:
-    root = report_region_for(user)
-    return root is not None and region.code.startswith(root.subtree_prefix)
 
 
 @dataclass(frozen=True)
@@ -114,7 +100,9 @@ def scope_for(filters: Filters, user=None) -> Scope:
     """A person reads only what the scope module lets them: a supervisor's
     subtree (or everything, for an administrator) must hold the report's
     region. Scheduled reports (no user) are written for their region."""
-    return Scope(filters, allowed=user is None or covers(user, filters.region))
+    return Scope(
+        filters, allowed=user is None or ticket_scope.may_read_reports_on(user, filters.region)
+    )
 
 
 @contextmanager

@@ -11,10 +11,10 @@ from django.utils import timezone, translation
 from helpdesk_site.outbox import services as outbox
 from helpdesk_site.people.models import Role, User
 from helpdesk_site.regions.models import Region
-from sla.reporting import documents, selectors
-from sla.reporting.models import StoredReport
-from sla.reporting.periods import LABELS, Kind, Period, containing, last_completed
-from sla.reporting.selectors import Filters
+from reporting import documents, selectors
+from reporting.models import StoredReport
+from reporting.periods import LABELS, Kind, Period, containing, last_completed
+from reporting.selectors import Filters
 
 BUILDERS = {"docx": documents.build_docx, "xlsx": documents.build_xlsx}
 MIME = {

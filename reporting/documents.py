@@ -19,10 +19,10 @@ from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from reporting import charts, stats, weakspots
+from reporting.periods import LABELS, Period, change
+from reporting.selectors import Figures
 from sla.models import ClockKind, LogKind
-from sla.reporting import charts, stats, weakspots
-from sla.reporting.periods import LABELS, Period, change
-from sla.reporting.selectors import Figures
 
 CLOCK_LABELS = {ClockKind.RESPONSE: "首次响应", ClockKind.RESOLUTION: "解决"}
 SCORE_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
@@ -354,7 +354,7 @@ def _picture(document, png: bytes):
 
 
 def trend_labels(figures: Figures) -> tuple[list[str], list[int]]:
-    from sla.reporting.periods import trend_buckets
+    from reporting.periods import trend_buckets
 
     period = figures.filters.period
     buckets = trend_buckets(period)
@@ -661,7 +661,7 @@ def build_xlsx(figures: Figures) -> bytes:
             _append(ws, row)
 
     period = figures.filters.period
-    from sla.reporting.periods import trend_buckets
+    from reporting.periods import trend_buckets
 
     add(
         "趋势",

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from sla.reporting import services
+from reporting import services
 
 
 @shared_task(name="reporting.tasks.generate_due_reports", ignore_result=True)

@@ -6,7 +6,7 @@ linear interpolation as a registered aggregate, so both give equal figures.
 
 from django.db.models import Aggregate, FloatField
 
-from sla.reporting.stats import percentile
+from reporting.stats import percentile
 
 
 class Percentile(Aggregate):

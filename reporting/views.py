@@ -8,9 +8,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sla.models import ClockKind
-from sla.reporting import selectors, services, stats, svgcharts, weakspots
-from sla.reporting.documents import (
+from helpdesk_site.tickets import scope as ticket_scope
+from reporting import selectors, services, stats, svgcharts, weakspots
+from reporting.documents import (
     DIMENSION_LABELS,
     NO_TICKETS,
     SCORE_LABELS,
@@ -18,15 +18,16 @@ from sla.reporting.documents import (
     group_status,
     trend_labels,
 )
-from sla.reporting.forms import DashboardForm, GenerateForm
-from sla.reporting.models import StoredReport
-from sla.reporting.periods import trend_buckets
+from reporting.forms import DashboardForm, GenerateForm
+from reporting.models import StoredReport
+from reporting.periods import trend_buckets
+from sla.models import ClockKind
 
 CLOCK_NAMES = dict(ClockKind.choices)
 
 
 def _root(user):
-    root = selectors.report_region_for(user)
+    root = ticket_scope.reported_region(user)
     if root is None:
         raise PermissionDenied(_("Reports are for supervisors."))
     return root
@@ -188,7 +189,7 @@ def report_generate(request):
 @login_required
 def report_download(request, pk):
     report = get_object_or_404(StoredReport.objects.select_related("region"), pk=pk)
-    if not selectors.covers(request.user, report.region):
+    if not ticket_scope.may_read_reports_on(request.user, report.region):
         # Out of scope looks like not there at all.
         raise Http404
     return FileResponse(
