@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "helpdesk_site.tickets",
     "sla",
     "reporting",
+    "rectification",
     "helpdesk_site.satisfaction",
     "kb",
     "helpdesk_site.outbox",
@@ -393,6 +394,12 @@ CELERY_BEAT_SCHEDULE["reporting-period-reports"] = {
 CELERY_BEAT_SCHEDULE["satisfaction-sweep"] = {
     "task": "satisfaction.tasks.sweep",
     "schedule": 300.0,
+}
+# Rectification items (rectification/) past their deadline day are marked
+# overdue and escalated, each once; deadlines are whole days, so hourly is enough.
+CELERY_BEAT_SCHEDULE["rectification-check-overdue"] = {
+    "task": "rectification.tasks.check_overdue",
+    "schedule": crontab(minute=5),
 }
 
 # --- Outbox (helpdesk_site/outbox/, docs/outbox.md) --------------------------

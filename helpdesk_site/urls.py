@@ -27,6 +27,7 @@ urlpatterns = [
     path("sla/", include("sla.urls")),
     path("satisfaction/", include("helpdesk_site.satisfaction.urls")),
     path("reports/", include("reporting.urls")),
+    path("rectification/", include("rectification.urls")),
     path("media/<path:path>", ticket_views.protected_media, name="protected_media"),
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -19,6 +19,7 @@ from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from rectification import report_sections as rectification_sections
 from reporting import charts, stats, weakspots
 from reporting.periods import LABELS, Period, change
 from reporting.selectors import Figures
@@ -596,6 +597,8 @@ def build_docx(figures: Figures) -> bytes:
         ],
     )
 
+    rectification_sections.add_docx_section(document, figures, "十一")
+
     document.add_heading("附录：超期工单清单", level=1)
     items = figures.overdue["items"]
     if items:
@@ -771,6 +774,7 @@ def build_xlsx(figures: Figures) -> bytes:
             for o in figures.operators
         ],
     )
+    rectification_sections.add_xlsx_sheet(book, figures)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

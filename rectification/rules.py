@@ -1,0 +1,105 @@
+"""The life of a rectification item (整改事项); pure, no Django.
+
+An item is 待整改 when created, 整改中 once the responsible department has
+started, 已完成 with a completion note, and 已逾期 when its deadline (the end
+of the N-th working day after the day it was created) passes first. An
+overdue item may still be completed: it then reads 逾期完成 in reports.
+"""
+
+import datetime as dt
+from enum import StrEnum
+
+from sla import business_time as bt
+
+MIN_WORKING_DAYS = 1
+MAX_WORKING_DAYS = 120
+DEFAULT_WORKING_DAYS = 15  # the convention for 整改 (as for a 差评's 回访整改)
+
+
+class Status(StrEnum):
+    PENDING = "pending"  # 待整改
+    IN_PROGRESS = "in_progress"  # 整改中
+    DONE = "done"  # 已完成
+    OVERDUE = "overdue"  # 已逾期
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    START = "start"
+    COMPLETE = "complete"
+    MARK_OVERDUE = "mark_overdue"
+
+
+# action: (the statuses it may leave, the status it leads to)
+TRANSITIONS = {
+    Action.START: ({Status.PENDING}, Status.IN_PROGRESS),
+    Action.COMPLETE: ({Status.PENDING, Status.IN_PROGRESS, Status.OVERDUE}, Status.DONE),
+    Action.MARK_OVERDUE: ({Status.PENDING, Status.IN_PROGRESS}, Status.OVERDUE),
+}
+OPEN_STATUSES = (Status.PENDING, Status.IN_PROGRESS, Status.OVERDUE)
+
+
+class TransitionRefused(ValueError):
+    """An action the item's status does not allow."""
+
+    def __init__(self, action: Action, status: Status):
+        super().__init__(f"{action} is not allowed from {status}")
+        self.action, self.status = action, status
+
+
+def next_status(action: Action, status: Status) -> Status:
+    """The status after `action`, or TransitionRefused."""
+    allowed, after = TRANSITIONS[Action(action)]
+    if Status(status) not in allowed:
+        raise TransitionRefused(Action(action), Status(status))
+    return after
+
+
+def allowed_actions(status: Status) -> list[Action]:
+    return [action for action, (allowed, _after) in TRANSITIONS.items() if status in allowed]
+
+
+def deadline_after(created: dt.datetime, working_days: int, calendar: bt.Calendar) -> dt.date:
+    """The N-th working day after the local day of `created` (the day itself
+    does not count, as in "15个工作日内"); days off of the calendar, local
+    holidays included, are skipped and 调休 working weekends counted."""
+    if not MIN_WORKING_DAYS <= working_days <= MAX_WORKING_DAYS:
+        raise ValueError(f"working days must be {MIN_WORKING_DAYS}–{MAX_WORKING_DAYS}")
+    day = created.astimezone(calendar.tz).date()
+    counted = 0
+    while counted < working_days:
+        day += dt.timedelta(days=1)
+        if calendar.periods_on(day):
+            counted += 1
+    return day
+
+
+def is_past(deadline: dt.date, today: dt.date) -> bool:
+    """An item is overdue from the day after its deadline."""
+    return today > deadline
+
+
+def status_on(events: list[tuple[dt.datetime, str]], deadline: dt.date, cutoff: dt.datetime):
+    """The status an item had at `cutoff`, from its history (instant, status
+    after) in order: the last change before the cutoff, and 已逾期 when the
+    deadline had passed unfinished even if the sweep had not yet said so.
+    None when the item did not yet exist."""
+    status = None
+    for at, after in events:
+        if at >= cutoff:
+            break
+        status = Status(after)
+    if status in (Status.PENDING, Status.IN_PROGRESS) and is_past(
+        deadline, cutoff.astimezone(bt.SHANGHAI).date()
+    ):
+        return Status.OVERDUE
+    return status
+
+
+def completion_phrase(status, completed_on: dt.date | None, deadline: dt.date) -> str:
+    """How a report names the outcome: 按期完成, 逾期完成, 整改中, 已逾期, 待整改."""
+    if status == Status.DONE:
+        return "逾期完成" if completed_on and completed_on > deadline else "按期完成"
+    return {Status.PENDING: "待整改", Status.IN_PROGRESS: "整改中", Status.OVERDUE: "已逾期"}.get(
+        status, "—"
+    )
