@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from helpdesk_site.people.models import Department
 from helpdesk_site.regions.models import Region
@@ -17,11 +18,14 @@ class Status(models.TextChoices):
 
 
 class Dimension(models.TextChoices):
-    COUNTY = "county", _("County")
-    PREFECTURE_DEPARTMENT = "prefecture_department", _("Prefecture department")
-    DEPARTMENT = "department", _("Department")
-    SUBSYSTEM = "subsystem", _("Subsystem")
-    CATEGORY = "category", _("Category")
+    COUNTY = "county", pgettext_lazy("rectification", "County")
+    PREFECTURE_DEPARTMENT = (
+        "prefecture_department",
+        pgettext_lazy("rectification", "Prefecture department"),
+    )
+    DEPARTMENT = "department", pgettext_lazy("rectification", "Department")
+    SUBSYSTEM = "subsystem", pgettext_lazy("rectification", "Subsystem")
+    CATEGORY = "category", pgettext_lazy("rectification", "Category")
 
 
 class PeriodKind(models.TextChoices):
@@ -68,7 +72,9 @@ class RectificationItem(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    started_at = models.DateTimeField(
+        pgettext_lazy("rectification", "started"), null=True, blank=True
+    )
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -119,10 +125,10 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class Action(models.TextChoices):
-    CREATE = "create", _("Created")
-    START = "start", _("Started")
-    COMPLETE = "complete", _("Completed")
-    MARK_OVERDUE = "mark_overdue", _("Overdue and escalated")
+    CREATE = "create", pgettext_lazy("rectification", "Created")
+    START = "start", pgettext_lazy("rectification", "Started")
+    COMPLETE = "complete", pgettext_lazy("rectification", "Completed")
+    MARK_OVERDUE = "mark_overdue", pgettext_lazy("rectification", "Overdue and escalated")
 
 
 class RectificationEvent(models.Model):
@@ -137,7 +143,9 @@ class RectificationEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    action = models.CharField(
+        pgettext_lazy("rectification", "action"), max_length=16, choices=Action.choices
+    )
     status_before = models.CharField(
         _("status before"), max_length=12, choices=Status.choices, blank=True
     )

@@ -9,6 +9,7 @@ overdue item may still be completed: it then reads 逾期完成 in reports.
 import datetime as dt
 from enum import StrEnum
 
+from helpdesk_site.satisfaction.workdays import add_working_days
 from sla import business_time as bt
 
 MIN_WORKING_DAYS = 1
@@ -61,17 +62,12 @@ def allowed_actions(status: Status) -> list[Action]:
 
 def deadline_after(created: dt.datetime, working_days: int, calendar: bt.Calendar) -> dt.date:
     """The N-th working day after the local day of `created` (the day itself
-    does not count, as in "15个工作日内"); days off of the calendar, local
-    holidays included, are skipped and 调休 working weekends counted."""
+    does not count, as in "15个工作日内"), on the same arithmetic as a 差评's
+    follow-up: days off of the calendar, local holidays included, are
+    skipped and 调休 working weekends counted."""
     if not MIN_WORKING_DAYS <= working_days <= MAX_WORKING_DAYS:
         raise ValueError(f"working days must be {MIN_WORKING_DAYS}–{MAX_WORKING_DAYS}")
-    day = created.astimezone(calendar.tz).date()
-    counted = 0
-    while counted < working_days:
-        day += dt.timedelta(days=1)
-        if calendar.periods_on(day):
-            counted += 1
-    return day
+    return add_working_days(created, working_days, calendar).date()
 
 
 def is_past(deadline: dt.date, today: dt.date) -> bool:
