@@ -7,6 +7,8 @@ import datetime as dt
 from collections import Counter
 
 from django.utils import timezone
+from docx.oxml import OxmlElement
+from docx.shared import Cm, Pt
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -16,6 +18,10 @@ from reporting import documents
 
 OUTCOMES = ("按期完成", "逾期完成", "整改中", "待整改", "已逾期")
 PREVIOUS_HEADERS = ["编号", "弱项", "责任部门", "整改期限", "完成情况", "整改措施及完成说明"]
+TABLE_FONT = Pt(9)
+# Centimetres, within the 15.6 cm text width of an A4 page at GB/T 9704 margins.
+PREVIOUS_WIDTHS = [2.4, 2.6, 2.6, 2.1, 1.8, 4.1]
+ENTERED_WIDTHS = [2.4, 2.6, 2.6, 4.5, 2.1, 1.4]
 SHEET_HEADERS = [
     "编号",
     "发现期间",
@@ -78,20 +84,41 @@ def _previous_row(row) -> list[str]:
     ]
 
 
-def _docx_table(document, header, rows):
+def _keep_row(row, *, header=False) -> None:
+    """A row is never split across pages; a header row repeats on each page."""
+    props = row._tr.get_or_add_trPr()
+    props.append(OxmlElement("w:cantSplit"))
+    if header:
+        props.append(OxmlElement("w:tblHeader"))
+
+
+def _docx_table(document, header, rows, widths_cm):
+    """A bordered table with its header repeated on every page and rows
+    kept whole; an empty one says 无."""
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
+    table.autofit = False
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = text
         for run in cell.paragraphs[0].runs:
             run.bold = True
+    _keep_row(table.rows[0], header=True)
     for row in rows:
-        for cell, value in zip(table.add_row().cells, row, strict=True):
+        added = table.add_row()
+        _keep_row(added)
+        for cell, value in zip(added.cells, row, strict=True):
             cell.text = "" if value is None else str(value)
     if not rows:
         cells = table.add_row().cells
         merged = cells[0].merge(cells[-1])
         merged.text = "无"
+    for column, width in zip(table.columns, widths_cm, strict=True):
+        column.width = Cm(width)  # the grid, which LibreOffice reads
+        for cell in column.cells:
+            cell.width = Cm(width)
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = TABLE_FONT
     document.add_paragraph()
     return table
 
@@ -107,7 +134,7 @@ def add_docx_section(document, figures, number: str) -> None:
         previous_summary(previous)
         + f"完成情况截至{timezone.localtime(last_day - dt.timedelta(seconds=1)):%Y年%m月%d日}。"
     )
-    _docx_table(document, PREVIOUS_HEADERS, [_previous_row(r) for r in previous])
+    _docx_table(document, PREVIOUS_HEADERS, [_previous_row(r) for r in previous], PREVIOUS_WIDTHS)
     document.add_heading("本期整改建议", level=2)
     if proposals:
         document.add_paragraph(
@@ -140,6 +167,7 @@ def add_docx_section(document, figures, number: str) -> None:
                 ]
                 for item in entered
             ],
+            ENTERED_WIDTHS,
         )
 
 
