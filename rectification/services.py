@@ -17,6 +17,12 @@ from rectification.models import Action, RectificationEvent, RectificationItem, 
 from sla.models import Notification
 
 MEASURES_MAX = 4000
+
+
+def nothing_late_message() -> str:
+    return _("This weak spot has no late tickets in the period: there is nothing to rectify.")
+
+
 NOTE_MAX = 4000
 
 
@@ -73,6 +79,8 @@ def create_from_weak_spot(
         raise PermissionDenied(_("You may only rectify weak spots of your own region."))
     if not ticket_scope.may_read_reports_on(user, department.region):
         raise PermissionDenied(_("The responsible department must be in your region."))
+    if not spot.group.missed:
+        raise ValidationError(nothing_late_message())
     measures = _text(measures, _("measures"), MEASURES_MAX)
     finding = _text(finding or spot.evidence, _("finding"), NOTE_MAX)
     working_days = _working_days(working_days)

@@ -51,6 +51,8 @@ def _weak_spot(request, data):
     spot = selectors.weak_spot(filters, which.cleaned_data["dimension"], which.cleaned_data["key"])
     if spot is None:
         return None, _("This weak spot has no figures in the chosen period and region.")
+    if not spot.group.missed:
+        return None, services.nothing_late_message()
     return spot, ""
 
 

@@ -9,6 +9,13 @@ from reporting import weakspots
 from reporting.periods import containing
 from reporting.selectors import Filters
 from tests.factories import DepartmentFactory, UserFactory
+from tests.reporting.conftest import week  # noqa: F401  a week with known answers
+from tests.satisfaction.conftest import (  # noqa: F401  fixtures the week needs
+    file_at,
+    kangding_reporter,
+    luding_reporter,
+    resolve_at,
+)
 from tests.sla.conftest import Clock, at
 
 
