@@ -82,12 +82,12 @@ def test_the_excel_report_has_the_raw_tables(week):
     assert {"总体", "趋势", "县市", "时效", "超期", "应急", "满意度", "运维人员"} <= set(
         book.sheetnames
     )
-    overview = {row[0]: row[1] for row in book["总体"].iter_rows(min_row=2, values_only=True)}
-    assert overview["filed"] == 4 and overview["breaches"] == 1
-    counties = {r[0]: r[2] for r in book["县市"].iter_rows(min_row=2, values_only=True)}
+    overview = {row[0]: row[1] for row in book["总体"].iter_rows(min_row=3, values_only=True)}
+    assert overview["受理工单（件）"] == 4 and overview["超时次数"] == 1
+    counties = {r[0]: r[2] for r in book["县市"].iter_rows(min_row=3, values_only=True)}
     assert len(counties) == 18  # every county, those without tickets too
     assert {code: n for code, n in counties.items() if n} == {"513301": 2, "513322": 2}
-    assert book["超期"].max_row == 3  # header and two tickets
+    assert book["超期"].max_row == 4  # title, header and two tickets
 
 
 def test_the_command_writes_a_report(week, tmp_path):
