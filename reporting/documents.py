@@ -9,6 +9,7 @@ from django.contrib.sites.models import Site
 from django.urls import reverse
 from django.utils import timezone
 
+from helpdesk_site.satisfaction.models import FollowUpState
 from reporting import charts, sections, selectors, stats, weakspots
 from reporting.docx_layout import Signature, WordReport
 from reporting.periods import LABELS, Period, change, trend_buckets
@@ -712,11 +713,17 @@ def satisfaction_word(report: WordReport, figures: Figures) -> None:
     )
 
 
+FOLLOW_UP_LABELS = {
+    FollowUpState.OPEN: "待核实",
+    FollowUpState.VERIFIED: "已核实",
+    FollowUpState.CALLED_BACK: "已回访",
+    FollowUpState.RECTIFIED: "已整改",
+}
+
+
 def follow_up_status(rating) -> str:
     follow_up = getattr(rating, "follow_up", None)
-    if follow_up is None:
-        return "未建回访"
-    return str(follow_up.get_state_display())
+    return FOLLOW_UP_LABELS[follow_up.state] if follow_up else "未建回访"
 
 
 def satisfaction_sheets(book: WorkbookReport, figures: Figures) -> None:

@@ -189,7 +189,10 @@ class WordReport:
         title_format = self.document.styles["Title"].paragraph_format
         title_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         title_format.line_spacing = Pt(36)
-        self.document.styles["Title"].element.get_or_add_pPr()
+        # python-docx's Title has a blue rule under it; an official title has none.
+        title_pr = self.document.styles["Title"].element.get_or_add_pPr()
+        for border in title_pr.findall(qn("w:pBdr")):
+            title_pr.remove(border)
         for name, font in (("Heading 1", HEADING_FONT), ("Heading 2", SUBHEADING_FONT)):
             heading = _style(self.document, name, font, SIZE_BODY)
             heading.paragraph_format.keep_with_next = True
@@ -221,13 +224,13 @@ class WordReport:
         self.document.add_paragraph()
         for line in lines:
             self.document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
-        cover = self.document.sections[0]
-        cover.different_first_page_header_footer = True
         body = self.document.add_section(WD_SECTION.NEW_PAGE)
         _restart_page_numbers(body)
-        self._header_footer(cover)
+        self._header_footer(body)
 
     def _header_footer(self, section) -> None:
+        section.header.is_linked_to_previous = False
+        section.footer.is_linked_to_previous = False
         header = section.header.paragraphs[0]
         header.text = ""
         run = header.add_run(f"{self.signature.organisation}　{self.title}")

@@ -735,6 +735,7 @@ class Figures:
     resolution: dict = field(default_factory=dict)
     breaches: dict = field(default_factory=dict)
     breached_tickets: int = 0
+    previous_breached_tickets: int = 0
     escalations: list = field(default_factory=list)
     backlog: dict = field(default_factory=dict)
     overdue: dict = field(default_factory=dict)
@@ -826,6 +827,7 @@ def figures(filters: Filters, user=None, now=None) -> Figures:
         )
         result.causes = weak_spot_causes(scope, period, result.weakest)
         earlier = clock_summary(scope, before, now, backlog=False)
+        result.previous_breached_tickets = breached_tickets(scope, before)
         result.previous = headline_of(
             {"total": filed_in(scope, before).count()},
             times(earlier, RESPONSE),
@@ -996,3 +998,50 @@ def tickets_behind(filters: Filters, figure: str, key: str = "", user=None, now=
             condition &= Q(breached_at__isnull=False)
         return clock_tickets(condition)
     raise ValueError(figure)
+
+
+def key_name(figure: str, key: str) -> str:
+    """What a drill-down key stands for, in the words of the page: a county,
+    a department, a subsystem, a category, an operator, a clock or a group
+    of similar tickets. Raises ValueError on a malformed key."""
+    if not key:
+        return ""
+    if figure == "county":
+        return _named(Region.objects.filter(code=key), "name", key)
+    if figure in ("operator", "operator_open"):
+        return _person(key)
+    if figure == "cluster":
+        return _named(FaqCandidate.objects.filter(pk=int(key)), "title", key)
+    if figure == "problem":
+        subsystem, _sep, category = key.partition(":")
+        name = _named(Subsystem.objects.filter(code=subsystem), "name", subsystem)
+        return f"{name} · {Category(category).label}"
+    if figure in ("stopped", "breached"):
+        return str(ClockKind(key).label)
+    if figure == "escalation":
+        kind, _sep, level = key.partition(":")
+        return f"{ClockKind(kind).label} {int(level)}%"
+    if figure == "met":
+        if key in ClockKind.values:
+            return str(ClockKind(key).label)
+        part, _sep, value = key.partition(":")
+        return _person(value) if part == "operator" else key_name("county", value)
+    if figure in ("group", "group_missed"):
+        dimension, _sep, value = key.partition(":")
+        if dimension == "county":
+            return key_name("county", value)
+        if dimension in ("department", "prefecture_department"):
+            return _named(Department.objects.filter(pk=int(value)), "name", value)
+        if dimension == "subsystem":
+            return _named(Subsystem.objects.filter(pk=int(value)), "name", value)
+        return str(Category(value).label)
+    return key
+
+
+def _named(queryset, field_name: str, fallback: str) -> str:
+    return queryset.values_list(field_name, flat=True).first() or fallback
+
+
+def _person(key: str) -> str:
+    person = User.objects.filter(pk=int(key)).first()
+    return person.display_name() if person else key
