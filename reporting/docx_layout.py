@@ -158,6 +158,18 @@ def _keep_whole(row) -> None:
     tr_pr.append(OxmlElement("w:cantSplit"))
 
 
+TEXT_WIDTH_MM = 210 - 28 - 26
+
+
+def _column_widths(columns: int) -> list:
+    """Equal columns, except that a wide table gives its first column (the
+    name of a county, a department, a ticket) a quarter of the width."""
+    if columns < 5:
+        return [Mm(TEXT_WIDTH_MM / columns)] * columns
+    first = TEXT_WIDTH_MM * 0.25
+    return [Mm(first)] + [Mm((TEXT_WIDTH_MM - first) / (columns - 1))] * (columns - 1)
+
+
 @dataclass
 class Signature:
     """Who files the report and to whom (the 报送/抄送 block and signatures)."""
@@ -285,7 +297,11 @@ class WordReport:
 
     def picture(self, png: bytes) -> None:
         self.document.add_picture(io.BytesIO(png), width=Cm(15.5))
-        self.document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph = self.document.paragraphs[-1]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        # The body's exact line height would clip the picture to one line.
+        paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        paragraph.paragraph_format.first_line_indent = None
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence]):
         """A table under a header row repeated on every page, rows never split
@@ -304,8 +320,11 @@ class WordReport:
             cells = table.add_row().cells
             merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
             merged.text = NONE_TEXT
+        widths = _column_widths(len(header))
         for index, row in enumerate(table.rows):
             _keep_whole(row)
+            for cell, width in zip(row.cells, widths, strict=False):
+                cell.width = width
             for cell in row.cells:
                 for paragraph in cell.paragraphs:
                     paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
