@@ -201,6 +201,10 @@ GROUP_HEADERS = [
 ]
 
 
+# The name and the 说明 need the room; the counts and rates do not.
+GROUP_SHARES = [22, 7, 7, 7, 9, 9, 9, 12, 18]
+
+
 def link_base() -> str:
     """Where the service desk is reached, for links in a document."""
     scheme = "https" if getattr(settings, "HTTPS", False) else "http"
@@ -410,7 +414,11 @@ def weak_spots_word(report: WordReport, figures: Figures) -> None:
         )
     for dimension, title, _sheet in dimensions(figures):
         report.heading(f"{title}达标情况", level=2)
-        report.table(GROUP_HEADERS, [group_row(g) for g in figures.groups.get(dimension, [])])
+        report.table(
+            GROUP_HEADERS,
+            [group_row(g) for g in figures.groups.get(dimension, [])],
+            GROUP_SHARES,
+        )
 
 
 def weak_spots_sheets(book: WorkbookReport, figures: Figures) -> None:

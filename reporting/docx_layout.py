@@ -303,9 +303,16 @@ class WordReport:
         paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
         paragraph.paragraph_format.first_line_indent = None
 
-    def table(self, header: Sequence[str], rows: Sequence[Sequence]):
+    def table(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence],
+        shares: Sequence[float] | None = None,
+    ):
         """A table under a header row repeated on every page, rows never split
-        over a page; an empty one says 无 rather than leaving the header alone."""
+        over a page; an empty one says 无 rather than leaving the header alone.
+        `shares` divides the width among the columns (default: see
+        _column_widths)."""
         table = self.document.add_table(rows=1, cols=len(header))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -320,7 +327,14 @@ class WordReport:
             cells = table.add_row().cells
             merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
             merged.text = NONE_TEXT
-        widths = _column_widths(len(header))
+        widths = (
+            [Mm(TEXT_WIDTH_MM * share / sum(shares)) for share in shares]
+            if shares
+            else _column_widths(len(header))
+        )
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width  # the grid, which LibreOffice follows
         for index, row in enumerate(table.rows):
             _keep_whole(row)
             for cell, width in zip(row.cells, widths, strict=False):

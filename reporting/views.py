@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from helpdesk_site.tickets import scope as ticket_scope
@@ -130,7 +131,7 @@ def _cards(figures) -> list[dict]:
     return [
         _card(
             "filed",
-            _("Filed"),
+            pgettext("ticket count", "Filed"),
             now["filed"],
             "filed",
             previous=before["filed"],
