@@ -421,13 +421,36 @@ def weak_spots_word(report: WordReport, figures: Figures) -> None:
         )
 
 
+DEPARTMENT_COLUMNS = [
+    *GROUP_COLUMNS[:-1],
+    Column("期末积压", "int"),
+    Column("差评", "int"),
+    Column("解决时间中位数（工作时 时:分）", "minutes"),
+    GROUP_COLUMNS[-1],
+]
+
+
 def weak_spots_sheets(book: WorkbookReport, figures: Figures) -> None:
+    details = selectors.department_details(figures.filters, figures.now)
     for dimension, _title, sheet in dimensions(figures):
-        book.sheet(
-            sheet,
-            GROUP_COLUMNS,
-            [group_sheet_row(g) for g in figures.groups.get(dimension, [])],
-        )
+        groups = figures.groups.get(dimension, [])
+        if dimension in ("department", "prefecture_department"):
+            rows = []
+            for group in groups:
+                more = details.get(group.key, {})
+                *figures_of, status = group_sheet_row(group)
+                rows.append(
+                    [
+                        *figures_of,
+                        more.get("backlog", 0),
+                        more.get("bad", 0),
+                        more.get("resolution_p50"),
+                        status,
+                    ]
+                )
+            book.sheet(sheet, DEPARTMENT_COLUMNS, rows)
+        else:
+            book.sheet(sheet, GROUP_COLUMNS, [group_sheet_row(g) for g in groups])
     book.sheet(
         "弱项短板",
         [

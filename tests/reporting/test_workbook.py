@@ -64,7 +64,17 @@ def test_dates_fit_their_columns_and_resolved_reads_yes_or_no(week):
 def test_departments_and_bad_ratings_have_their_sheets(week):
     workbook = book()
     departments = workbook["通办部门"]
-    assert departments["G3"].number_format == "0.0%"  # 达标率
+    assert departments["F3"].number_format == "0.0%"  # 达标率
+    rows = [
+        dict(zip(header(departments), r, strict=True))
+        for r in departments.iter_rows(min_row=3, values_only=True)
+    ]
+    department = str(week["A"].details.department_id)
+    kangding = next(row for row in rows if row["代码"] == department)
+    assert kangding["期末积压"] == 1  # E
+    assert kangding["差评"] == 1  # B
+    # The median of A (240) and B (1560) working minutes: 900, read back as a duration.
+    assert kangding["解决时间中位数（工作时 时:分）"] == dt.timedelta(minutes=900)
     bad = workbook["差评"]
     row = next(bad.iter_rows(min_row=3, values_only=True))
     assert row[0] == week["B"].pk
