@@ -401,6 +401,16 @@ CELERY_BEAT_SCHEDULE["rectification-check-overdue"] = {
     "task": "rectification.tasks.check_overdue",
     "schedule": crontab(minute=5),
 }
+# Who a Word report goes to (报送: the contract's client) and comes from (the
+# operating organisation: the author, the header and the signature block);
+# 抄送 lists further recipients, comma-separated. The Word report shows the
+# first REPORT_WORD_LIST_ROWS rows of a long list, the workbook all of them.
+REPORT_CLIENT = env.str("REPORT_CLIENT", default="甘孜藏族自治州政务服务和公共资源交易服务中心")
+REPORT_OPERATING_ORGANISATION = env.str(
+    "REPORT_OPERATING_ORGANISATION", default="甘孜州政务服务平台运维服务台"
+)
+REPORT_COPY_TO = env.list("REPORT_COPY_TO", default=["各县（市）政务服务中心"])
+REPORT_WORD_LIST_ROWS = env.int("REPORT_WORD_LIST_ROWS", default=20)
 
 # --- Outbox (helpdesk_site/outbox/, docs/outbox.md) --------------------------
 # E-mail and other side effects wait in the database until delivered. Each

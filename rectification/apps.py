@@ -7,3 +7,9 @@ class RectificationConfig(AppConfig):
     label = "rectification"
     verbose_name = _("Rectification ledger (整改台账)")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from rectification.report_sections import SECTION
+        from reporting import sections
+
+        sections.register(SECTION)

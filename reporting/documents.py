@@ -2,27 +2,20 @@
 language; every number comes from `selectors.figures`."""
 
 import datetime as dt
-import io
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.sites.models import Site
 from django.urls import reverse
 from django.utils import timezone
-from docx import Document
-from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from rectification import report_sections as rectification_sections
-from reporting import charts, stats, weakspots
-from reporting.periods import LABELS, Period, change
+from helpdesk_site.satisfaction.models import FollowUpState
+from reporting import charts, sections, selectors, stats, weakspots
+from reporting.docx_layout import Signature, WordReport
+from reporting.periods import LABELS, Period, change, trend_buckets
+from reporting.sections import Section
 from reporting.selectors import Figures
+from reporting.xlsx_layout import Column, Typed, WorkbookReport
 from sla.models import ClockKind, LogKind
 
 CLOCK_LABELS = {ClockKind.RESPONSE: "首次响应", ClockKind.RESOLUTION: "解决"}
@@ -47,7 +40,6 @@ LOG_LABELS = {
     LogKind.RATING_OVERDUE: "差评回访超期",
 }
 AGE_LABELS = {"0-1": "1天内", "1-3": "1–3天", "3-7": "3–7天", "7-30": "7–30天", "30-": "30天以上"}
-BODY_FONT = "Noto Sans CJK SC"
 
 
 def report_title(figures: Figures) -> str:
@@ -115,8 +107,10 @@ def summary_sentences(figures: Figures) -> list[str]:
         f"解决时间中位数{stats.hours(now['resolution_p50'])}"
         f"（90%工单在{stats.hours(figures.resolution['p90'])}内解决），"
         f"SLA达标率{stats.percent(now['compliance'])}（上期{before_rate}）。",
-        f"本期超时{now['breaches']}次，触发升级{sum(r['n'] for r in figures.escalations)}次；"
-        f"期末积压{figures.backlog['total']}件，超期工单{figures.overdue['total']}件。",
+        f"本期超时{now['breaches']}次（涉及工单{figures.breached_tickets}件），"
+        f"触发升级{sum(r['n'] for r in figures.escalations)}次；"
+        f"期末积压{figures.backlog['total']}件；本期超期工单{figures.overdue['total']}件，"
+        f"其中期末仍未解决{figures.backlog['overdue']}件。",
         f"发生应急事件{figures.emergencies['total']}起。",
         (
             f"收到评价{sat['total']}条，满意率{satisfied_text(sat)}，差评{sat['bad']}条；"
@@ -207,6 +201,10 @@ GROUP_HEADERS = [
 ]
 
 
+# The name and the 说明 need the room; the counts and rates do not.
+GROUP_SHARES = [22, 7, 7, 7, 9, 9, 9, 12, 18]
+
+
 def link_base() -> str:
     """Where the service desk is reached, for links in a document."""
     scheme = "https" if getattr(settings, "HTTPS", False) else "http"
@@ -241,8 +239,8 @@ def recommendations(figures: Figures) -> list[str]:
             f"“{problem_name(problem)}”类问题共{problem['n']}件，"
             "建议整理常见问题解答（FAQ）并开展针对性培训。"
         )
-    if figures.overdue["total"]:
-        advice.append(f"尚有超期工单{figures.overdue['total']}件（见附录），请逐件督办。")
+    if figures.backlog["overdue"]:
+        advice.append(f"尚有超期未解决工单{figures.backlog['overdue']}件（见附录），请逐件督办。")
     if figures.satisfaction["follow_ups"]["open"]:
         advice.append("差评回访整改尚未全部完成，请在15个工作日内完成回访并记录整改情况。")
     if advice:
@@ -252,145 +250,33 @@ def recommendations(figures: Figures) -> list[str]:
     return ["本期各项指标正常，请继续保持。"]
 
 
-def _set_font(document):
-    style = document.styles["Normal"]
-    style.font.name = BODY_FONT
-    style.font.size = Pt(10.5)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), BODY_FONT)
-    for name in ("Title", "Heading 1", "Heading 2"):
-        heading = document.styles[name]
-        heading.font.name = BODY_FONT
-        heading.element.rPr.rFonts.set(qn("w:eastAsia"), BODY_FONT)
-
-
-def _table(document, header: list[str], rows: list[list]):
-    """A table under its header row; an empty one says 无 rather than
-    leaving the header alone."""
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Light Grid Accent 1"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            cell.text = "" if value is None else str(value)
-    if not rows:
-        cells = table.add_row().cells
-        merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
-        merged.text = "无"
-    document.add_paragraph()
-    return table
-
-
-def _hyperlink(paragraph, url: str, text: str) -> None:
-    """A clickable link in a paragraph (python-docx has no API for one)."""
-    part = paragraph.part
-    rel = part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-    link = OxmlElement("w:hyperlink")
-    link.set(qn("r:id"), rel)
-    run = OxmlElement("w:r")
-    props = OxmlElement("w:rPr")
-    style = OxmlElement("w:rStyle")
-    style.set(qn("w:val"), "Hyperlink")
-    props.append(style)
-    colour = OxmlElement("w:color")
-    colour.set(qn("w:val"), "0563C1")
-    props.append(colour)
-    underline = OxmlElement("w:u")
-    underline.set(qn("w:val"), "single")
-    props.append(underline)
-    run.append(props)
-    content = OxmlElement("w:t")
-    content.text = text
-    run.append(content)
-    link.append(run)
-    paragraph._p.append(link)
-
-
-def weak_spot_section(document, figures: Figures, number: str) -> None:
-    """The five weakest groups with their evidence and a link to the
-    tickets behind each, then every dimension's table, weakest first."""
-    document.add_heading(f"{number}、弱项短板分析", level=1)
-    document.add_paragraph(f"判定规则：{weakspots.RULE}；变化为与上期同期相比的百分点。")
-    if figures.weakest:
-        document.add_heading("最弱的五项", level=2)
-        for index, group in enumerate(figures.weakest, 1):
-            key = f"{group.dimension}:{group.key}"
-            evidence = group_evidence(group, figures.causes.get(key))
-            paragraph = document.add_paragraph(f"{index}. {evidence}")
-            paragraph.add_run("工单清单：")
-            _hyperlink(
-                paragraph,
-                drill_down_url(figures, "group_missed", key),
-                f"未达标{group.missed}件",
-            )
-            paragraph.add_run("，")
-            _hyperlink(paragraph, drill_down_url(figures, "group", key), f"全部{group.resolved}件")
-            paragraph.add_run("。")
-    else:
-        document.add_paragraph(
-            f"本期没有解决不少于{weakspots.MIN_SAMPLE}件且有未达标工单的部门、地区、子系统或服务类别。"
-        )
-    for dimension, title in (
-        ("county", "各县（市）"),
-        ("prefecture_department", "州本级部门"),
-        ("department", "通办部门"),
-        ("subsystem", "子系统"),
-        ("category", "服务类别"),
-    ):
-        groups = figures.groups.get(dimension, [])
-        if dimension == "prefecture_department" and figures.filters.region.level != "prefecture":
-            continue
-        document.add_heading(f"{title}达标情况", level=2)
-        _table(document, GROUP_HEADERS, [group_row(g) for g in groups])
-
-
 def duration_text(incident) -> str:
     return "进行中" if incident.ongoing else stats.hours(incident.duration_minutes)
 
 
-def _picture(document, png: bytes):
-    document.add_picture(io.BytesIO(png), width=Cm(16))
-    document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-
 def trend_labels(figures: Figures) -> tuple[list[str], list[int]]:
-    from reporting.periods import trend_buckets
-
     period = figures.filters.period
     buckets = trend_buckets(period)
     fmt = "{d.month}月" if period.trend_unit == "month" else "{d.month}/{d.day}"
     return [fmt.format(d=d) for d in buckets], [figures.volume["trend"].get(d, 0) for d in buckets]
 
 
-def build_docx(figures: Figures) -> bytes:
-    period, region = figures.filters.period, figures.filters.region
-    document = Document()
-    _set_font(document)
-    section = document.sections[0]
-    section.left_margin = section.right_margin = Cm(2.5)
+def local(moment):
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
-    # Title page.
-    for _i in range(6):
-        document.add_paragraph()
-    title = document.add_paragraph(report_title(figures), style="Title")
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for line in (
-        f"报告期：{period.title}",
-        f"范围：{region.name}",
-        "报送：甘孜州政务服务中心",
-        f"编制：甘孜州政务服务平台运维服务台（{timezone.localtime(figures.now):%Y年%m月%d日}）",
-    ):
-        paragraph = document.add_paragraph(line)
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_section(WD_SECTION.NEW_PAGE)
 
-    document.add_heading("一、总体情况", level=1)
+def date_text(figures: Figures) -> str:
+    return f"{timezone.localtime(figures.now):%Y年%m月%d日}"
+
+
+# --- The parts of the report, each writing to the Word report and the workbook --
+
+
+def overview_word(report: WordReport, figures: Figures) -> None:
     for sentence in summary_sentences(figures):
-        document.add_paragraph(sentence)
+        report.paragraph(sentence)
     now, before = figures.headline, figures.previous
-    _table(
-        document,
+    report.table(
         ["指标", "本期", "上期", "变化"],
         [
             ["受理工单（件）", now["filed"], before["filed"], compared(figures, "filed")],
@@ -425,25 +311,189 @@ def build_docx(figures: Figures) -> bytes:
         ],
     )
 
-    weak_spot_section(document, figures, "二")
 
-    document.add_heading("三、工单量与趋势", level=1)
+# The headline's keys in the workbook: (Chinese name, format)
+HEADLINE_LABELS = {
+    "filed": ("受理工单（件）", "int"),
+    "resolved": ("解决工单（件）", "int"),
+    "response_p50": ("首次响应时间中位数（工作时 时:分）", "minutes"),
+    "resolution_p50": ("解决时间中位数（工作时 时:分）", "minutes"),
+    "compliance": ("SLA达标率", "percent"),
+    "breaches": ("超时次数", "int"),
+    "satisfied_rate": ("满意率", "percent"),
+}
+
+
+def overview_sheets(book: WorkbookReport, figures: Figures) -> None:
+    rows = [
+        [label, Typed(figures.headline[key], kind), Typed(figures.previous[key], kind)]
+        for key, (label, kind) in HEADLINE_LABELS.items()
+    ]
+    rows += [
+        ["超时工单（件）", figures.breached_tickets, None],
+        ["期末积压（件）", figures.backlog["total"], None],
+        ["超期工单（件）", figures.overdue["total"], None],
+        ["其中期末仍未解决（件）", figures.backlog["overdue"], None],
+        ["应急事件（起）", figures.emergencies["total"], None],
+    ]
+    book.sheet(
+        "总体",
+        [Column("指标"), Column("本期", "int"), Column("上期", "int")],
+        rows,
+    )
+
+
+GROUP_COLUMNS = [
+    Column("代码"),
+    Column("名称"),
+    Column("受理", "int"),
+    Column("解决", "int"),
+    Column("按时", "int"),
+    Column("达标率", "percent"),
+    Column("达标率下限", "percent"),
+    Column("上期达标率", "percent"),
+    Column("变化（百分点）", "number"),
+    Column("说明"),
+]
+
+
+def group_sheet_row(group: weakspots.Group) -> list:
+    return [
+        group.key,
+        group.name,
+        group.filed,
+        group.resolved,
+        group.met,
+        group.rate,
+        group.lower_bound,
+        group.previous_rate,
+        None if group.change is None else round(group.change * 100, 1),
+        group_status(group),
+    ]
+
+
+def dimensions(figures: Figures) -> list[tuple[str, str, str]]:
+    """(dimension, Word heading, sheet name) of the tables a reader of this
+    region gets: 州本级部门 only at the prefecture."""
+    found = [
+        ("county", "各县（市）", "县市达标"),
+        ("prefecture_department", "州本级部门", "州本级部门"),
+        ("department", "通办部门", "通办部门"),
+        ("subsystem", "子系统", "子系统达标"),
+        ("category", "服务类别", "服务类别达标"),
+    ]
+    if figures.filters.region.level != "prefecture":
+        found = [d for d in found if d[0] != "prefecture_department"]
+    return found
+
+
+def weak_spots_word(report: WordReport, figures: Figures) -> None:
+    """The five weakest groups with their evidence and a link to the
+    tickets behind each, then every dimension's table, weakest first."""
+    report.paragraph(f"判定规则：{weakspots.RULE}；变化为与上期同期相比的百分点。")
+    if figures.weakest:
+        report.heading("最弱的五项", level=2)
+        for index, group in enumerate(figures.weakest, 1):
+            key = f"{group.dimension}:{group.key}"
+            evidence = group_evidence(group, figures.causes.get(key))
+            paragraph = report.paragraph(f"{index}. {evidence}")
+            paragraph.add_run("工单清单：")
+            report.hyperlink(
+                paragraph,
+                drill_down_url(figures, "group_missed", key),
+                f"未达标{group.missed}件",
+            )
+            paragraph.add_run("，")
+            report.hyperlink(
+                paragraph, drill_down_url(figures, "group", key), f"全部{group.resolved}件"
+            )
+            paragraph.add_run("。")
+    else:
+        report.paragraph(
+            f"本期没有解决不少于{weakspots.MIN_SAMPLE}件且有未达标工单的部门、地区、子系统或服务类别。"
+        )
+    for dimension, title, _sheet in dimensions(figures):
+        report.heading(f"{title}达标情况", level=2)
+        report.table(
+            GROUP_HEADERS,
+            [group_row(g) for g in figures.groups.get(dimension, [])],
+            GROUP_SHARES,
+        )
+
+
+DEPARTMENT_COLUMNS = [
+    *GROUP_COLUMNS[:-1],
+    Column("期末积压", "int"),
+    Column("差评", "int"),
+    Column("解决时间中位数（工作时 时:分）", "minutes"),
+    GROUP_COLUMNS[-1],
+]
+
+
+def weak_spots_sheets(book: WorkbookReport, figures: Figures) -> None:
+    details = selectors.department_details(figures.filters, figures.now)
+    for dimension, _title, sheet in dimensions(figures):
+        groups = figures.groups.get(dimension, [])
+        if dimension in ("department", "prefecture_department"):
+            rows = []
+            for group in groups:
+                more = details.get(group.key, {})
+                *figures_of, status = group_sheet_row(group)
+                rows.append(
+                    [
+                        *figures_of,
+                        more.get("backlog", 0),
+                        more.get("bad", 0),
+                        more.get("resolution_p50"),
+                        status,
+                    ]
+                )
+            book.sheet(sheet, DEPARTMENT_COLUMNS, rows)
+        else:
+            book.sheet(sheet, GROUP_COLUMNS, [group_sheet_row(g) for g in groups])
+    book.sheet(
+        "弱项短板",
+        [
+            Column("排名", "int"),
+            Column("类型"),
+            Column("名称"),
+            Column("解决", "int"),
+            Column("按时", "int"),
+            Column("达标率", "percent"),
+            Column("说明"),
+            Column("工单清单", "url"),
+        ],
+        [
+            [
+                index,
+                DIMENSION_LABELS[g.dimension],
+                g.name,
+                g.resolved,
+                g.met,
+                g.rate,
+                group_evidence(g, figures.causes.get(f"{g.dimension}:{g.key}")),
+                drill_down_url(figures, "group_missed", f"{g.dimension}:{g.key}"),
+            ]
+            for index, g in enumerate(figures.weakest, 1)
+        ],
+    )
+
+
+def volume_word(report: WordReport, figures: Figures) -> None:
     labels, values = trend_labels(figures)
-    _picture(document, charts.line("工单受理趋势", labels, values, "件"))
-    document.add_heading("各县（市）工单情况", level=2)
+    report.picture(charts.line("工单受理趋势", labels, values, "件"))
+    report.heading("各县（市）工单情况", level=2)
     counties = figures.counties
     if any(c["filed"] for c in counties):
-        _picture(
-            document,
+        report.picture(
             charts.bars(
                 "各县（市）受理工单量",
                 [c["name"] for c in counties],
                 [c["filed"] for c in counties],
                 horizontal=True,
-            ),
+            )
         )
-    _table(
-        document,
+    report.table(
         ["县（市）", "受理", "解决", "SLA达标率", "说明"],
         [
             [
@@ -457,9 +507,39 @@ def build_docx(figures: Figures) -> bytes:
         ],
     )
 
-    document.add_heading("四、响应与解决时效", level=1)
-    _table(
-        document,
+
+def volume_sheets(book: WorkbookReport, figures: Figures) -> None:
+    book.sheet(
+        "趋势",
+        [Column("日期", "date"), Column("受理", "int")],
+        [[d, figures.volume["trend"].get(d, 0)] for d in trend_buckets(figures.filters.period)],
+    )
+    book.sheet(
+        "县市",
+        [
+            Column("代码"),
+            Column("县（市）"),
+            Column("受理", "int"),
+            Column("解决", "int"),
+            Column("达标率", "percent"),
+            Column("说明"),
+        ],
+        [
+            [
+                c["code"],
+                c["name"],
+                c["filed"],
+                c["resolved"],
+                c["compliance"],
+                "" if c["filed"] or c["resolved"] else NO_TICKETS,
+            ]
+            for c in figures.counties
+        ],
+    )
+
+
+def times_word(report: WordReport, figures: Figures) -> None:
+    report.table(
         ["时限", "工单数", "中位数", "90%分位", "目标（中位）", "达标率"],
         [
             [
@@ -474,12 +554,42 @@ def build_docx(figures: Figures) -> bytes:
         ],
     )
 
-    document.add_heading("五、超时与升级", level=1)
-    document.add_paragraph(
-        f"首次响应超时{figures.breaches[ClockKind.RESPONSE]}次，解决超时{figures.breaches[ClockKind.RESOLUTION]}次。"
+
+def times_sheets(book: WorkbookReport, figures: Figures) -> None:
+    book.sheet(
+        "时效",
+        [
+            Column("时限"),
+            Column("工单数", "int"),
+            Column("达标", "int"),
+            Column("达标率", "percent"),
+            Column("中位数（工作时 时:分）", "minutes"),
+            Column("90%分位（工作时 时:分）", "minutes"),
+            Column("目标中位（工作时 时:分）", "minutes"),
+        ],
+        [
+            [
+                CLOCK_LABELS[t["kind"]],
+                t["n"],
+                t["met"],
+                stats.rate(t["met"], t["n"]),
+                t["p50"],
+                t["p90"],
+                t["target"],
+            ]
+            for t in (figures.response, figures.resolution)
+        ],
     )
-    _table(
-        document,
+
+
+def breaches_word(report: WordReport, figures: Figures) -> None:
+    report.paragraph(
+        f"首次响应超时{figures.breaches[ClockKind.RESPONSE]}次，"
+        f"解决超时{figures.breaches[ClockKind.RESOLUTION]}次，"
+        f"涉及工单{figures.breached_tickets}件。",
+        keep_with_next=True,
+    )
+    report.table(
         ["时限", "升级级别（目标时长占比）", "次数", "涉及工单"],
         [
             [
@@ -492,45 +602,77 @@ def build_docx(figures: Figures) -> bytes:
         ],
     )
 
-    document.add_heading("六、积压与超期", level=1)
-    ages = figures.backlog["ages"]
-    document.add_paragraph(f"期末未解决工单{figures.backlog['total']}件，按已用时长分布如下。")
-    _table(document, ["已用时长", "件数"], [[AGE_LABELS[k], v] for k, v in ages.items()])
 
-    document.add_heading("七、应急事件与故障处理记录", level=1)
+def breaches_sheets(book: WorkbookReport, figures: Figures) -> None:
+    book.sheet(
+        "升级",
+        [
+            Column("时限"),
+            Column("升级级别（目标时长占比）", "percent"),
+            Column("次数", "int"),
+            Column("涉及工单", "int"),
+        ],
+        [
+            [
+                CLOCK_LABELS.get(r["clock_kind"], r["clock_kind"]),
+                r["level"] / 100,
+                r["n"],
+                r["tickets"],
+            ]
+            for r in figures.escalations
+        ],
+    )
+
+
+def backlog_word(report: WordReport, figures: Figures) -> None:
+    backlog = figures.backlog
+    report.paragraph(
+        f"期末未解决工单（积压）{backlog['total']}件，按已用时长分布如下。"
+        f"本期超期工单{figures.overdue['total']}件，指本期内超过解决时限的工单，"
+        f"含本期内已解决的；其中期末仍未解决{backlog['overdue']}件，也计入积压。",
+        keep_with_next=True,
+    )
+    report.table(["已用时长", "件数"], [[AGE_LABELS[k], v] for k, v in backlog["ages"].items()])
+
+
+def backlog_sheets(book: WorkbookReport, figures: Figures) -> None:
+    book.sheet(
+        "积压",
+        [Column("已用时长"), Column("件数", "int")],
+        [[AGE_LABELS[k], v] for k, v in figures.backlog["ages"].items()],
+    )
+
+
+def emergencies_word(report: WordReport, figures: Figures) -> None:
     emergencies = figures.emergencies["items"]
-    if figures.emergencies["total"] > len(emergencies):
-        document.add_paragraph(
-            f"共{figures.emergencies['total']}起，列出最早的{len(emergencies)}起。"
-        )
     if emergencies:
-        _table(
-            document,
+        report.listed(
             ["工单", "开始时间", "持续", "影响", "处置措施"],
             [
                 [
                     f"#{i.ticket_id} {i.ticket.title}",
                     f"{timezone.localtime(i.started_at):%m-%d %H:%M}",
                     duration_text(i),
-                    i.impact or "—",
-                    i.actions_taken or "—",
+                    i.impact or "未填写",
+                    i.actions_taken or "未填写",
                 ]
                 for i in emergencies
             ],
+            figures.emergencies["total"],
+            "应急",
         )
     else:
-        document.add_paragraph("本期未发生应急事件。")
+        report.paragraph("本期未发生应急事件。")
     counts = figures.handling_log["counts"]
-    document.add_paragraph(
+    report.paragraph(
         "故障处理记录："
         + ("；".join(f"{LOG_LABELS.get(k, k)}{n}次" for k, n in sorted(counts.items())) or "无")
         + "。"
     )
     causes = figures.handling_log["root_causes"]
     if causes:
-        document.add_heading("故障原因与处理措施", level=2)
-        _table(
-            document,
+        report.heading("故障原因与处理措施", level=2)
+        report.listed(
             ["工单", "原因", "措施"],
             [
                 [
@@ -540,50 +682,158 @@ def build_docx(figures: Figures) -> bytes:
                 ]
                 for e in causes
             ],
+            len(causes),
+            "故障原因",
         )
 
-    document.add_heading("八、满意度与差评回访", level=1)
+
+def emergencies_sheets(book: WorkbookReport, figures: Figures) -> None:
+    book.sheet(
+        "应急",
+        [
+            Column("工单", "int"),
+            Column("标题"),
+            Column("开始", "datetime"),
+            Column("持续（时:分）", "minutes"),
+            Column("状态"),
+            Column("影响"),
+            Column("措施"),
+        ],
+        [
+            [
+                i.ticket_id,
+                i.ticket.title,
+                local(i.started_at),
+                None if i.ongoing else i.duration_minutes,
+                "进行中" if i.ongoing else "已结束",
+                i.impact,
+                i.actions_taken,
+            ]
+            for i in figures.emergencies["items"]
+        ],
+    )
+    book.sheet(
+        "故障原因",
+        [Column("工单", "int"), Column("标题"), Column("原因"), Column("措施")],
+        [
+            [e.ticket_id, e.ticket.title, e.data.get("root_cause", ""), e.data.get("fix", "")]
+            for e in figures.handling_log["root_causes"]
+        ],
+    )
+
+
+def satisfaction_word(report: WordReport, figures: Figures) -> None:
     sat = figures.satisfaction
     distribution = sat["distribution"]
     if sat["total"]:
-        _picture(
-            document,
+        report.picture(
             charts.bars(
                 "满意度评价分布",
                 [SCORE_LABELS[s] for s in distribution],
                 list(distribution.values()),
-            ),
+            )
         )
-    _table(
-        document,
+    report.table(
         ["评价", "条数"],
         [[SCORE_LABELS[s], n] for s, n in distribution.items()] + [["合计", sat["total"]]],
     )
     follow = sat["follow_ups"]
-    document.add_paragraph(
+    report.paragraph(
         f"满意率{satisfied_text(sat)}。本期新开差评回访{follow['opened']}件，完成整改"
         f"{follow['rectified']}件；期末尚未完成{follow['open']}件，其中超过15个工作日的{follow['overdue']}件。"
     )
 
-    document.add_heading("九、高发问题与改进建议", level=1)
-    _table(document, PROBLEM_HEADERS[figures.problem_source], problem_rows(figures))
+
+FOLLOW_UP_LABELS = {
+    FollowUpState.OPEN: "待核实",
+    FollowUpState.VERIFIED: "已核实",
+    FollowUpState.CALLED_BACK: "已回访",
+    FollowUpState.RECTIFIED: "已整改",
+}
+
+
+def follow_up_status(rating) -> str:
+    follow_up = getattr(rating, "follow_up", None)
+    return FOLLOW_UP_LABELS[follow_up.state] if follow_up else "未建回访"
+
+
+def satisfaction_sheets(book: WorkbookReport, figures: Figures) -> None:
+    book.sheet(
+        "满意度",
+        [Column("评价"), Column("分值", "int"), Column("条数", "int")],
+        [[SCORE_LABELS[s], s, n] for s, n in figures.satisfaction["distribution"].items()],
+    )
+    rows = []
+    for rating in selectors.bad_ratings(figures.filters):
+        follow_up = getattr(rating, "follow_up", None)
+        details = rating.ticket.details
+        rows.append(
+            [
+                rating.ticket_id,
+                rating.ticket.title,
+                details.region.name if details.region else "",
+                details.department.name if details.department else "",
+                SCORE_LABELS[rating.score],
+                rating.comment,
+                local(rating.rated_at),
+                follow_up_status(rating),
+                local(follow_up.due_at) if follow_up else None,
+                bool(follow_up and follow_up.breached_at),
+                follow_up.rectification if follow_up else "",
+            ]
+        )
+    book.sheet(
+        "差评",
+        [
+            Column("工单", "int"),
+            Column("标题"),
+            Column("地区"),
+            Column("部门"),
+            Column("评价"),
+            Column("评价意见"),
+            Column("评价时间", "datetime"),
+            Column("回访整改状态"),
+            Column("回访期限", "datetime"),
+            Column("已超期", "bool"),
+            Column("整改情况"),
+        ],
+        rows,
+    )
+
+
+def problems_word(report: WordReport, figures: Figures) -> None:
+    report.table(PROBLEM_HEADERS[figures.problem_source], problem_rows(figures))
     deflected = figures.deflections
     if deflected.get("applies"):
-        document.add_paragraph(
-            f"本期通过常见问题解答（FAQ）自助解决、未提交工单{deflected['total']}次。"
+        report.paragraph(
+            f"本期通过常见问题解答（FAQ）自助解决、未提交工单{deflected['total']}次。",
+            keep_with_next=bool(deflected["faqs"]),
         )
         if deflected["faqs"]:
-            _table(
-                document,
+            report.table(
                 ["常见问题", "自助解决次数"],
                 [[row["title"], row["n"]] for row in deflected["faqs"]],
             )
     for advice in recommendations(figures):
-        document.add_paragraph(advice, style="List Bullet")
+        report.bullet(advice)
 
-    document.add_heading("十、运维人员工作情况", level=1)
-    _table(
-        document,
+
+def problems_sheets(book: WorkbookReport, figures: Figures) -> None:
+    header = PROBLEM_HEADERS[figures.problem_source]
+    book.sheet(
+        "高发问题",
+        [Column(header[0]), Column(header[1]), Column(header[2], "int")],
+        problem_rows(figures),
+    )
+    book.sheet(
+        "FAQ自助解决",
+        [Column("常见问题"), Column("自助解决次数", "int")],
+        [[row["title"], row["n"]] for row in figures.deflections.get("faqs", [])],
+    )
+
+
+def operators_word(report: WordReport, figures: Figures) -> None:
+    report.table(
         ["运维人员", "解决工单", "达标率", "解决时间中位数", "期末在办"],
         [
             [
@@ -597,184 +847,132 @@ def build_docx(figures: Figures) -> bytes:
         ],
     )
 
-    rectification_sections.add_docx_section(document, figures, "十一")
 
-    document.add_heading("附录：超期工单清单", level=1)
-    items = figures.overdue["items"]
-    if items:
-        if figures.overdue["total"] > len(items):
-            document.add_paragraph(
-                f"共{figures.overdue['total']}件，列出最早到期的{len(items)}件。"
-            )
-        _table(
-            document,
-            ["工单", "地区", "部门", "到期时间", "状态"],
-            [
-                [
-                    f"#{c.ticket_id} {c.ticket.title}",
-                    c.region_name,
-                    c.ticket.details.department.name,
-                    f"{timezone.localtime(c.due_at):%Y-%m-%d %H:%M}" if c.due_at else "—",
-                    "已解决" if c.stopped_at else "未解决",
-                ]
-                for c in items
-            ],
-        )
-    else:
-        document.add_paragraph("本期无超期工单。")
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-# Text starting with these is read by Excel as a formula (OWASP, CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def excel_cell(value):
-    """A value as written to a sheet: text stays text. Titles and names come
-    from the people who file tickets, and a formula among them would run (or
-    link out) when a supervisor opens the report; characters that a sheet
-    cannot hold would stop the report being made at all."""
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def _append(sheet, row) -> None:
-    """Every row of the workbook is written here."""
-    sheet.append([excel_cell(value) for value in row])
-
-
-def build_xlsx(figures: Figures) -> bytes:
-    """The raw tables, one sheet each."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "总体"
-    _append(sheet, ["指标", "本期", "上期"])
-    for key, value in figures.headline.items():
-        _append(sheet, [key, value, figures.previous[key]])
-
-    def add(title, header, rows):
-        ws = book.create_sheet(title)
-        _append(ws, header)
-        for row in rows:
-            _append(ws, row)
-
-    period = figures.filters.period
-    from reporting.periods import trend_buckets
-
-    add(
-        "趋势",
-        ["日期", "受理"],
-        [[d, figures.volume["trend"].get(d, 0)] for d in trend_buckets(period)],
-    )
-    add(
-        "县市",
-        ["代码", "县（市）", "受理", "解决", "达标率"],
-        [
-            [c["code"], c["name"], c["filed"], c["resolved"], c["compliance"]]
-            for c in figures.counties
-        ],
-    )
-    for dimension, title in (
-        ("county", "县市达标"),
-        ("prefecture_department", "州本级部门"),
-        ("department", "通办部门"),
-        ("subsystem", "子系统达标"),
-        ("category", "服务类别达标"),
-    ):
-        add(
-            title,
-            ["代码", *GROUP_HEADERS],
-            [[g.key, *group_row(g)] for g in figures.groups.get(dimension, [])] or [["无"]],
-        )
-    add(
-        "弱项短板",
-        ["排名", "类型", "名称", "解决", "按时", "达标率", "说明", "工单清单"],
-        [
-            [
-                index,
-                DIMENSION_LABELS[g.dimension],
-                g.name,
-                g.resolved,
-                g.met,
-                stats.percent(g.rate),
-                group_evidence(g, figures.causes.get(f"{g.dimension}:{g.key}")),
-                drill_down_url(figures, "group_missed", f"{g.dimension}:{g.key}"),
-            ]
-            for index, g in enumerate(figures.weakest, 1)
-        ]
-        or [["无"]],
-    )
-    add(
-        "时效",
-        ["时限", "工单数", "达标", "中位数（分钟）", "90%分位（分钟）", "目标中位（分钟）"],
-        [
-            [CLOCK_LABELS[t["kind"]], t["n"], t["met"], t["p50"], t["p90"], t["target"]]
-            for t in (figures.response, figures.resolution)
-        ],
-    )
-    add(
-        "升级",
-        ["时限", "级别%", "次数"],
-        [[r["clock_kind"], r["level"], r["n"]] for r in figures.escalations],
-    )
-    add(
-        "积压",
-        ["已用时长", "件数"],
-        [[AGE_LABELS[k], v] for k, v in figures.backlog["ages"].items()],
-    )
-    add(
-        "超期",
-        ["工单", "标题", "地区", "到期时间", "已解决"],
-        [
-            [
-                c.ticket_id,
-                c.ticket.title,
-                c.region_name,
-                timezone.localtime(c.due_at).replace(tzinfo=None) if c.due_at else None,
-                bool(c.stopped_at),
-            ]
-            for c in figures.overdue["items"]
-        ],
-    )
-    add(
-        "应急",
-        ["工单", "开始", "持续（分钟）", "影响", "措施"],
-        [
-            [
-                i.ticket_id,
-                timezone.localtime(i.started_at).replace(tzinfo=None),
-                "进行中" if i.ongoing else round(i.duration_minutes),
-                i.impact,
-                i.actions_taken,
-            ]
-            for i in figures.emergencies["items"]
-        ],
-    )
-    add(
-        "满意度",
-        ["评价", "分值", "条数"],
-        [[SCORE_LABELS[s], s, n] for s, n in figures.satisfaction["distribution"].items()],
-    )
-    add("高发问题", PROBLEM_HEADERS[figures.problem_source], problem_rows(figures))
-    add(
-        "FAQ自助解决",
-        ["常见问题", "自助解决次数"],
-        [[row["title"], row["n"]] for row in figures.deflections.get("faqs", [])],
-    )
-    add(
+def operators_sheets(book: WorkbookReport, figures: Figures) -> None:
+    book.sheet(
         "运维人员",
-        ["运维人员", "解决", "达标率", "解决中位数（分钟）", "期末在办"],
+        [
+            Column("运维人员"),
+            Column("解决", "int"),
+            Column("达标率", "percent"),
+            Column("解决中位数（工作时 时:分）", "minutes"),
+            Column("期末在办", "int"),
+        ],
         [
             [o["name"], o["resolved"], o["compliance"], o["p50"], o["open"]]
             for o in figures.operators
         ],
     )
-    rectification_sections.add_xlsx_sheet(book, figures)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+
+
+OVERDUE_SHEET = "超期"
+
+
+def overdue_row(clock) -> list:
+    return [
+        clock.ticket_id,
+        clock.ticket.title,
+        clock.region_name,
+        clock.ticket.details.department.name if clock.ticket.details.department else "",
+        local(clock.due_at),
+        bool(clock.stopped_at),
+    ]
+
+
+def overdue_word(report: WordReport, figures: Figures) -> None:
+    items = figures.overdue["items"]
+    if not items:
+        report.paragraph("本期无超期工单。")
+        return
+    report.listed(
+        ["工单", "地区", "部门", "到期时间", "已解决"],
+        [
+            [
+                f"#{c.ticket_id} {c.ticket.title}",
+                c.region_name,
+                c.ticket.details.department.name if c.ticket.details.department else "",
+                f"{timezone.localtime(c.due_at):%Y-%m-%d %H:%M}" if c.due_at else "—",
+                "是" if c.stopped_at else "否",
+            ]
+            for c in items
+        ],
+        figures.overdue["total"],
+        OVERDUE_SHEET,
+    )
+
+
+def overdue_sheets(book: WorkbookReport, figures: Figures) -> None:
+    book.sheet(
+        OVERDUE_SHEET,
+        [
+            Column("工单", "int"),
+            Column("标题"),
+            Column("地区"),
+            Column("部门"),
+            Column("到期时间", "datetime"),
+            Column("已解决", "bool"),
+        ],
+        (overdue_row(c) for c in selectors.overdue_list(figures.filters, figures.now).iterator()),
+    )
+
+
+for _section in (
+    Section("overview", "总体情况", 100, overview_word, overview_sheets),
+    Section("weak_spots", "弱项短板分析", 200, weak_spots_word, weak_spots_sheets),
+    Section("volume", "工单量与趋势", 300, volume_word, volume_sheets),
+    Section("times", "响应与解决时效", 400, times_word, times_sheets),
+    Section("breaches", "超时与升级", 500, breaches_word, breaches_sheets),
+    Section("backlog", "积压与超期", 600, backlog_word, backlog_sheets),
+    Section("emergencies", "应急事件与故障处理记录", 700, emergencies_word, emergencies_sheets),
+    Section("satisfaction", "满意度与差评回访", 800, satisfaction_word, satisfaction_sheets),
+    Section("problems", "高发问题与改进建议", 900, problems_word, problems_sheets),
+    Section("operators", "运维人员工作情况", 1000, operators_word, operators_sheets),
+    Section("overdue", "超期工单清单", 100, overdue_word, overdue_sheets, appendix=True),
+):
+    sections.register(_section)
+
+
+def signature() -> Signature:
+    return Signature(
+        organisation=settings.REPORT_OPERATING_ORGANISATION,
+        client=settings.REPORT_CLIENT,
+        copy_to=tuple(settings.REPORT_COPY_TO),
+    )
+
+
+def caption(figures: Figures) -> str:
+    """The report, its period and region, e.g. on every sheet's title row."""
+    return (
+        f"{report_title(figures)} · {figures.filters.period.title} · {figures.filters.region.name}"
+    )
+
+
+def build_docx(figures: Figures) -> bytes:
+    period, region = figures.filters.period, figures.filters.region
+    report = WordReport(
+        report_title(figures), signature(), figures.now, settings.REPORT_WORD_LIST_ROWS
+    )
+    report.cover(
+        [
+            f"报告期：{period.title}",
+            f"范围：{region.name}",
+            f"报送：{settings.REPORT_CLIENT}",
+            f"编制：{settings.REPORT_OPERATING_ORGANISATION}",
+            date_text(figures),
+        ]
+    )
+    parts = [s for s in sections.ordered() if s.word]
+    for section, title in zip(parts, sections.numbered_titles(parts), strict=True):
+        report.heading(title, level=1)
+        section.word(report, figures)
+    report.closing(date_text(figures))
+    return report.save()
+
+
+def build_xlsx(figures: Figures) -> bytes:
+    """The tables of every part, one sheet each, complete lists included."""
+    book = WorkbookReport(caption(figures))
+    for section in sections.ordered():
+        if section.workbook:
+            section.workbook(book, figures)
+    return book.save()

@@ -406,6 +406,9 @@ def clock_summary(scope, period, now, *, backlog=True) -> dict:
         late = _overdue(period, now) & Q(kind=RESOLUTION)
         aggregates[f"{RESOLUTION}:backlog"] = Count("pk", filter=open_at_end)
         aggregates[f"{RESOLUTION}:overdue"] = Count("pk", filter=late)
+        # The overdue items still open at the period's end: the part of the
+        # 超期 figure that is also in the backlog (积压).
+        aggregates[f"{RESOLUTION}:overdue_open"] = Count("pk", filter=late & open_at_end)
         for low, high in AGE_BUCKETS:
             aggregates[f"{RESOLUTION}:{age_key(low, high)}"] = Count(
                 "pk", filter=open_at_end & _age(low, high, cutoff)
@@ -430,11 +433,25 @@ def breaches(summary) -> dict:
     return {kind: summary[kind]["breached"] for kind in (RESPONSE, RESOLUTION)}
 
 
+def breached_tickets(scope, period) -> int:
+    """Tickets with a clock breached in the period: a ticket late on both its
+    response and its resolution counts once (the breach count, 超时次数,
+    counts it twice)."""
+    start, end = period.instants()
+    return (
+        SlaClock.objects.filter(scope.q("ticket__"), breached_at__gte=start, breached_at__lt=end)
+        .values("ticket_id")
+        .distinct()
+        .count()
+    )
+
+
 def backlog(summary) -> dict:
     """Tickets open at the end of the period (or now), by age."""
     row = summary[RESOLUTION]
     return {
         "total": row["backlog"],
+        "overdue": row["overdue_open"],
         "ages": {age_key(low, high): row[age_key(low, high)] for low, high in AGE_BUCKETS},
     }
 
@@ -474,6 +491,34 @@ def overdue(scope, period, now, total) -> dict:
         .order_by("due_at", "pk")
     )
     return {"total": total, "items": items}
+
+
+def overdue_list(filters: Filters, now) -> QuerySet[SlaClock]:
+    """Every overdue item (超期) of a report, earliest due first: the
+    workbook's complete list beside the Word report's first few."""
+    scope = scope_for(filters)
+    return (
+        scope.clocks(RESOLUTION)
+        .filter(_overdue(filters.period, now))
+        .select_related("ticket", "ticket__details__department", "ticket__assigned_to")
+        .annotate(region_name=F("ticket__details__region__name"))
+        .order_by("due_at", "pk")
+    )
+
+
+def bad_ratings(filters: Filters) -> QuerySet[Rating]:
+    """The 差评 given in the period, with their comments and follow-ups."""
+    start, end = filters.period.instants()
+    return (
+        Rating.objects.filter(
+            scope_for(filters).q("ticket__"),
+            rated_at__gte=start,
+            rated_at__lt=end,
+            score__lte=BAD_RATING_MAX,
+        )
+        .select_related("ticket__details__department", "ticket__details__region", "follow_up")
+        .order_by("rated_at", "pk")
+    )
 
 
 def emergencies(scope, period, now) -> dict:
@@ -689,6 +734,8 @@ class Figures:
     response: dict = field(default_factory=dict)
     resolution: dict = field(default_factory=dict)
     breaches: dict = field(default_factory=dict)
+    breached_tickets: int = 0
+    previous_breached_tickets: int = 0
     escalations: list = field(default_factory=list)
     backlog: dict = field(default_factory=dict)
     overdue: dict = field(default_factory=dict)
@@ -755,6 +802,7 @@ def figures(filters: Filters, user=None, now=None) -> Figures:
         result.response = times(summary, RESPONSE)
         result.resolution = times(summary, RESOLUTION)
         result.breaches = breaches(summary)
+        result.breached_tickets = breached_tickets(scope, period)
         result.escalations = escalations(scope, period)
         result.backlog = backlog(summary)
         result.overdue = overdue(scope, period, now, summary[RESOLUTION]["overdue"])
@@ -779,6 +827,7 @@ def figures(filters: Filters, user=None, now=None) -> Figures:
         )
         result.causes = weak_spot_causes(scope, period, result.weakest)
         earlier = clock_summary(scope, before, now, backlog=False)
+        result.previous_breached_tickets = breached_tickets(scope, before)
         result.previous = headline_of(
             {"total": filed_in(scope, before).count()},
             times(earlier, RESPONSE),
@@ -800,6 +849,7 @@ FIGURES = (
     "breached",
     "backlog",
     "overdue",
+    "overdue_open",
     "emergency",
     "rating",
     "follow_up_open",
@@ -901,6 +951,8 @@ def tickets_behind(filters: Filters, figure: str, key: str = "", user=None, now=
         return clock_tickets(_backlog(cutoff))
     if figure == "overdue":
         return clock_tickets(_overdue(period, now))
+    if figure == "overdue_open":
+        return clock_tickets(_overdue(period, now) & _backlog(cutoff))
     if figure == "emergency":
         return tickets.filter(incident__started_at__gte=start, incident__started_at__lt=end)
     if figure == "rating":
@@ -946,3 +998,81 @@ def tickets_behind(filters: Filters, figure: str, key: str = "", user=None, now=
             condition &= Q(breached_at__isnull=False)
         return clock_tickets(condition)
     raise ValueError(figure)
+
+
+def key_name(figure: str, key: str) -> str:
+    """What a drill-down key stands for, in the words of the page: a county,
+    a department, a subsystem, a category, an operator, a clock or a group
+    of similar tickets. Raises ValueError on a malformed key."""
+    if not key:
+        return ""
+    if figure == "county":
+        return _named(Region.objects.filter(code=key), "name", key)
+    if figure in ("operator", "operator_open"):
+        return _person(key)
+    if figure == "cluster":
+        return _named(FaqCandidate.objects.filter(pk=int(key)), "title", key)
+    if figure == "problem":
+        subsystem, _sep, category = key.partition(":")
+        name = _named(Subsystem.objects.filter(code=subsystem), "name", subsystem)
+        return f"{name} · {Category(category).label}"
+    if figure in ("stopped", "breached"):
+        return str(ClockKind(key).label)
+    if figure == "escalation":
+        kind, _sep, level = key.partition(":")
+        return f"{ClockKind(kind).label} {int(level)}%"
+    if figure == "met":
+        if key in ClockKind.values:
+            return str(ClockKind(key).label)
+        part, _sep, value = key.partition(":")
+        return _person(value) if part == "operator" else key_name("county", value)
+    if figure in ("group", "group_missed"):
+        dimension, _sep, value = key.partition(":")
+        if dimension == "county":
+            return key_name("county", value)
+        if dimension in ("department", "prefecture_department"):
+            return _named(Department.objects.filter(pk=int(value)), "name", value)
+        if dimension == "subsystem":
+            return _named(Subsystem.objects.filter(pk=int(value)), "name", value)
+        return str(Category(value).label)
+    return key
+
+
+def _named(queryset, field_name: str, fallback: str) -> str:
+    return queryset.values_list(field_name, flat=True).first() or fallback
+
+
+def _person(key: str) -> str:
+    person = User.objects.filter(pk=int(key)).first()
+    return person.display_name() if person else key
+
+
+def department_details(filters: Filters, now) -> dict[str, dict]:
+    """Per department (by id, as in the weak-spot groups): the backlog at the
+    period's end, the 差评 given in the period and the median working minutes
+    to resolution of the clocks stopped in it. The workbook's department
+    sheet adds these to the on-time figures."""
+    scope = scope_for(filters)
+    period = filters.period
+    start, end, cutoff = _bounds(period, now)
+    department = F("ticket__details__department_id")
+    found: dict[str, dict] = {}
+
+    def put(rows, name):
+        for row in rows:
+            if row["department"] is not None:
+                found.setdefault(str(row["department"]), {})[name] = row["value"]
+
+    clocks = scope.clocks(RESOLUTION).values(department=department).order_by()
+    put(clocks.filter(_backlog(cutoff)).annotate(value=Count("pk")), "backlog")
+    put(
+        clocks.filter(_stopped_in(period)).annotate(
+            value=Percentile(F("consumed_seconds") / 60.0, 0.5)
+        ),
+        "resolution_p50",
+    )
+    bad = Rating.objects.filter(
+        scope.q("ticket__"), rated_at__gte=start, rated_at__lt=end, score__lte=BAD_RATING_MAX
+    )
+    put(bad.values(department=department).order_by().annotate(value=Count("pk")), "bad")
+    return found

@@ -6,16 +6,21 @@ from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from helpdesk_site.tickets import scope as ticket_scope
-from reporting import selectors, services, stats, svgcharts, weakspots
+from reporting import sections, selectors, services, stats, svgcharts, tiles, weakspots
 from reporting.documents import (
+    AGE_LABELS,
     DIMENSION_LABELS,
     NO_TICKETS,
     SCORE_LABELS,
+    compared,
     comparison_sentence,
     group_status,
+    rate_compared,
     trend_labels,
 )
 from reporting.forms import DashboardForm, GenerateForm
@@ -73,12 +78,17 @@ def dashboard(request):
         svgcharts.Point(f"{SCORE_LABELS[score]}（{score}）", n, str(score))
         for score, n in figures.satisfaction["distribution"].items()
     ]
+    county_tiles = tiles.tiles(figures.counties)
     return render(
         request,
         "reporting/dashboard.html",
         {
             "form": form,
             "f": figures,
+            "cards": _cards(figures),
+            "tiles": county_tiles if len(county_tiles) > 1 else [],
+            "tile_legend": tiles.legend(),
+            "extra_sections": [s for s in sections.ordered() if s.dashboard_template],
             "headline": figures.headline,
             "weakest": [_group_view(g) for g in figures.weakest],
             "comparison": comparison_sentence(figures),
@@ -108,6 +118,79 @@ def dashboard(request):
     )
 
 
+def _card(name, label, value, figure, key="", **more) -> dict:
+    """A headline card: its figure links to the tickets it counts; `previous`
+    and `change` compare it with the previous comparable span; `detail` is a
+    second figure with its own link (text, figure, key, n)."""
+    return {"name": name, "label": label, "value": value, "figure": figure, "key": key} | more
+
+
+def _cards(figures) -> list[dict]:
+    now, before = figures.headline, figures.previous
+    backlog = figures.backlog
+    return [
+        _card(
+            "filed",
+            pgettext("ticket count", "Filed"),
+            now["filed"],
+            "filed",
+            previous=before["filed"],
+            previous_figure="filed",
+            change=compared(figures, "filed"),
+        ),
+        _card(
+            "resolved",
+            _("Resolved"),
+            now["resolved"],
+            "resolved",
+            previous=before["resolved"],
+            previous_figure="resolved",
+            change=compared(figures, "resolved"),
+        ),
+        _card(
+            "compliance",
+            _("SLA compliance"),
+            stats.percent(now["compliance"]),
+            "met",
+            "resolution",
+            previous=stats.percent(before["compliance"]),
+            change=rate_compared(figures, "compliance"),
+            note=_("%(met)s of %(n)s resolutions on time")
+            % {"met": figures.resolution["met"], "n": figures.resolution["n"]},
+        ),
+        _card(
+            "breached",
+            _("Tickets past a deadline"),
+            figures.breached_tickets,
+            "breached",
+            previous=figures.previous_breached_tickets,
+            previous_figure="breached",
+            note=_("%(n)s breaches: %(response)s of response, %(resolution)s of resolution")
+            % {
+                "n": now["breaches"],
+                "response": figures.breaches[ClockKind.RESPONSE],
+                "resolution": figures.breaches[ClockKind.RESOLUTION],
+            },
+        ),
+        _card(
+            "backlog",
+            _("Backlog at the end"),
+            backlog["total"],
+            "backlog",
+            note=_("Open at the end of the period."),
+            detail=(_("of them overdue"), "overdue_open", "", backlog["overdue"]),
+        ),
+        _card(
+            "overdue",
+            _("Overdue (超期)"),
+            figures.overdue["total"],
+            "overdue",
+            note=_("Past the resolution deadline during the period, resolved ones included."),
+        ),
+        _card("emergency", _("Emergencies"), figures.emergencies["total"], "emergency"),
+    ]
+
+
 def _group_view(group: weakspots.Group) -> dict:
     """A weak-spot group with its figures as the dashboard shows them."""
     return {
@@ -126,6 +209,46 @@ def _bucket_keys(figures):
     return trend_buckets(figures.filters.period)
 
 
+FIGURE_LABELS = {
+    "filed": _lazy("Tickets filed"),
+    "day": _lazy("Tickets filed on"),
+    "county": _lazy("Tickets filed in"),
+    "problem": _lazy("Recurring problem"),
+    "resolved": _lazy("Tickets resolved"),
+    "breached": _lazy("Tickets past a deadline"),
+    "backlog": _lazy("Backlog at the end"),
+    "overdue": _lazy("Overdue (超期)"),
+    "overdue_open": _lazy("Overdue and still open at the end"),
+    "emergency": _lazy("Emergencies"),
+    "rating": _lazy("Rated"),
+    "follow_up_open": _lazy("Open 差评 follow-ups"),
+    "follow_up_overdue": _lazy("Overdue 差评 follow-ups"),
+    "operator": _lazy("Resolved by"),
+    "operator_open": _lazy("Open with"),
+    "stopped": _lazy("Clocks stopped in the period"),
+    "met": _lazy("Resolved on time"),
+    "escalation": _lazy("Escalated"),
+    "backlog_age": _lazy("Backlog by age"),
+    "cluster": _lazy("Similar tickets"),
+    "group": _lazy("Resolved in"),
+    "group_missed": _lazy("Resolved late in"),
+}
+
+
+def _figure_title(figure: str, key: str) -> str:
+    """The drill-down's title in words, e.g. 按时解决 · 康定市."""
+    if figure == "backlog_age":
+        named = AGE_LABELS.get(key, key)
+    elif figure == "rating":
+        named = SCORE_LABELS.get(int(key), key) if key.isdigit() else key
+    elif figure in ("group", "group_missed"):
+        dimension = key.partition(":")[0]
+        named = f"{DIMENSION_LABELS.get(dimension, '')}“{selectors.key_name(figure, key)}”"
+    else:
+        named = selectors.key_name(figure, key)
+    return f"{FIGURE_LABELS[figure]} · {named}" if named else str(FIGURE_LABELS[figure])
+
+
 @login_required
 def figure_tickets(request):
     _form, filters = _filters(request)
@@ -134,6 +257,7 @@ def figure_tickets(request):
         return HttpResponseBadRequest(_("Unknown figure or filters."))
     try:
         tickets = selectors.tickets_behind(filters, figure, key, user=request.user)
+        title = _figure_title(figure, key)
     except ValueError:
         return HttpResponseBadRequest(_("Unknown figure or filters."))
     tickets = tickets.select_related(
@@ -147,8 +271,7 @@ def figure_tickets(request):
         "reporting/figure_tickets.html",
         {
             "page": page,
-            "figure": figure,
-            "key": key,
+            "title": title,
             "filters": filters,
             "query": query.urlencode(),
         },

@@ -69,7 +69,7 @@ def cells(document):
 def test_the_word_report_says_how_last_periods_items_ended(ledger):
     document = word("513300")
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    at_ledger = headings.index("十一、整改台账")
+    at_ledger = headings.index("三、整改台账")
     assert headings[at_ledger + 1 : at_ledger + 3] == ["上期整改事项及完成情况", "本期整改建议"]
     body = "\n".join(p.text for p in document.paragraphs)
     assert (
@@ -96,7 +96,8 @@ def test_a_county_report_holds_only_its_own_items(ledger):
 def test_the_excel_report_has_the_ledger_sheet(ledger):
     content = reports.render_report(WEEK, Region.objects.get(code="513301"), "xlsx", now=NOW)
     sheet = load_workbook(io.BytesIO(content))["整改台账"]
-    assert sheet["A1"].value == "整改台账 · 康定市 · 2025年第46周（2025-11-10至2025-11-16）"
+    title = sheet["A1"].value
+    assert "康定市" in title and "2025年第46周" in title and title.endswith("· 整改台账")
     assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref.startswith("A2:")
     rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
     assert set(rows) == {ledger[k].number for k in ("done", "older", "current")}

@@ -21,15 +21,15 @@ NOW = at("2025-11-20 12:00")
 HEADINGS = [
     "一、总体情况",
     "二、弱项短板分析",
-    "三、工单量与趋势",
-    "四、响应与解决时效",
-    "五、超时与升级",
-    "六、积压与超期",
-    "七、应急事件与故障处理记录",
-    "八、满意度与差评回访",
-    "九、高发问题与改进建议",
-    "十、运维人员工作情况",
-    "十一、整改台账",
+    "三、整改台账",
+    "四、工单量与趋势",
+    "五、响应与解决时效",
+    "六、超时与升级",
+    "七、积压与超期",
+    "八、应急事件与故障处理记录",
+    "九、满意度与差评回访",
+    "十、高发问题与改进建议",
+    "十一、运维人员工作情况",
     "附录：超期工单清单",
 ]
 
@@ -83,12 +83,12 @@ def test_the_excel_report_has_the_raw_tables(week):
     assert {"总体", "趋势", "县市", "时效", "超期", "应急", "满意度", "运维人员"} <= set(
         book.sheetnames
     )
-    overview = {row[0]: row[1] for row in book["总体"].iter_rows(min_row=2, values_only=True)}
-    assert overview["filed"] == 4 and overview["breaches"] == 1
-    counties = {r[0]: r[2] for r in book["县市"].iter_rows(min_row=2, values_only=True)}
+    overview = {row[0]: row[1] for row in book["总体"].iter_rows(min_row=3, values_only=True)}
+    assert overview["受理工单（件）"] == 4 and overview["超时次数"] == 1
+    counties = {r[0]: r[2] for r in book["县市"].iter_rows(min_row=3, values_only=True)}
     assert len(counties) == 18  # every county, those without tickets too
     assert {code: n for code, n in counties.items() if n} == {"513301": 2, "513322": 2}
-    assert book["超期"].max_row == 3  # header and two tickets
+    assert book["超期"].max_row == 4  # title, header and two tickets
 
 
 def test_the_command_writes_a_report(week, tmp_path):

@@ -163,7 +163,7 @@ def test_the_dashboard_links_the_clusters_and_every_figure(client, week, cluster
     assert f'data-figure="cluster-{big.pk}">3<' in html
     assert 'data-figure="met-resolution">2<' in html
     assert 'data-figure="backlog_age-0-1">1<' in html
-    assert 'data-figure="compliance">67%<' in html
+    assert 'data-figure="compliance">66.7%<' in html
     # The previous period's numbers link to its own tickets (E, filed the week before).
     assert 'data-figure="previous-filed">1<' in html
     previous = client.get(

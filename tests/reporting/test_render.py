@@ -1,9 +1,14 @@
-"""The Word report renders in LibreOffice, Chinese and all."""
+"""The Word report renders in LibreOffice: A4 pages, a sane page count,
+Chinese drawn from embedded fonts and every heading's text in the PDF."""
 
 import datetime as dt
+import io
+import re
 import shutil
+import subprocess
 
 import pytest
+from docx import Document
 from PIL import Image
 
 from helpdesk_site.regions.models import Region
@@ -15,13 +20,24 @@ from tests.sla.conftest import at
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(
-        not (shutil.which("soffice") and shutil.which("pdftoppm")),
+        not all(shutil.which(tool) for tool in ("soffice", "pdftoppm", "pdfinfo", "pdffonts")),
         reason="make office installs LibreOffice and poppler-utils",
     ),
 ]
+LATIN_ONLY_FONTS = re.compile(r"Liberation|DejaVu|OpenSymbol|Times|Arial|Helvetica|Courier")
 
 
-def test_the_report_renders_to_pages_with_content(week, tmp_path):
+def poppler(tool: str, pdf) -> str:
+    return subprocess.run(
+        [shutil.which(tool), str(pdf), *(["-"] if tool == "pdftotext" else [])],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+
+
+def test_the_report_renders_to_a4_pages_with_its_chinese_text(week, tmp_path):
     content = services.render_report(
         containing("week", dt.date(2025, 11, 12)),
         Region.objects.get(code="513300"),
@@ -31,8 +47,28 @@ def test_the_report_renders_to_pages_with_content(week, tmp_path):
     docx = tmp_path / "report.docx"
     docx.write_bytes(content)
     pages = render_pages(docx, tmp_path / "pages")
-    assert len(pages) >= 4  # title page, then the sections
+    pdf = tmp_path / "pages" / "report.pdf"
+
+    info = poppler("pdfinfo", pdf)
+    assert "(A4)" in re.search(r"Page size:.*", info).group(0)
+    count = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert len(pages) == count and 4 <= count <= 20  # title page, then the sections
+
+    # Every font is embedded (nothing left to the reader's machine), and a
+    # font with Chinese glyphs is among them.
+    fonts = poppler("pdffonts", pdf).splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
+    assert any(not LATIN_ONLY_FONTS.search(line.split()[0]) for line in fonts), fonts
+
+    # The Chinese comes back out of the PDF unchanged: no character was
+    # replaced or dropped on the way.
+    rendered = re.sub(r"\s", "", poppler("pdftotext", pdf))
+    assert "\ufffd" not in rendered
+    document = Document(io.BytesIO(content))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    for text in [document.core_properties.title, *headings]:
+        assert re.sub(r"\s", "", text) in rendered, text
+
     # A page with charts has far more ink than the title page.
-    ink = [Image.open(page).convert("L").histogram()[:128] for page in pages]
-    ink = [sum(dark) for dark in ink]
-    assert ink[1] > ink[0] > 0
+    ink = [sum(Image.open(page).convert("L").histogram()[:128]) for page in pages]
+    assert max(ink[1:]) > ink[0] > 0
