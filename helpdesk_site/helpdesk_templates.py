@@ -17,11 +17,16 @@ from django.template.loaders.app_directories import Loader as AppDirectoriesLoad
 
 HELPDESK_TEMPLATES = Path(helpdesk.__file__).parent / "templates"
 
-LISTING = "{% blocktranslate count n=%(list)s|length %}Listing {{ n }} ticket.{% plural %}Listing {{ n }} tickets.{% endblocktranslate %}"
+LISTING = (
+    "{% blocktranslate count n=%(list)s|length %}Listing {{ n }} ticket."
+    "{% plural %}Listing {{ n }} tickets.{% endblocktranslate %}"
+)
 
 # DataTables in Chinese (static/servicedesk/datatables-zh.js), loaded
 # right after DataTables itself.
-DATATABLES = "<script src=\"{% static 'helpdesk/vendor/datatables/js/dataTables.min.js' %}\"></script>"
+DATATABLES = (
+    "<script src=\"{% static 'helpdesk/vendor/datatables/js/dataTables.min.js' %}\"></script>"
+)
 DATATABLES_ZH = "<script src=\"{% static 'servicedesk/datatables-zh.js' %}\"></script>"
 
 # template name: [(helpdesk's snippet, the same with its English translatable)]
@@ -38,7 +43,9 @@ UNTRANSLATED = {
     "helpdesk/include/unassigned.html": [
         # The dashboard's one-click delete of unassigned tickets goes.
         (
-            """<a href='{% url 'helpdesk:delete' ticket.id %}?next=dashboard'><button class='btn btn-danger btn-sm'><i class="fas fa-trash"></i>&nbsp;{% translate "Delete" %}</button></a>""",
+            "<a href='{% url 'helpdesk:delete' ticket.id %}?next=dashboard'>"
+            "<button class='btn btn-danger btn-sm'><i class=\"fas fa-trash\"></i>&nbsp;"
+            '{% translate "Delete" %}</button></a>',
             "",
         ),
         (
@@ -52,8 +59,8 @@ UNTRANSLATED = {
     ],
     "helpdesk/user_settings.html": [
         (
-            "active\">\n    Change User Settings",
-            "active\">\n    {% translate \"Change User Settings\" %}",
+            'active">\n    Change User Settings',
+            'active">\n    {% translate "Change User Settings" %}',
         ),
     ],
     "helpdesk/followup_edit.html": [
@@ -103,14 +110,30 @@ UNTRANSLATED = {
         ('text: "Columns"', 'text: "{% translate "Columns" %}"'),
         ("{% block h1_title %}Tickets", '{% block h1_title %}{% translate "Tickets" %}'),
         (
-            "{% for u in assignable_users %}\n                        <option value='assign_{{ u.id }}'>{{ u.get_username }}</option>",
-            "{% load assignees %}{% for u in request.user|bulk_assignees %}\n                        <option value='assign_{{ u.id }}'>{{ u }}</option>",
+            "{% for u in assignable_users %}",
+            "{% load assignees %}{% for u in request.user|bulk_assignees %}",
+        ),
+        (
+            "<option value='assign_{{ u.id }}'>{{ u.get_username }}</option>",
+            "<option value='assign_{{ u.id }}'>{{ u }}</option>",
         ),
     ],
     "helpdesk/kanban.html": [
         (
             "{{ ticket.assigned_to.get_username|title }}",
             "{{ ticket.assigned_to }}",
+        ),
+    ],
+    # An operator's 我的工单 are the tickets assigned to them (helpdesk's
+    # "my tickets" lists the ones they filed, which for staff is none).
+    "helpdesk/navigation-sidebar.html": [
+        (
+            """{% if helpdesk_settings.HELPDESK_SHOW_MY_TICKETS_IN_NAV_FOR_STAFF %}
+      <li class="nav-item{% if "my-tickets" in request.path %} active{% endif %}">
+        <a class="nav-link" href="{% url 'helpdesk:my-tickets' %}">""",
+            """{% if helpdesk_settings.HELPDESK_SHOW_MY_TICKETS_IN_NAV_FOR_STAFF %}
+      <li class="nav-item">
+        <a class="nav-link" href="{% url 'helpdesk:list' %}?assigned_to={{ user.id }}">""",
         ),
     ],
     "helpdesk/my_tickets.html": [(DATATABLES, DATATABLES + DATATABLES_ZH)],
