@@ -136,6 +136,9 @@ UNTRANSLATED = {
         <a class="nav-link" href="{% url 'helpdesk:list' %}?assigned_to={{ user.id }}">""",
         ),
     ],
+    "helpdesk/help_context.html": [
+        (">Django templating system</a>", '>{% translate "Django templating system" %}</a>'),
+    ],
     "helpdesk/my_tickets.html": [(DATATABLES, DATATABLES + DATATABLES_ZH)],
     "helpdesk/public_change_language.html": [
         (" ({{ language.code }})", ""),

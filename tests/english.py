@@ -7,9 +7,18 @@ from bs4 import BeautifulSoup, Comment
 
 # Names of products and formats, units, and the language switcher's own entry.
 ALLOWED = {
+    "tor",
+    "ssl",
+    "oauth",
+    "http",
+    "mime",
+    "mac",
+    "control",
+    "command",
     "api",
     "app",
     "csv",
+    "django",
     "docx",
     "email",
     "english",
@@ -40,10 +49,13 @@ WORD = re.compile(r"[A-Za-z]{2,}")
 # Addresses, file names and URLs are data, not interface text.
 DATA = re.compile(
     r"[\w.+-]+@[\w.-]+|https?://\S+|/[\w./-]+|\.(png|jpe?g|pdf|docx?|xlsx|txt|odt|zip)\b"
-    # Quoted literals are syntax to type, such as search prefixes.
-    r"|“[^”]*”|‘[^’]*’"
+    # Quoted literals and template variables are syntax to type.
+    r"|“[^”]*”|‘[^’]*’|\{\{[^}]*\}\}|\b(ticket|queue)\.\w+"
+    # Address patterns, masked secrets, internal keys and JSON are stored values.
+    r"|[\w.*+-]*@[\w.*-]*|\S*\*{3,}\S*|\b\w+(\.\w+)+(:\d+)?|\{\".*\}"
 )
-HIDDEN_TAGS = {"script", "style", "template", "noscript", "head", "svg", "code", "pre"}
+# Not shown, or code, or a stored value being edited (a textarea's text).
+HIDDEN_TAGS = {"script", "style", "template", "noscript", "head", "svg", "code", "pre", "textarea"}
 ATTRIBUTES = ("placeholder", "title")
 
 
@@ -64,9 +76,10 @@ def _hidden(element) -> bool:
 
 
 def english_words(text: str, data: set[str] = frozenset()) -> set[str]:
-    text = DATA.sub(" ", text)
     for value in data:
-        text = text.replace(value, " ")
+        if value in text:
+            text = re.sub(rf"(?<![A-Za-z]){re.escape(value)}(?![A-Za-z])", " ", text)
+    text = DATA.sub(" ", text)
     return {w for w in WORD.findall(text) if w.lower() not in ALLOWED}
 
 
