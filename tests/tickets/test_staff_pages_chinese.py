@@ -168,4 +168,3 @@ def test_odd_translations_are_gone(client, desk):
     assert "接单" in page
     for odd in ("拿走", "种子", "代办", "待办", "所有者"):
         assert odd not in page, odd
-
