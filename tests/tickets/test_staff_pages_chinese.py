@@ -41,14 +41,13 @@ def desk(client):
     admin = UserFactory(role=Role.ADMIN, department=None, last_name="系统", first_name="管理员")
     ticket = file_ticket(reporter, title="电子证照下载失败")
     client.force_login(operator)
-    client.post(
-        reverse("helpdesk:update", args=[ticket.pk]),
+    form = {"title": ticket.title, "queue": ticket.queue_id, "priority": 3, "body": "—"}
+    for step in (
         {"owner": operator.pk, "comment": "已接单，正在排查", "new_status": Ticket.OPEN_STATUS},
-    )
-    client.post(
-        reverse("helpdesk:update", args=[ticket.pk]),
-        {"comment": "已修复证照模板", "new_status": Ticket.RESOLVED_STATUS, "public": "on"},
-    )
+        {"comment": "已修复证照模板", "new_status": Ticket.RESOLVED_STATUS, "public": True},
+    ):
+        response = client.post(reverse("helpdesk:update", args=[ticket.pk]), {**form, **step})
+        assert response.status_code == 302
     TicketCC.objects.create(ticket=ticket, email="cc@example.invalid")
     Checklist.objects.create(ticket=ticket, name="排查步骤")
     file_ticket(reporter, title="未分配的工单")
