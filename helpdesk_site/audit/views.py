@@ -55,8 +55,7 @@ def mass_update(request):
         )
         refusal = staff_views.refused_assignee(tickets.select_related("queue"), assignee)
         if refusal:
-            messages.error(request, refusal)
-            return redirect("helpdesk:list")
+            return render(request, "400.html", {"message": refusal}, status=400)
     return staff.mass_update(request)
 
 

@@ -105,7 +105,10 @@ def test_bulk_assignment_outside_the_queue_is_refused(client, desk):
     assert f"assign_{desk['colleague'].pk}" in listing
     assert f"assign_{desk['elsewhere'].pk}" not in listing
     action = f"assign_{desk['elsewhere'].pk}"
-    client.post(reverse("helpdesk:mass_update"), {"ticket_id": [ticket.pk], "action": action})
+    refused = client.post(
+        reverse("helpdesk:mass_update"), {"ticket_id": [ticket.pk], "action": action}
+    )
+    assert refused.status_code == 400 and "不能担任处理人" in refused.content.decode()
     ticket.refresh_from_db()
     assert ticket.assigned_to is None
     client.post(reverse("helpdesk:mass_update"), {"ticket_id": [ticket.pk], "action": "take"})
