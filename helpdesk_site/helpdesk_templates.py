@@ -139,6 +139,10 @@ UNTRANSLATED = {
     "helpdesk/help_context.html": [
         (">Django templating system</a>", '>{% translate "Django templating system" %}</a>'),
     ],
+    # The user is named in full, family name first (王运维), not by a given name.
+    "helpdesk/navigation-header.html": [
+        ("{{ user.first_name|default:user.get_username|title }}", "{{ user }}"),
+    ],
     "helpdesk/my_tickets.html": [(DATATABLES, DATATABLES + DATATABLES_ZH)],
     "helpdesk/public_change_language.html": [
         (" ({{ language.code }})", ""),

@@ -83,10 +83,6 @@ class User(AbstractUser):
             return f"{family}{given}"
         return f"{given} {family}".strip()
 
-    def get_short_name(self) -> str:
-        # A Chinese given name alone (运维) is not how a colleague is named.
-        return self.display_name()
-
     def display_name(self) -> str:
         return self.get_full_name() or self.username
 
