@@ -62,21 +62,27 @@ def _readable_change(sender, instance, raw=False, **kwargs):
     instance.new_value = readable_value(instance.field, instance.new_value)
 
 
+ASSIGNED = ("Assigned to %(username)s", "Assigned to {username} in bulk update")
+
+
+def _lead(template: str) -> str:
+    return gettext(template).split("%(username)s")[0].split("{username}")[0]
+
+
 def readable_title(title: str, ticket) -> str:
     """helpdesk's follow-up title with the assignee by name and a status
     change joined in Chinese ("…，已解决") instead of " and ", or the status
     alone where helpdesk would repeat the ticket's title before it."""
-    assignee = ticket.assigned_to if ticket.assigned_to_id else None
-    if assignee is not None:
-        for template in ("Assigned to %(username)s", "Assigned to {username} in bulk update"):
-            raw = gettext(template)
-            by_username = raw.replace("%(username)s", assignee.get_username()).replace(
-                "{username}", assignee.get_username()
-            )
-            if title == by_username:
-                return raw.replace("%(username)s", assignee.display_name()).replace(
-                    "{username}", assignee.display_name()
-                )
+    for template in ASSIGNED:
+        raw = gettext(template)
+        # Only a title that starts like helpdesk's needs the assignee loaded.
+        if not title.startswith(_lead(template)) or not ticket.assigned_to_id:
+            continue
+        assignee = ticket.assigned_to
+        username = assignee.get_username()
+        if title == raw.replace("%(username)s", username).replace("{username}", username):
+            name = assignee.display_name()
+            return raw.replace("%(username)s", name).replace("{username}", name)
     status = ticket.get_status_display()
     joined = f" and {status}"
     if title.endswith(joined):
@@ -89,6 +95,11 @@ def readable_title(title: str, ticket) -> str:
 
 def _readable_followup(sender, instance, raw=False, **kwargs):
     if raw or not instance.title or not instance.ticket_id:
+        return
+    # Most follow-ups (replies, chat) have nothing to reword: no ticket load.
+    if " and " not in instance.title and not instance.title.startswith(
+        tuple(_lead(template) for template in ASSIGNED)
+    ):
         return
     instance.title = readable_title(instance.title, instance.ticket)
 
