@@ -1,12 +1,13 @@
 """django-helpdesk's templates as they come, with the English they print
-outside {% translate %} marked for translation on load.
+outside {% translate %} marked for translation on load, and a few of the
+site's choices: the 处理人 lists from the scope module, 撤销 for
+administrators only, 我的工单 as the tickets assigned to the operator.
 
 helpdesk 2.6.1 writes a few labels straight into its templates; copying each
 template to change one word would fork it. The loader swaps those exact
-snippets for translated ones when it reads a template from helpdesk's own
-folder, and refuses to start if a snippet is no longer there (an upgrade
-changed the template: check the list). The Chinese is in
-helpdesk_site/helpdesk_locale.
+snippets when it reads a template from helpdesk's own folder, and raises if
+a snippet is no longer there (an upgrade changed the template; a test loads
+every one listed). The Chinese is in helpdesk_site/helpdesk_locale.
 """
 
 from pathlib import Path
