@@ -73,11 +73,13 @@ docker-check:
 		SECRET_KEY=x POSTGRES_PASSWORD=x docker-compose -f docker/docker-compose.yml config -q && echo "docker-compose config: ok"; \
 	else echo "docker-compose not installed: compose file not validated (apt-get install docker-compose)"; fi
 
-# Each app keeps its own catalogue; helpdesk_site/locale holds the site's.
+# Each app keeps its own catalogue; helpdesk_site/locale holds the site's,
+# helpdesk_site/helpdesk_locale the Chinese of third-party apps (edited by hand).
 messages: venv
 	for app in helpdesk_site sla kb; do \
 		(cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans -l en --ignore 'static/*' && \
 		 ../$(BIN)/django-admin compilemessages) || exit 1; done
+	cd helpdesk_site/helpdesk_locale/zh_Hans/LC_MESSAGES && msgfmt --check -o django.mo django.po
 
 clean:
 	rm -rf var

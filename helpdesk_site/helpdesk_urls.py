@@ -8,6 +8,7 @@ templates can still link to them:
 - its dashboard and kanban, which count tickets outside the scope module,
   become the site's (tickets/staff_views.py), and its report pages lead to
   the site's reports (supervisors and administrators; others get a 403);
+- its ticket update refuses a 处理人 who does not work the ticket's queue;
 - nothing on the record is erased (helpdesk_site/audit/, docs/audit.md): a
   ticket is withdrawn (撤销) on the page that was helpdesk's delete page, its
   list's bulk "delete" is refused, follow-ups and attachments are never
@@ -42,6 +43,7 @@ REPLACED = {
     "run_report": reporting_views.helpdesk_reports,
     "delete": audit_views.withdraw_ticket,
     "mass_update": audit_views.mass_update,
+    "update": staff_views.update_ticket,
     "followup_delete": audit_views.refuse_followup_delete,
     "attachment_del": audit_views.refuse_attachment_delete,
     **dict.fromkeys(DISABLED, disabled_view),

@@ -50,10 +50,11 @@ INSTALLED_APPS = [
     "channels",
     "rest_framework",
     "django_filters",
-    "axes",
+    # django-axes and django-helpdesk under translatable names (vendor_apps.py).
+    "helpdesk_site.vendor_apps.AxesConfig",
     # Chat before helpdesk: its template adds the chat panel to helpdesk's ticket page.
     "helpdesk_site.chat",
-    "helpdesk",
+    "helpdesk_site.vendor_apps.HelpdeskConfig",
     "helpdesk_site.regions",
     "helpdesk_site.people",
     "helpdesk_site.tickets",
@@ -89,8 +90,18 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "helpdesk_site" / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # App templates as usual; helpdesk's with their loose English
+            # marked for translation (helpdesk_site/helpdesk_templates.py).
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "helpdesk_site.helpdesk_templates.Loader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

@@ -116,7 +116,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(SlaClock)
 class SlaClockAdmin(ReadOnlyAdmin):
     list_display = [
-        "ticket_id",
+        "ticket",
         "kind",
         "target_minutes",
         "due_at",
@@ -130,16 +130,16 @@ class SlaClockAdmin(ReadOnlyAdmin):
 
 @admin.register(HandlingLogEntry)
 class HandlingLogEntryAdmin(ReadOnlyAdmin):
-    list_display = ["ticket_id", "at", "kind", "clock", "actor", "text"]
+    list_display = ["ticket", "at", "kind", "clock", "actor", "text"]
     list_filter = ["kind"]
     search_fields = ["=ticket__id"]
-    list_select_related = ["actor"]
+    list_select_related = ["actor", "ticket"]
 
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["recipient", "ticket_id", "created_at", "read_at", "message"]
-    list_select_related = ["recipient"]
+    list_display = ["recipient", "ticket", "created_at", "read_at", "message"]
+    list_select_related = ["recipient", "ticket"]
 
 
 @admin.register(Incident)

@@ -12,6 +12,9 @@ TARGETS = {
     "fault": ([30, 60, 120, 240, 420], [420, 840, 1260, 2100, 4200]),
     "consultation": ([60, 120, 240, 420, 420], [420, 840, 1260, 2100, 2100]),
     "support": ([60, 120, 240, 420, 420], [840, 1260, 2100, 4200, 4200]),
+    # After-sales: answer the way support does; a return visit or a fix
+    # that did not hold is settled within one to ten working days.
+    "after_sales": ([60, 120, 240, 420, 420], [420, 840, 2100, 4200, 4200]),
     "suggestion": ([420, 420, 840, 840, 840], [6300] * 5),
     # Emergencies count every minute (24×7).
     "emergency": ([15, 15, 30, 30, 30], [240, 240, 480, 480, 480]),

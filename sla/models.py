@@ -147,7 +147,12 @@ class HolidayNotice(models.Model):
         help_text=_("Saturdays and Sundays that are working days (调休上班)."),
     )
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        editable=False,
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), auto_now=True)
 
@@ -315,27 +320,33 @@ class SlaClock(models.Model):
     stored so that what is due, at risk or breached is a range query.
     """
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_clocks")
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="sla_clocks"
+    )
     kind = models.CharField(_("clock"), max_length=12, choices=ClockKind.choices)
-    policy = models.ForeignKey(SlaPolicy, null=True, on_delete=models.SET_NULL)
+    policy = models.ForeignKey(
+        SlaPolicy, verbose_name=_("SLA policy"), null=True, on_delete=models.SET_NULL
+    )
     # What the target was chosen for; a ticket that differs is re-targeted.
-    category = models.CharField(max_length=20)
-    priority = models.PositiveSmallIntegerField()
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    priority = models.PositiveSmallIntegerField(_("priority"))
     target_minutes = models.PositiveIntegerField(_("target (minutes)"))
-    around_the_clock = models.BooleanField(default=False)
-    calendar = models.ForeignKey(BusinessCalendar, null=True, on_delete=models.SET_NULL)
+    around_the_clock = models.BooleanField(_("around the clock (24×7)"), default=False)
+    calendar = models.ForeignKey(
+        BusinessCalendar, verbose_name=_("calendar"), null=True, on_delete=models.SET_NULL
+    )
     # Reopening starts a new cycle: the ladder may climb again.
-    cycle = models.PositiveIntegerField(default=1)
-    started_at = models.DateTimeField()
-    running_since = models.DateTimeField(null=True)
-    consumed_seconds = models.FloatField(default=0)
-    paused_reason = models.CharField(max_length=200, blank=True)
-    at_risk_at = models.DateTimeField(null=True)
-    due_at = models.DateTimeField(null=True)
-    next_escalation_at = models.DateTimeField(null=True)
+    cycle = models.PositiveIntegerField(_("cycle"), default=1)
+    started_at = models.DateTimeField(_("started at"))
+    running_since = models.DateTimeField(_("running since"), null=True)
+    consumed_seconds = models.FloatField(_("working seconds used"), default=0)
+    paused_reason = models.CharField(_("pause reason"), max_length=200, blank=True)
+    at_risk_at = models.DateTimeField(_("at risk from"), null=True)
+    due_at = models.DateTimeField(_("due at"), null=True)
+    next_escalation_at = models.DateTimeField(_("next escalation at"), null=True)
     level_percent = models.PositiveSmallIntegerField(_("level reached (%)"), default=0)
-    breached_at = models.DateTimeField(null=True)
-    stopped_at = models.DateTimeField(null=True)
+    breached_at = models.DateTimeField(_("breached at"), null=True)
+    stopped_at = models.DateTimeField(_("stopped at"), null=True)
 
     class Meta:
         verbose_name = _("SLA clock")
@@ -395,7 +406,9 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sla_notifications"
     )
-    ticket = models.ForeignKey(Ticket, null=True, on_delete=models.CASCADE)
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), null=True, on_delete=models.CASCADE
+    )
     escalation = models.ForeignKey(EscalationEvent, null=True, on_delete=models.CASCADE)
     message = models.TextField(_("message"))
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
@@ -450,7 +463,9 @@ class HandlingLogEntry(models.Model):
     """One line of a ticket's fault-handling log (故障处理记录). Lines are only
     ever added: the model, its querysets and the admin refuse edits and deletes."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="handling_log")
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="handling_log"
+    )
     at = models.DateTimeField(_("time"), default=timezone.now)
     kind = models.CharField(_("event"), max_length=20, choices=LogKind.choices)
     actor = models.ForeignKey(
@@ -462,7 +477,7 @@ class HandlingLogEntry(models.Model):
     )
     clock = models.CharField(_("clock"), max_length=12, choices=ClockKind.choices, blank=True)
     text = models.TextField(_("details"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -11,9 +11,10 @@ import datetime as dt
 import functools
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from helpdesk.models import Ticket
@@ -67,15 +68,21 @@ def ensure_defaults() -> None:
                 for clock, percent, action in steps
             )
         ladders[name] = ladder
-    if SlaPolicy.objects.exists():
-        return
+    # A category with no policy yet gets the shipped ones (a new category
+    # arrives on an existing installation this way); one an administrator
+    # has set up is left alone. Names are data, written in Chinese.
+    covered = set(SlaPolicy.objects.values_list("category", flat=True))
     policies = []
     for category, (responses, resolutions) in defaults.TARGETS.items():
+        if category in covered:
+            continue
         emergency = category in defaults.AROUND_THE_CLOCK
+        with translation.override(settings.LANGUAGE_CODE):
+            label = str(Category(category).label)
         for priority, response, resolution in zip(range(1, 6), responses, resolutions, strict=True):
             policies.append(
                 SlaPolicy(
-                    name=f"{Category(category).label} P{priority}",
+                    name=f"{label} P{priority}",
                     category=category,
                     priority=priority,
                     response_minutes=response,

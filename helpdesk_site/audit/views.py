@@ -10,7 +10,7 @@ from helpdesk.views import staff
 
 from helpdesk_site.audit import services
 from helpdesk_site.audit.forms import ReasonForm
-from helpdesk_site.tickets import scope
+from helpdesk_site.tickets import scope, staff_views
 
 
 @login_required
@@ -40,10 +40,22 @@ def withdraw_ticket(request, ticket_id):
 
 
 def mass_update(request):
-    """helpdesk's bulk actions, less "delete"."""
-    if request.method == "POST" and request.POST.get("action") == "delete":
+    """helpdesk's bulk actions, less "delete", and "assign" only to someone
+    who works every chosen ticket's queue."""
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "delete":
         messages.error(request, _("Tickets cannot be deleted; withdraw them one by one instead."))
         return redirect("helpdesk:list")
+    assignee = action.removeprefix("assign_") if action.startswith("assign_") else None
+    if action == "take" and request.user.is_authenticated:
+        assignee = request.user.pk
+    if assignee is not None:
+        tickets = scope.visible_tickets(request.user).filter(
+            pk__in=[t for t in request.POST.getlist("ticket_id") if t.isdigit()]
+        )
+        refusal = staff_views.refused_assignee(tickets.select_related("queue"), assignee)
+        if refusal:
+            return render(request, "400.html", {"message": refusal}, status=400)
     return staff.mass_update(request)
 
 

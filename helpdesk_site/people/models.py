@@ -74,8 +74,18 @@ class User(AbstractUser):
             self.is_superuser = True
         super().save(*args, **kwargs)
 
+    def get_full_name(self) -> str:
+        """One name as people write it: Chinese family name first with no
+        space (王运维), other names given name first (Ada Lovelace).
+        django-helpdesk and the admin show this, or the user name if blank."""
+        family, given = self.last_name.strip(), self.first_name.strip()
+        if family and given and not (family + given).isascii():
+            return f"{family}{given}"
+        return f"{given} {family}".strip()
+
     def display_name(self) -> str:
-        """Chinese names read family name first, with no space."""
-        if self.last_name and self.first_name and not self.last_name.isascii():
-            return f"{self.last_name}{self.first_name}"
         return self.get_full_name() or self.username
+
+    def __str__(self):
+        # helpdesk prints users as they are (history lines, follow-up bylines).
+        return self.display_name()

@@ -22,7 +22,9 @@ BAD_RATING_MAX = Score.DISSATISFIED
 class Rating(models.Model):
     """The reporter's rating of a resolved ticket (好差评), one per ticket."""
 
-    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="rating")
+    ticket = models.OneToOneField(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="rating"
+    )
     score = models.PositiveSmallIntegerField(_("rating"), choices=Score.choices)
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     rated_by = models.ForeignKey(
@@ -59,8 +61,12 @@ class BadRatingFollowUp(models.Model):
     verify, call the reporter back, record the rectification, within 15
     working days on the SLA calendar."""
 
-    rating = models.OneToOneField(Rating, on_delete=models.CASCADE, related_name="follow_up")
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="bad_rating_tasks")
+    rating = models.OneToOneField(
+        Rating, verbose_name=_("rating"), on_delete=models.CASCADE, related_name="follow_up"
+    )
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="bad_rating_tasks"
+    )
     # The county (or prefecture) whose supervisors own the task; scope is by ticket region.
     county_code = models.CharField(_("county"), max_length=6, db_index=True)
     state = models.CharField(
@@ -69,7 +75,7 @@ class BadRatingFollowUp(models.Model):
     opened_at = models.DateTimeField(_("opened"))
     due_at = models.DateTimeField(_("due"))
     # The next instant the sweep must look at this task (reminder or breach); null when done.
-    next_escalation_at = models.DateTimeField(null=True)
+    next_escalation_at = models.DateTimeField(_("next escalation at"), null=True)
     level_percent = models.PositiveSmallIntegerField(_("level reached (%)"), default=0)
     breached_at = models.DateTimeField(_("overdue since"), null=True)
     verified_at = models.DateTimeField(_("verified"), null=True)

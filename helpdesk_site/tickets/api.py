@@ -128,7 +128,7 @@ class TicketViewSet(
             )
         data = filing_data(request.data)
         # The form's own token field is for the portal; the API's key is the header.
-        form = TicketFilingForm(data, request.FILES)
+        form = TicketFilingForm(data, request.FILES, reporter=request.user)
         form.fields["subsystem"].to_field_name = "code"
         if not form.is_valid():
             return Response(form.errors.get_json_data(), status=status.HTTP_400_BAD_REQUEST)

@@ -9,7 +9,8 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self):
-        from helpdesk_site.tickets import changes, services
+        from helpdesk_site.tickets import changes, history, services
 
         changes.connect()
+        history.connect()
         post_migrate.connect(services.ensure_subsystems_after_migrate, sender=self)

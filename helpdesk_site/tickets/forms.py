@@ -4,6 +4,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from helpdesk.models import Ticket
 
+from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.idempotency import SubmitTokenForm
 from helpdesk_site.tickets.models import Category, Subsystem
 from helpdesk_site.tickets.uploads import check_uploads
@@ -60,6 +61,11 @@ phone_validator = RegexValidator(
 )
 
 
+class TicketChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, ticket):
+        return f"#{ticket.pk} {ticket.title}"
+
+
 class TicketFilingForm(AttachmentsMixin, SubmitTokenForm):
     subsystem = forms.ModelChoiceField(
         label=_("Subsystem"),
@@ -85,10 +91,31 @@ class TicketFilingForm(AttachmentsMixin, SubmitTokenForm):
         help_text=_("Up to 5 files of 10 MB each: images, PDF, Word, Excel, ZIP or text."),
     )
 
+    follows = TicketChoiceField(
+        label=_("Follows ticket"),
+        queryset=Ticket.objects.none(),
+        required=False,
+        empty_label=_("Choose the ticket this after-sales request follows"),
+        help_text=_("For after-sales service: the earlier ticket this one is about."),
+    )
+
+    field_order = ["subsystem", "category", "follows", "priority"]
+
     def __init__(self, *args, reporter=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if reporter is not None and not self.is_bound:
-            self.initial.setdefault("contact_phone", reporter.phone)
+        if reporter is not None:
+            # Only tickets the reporter may see can be followed up.
+            self.fields["follows"].queryset = scope.visible_tickets(reporter).order_by("-pk")
+            if not self.is_bound:
+                self.initial.setdefault("contact_phone", reporter.phone)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("category") != Category.AFTER_SALES:
+            cleaned["follows"] = None
+        elif not cleaned.get("follows") and "follows" not in self.errors:
+            self.add_error("follows", _("Choose the ticket this after-sales request follows."))
+        return cleaned
 
 
 class CommentForm(AttachmentsMixin, SubmitTokenForm):

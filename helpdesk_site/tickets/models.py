@@ -21,6 +21,10 @@ class Category(models.TextChoices):
     CONSULTATION = "consultation", _("Consultation")
     SUPPORT = "support", _("Technical support")
     EMERGENCY = "emergency", _("Emergency response")
+    # Work after a delivery: a return visit, a problem back after its fix, a
+    # complaint about the service; always about the ticket it follows.
+    AFTER_SALES = "after_sales", _("After-sales service")
+    # Not one of the plan's five parts, kept for improvement requests.
     SUGGESTION = "suggestion", _("Suggestion")
 
 
@@ -85,6 +89,15 @@ class TicketDetails(models.Model):
     )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # An after-sales ticket (售后服务) names the ticket whose delivery it follows.
+    follows = models.ForeignKey(
+        Ticket,
+        verbose_name=_("follows ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="followed_by",
+    )
     # The ticket's id in the desk or hotline it was imported from.
     external_ref = models.CharField(_("external reference"), max_length=64, blank=True, default="")
 

@@ -32,7 +32,7 @@ from helpdesk.models import (
 from helpdesk.user import HelpdeskUser
 
 from helpdesk_site.audit.models import Withdrawal
-from helpdesk_site.people.models import Role
+from helpdesk_site.people.models import Role, User
 from helpdesk_site.regions.models import Region
 from helpdesk_site.tickets.models import TicketDetails
 
@@ -241,8 +241,39 @@ def sees_audit_trail(user) -> bool:
 
 
 def can_withdraw(user, ticket) -> bool:
-    """Operators withdraw (撤销) tickets they work, instead of deleting them."""
-    return works_tickets(user) and can_view_ticket(user, ticket.pk)
+    """Helpdesk's "delete": an administrator withdraws (撤销) a ticket, with a
+    reason, instead of erasing it; operators cannot make work disappear."""
+    return user.is_authenticated and _is_admin(user) and can_view_ticket(user, ticket.pk)
+
+
+# Who may be a ticket's 处理人 (assignee): the people who work queues.
+ASSIGNEE_ROLES = (Role.OPERATOR,)
+
+
+def _queue_permission_q(queues) -> Q:
+    """Users holding helpdesk's permission for any of these queues, granted
+    to them or to one of their groups."""
+    codenames = [q.permission_name.split(".", 1)[1] for q in queues]
+    return Q(
+        user_permissions__content_type__app_label="helpdesk",
+        user_permissions__codename__in=codenames,
+    ) | Q(
+        groups__permissions__content_type__app_label="helpdesk",
+        groups__permissions__codename__in=codenames,
+    )
+
+
+def assignable_users(queues) -> QuerySet:
+    """The operators who may be given tickets of any of these queues: active,
+    of an assignee role, with access to the queue."""
+    users = User.objects.filter(is_active=True, role__in=ASSIGNEE_ROLES)
+    ids = users.filter(_queue_permission_q(list(queues))).values("pk")
+    return users.filter(pk__in=ids).order_by("last_name", "first_name", "username")
+
+
+def may_be_assigned(user, ticket) -> bool:
+    """Whether `user` may be the ticket's 处理人."""
+    return assignable_users([ticket.queue]).filter(pk=user.pk).exists()
 
 
 def can_restore(user) -> bool:

@@ -146,3 +146,15 @@ def kanban_columns(user, due_weeks: int | None, exclude_overdue: bool, now=None)
         }
         for status, label in Ticket.STATUS_CHOICES
     ]
+
+
+def after_sales_links(user, ticket) -> dict:
+    """The ticket an after-sales ticket follows and the after-sales tickets
+    that follow this one, those the user may see."""
+    visible = scope.visible_tickets(user)
+    details = getattr(ticket, "details", None)
+    follows = None
+    if details is not None and details.follows_id:
+        follows = visible.filter(pk=details.follows_id).first()
+    followed_by = list(visible.filter(details__follows=ticket).order_by("pk"))
+    return {"follows": follows, "followed_by": followed_by}

@@ -5,14 +5,14 @@ so a caller cannot forget.
 """
 
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from helpdesk.models import FollowUp, FollowUpAttachment, Queue, Ticket
 
 from helpdesk_site.tickets import notifications, scope
-from helpdesk_site.tickets.models import Subsystem, TicketDetails
+from helpdesk_site.tickets.models import Category, Subsystem, TicketDetails
 from helpdesk_site.tickets.signals import ticket_filed, ticket_updated
 from helpdesk_site.tickets.subsystems import DEFAULT_SUBSYSTEMS
 from helpdesk_site.tickets.uploads import CheckedUpload
@@ -78,10 +78,16 @@ def file_ticket(
     description: str,
     contact_phone: str = "",
     attachments: list[CheckedUpload] = (),
+    follows: Ticket | None = None,
 ) -> Ticket:
-    """File a ticket for the reporter's department (提交工单)."""
+    """File a ticket for the reporter's department (提交工单). An after-sales
+    ticket (售后服务) follows an earlier ticket the reporter may see."""
     if reporter.department_id is None:
         raise PermissionDenied(_("Only members of a department can file tickets."))
+    if category != Category.AFTER_SALES:
+        follows = None
+    elif follows is None or not scope.can_view_ticket(reporter, follows.pk):
+        raise ValidationError(_("Choose the ticket this after-sales request follows."))
     department = reporter.department
     ticket = Ticket.objects.create(
         title=title,
@@ -100,6 +106,7 @@ def file_ticket(
         subsystem=subsystem,
         category=category,
         contact_phone=contact_phone,
+        follows=follows,
     )
     followup = FollowUp.objects.create(
         ticket=ticket,

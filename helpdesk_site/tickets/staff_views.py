@@ -1,4 +1,5 @@
-"""django-helpdesk's staff dashboard and kanban, replaced.
+"""django-helpdesk's staff dashboard and kanban, replaced, and its ticket
+update guarded.
 
 helpdesk builds both from all tickets and the user's queues; these views fill
 the same templates from the scope module (selectors.staff_dashboard,
@@ -7,10 +8,13 @@ selectors.kanban_columns).
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from helpdesk.decorators import helpdesk_staff_member_required
+from helpdesk.views import staff
 from helpdesk.views.staff import get_dashboard_sort
 
-from helpdesk_site.tickets import selectors
+from helpdesk_site.people.models import User
+from helpdesk_site.tickets import scope, selectors
 
 DEFAULT_PAGE_SIZE = 25
 # helpdesk's query-string names: each table's page and sort order.
@@ -67,3 +71,29 @@ def kanban(request):
             "exclude_overdue": exclude_overdue,
         },
     )
+
+
+def refused_assignee(tickets, assignee_id) -> str | None:
+    """Why `assignee_id` may not be 处理人 of one of `tickets`, or None."""
+    try:
+        assignee = User.objects.get(pk=int(assignee_id))
+    except (ValueError, User.DoesNotExist):
+        return _("The chosen assignee does not exist.")
+    for ticket in tickets:
+        if not scope.may_be_assigned(assignee, ticket):
+            return _(
+                "%(name)s does not work the queue of ticket #%(id)s and cannot be its assignee."
+            ) % {"name": assignee.display_name(), "id": ticket.pk}
+    return None
+
+
+@helpdesk_staff_member_required
+def update_ticket(request, ticket_id):
+    """helpdesk's ticket update, refusing a 处理人 outside the ticket's queue."""
+    owner = request.POST.get("owner", "") if request.method == "POST" else ""
+    if owner not in ("", "-1", "0"):
+        ticket = scope.get_visible_ticket_or_404(request.user, ticket_id)
+        refusal = refused_assignee([ticket], owner)
+        if refusal:
+            return render(request, "400.html", {"message": refusal}, status=400)
+    return staff.update_ticket_view(request, ticket_id)

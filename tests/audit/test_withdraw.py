@@ -32,9 +32,9 @@ def withdraw(client, ticket, reason="重复提交，与另一工单相同"):
 
 
 def test_helpdesks_delete_page_withdraws_the_ticket_instead(
-    ticket, reporter, operator, supervisor, as_user
+    ticket, reporter, operator, supervisor, as_user, admin_user
 ):
-    response = withdraw(as_user(operator), ticket)
+    response = withdraw(as_user(admin_user), ticket)
     assert response.status_code == 302
     assert kept_whole(ticket)
     for user in (reporter, operator, supervisor):
@@ -45,10 +45,29 @@ def test_helpdesks_delete_page_withdraws_the_ticket_instead(
     assert as_user(operator).get(reverse("helpdesk:view", args=[ticket.pk])).status_code == 404
 
 
-def test_withdrawing_needs_a_reason(ticket, operator, as_user):
-    response = withdraw(as_user(operator), ticket, reason="  ")
+def test_withdrawing_needs_a_reason(ticket, operator, as_user, admin_user):
+    response = withdraw(as_user(admin_user), ticket, reason="  ")
     assert response.status_code == 400
     assert scope.can_view_ticket(operator, ticket.pk)
+
+
+def test_withdrawing_is_for_administrators_after_a_confirmation(
+    ticket, operator, as_user, admin_user
+):
+    operator_client = as_user(operator)
+    assert withdraw(operator_client, ticket).status_code == 403
+    assert scope.can_view_ticket(operator, ticket.pk)
+    page = operator_client.get(reverse("helpdesk:view", args=[ticket.pk])).content.decode()
+    assert reverse("helpdesk:delete", args=[ticket.pk]) not in page
+    dashboard = operator_client.get(reverse("helpdesk:dashboard")).content.decode()
+    assert "?next=dashboard" not in dashboard and "电子证照无法制作" in dashboard
+    admin = as_user(admin_user)
+    page = admin.get(reverse("helpdesk:view", args=[ticket.pk])).content.decode()
+    assert reverse("helpdesk:delete", args=[ticket.pk]) in page and "撤销" in page
+    # The link leads to a confirmation that asks for a reason, not to a deletion.
+    confirm = admin.get(reverse("helpdesk:delete", args=[ticket.pk]))
+    assert confirm.status_code == 200 and 'name="reason"' in confirm.content.decode()
+    assert scope.can_view_ticket(admin_user, ticket.pk)
 
 
 def test_a_reporter_cannot_withdraw(ticket, reporter, as_user):
@@ -87,7 +106,7 @@ def test_no_ticket_can_be_deleted_from_the_admin_or_the_model(ticket, admin_user
 def test_an_administrator_restores_a_withdrawn_ticket(
     ticket, reporter, operator, admin_user, as_user
 ):
-    withdraw(as_user(operator), ticket)
+    withdraw(as_user(admin_user), ticket)
     admin = as_user(admin_user)
     listing = admin.get("/admin/audit/withdrawal/").content.decode()
     assert "重复提交，与另一工单相同" in listing
@@ -109,8 +128,8 @@ def test_an_administrator_restores_a_withdrawn_ticket(
     assert not Ticket.objects.get(pk=ticket.pk).on_hold
 
 
-def test_only_administrators_restore(ticket, operator, as_user):
-    withdraw(as_user(operator), ticket)
+def test_only_administrators_restore(ticket, operator, as_user, admin_user):
+    withdraw(as_user(admin_user), ticket)
     from helpdesk_site.audit.models import Withdrawal
 
     withdrawal = Withdrawal.objects.get(ticket=ticket)
@@ -137,16 +156,16 @@ def test_a_withdrawn_ticket_leaves_search_and_reports(ticket, operator, admin_us
 
     assert ticket.pk in found(operator) and ticket.pk in found(admin_user)
     assert ticket.pk in filed(admin_user)
-    withdraw(as_user(operator), ticket)
+    withdraw(as_user(admin_user), ticket)
     assert kept_whole(ticket)
     assert ticket.pk not in found(operator) and ticket.pk not in found(admin_user)
     assert ticket.pk not in filed(admin_user)
 
 
-def test_a_withdrawn_ticket_does_not_escalate(ticket, operator, as_user):
+def test_a_withdrawn_ticket_does_not_escalate(ticket, operator, as_user, admin_user):
     from sla import services as sla
 
-    withdraw(as_user(operator), ticket)
+    withdraw(as_user(admin_user), ticket)
     assert kept_whole(ticket)
     sla.sweep(now=timezone.now() + dt.timedelta(days=60))
     assert not HandlingLogEntry.objects.filter(
@@ -154,7 +173,7 @@ def test_a_withdrawn_ticket_does_not_escalate(ticket, operator, as_user):
     ).exists()
 
 
-def test_helpdesks_staff_list_leaves_a_withdrawn_ticket_out(ticket, operator, as_user):
+def test_helpdesks_staff_list_leaves_a_withdrawn_ticket_out(ticket, operator, as_user, admin_user):
     import base64
     import json
 
@@ -162,17 +181,19 @@ def test_helpdesks_staff_list_leaves_a_withdrawn_ticket_out(ticket, operator, as
     query = base64.b64encode(json.dumps({"filtering": {}, "sorting": "created"}).encode())
     url = f"/helpdesk/datatables_ticket_list/{query.decode()}"
     assert ticket.pk in [row["id"] for row in client.get(url).json()["data"]]
-    withdraw(client, ticket)
+    withdraw(as_user(admin_user), ticket)
     assert kept_whole(ticket)
     assert ticket.pk not in [row["id"] for row in client.get(url).json()["data"]]
 
 
-def test_helpdesks_dashboard_and_kanban_leave_a_withdrawn_ticket_out(ticket, operator, as_user):
+def test_helpdesks_dashboard_and_kanban_leave_a_withdrawn_ticket_out(
+    ticket, operator, as_user, admin_user
+):
     client = as_user(operator)
     pages = [reverse("helpdesk:dashboard"), reverse("helpdesk:kanban")]
     for page in pages:
         assert "电子证照无法制作" in client.get(page).content.decode(), page
-    withdraw(client, ticket)
+    withdraw(as_user(admin_user), ticket)
     for page in pages:
         response = client.get(page)
         assert response.status_code == 200
@@ -189,14 +210,14 @@ def test_helpdesks_report_pages_lead_to_the_sites_scoped_reports(operator, super
         assert as_user(operator).get(page).status_code == 403
 
 
-def test_notices_of_a_withdrawn_ticket_are_no_longer_shown(ticket, operator, as_user):
+def test_notices_of_a_withdrawn_ticket_are_no_longer_shown(ticket, operator, as_user, admin_user):
     from sla.models import Notification
 
     Notification.objects.create(recipient=operator, ticket=ticket, message="工单即将超时")
     Notification.objects.create(recipient=operator, message="节假日安排已更新")
     client = as_user(operator)
     assert "工单即将超时" in client.get(reverse("sla:notifications")).content.decode()
-    withdraw(client, ticket)
+    withdraw(as_user(admin_user), ticket)
     page = client.get(reverse("sla:notifications")).content.decode()
     assert "工单即将超时" not in page and "节假日安排已更新" in page
 

@@ -1,0 +1,185 @@
+"""django-helpdesk's templates as they come, with the English they print
+outside {% translate %} marked for translation on load, and a few of the
+site's choices: the 处理人 lists from the scope module, 撤销 for
+administrators only, 我的工单 as the tickets assigned to the operator.
+
+helpdesk 2.6.1 writes a few labels straight into its templates; copying each
+template to change one word would fork it. The loader swaps those exact
+snippets when it reads a template from helpdesk's own folder, and raises if
+a snippet is no longer there (an upgrade changed the template; a test loads
+every one listed). The Chinese is in helpdesk_site/helpdesk_locale.
+"""
+
+from pathlib import Path
+
+import helpdesk
+from django.core.exceptions import ImproperlyConfigured
+from django.template.loaders.app_directories import Loader as AppDirectoriesLoader
+
+HELPDESK_TEMPLATES = Path(helpdesk.__file__).parent / "templates"
+
+LISTING = (
+    "{% blocktranslate count n=%(list)s|length %}Listing {{ n }} ticket."
+    "{% plural %}Listing {{ n }} tickets.{% endblocktranslate %}"
+)
+
+# DataTables in Chinese (static/servicedesk/datatables-zh.js), loaded
+# right after DataTables itself.
+DATATABLES = (
+    "<script src=\"{% static 'helpdesk/vendor/datatables/js/dataTables.min.js' %}\"></script>"
+)
+DATATABLES_ZH = "<script src=\"{% static 'servicedesk/datatables-zh.js' %}\"></script>"
+
+# template name: [(helpdesk's snippet, the same with its English translatable)]
+UNTRANSLATED = {
+    "helpdesk/dashboard.html": [
+        ('<a href="#">Dashboard</a>', '<a href="#">{% translate "Dashboard" %}</a>'),
+    ],
+    "helpdesk/include/tickets.html": [
+        (
+            "Listing {{ ticket_list|length }} ticket(s).",
+            LISTING.replace("%(list)s", "ticket_list"),
+        ),
+    ],
+    "helpdesk/include/unassigned.html": [
+        # The dashboard's one-click delete of unassigned tickets goes.
+        (
+            "<a href='{% url 'helpdesk:delete' ticket.id %}?next=dashboard'>"
+            "<button class='btn btn-danger btn-sm'><i class=\"fas fa-trash\"></i>&nbsp;"
+            '{% translate "Delete" %}</button></a>',
+            "",
+        ),
+        (
+            "Listing {{ unassigned_tickets|length }} ticket(s).",
+            LISTING.replace("%(list)s", "unassigned_tickets"),
+        ),
+        (
+            "Listing {{ kbitem.unassigned_tickets|length }} ticket(s).",
+            LISTING.replace("%(list)s", "kbitem.unassigned_tickets"),
+        ),
+    ],
+    "helpdesk/user_settings.html": [
+        (
+            'active">\n    Change User Settings',
+            'active">\n    {% translate "Change User Settings" %}',
+        ),
+    ],
+    "helpdesk/followup_edit.html": [
+        (">Public:<", '>{% translate "Public" %}<'),
+        (
+            "<p>Public tickets are viewable by the submitter and all staff, but non-public tickets"
+            " can only be seen by staff.</p>",
+            '<p>{% translate "Public tickets are viewable by the submitter and all staff, but'
+            ' non-public tickets can only be seen by staff." %}</p>',
+        ),
+        (">New Status:<", '>{% translate "New Status" %}<'),
+        (
+            "<p>If the status was changed, what was it changed to?</p>",
+            '<p>{% translate "If the status was changed, what was it changed to?" %}</p>',
+        ),
+        (">Time spent:<", '>{% translate "Time spent" %}<'),
+        ('value="Submit"', 'value="{% translate "Submit" %}"'),
+    ],
+    # The 处理人 lists offer only the operators of the ticket's queue (scope.assignable_users).
+    "helpdesk/ticket_desc_table.html": [
+        (
+            "{% for user in assignable_users %}",
+            "{% load assignees %}{% for user in ticket|assignees %}",
+        ),
+        # Withdrawing (helpdesk's "delete") is for administrators.
+        (
+            """<li>
+            <a href="{% url 'helpdesk:delete' ticket.id %}" class="dropdown-item link-danger">
+              <i class="fa-regular fa-trash-can me-2"></i>{% translate "Delete" %}
+            </a>
+          </li>""",
+            """{% if user.is_superuser %}<li>
+            <a href="{% url 'helpdesk:delete' ticket.id %}" class="dropdown-item link-danger">
+              <i class="fa-regular fa-trash-can me-2"></i>{% translate "Withdraw" %}
+            </a>
+          </li>{% endif %}""",
+        ),
+    ],
+    "helpdesk/include/ticket_respond_form.html": [
+        (
+            "{% for u in assignable_users %}",
+            "{% load assignees %}{% for u in ticket|assignees %}",
+        ),
+    ],
+    "helpdesk/ticket_list.html": [
+        (DATATABLES, DATATABLES + DATATABLES_ZH),
+        ('text: "Columns"', 'text: "{% translate "Columns" %}"'),
+        ("{% block h1_title %}Tickets", '{% block h1_title %}{% translate "Tickets" %}'),
+        (
+            "{% for u in assignable_users %}",
+            "{% load assignees %}{% for u in request.user|bulk_assignees %}",
+        ),
+        (
+            "<option value='assign_{{ u.id }}'>{{ u.get_username }}</option>",
+            "<option value='assign_{{ u.id }}'>{{ u }}</option>",
+        ),
+    ],
+    "helpdesk/kanban.html": [
+        (
+            "{{ ticket.assigned_to.get_username|title }}",
+            "{{ ticket.assigned_to }}",
+        ),
+    ],
+    # An operator's 我的工单 are the tickets assigned to them (helpdesk's
+    # "my tickets" lists the ones they filed, which for staff is none).
+    "helpdesk/navigation-sidebar.html": [
+        (
+            """{% if helpdesk_settings.HELPDESK_SHOW_MY_TICKETS_IN_NAV_FOR_STAFF %}
+      <li class="nav-item{% if "my-tickets" in request.path %} active{% endif %}">
+        <a class="nav-link" href="{% url 'helpdesk:my-tickets' %}">""",
+            """{% if helpdesk_settings.HELPDESK_SHOW_MY_TICKETS_IN_NAV_FOR_STAFF %}
+      <li class="nav-item">
+        <a class="nav-link" href="{% url 'helpdesk:list' %}?assigned_to={{ user.id }}">""",
+        ),
+    ],
+    "helpdesk/help_context.html": [
+        (">Django templating system</a>", '>{% translate "Django templating system" %}</a>'),
+    ],
+    # The user is named in full, family name first (王运维), not by a given name.
+    "helpdesk/navigation-header.html": [
+        ("{{ user.first_name|default:user.get_username|title }}", "{{ user }}"),
+    ],
+    "helpdesk/my_tickets.html": [(DATATABLES, DATATABLES + DATATABLES_ZH)],
+    "helpdesk/public_change_language.html": [
+        (" ({{ language.code }})", ""),
+        ('value="Go"', 'value="{% translate "Change the display language" %}"'),
+    ],
+    "helpdesk/include/task_form_row.html": [
+        ('title="Drag & Drop"', 'title="{% translate "Drag to reorder" %}"'),
+    ],
+    "helpdesk/include/template_task_form_row.html": [
+        ('title="Drag & Drop"', 'title="{% translate "Drag to reorder" %}"'),
+    ],
+}
+# Templates above that do not load i18n themselves.
+NEEDS_I18N = {
+    "helpdesk/include/task_form_row.html",
+    "helpdesk/include/template_task_form_row.html",
+}
+
+
+def translatable(template_name: str, source: str) -> str:
+    """helpdesk's template source with its loose English marked for translation."""
+    for snippet, replacement in UNTRANSLATED.get(template_name, ()):
+        if snippet not in source:
+            raise ImproperlyConfigured(
+                f"{template_name} no longer contains {snippet!r}: "
+                "update helpdesk_site/helpdesk_templates.py for this django-helpdesk"
+            )
+        source = source.replace(snippet, replacement)
+    if template_name in NEEDS_I18N:
+        source = "{% load i18n %}" + source
+    return source
+
+
+class Loader(AppDirectoriesLoader):
+    def get_contents(self, origin):
+        contents = super().get_contents(origin)
+        if Path(origin.name).is_relative_to(HELPDESK_TEMPLATES):
+            contents = translatable(origin.template_name, contents)
+        return contents
