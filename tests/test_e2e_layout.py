@@ -61,7 +61,8 @@ def test_pages_fit_the_screen_and_the_menu_opens(browser, live_server, width, he
 
 @pytest.fixture
 def desk():
-    """A clerk's resolved ticket with a conversation, an FAQ, a supervisor."""
+    """A clerk's resolved ticket with a conversation, an FAQ, a supervisor (made
+    before the browser starts its event loop: posting publishes to the chat)."""
     township = region("513301001")
     clerk = UserFactory(department=DepartmentFactory(name="炉城街道便民服务中心", region=township))
     supervisor = UserFactory(role=Role.SUPERVISOR, supervised_region=region("513301"))
@@ -83,7 +84,7 @@ def desk():
     return clerk, supervisor, ticket, faq
 
 
-def test_every_page_of_a_reporter_and_a_supervisor_fits_a_phone(browser, live_server, desk):
+def test_every_page_of_a_reporter_and_a_supervisor_fits_a_phone(desk, browser, live_server):
     clerk, supervisor, ticket, faq = desk
     pages = {
         clerk: [
@@ -121,7 +122,7 @@ def test_every_page_of_a_reporter_and_a_supervisor_fits_a_phone(browser, live_se
             if small:
                 problems.append(f"{path} ({user.role}): small targets {small}")
         page.get_by_role("button", name="菜单").click()
-        page.get_by_role("link", name="知识库").wait_for(state="visible")
+        page.get_by_role("link", name="知识库", exact=True).wait_for(state="visible")
         small = page.evaluate(TOO_SMALL, ".navbar-nav .nav-link")
         if small:
             problems.append(f"menu ({user.role}): small targets {small}")

@@ -50,7 +50,9 @@ def message_payload(message: ChatMessage) -> dict:
 
 def reply_payload(followup: FollowUp, edit=None) -> dict:
     """A follow-up (a reply, a comment, a status change) as an entry of the
-    conversation; its text escaped here, once, for the page and the script."""
+    conversation; its text escaped here, once, for the page and the script.
+    Its title is left out: helpdesk makes it from the ticket's title and the
+    status, in English, and the text and the status change say it better."""
     attachments = [
         {"url": a.file.url, "name": a.filename.rsplit("/", 1)[-1]}
         for a in followup.followupattachment_set.all()
@@ -58,7 +60,6 @@ def reply_payload(followup: FollowUp, edit=None) -> dict:
     return {
         "kind": "reply",
         "id": followup.pk,
-        "title": followup.title or "",
         "author": person_payload(followup.user) if followup.user_id else None,
         "html": str(linebreaksbr(followup.comment or "", autoescape=True)),
         "public": followup.public,

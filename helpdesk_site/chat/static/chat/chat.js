@@ -168,14 +168,10 @@
     author.textContent = entry.author
       ? entry.author.name + (entry.author.staff ? " · " + T.operator : "")
       : T.system;
-    var title = document.createElement("span");
-    title.className = "chat-title";
-    title.textContent = " · " + entry.title;
     var when = document.createElement("time");
     when.dateTime = entry.created;
     when.textContent = " " + entry.when;
     meta.appendChild(author);
-    meta.appendChild(title);
     meta.appendChild(when);
     var bubble = document.createElement("div");
     bubble.className = "chat-bubble chat-reply-body";
