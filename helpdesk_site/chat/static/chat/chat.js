@@ -259,7 +259,7 @@
   }
 
   function updateReceipts() {
-    list.querySelectorAll(".chat-mine").forEach(function (li) {
+    list.querySelectorAll(".chat-mine[data-id]").forEach(function (li) {
       var id = Number(li.dataset.id);
       var names = [];
       reads.forEach(function (mark) {
