@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from helpdesk_site import helpdesk_urls
+from helpdesk_site.favicon import favicon
 from helpdesk_site.health import healthz
 from helpdesk_site.tickets import views as ticket_views
 from helpdesk_site.tickets.api import TicketViewSet
@@ -30,6 +31,7 @@ urlpatterns = [
     path("rectification/", include("rectification.urls")),
     path("media/<path:path>", ticket_views.protected_media, name="protected_media"),
     path("healthz/", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("helpdesk/", include((helpdesk_urls.urlpatterns, "helpdesk"), namespace="helpdesk")),
 ]

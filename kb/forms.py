@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk_site.tickets.models import Category, Subsystem
+from helpdesk_site.tickets.widgets import apply_bootstrap
 from kb.search import MAX_TICKET_PAGES
 
 
@@ -42,6 +43,10 @@ class FaqForm(forms.Form):
     is_public = forms.BooleanField(
         label=_("Public (readable without logging in)"), required=False, initial=True
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        apply_bootstrap(self)
 
 
 class ReviewForm(forms.Form):

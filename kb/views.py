@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -53,6 +54,10 @@ def refuse_junk(view):
     return checked
 
 
+# FAQs per page of the knowledge base's home.
+FAQ_PAGE_SIZE = 20
+
+
 @refuse_junk
 def faq_search(request):
     """FAQ search and list: everyone; operators and supervisors also find
@@ -77,9 +82,11 @@ def faq_search(request):
                     query=query, where=SearchMiss.Where.SEARCH_PAGE, user=request.user
                 )
     status = 400 if form.is_bound and not form.is_valid() else 200
-    latest = (
-        [] if query else selectors.readable_faqs(request.user).filter(state=FaqState.PUBLISHED)[:20]
-    )
+    latest = None
+    if not query:
+        published = selectors.readable_faqs(request.user).filter(state=FaqState.PUBLISHED)
+        page = form.cleaned_data.get("page") if form.is_valid() else None
+        latest = Paginator(published, FAQ_PAGE_SIZE).get_page(page)
     params = request.GET.copy()
     params.pop("page", None)
     context = {

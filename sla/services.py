@@ -142,6 +142,15 @@ def _fired_step_ids(clock: SlaClock) -> set[int]:
     )
 
 
+def _instant(clock: SlaClock, calendar, share: float) -> dt.datetime:
+    """When a running clock has used (or used) `share` of its target."""
+    start, used = clock.running_since, dt.timedelta(seconds=clock.consumed_seconds)
+    left = dt.timedelta(minutes=clock.target_minutes) * share - used
+    if left >= dt.timedelta(0):
+        return bt.add_working_time(start, left, calendar)
+    return bt.subtract_working_time(start, -left, calendar)  # already past
+
+
 def _schedule(clock, calendar, steps, fired) -> None:
     """Derive the stored instants of a running clock from its used time."""
     if clock.running_since is None or clock.stopped_at is not None:
@@ -149,14 +158,9 @@ def _schedule(clock, calendar, steps, fired) -> None:
         if clock.stopped_at is None:
             clock.due_at = None  # paused: nothing is due
         return
-    start, used = clock.running_since, dt.timedelta(seconds=clock.consumed_seconds)
-    target = dt.timedelta(minutes=clock.target_minutes)
 
     def when(share: float) -> dt.datetime:
-        left = target * share - used
-        if left >= dt.timedelta(0):
-            return bt.add_working_time(start, left, calendar)
-        return bt.subtract_working_time(start, -left, calendar)  # already past
+        return _instant(clock, calendar, share)
 
     clock.due_at = when(1)
     clock.at_risk_at = when(1 - AT_RISK_SHARE)
@@ -399,6 +403,111 @@ def root_cause_missing(ticket, details, resolution: SlaClock) -> bool:
             ticket=ticket, kind=LogKind.ROOT_CAUSE, at__gte=resolution.started_at
         ).exists()
     )
+
+
+@transaction.atomic
+def record_past_escalations(ticket: Ticket, until: dt.datetime) -> int:
+    """The escalation steps and breaches the ticket's running clocks came to
+    before `until`, recorded as history at the instant each came due: the
+    event, its log line, the level reached. Nobody is notified and nothing is
+    raised or reassigned now, since that moment has passed; for clocks started
+    after the fact (demo data, tickets from before the desk had clocks), so
+    the first sweep does not send the past as news. Returns the steps recorded."""
+    calendars = Calendars()
+    clocks = SlaClock.objects.select_for_update(of=("self",)).filter(
+        ticket=ticket,
+        stopped_at__isnull=True,
+        running_since__isnull=False,
+        next_escalation_at__lte=until,
+    )
+    recorded = 0
+    for clock in clocks.select_related("policy"):
+        calendar = calendars.for_clock(clock)
+        steps = _ladder_steps(clock)
+        fired = _fired_step_ids(clock)
+        due = [
+            (step, _instant(clock, calendar, step.percent / 100))
+            for step in sorted(steps, key=lambda s: s.percent)
+            if step.pk not in fired
+        ]
+        events = EscalationEvent.objects.bulk_create(
+            EscalationEvent(clock=clock, cycle=clock.cycle, step=step, fired_at=at)
+            for step, at in due
+            if at <= until
+        )
+        entries = [
+            HandlingLogEntry(
+                ticket_id=ticket.pk,
+                kind=LogKind.ESCALATED,
+                clock=clock.kind,
+                at=event.fired_at,
+                text=event.step.get_action_display(),
+                data={
+                    "percent": event.step.percent,
+                    "action": event.step.action,
+                    "notified": [],
+                    "escalation": event.pk,
+                },
+            )
+            for event in events
+        ]
+        for event in events:
+            clock.level_percent = max(clock.level_percent, event.step.percent)
+        if clock.breached_at is None and clock.due_at and clock.due_at <= until:
+            clock.breached_at = clock.due_at
+            entries.append(
+                HandlingLogEntry(
+                    ticket_id=ticket.pk,
+                    kind=LogKind.BREACHED,
+                    clock=clock.kind,
+                    at=clock.due_at,
+                    data={"target_minutes": clock.target_minutes},
+                )
+            )
+        HandlingLogEntry.objects.bulk_create(entries)
+        _schedule(clock, calendar, steps, fired | {e.step_id for e in events})
+        clock.save()
+        recorded += len(events)
+    return recorded
+
+
+@transaction.atomic
+def start_clocks_after_the_fact(ticket: Ticket, now: dt.datetime) -> bool:
+    """Clocks for a ticket stored without them (demo data seeded in bulk),
+    timed from its filing as if they had run all along: the first-response
+    clock stopped at the first operator reply, both stopped when it was
+    resolved or closed, and what the ladder reached meanwhile recorded as
+    history (record_past_escalations), not sent now. False when it had clocks."""
+    if not start_clocks(ticket):
+        return False
+    reply = (
+        ticket.followup_set.filter(public=True, user__role__in=(Role.OPERATOR, Role.ADMIN))
+        .select_related("user")
+        .order_by("date")
+        .first()
+    )
+    stopped_at = _resolved_at(ticket) if ticket.status in STOPPED_STATUSES else None
+    if reply is not None:
+        record_past_escalations(ticket, min(reply.date, now))
+        record_first_response(ticket, reply.user, at=reply.date)
+    record_past_escalations(ticket, min(stopped_at or now, now))
+    if stopped_at is not None:
+        sync_ticket(ticket, at=stopped_at)
+    return True
+
+
+def _resolved_at(ticket: Ticket) -> dt.datetime:
+    """When the ticket was resolved: the first resolving or closing follow-up
+    since it was last reopened (closing it after a resolution does not move
+    the time), else its last change."""
+    followups = ticket.followup_set.order_by("date", "id")
+    reopened = (
+        followups.filter(new_status__in=Ticket.OPEN_STATUSES).values_list("date", flat=True).last()
+    )
+    stops = followups.filter(new_status__in=STOPPED_STATUSES)
+    if reopened is not None:
+        stops = stops.filter(date__gte=reopened)
+    return stops.values_list("date", flat=True).first() or ticket.modified
 
 
 @transaction.atomic

@@ -1,11 +1,16 @@
 """Reads of chat data, always through the ticket scope module."""
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import linebreaksbr
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from helpdesk.models import Ticket
+from helpdesk.models import FollowUp, Ticket
 
+from helpdesk_site.audit.selectors import followup_edits
 from helpdesk_site.chat.errors import ChatRefused
 from helpdesk_site.chat.models import ChatMessage, ReadMark
 from helpdesk_site.tickets import scope
@@ -13,6 +18,12 @@ from helpdesk_site.tickets import scope
 LIVE_STATUSES = (Ticket.OPEN_STATUS, Ticket.REOPENED_STATUS, Ticket.RESOLVED_STATUS)
 # The largest message id there can be (a PostgreSQL bigint).
 MAX_ID = 2**63 - 1
+
+
+def local_time(value) -> str:
+    """Every time in the conversation in one format and the desk's own zone,
+    whether the page renders it or the panel's script does (from this text)."""
+    return timezone.localtime(value, ZoneInfo(settings.TIME_ZONE)).strftime("%Y-%m-%d %H:%M")
 
 
 def person_payload(user) -> dict:
@@ -24,6 +35,7 @@ def message_payload(message: ChatMessage) -> dict:
     if message.image_id:
         image = {"url": message.image.file.url, "name": message.image.filename.rsplit("/", 1)[-1]}
     return {
+        "kind": "chat",
         "id": message.pk,
         "prev": message.prev_id,
         "ticket": message.ticket_id,
@@ -32,7 +44,54 @@ def message_payload(message: ChatMessage) -> dict:
         "html": message.body_html,
         "image": image,
         "created": message.created.isoformat(),
+        "when": local_time(message.created),
     }
+
+
+def reply_payload(followup: FollowUp, edit=None) -> dict:
+    """A follow-up (a reply, a comment, a status change) as an entry of the
+    conversation; its text escaped here, once, for the page and the script.
+    Its title is left out: helpdesk makes it from the ticket's title and the
+    status, in English, and the text and the status change say it better."""
+    attachments = [
+        {"url": a.file.url, "name": a.filename.rsplit("/", 1)[-1]}
+        for a in followup.followupattachment_set.all()
+    ]
+    return {
+        "kind": "reply",
+        "id": followup.pk,
+        "author": person_payload(followup.user) if followup.user_id else None,
+        "html": str(linebreaksbr(followup.comment or "", autoescape=True)),
+        "public": followup.public,
+        "changes": [
+            f"{change.field}: {change.old_value or '—'} → {change.new_value or '—'}"
+            for change in followup.ticketchange_set.all()
+        ],
+        "attachments": attachments,
+        "edited": {"who": edit.who, "when": local_time(edit.at)} if edit else None,
+        "created": followup.date.isoformat(),
+        "when": local_time(followup.date),
+    }
+
+
+def conversation(user, ticket: Ticket, with_replies: bool = True) -> list[dict]:
+    """The ticket's one conversation as the user may read it: the follow-ups
+    the scope module shows them (the public thread; internal notes only for
+    staff) and the chat lines, oldest first, each once (a chat line's own
+    follow-up, which holds its place in helpdesk's history, is not repeated)."""
+    require_view(user, ticket.pk)
+    followups = []
+    if with_replies:
+        followups = list(
+            scope.visible_followups(user, ticket)
+            .filter(chat_message__isnull=True)
+            .prefetch_related("followupattachment_set", "ticketchange_set")
+        )
+    edits = followup_edits([f.pk for f in followups])
+    entries = [(f.date, 0, f.pk, reply_payload(f, edits.get(f.pk))) for f in followups]
+    messages = ChatMessage.objects.filter(ticket_id=ticket.pk).select_related("author", "image")
+    entries += [(m.created, 1, m.pk, message_payload(m)) for m in messages]
+    return [entry for *_order, entry in sorted(entries, key=lambda e: e[:3])]
 
 
 def ticket_payload(ticket: Ticket) -> dict:

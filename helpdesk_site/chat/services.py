@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from helpdesk.models import FollowUp, FollowUpAttachment, Ticket
 
+from helpdesk_site.audit.selectors import followup_edits
 from helpdesk_site.chat import layer, ratelimit
 from helpdesk_site.chat.errors import ChatRefused
 from helpdesk_site.chat.models import ChatMessage, ReadMark
@@ -23,6 +24,7 @@ from helpdesk_site.chat.selectors import (
     MAX_ID,
     message_payload,
     person_payload,
+    reply_payload,
     require_view,
     ticket_payload,
 )
@@ -197,13 +199,16 @@ def _store(user, ticket_id, body, checked, client_id, publish) -> PostedMessage:
             if locked is None:
                 raise _forbidden()
             old_status = locked.status
-            followup = FollowUp.objects.create(
+            followup = FollowUp(
                 ticket=locked,
                 title=_("Chat message"),
                 comment=body or checked.file.name,
                 public=True,
                 user=user,
             )
+            # Its chat line announces it; the follow-up is not pushed a second time.
+            followup.from_chat = True
+            followup.save()
             if checked is not None:
                 attachment = FollowUpAttachment.objects.create(
                     followup=followup,
@@ -323,3 +328,23 @@ def push_to_consoles(ticket: Ticket, kind: str, data: dict) -> None:
     about a ticket on the consoles of the operators who may see it."""
     event = {"type": "console.notice", "kind": kind, "ticket": ticket_payload(ticket), **data}
     layer.publish_many([(group, event) for group in layer.console_groups_for(ticket)])
+
+
+@outbox.handler
+def announce_reply(followup_id: int) -> None:
+    """Show a public follow-up (an operator's reply, a resolution) live in the
+    ticket's conversation. Read again at delivery: a follow-up that is not
+    public (an internal note, or one made internal since) is never sent."""
+    followup = (
+        FollowUp.objects.filter(pk=followup_id, public=True, chat_message__isnull=True)
+        .select_related("user")
+        .prefetch_related("followupattachment_set", "ticketchange_set")
+        .first()
+    )
+    if followup is None:
+        return
+    entry = reply_payload(followup, followup_edits([followup.pk]).get(followup.pk))
+    frame = json.dumps({"type": "reply", "entry": entry}, ensure_ascii=False)
+    layer.publish_many(
+        [(layer.ticket_group(followup.ticket_id), {"type": "chat.message", "frame": frame})]
+    )

@@ -4,6 +4,7 @@ Each ticket is drawn from its own seeded random generator, so ticket number
 i is the same on every machine and every run.
 """
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 
@@ -171,4 +172,51 @@ def demo_ticket(index: int, seed: int = 513300) -> DemoTicket:
         description=_fill(rng.choice(descriptions), rng),
         reply=rng.choice(replies),
         resolution=rng.choice(resolutions),
+    )
+
+
+# Rated share of resolved demo tickets, and the spread of their scores (5 best).
+RATED_SHARE = 0.4
+SCORE_WEIGHTS = {5: 52, 4: 24, 3: 10, 2: 8, 1: 6}
+RATING_COMMENTS = {
+    5: ["处理很及时，谢谢！", "工程师耐心指导，问题当天解决。", ""],
+    4: ["问题解决了，响应还可以更快一些。", ""],
+    3: ["解决了，但来回沟通了好几次。", ""],
+    2: ["等了两天才有人回复，群众在窗口等着。", "说是解决了，第二天又出现同样的问题。"],
+    1: ["一直没人处理，最后还是自己找省平台解决的。", "回复的方法不管用，问题仍然存在。"],
+}
+# 回访整改 steps of a 差评, in order: (step, its text).
+FOLLOW_UP_TEXTS = [
+    ("verify", "已核实：报告人反映情况属实，处理过程中响应不及时。"),
+    ("call_back", "已电话回访报告人，说明原因并致歉，报告人表示理解。"),
+    ("rectify", "已整改：调整值班安排，同类问题改为当天响应，并补充知识库条目。"),
+]
+
+
+@dataclass(frozen=True)
+class DemoRating:
+    score: int
+    comment: str
+    after: dt.timedelta  # from the resolution to the rating
+    # The follow-up steps a 差评 gets, each with its delay after the one before.
+    steps: list[tuple[str, dt.timedelta, str]]
+
+
+def demo_rating(index: int, seed: int = 513300) -> DemoRating | None:
+    """The rating resolved demo ticket number `index` gets, if any: most are
+    good, a few are 差评 whose follow-ups stop at different steps."""
+    rng = random.Random(seed * 7_000_003 + index)
+    if rng.random() >= RATED_SHARE:
+        return None
+    score = rng.choices(list(SCORE_WEIGHTS), weights=list(SCORE_WEIGHTS.values()))[0]
+    done = rng.choice([0, 1, 2, 3, 3])
+    steps = [
+        (step, dt.timedelta(hours=rng.randint(2, 120)), text)
+        for step, text in FOLLOW_UP_TEXTS[:done]
+    ]
+    return DemoRating(
+        score=score,
+        comment=rng.choice(RATING_COMMENTS[score]),
+        after=dt.timedelta(hours=rng.randint(1, 72)),
+        steps=steps,
     )

@@ -17,9 +17,15 @@ from helpdesk_site.people.models import Department, Role, User
 from helpdesk_site.regions.codes import SHIPPED_DIVISIONS
 from helpdesk_site.regions.models import Region
 from helpdesk_site.regions.services import load_regions
-from helpdesk_site.tickets.demo import DemoTicket, demo_ticket
+from helpdesk_site.satisfaction import services as satisfaction
+from helpdesk_site.satisfaction.models import BadRatingFollowUp, Rating
+from helpdesk_site.satisfaction.workdays import add_working_days
+from helpdesk_site.tickets.demo import DemoTicket, demo_rating, demo_ticket
 from helpdesk_site.tickets.models import Subsystem, TicketDetails
 from helpdesk_site.tickets.services import ensure_subsystems, grant_subsystems
+from sla.models import HandlingLogEntry, LogKind
+from sla.selectors import Calendars
+from sla.services import start_clocks_after_the_fact
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEMO_PASSWORD = "Ganzi@2026"  # noqa: S105 — demo accounts only, listed in the README
@@ -146,7 +152,9 @@ def seed_demo(
     now: dt.datetime | None = None,
 ) -> int:
     """Create the demo data, none of it dated after `now` (by default the
-    present); returns how many tickets were added."""
+    present), with the SLA clocks, escalations and 差评 follow-ups each
+    ticket's history implies recorded as history: the first sweep after it
+    sends nothing about the past. Returns how many tickets were added."""
     now = now or dt.datetime.now(dt.UTC)
     latest = min(now, dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), SHANGHAI))
     ensure_subsystems()
@@ -156,9 +164,10 @@ def seed_demo(
     reporters = [u for u in accounts.values() if u.role == Role.REPORTER]
     subsystems = {s.code: s for s in Subsystem.objects.select_related("queue")}
     existing = TicketDetails.objects.filter(reporter__in=reporters).count()
+    handlers = _follow_up_handlers(accounts)
     for start in range(existing, tickets, BATCH):
         with transaction.atomic():
-            _create_batch(
+            created = _create_batch(
                 range(start, min(start + BATCH, tickets)),
                 until,
                 latest,
@@ -166,6 +175,7 @@ def seed_demo(
                 operator,
                 subsystems,
             )
+            _give_history(created, latest, handlers)
         progress(f"{min(start + BATCH, tickets)} / {tickets}")
     return max(0, tickets - existing)
 
@@ -178,6 +188,7 @@ class _DemoRow:
     reporter: User
     filed: dt.datetime
     status: int
+    resolved: dt.datetime | None = None
 
 
 def _history(row: _DemoRow, operator: User, assigned: bool):
@@ -202,7 +213,9 @@ def _history(row: _DemoRow, operator: User, assigned: bool):
         yield dt.timedelta(hours=rng.randint(1, 48)), title, comment, reporter, row.status
 
 
-def _create_batch(indices, until, latest, reporters, operator, subsystems) -> None:
+def _create_batch(
+    indices, until, latest, reporters, operator, subsystems
+) -> list[tuple[Ticket, _DemoRow]]:
     rows = []
     for index in indices:
         rng = random.Random(index * 7919 + 17)
@@ -253,6 +266,8 @@ def _create_batch(indices, until, latest, reporters, operator, subsystems) -> No
             delays, history, strict=True
         ):
             moment += delay
+            if new_status == Ticket.RESOLVED_STATUS:
+                row.resolved = moment
             followups.append(
                 FollowUp(
                     ticket=ticket,
@@ -282,4 +297,86 @@ def _create_batch(indices, until, latest, reporters, operator, subsystems) -> No
             for ticket, row in zip(tickets, rows, strict=True)
         ],
         batch_size=BATCH,
+    )
+    return list(zip(tickets, rows, strict=True))
+
+
+def _follow_up_handlers(accounts: dict[str, User]) -> dict[str, User]:
+    """Who follows up a 差评, by county code: the county's demo supervisor,
+    else the prefecture's ("" is the fallback)."""
+    return {"513301": accounts["kd_supervisor"], "": accounts["gz_supervisor"]}
+
+
+def _give_history(created, now: dt.datetime, handlers: dict[str, User]) -> None:
+    """The SLA clocks each ticket would have had since it was filed, and the
+    ratings of some resolved ones, as history up to `now`."""
+    for ticket, _row in created:
+        start_clocks_after_the_fact(ticket, now)
+    for ticket, row in created:
+        if row.resolved is not None:
+            _rate(ticket, row, now, handlers)
+
+
+def _rate(ticket: Ticket, row: _DemoRow, now: dt.datetime, handlers) -> None:
+    """A rating some hours after the resolution (if that is already past),
+    and for a 差评 its follow-up as far as it would have got by `now`."""
+    rating = demo_rating(row.index)
+    if rating is None:
+        return
+    rated_at = row.resolved + rating.after
+    if rated_at > now:
+        return
+    saved = Rating.objects.create(
+        ticket=ticket,
+        score=rating.score,
+        comment=rating.comment,
+        rated_by=row.reporter,
+        rated_at=rated_at,
+        changed_at=rated_at,
+    )
+    if saved.is_bad:
+        county = row.reporter.department.region_id[:6]
+        _follow_up(saved, county, rating.steps, now, handlers.get(county, handlers[""]))
+
+
+def _follow_up(rating: Rating, county: str, steps, now, handler: User) -> None:
+    """The 差评's 回访整改 task with the steps done before `now`, and the
+    reminder and overdue marks its clock reached, all as history."""
+    opened = rating.rated_at
+    due = add_working_days(opened, satisfaction.FOLLOW_UP_WORKING_DAYS, Calendars().get(None))
+    reminder = opened + (due - opened) * satisfaction.REMINDER_PERCENT / 100
+    task = BadRatingFollowUp(
+        rating=rating, ticket=rating.ticket, county_code=county, opened_at=opened, due_at=due
+    )
+    log = []
+    moment = opened
+    for step, after, text in steps:
+        moment += after
+        if moment > now:
+            break
+        at_field, text_field, state, kind, _before = satisfaction.STEPS[step]
+        setattr(task, at_field, moment)
+        setattr(task, text_field, text)
+        task.state, task.handled_by = state, handler
+        log.append((kind, moment, text, handler, {"step": step}))
+    end = task.rectified_at or now
+    if reminder <= end:
+        task.level_percent = satisfaction.REMINDER_PERCENT
+        log.append((LogKind.RATING_REMINDED, reminder, "差评回访整改即将到期。", None, {}))
+    if due <= end:
+        task.level_percent, task.breached_at = satisfaction.OVERDUE_PERCENT, due
+        log.append((LogKind.RATING_OVERDUE, due, "差评回访整改已超期。", None, {}))
+    if task.rectified_at is None and due > now:
+        task.next_escalation_at = due if reminder <= now else reminder
+    task.save()
+    HandlingLogEntry.objects.bulk_create(
+        HandlingLogEntry(
+            ticket_id=task.ticket_id,
+            kind=kind,
+            actor=actor,
+            at=at,
+            text=text,
+            data={"bad_rating_follow_up": task.pk, **data},
+        )
+        for kind, at, text, actor, data in log
     )

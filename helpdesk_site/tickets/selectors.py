@@ -32,17 +32,13 @@ def ticket_list(user, params=None) -> tuple[QuerySet[Ticket], TicketFilter]:
 
 
 def ticket_page_context(user, ticket: Ticket) -> dict:
-    followups = list(
-        scope.visible_followups(user, ticket).prefetch_related(
-            "followupattachment_set", "ticketchange_set"
-        )
-    )
+    """The ticket page's facts; its conversation (follow-ups and chat lines
+    in one thread) is read by the chat panel (chat.selectors.conversation)."""
     details = getattr(ticket, "details", None)
     return {
         "ticket": ticket,
         "details": details,
         "region_path": details.region.path() if details else [],
-        "followups": followups,
         "can_comment": scope.can_comment(user, ticket),
         "can_close_or_reopen": scope.can_close_or_reopen(user, ticket),
         "works_tickets": scope.works_tickets(user),

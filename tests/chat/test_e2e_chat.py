@@ -139,7 +139,9 @@ def test_two_people_chat_and_one_catches_up_after_going_offline(daphne, room, br
     ]
     # Everything once, in order, on both pages.
     for page in (reporter, operator):
-        ids = page.locator("#chat-messages li").evaluate_all("els => els.map(e => +e.dataset.id)")
+        ids = page.locator("#chat-messages li[data-id]").evaluate_all(
+            "els => els.map(e => +e.dataset.id)"
+        )
         assert ids == sorted(set(ids))
         assert len(ids) == len(stored)
     # And after coming back the reporter can still talk.
@@ -191,7 +193,9 @@ def test_a_line_lost_in_pubsub_still_reaches_the_page(daphne, room, browser):
     connection.close()
     send(reporter, "还在吗")
     reporter.locator("#chat-messages .chat-body", has_text="请重启打印服务").wait_for()
-    ids = reporter.locator("#chat-messages li").evaluate_all("els => els.map(e => +e.dataset.id)")
+    ids = reporter.locator("#chat-messages li[data-id]").evaluate_all(
+        "els => els.map(e => +e.dataset.id)"
+    )
     assert len(ids) == 3 and ids == sorted(ids)
     assert ids[1] == lost.message.pk
     # The reporter's read mark reaches their own last line, the lost one included.

@@ -64,3 +64,40 @@ def test_seed_demo_bad_arguments_exit_2(args):
     with pytest.raises(CommandError) as error:
         call_command("seed_demo", **args)
     assert error.value.returncode == 2
+
+
+def test_demo_history_is_never_after_now_and_the_first_sweep_sends_nothing_from_the_past():
+    from helpdesk_site.outbox.models import Message
+    from helpdesk_site.satisfaction import services as satisfaction
+    from helpdesk_site.satisfaction.models import BadRatingFollowUp, FollowUpState, Rating
+    from sla import services as sla
+    from sla.models import EscalationEvent, HandlingLogEntry, Notification, SlaClock
+
+    now = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)  # 11:00 in Kangding
+    call_command("seed_demo", tickets=300, until=UNTIL, now=now)
+
+    assert not Ticket.objects.filter(created__gt=now).exists()
+    assert not Ticket.objects.filter(modified__gt=now).exists()
+    assert not FollowUp.objects.filter(date__gt=now).exists()
+    clocks = SlaClock.objects.all()
+    assert clocks.count() >= 2 * 300 * 0.9
+    for field in ("started_at", "stopped_at", "breached_at"):
+        assert not clocks.filter(**{f"{field}__gt": now}).exists(), field
+    assert not HandlingLogEntry.objects.filter(at__gt=now).exists()
+    assert not EscalationEvent.objects.filter(fired_at__gt=now).exists()
+    assert not Rating.objects.filter(rated_at__gt=now).exists()
+    # Escalations that came due in the past are on record, as history.
+    assert EscalationEvent.objects.exists()
+    assert clocks.filter(stopped_at__isnull=True, breached_at__isnull=False).exists()
+    # Ratings, good and bad, and 差评 follow-ups at different steps.
+    scores = set(Rating.objects.values_list("score", flat=True))
+    assert {5, 4} <= scores and scores & {1, 2}
+    states = set(BadRatingFollowUp.objects.values_list("state", flat=True))
+    assert FollowUpState.RECTIFIED in states and len(states) >= 3
+
+    # First start: the beat's sweeps find nothing of the past to send.
+    assert Message.objects.count() == 0
+    assert sla.sweep(now=now) == 0
+    assert satisfaction.sweep(now=now) == 0
+    assert Notification.objects.count() == 0
+    assert Message.objects.count() == 0

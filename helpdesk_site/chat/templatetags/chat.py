@@ -3,7 +3,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from helpdesk_site.chat.selectors import person_payload
+from helpdesk_site.chat.selectors import conversation, person_payload
 from helpdesk_site.tickets import scope
 
 register = template.Library()
@@ -21,13 +21,21 @@ def connection_strings() -> dict:
 
 
 @register.simple_tag(takes_context=True)
-def chat_room(context, ticket):
+def chat_room(context, ticket, with_replies=False):
     """What the chat panel needs to start: nothing when the user cannot see
-    the ticket (the panel then renders nothing)."""
+    the ticket (the panel then renders nothing). With `with_replies` (the
+    portal's ticket page) the panel is the whole conversation: follow-ups and
+    chat lines in one thread; else (helpdesk's staff page, which lists the
+    follow-ups itself) the chat lines only."""
     user = context["request"].user
     if not scope.can_view_ticket(user, ticket.pk):
         return None
+    entries = conversation(user, ticket, with_replies=with_replies)
+    chat_ids = [e["id"] for e in entries if e["kind"] == "chat"]
     return {
+        "entries": entries,
+        "with_replies": with_replies,
+        "up_to": max(chat_ids, default=0),
         "ticket_id": ticket.pk,
         "me": person_payload(user),
         "can_post": scope.can_comment(user, ticket),
@@ -45,5 +53,8 @@ def chat_room(context, ticket):
             "queued": _("Not sent yet; it will be sent when the connection is back."),
             "empty": _("No messages yet."),
             "operator": _("Operator"),
+            "system": _("System"),
+            "internal": _("internal note"),
+            "editedBy": _("Edited by %(who)s at %(at)s"),
         },
     }

@@ -16,10 +16,18 @@
     return (title.value + " " + description.value.slice(0, 200)).trim();
   }
 
-  function solvedForm(item, q) {
+  // The box sits inside the filing form, next to the description; the
+  // "solved" forms live outside it (forms cannot nest), each button naming
+  // its own form.
+  var forms = document.createElement("div");
+  forms.hidden = true;
+  document.body.appendChild(forms);
+
+  function solvedButton(item, q) {
     var form = document.createElement("form");
     form.method = "post";
     form.action = box.dataset.deflectUrl;
+    form.id = "kb-solved-" + item.id;
     var fields = { csrfmiddlewaretoken: csrf ? csrf.value : "", faq: item.id, q: q,
                    subsystem: subsystem ? subsystem.value : "" };
     Object.keys(fields).forEach(function (name) {
@@ -27,15 +35,17 @@
       input.type = "hidden"; input.name = name; input.value = fields[name];
       form.appendChild(input);
     });
+    forms.appendChild(form);
     var button = document.createElement("button");
-    button.className = "btn btn-sm btn-success mt-1";
+    button.className = "btn btn-sm btn-success mt-1 d-block";
+    button.setAttribute("form", form.id);
     button.textContent = box.dataset.solvedLabel;
-    form.appendChild(button);
-    return form;
+    return button;
   }
 
   function show(results, q) {
     list.replaceChildren();
+    forms.replaceChildren();
     results.forEach(function (item) {
       var li = document.createElement("li");
       li.className = "mb-2";
@@ -45,7 +55,7 @@
       var snippet = document.createElement("div");
       snippet.className = "small text-muted";
       snippet.innerHTML = item.snippet;  // escaped by the server, only <mark> added
-      li.append(link, snippet, solvedForm(item, q));
+      li.append(link, snippet, solvedButton(item, q));
       list.appendChild(li);
     });
     box.classList.toggle("d-none", results.length === 0);

@@ -69,6 +69,8 @@
 
   var T = JSON.parse(document.getElementById("chat-strings").textContent);
   var me = Number(root.dataset.me);
+  // The portal's ticket page: the panel is the whole conversation, replies too.
+  var withReplies = root.dataset.replies === "1";
   var messagesUrl = root.dataset.messagesUrl;
   var readUrl = root.dataset.readUrl;
   var list = document.getElementById("chat-messages");
@@ -125,7 +127,8 @@
     author.textContent = message.author.name + (message.author.staff ? " · " + T.operator : "");
     var when = document.createElement("time");
     when.dateTime = message.created;
-    when.textContent = " " + new Date(message.created).toLocaleString();
+    // Formatted by the server, as on the rendered page: one format, one zone.
+    when.textContent = " " + message.when;
     meta.appendChild(author);
     meta.appendChild(when);
     var bubble = document.createElement("div");
@@ -151,20 +154,79 @@
     return li;
   }
 
+  function renderReply(entry) {
+    var li = document.createElement("li");
+    li.className = "chat-message chat-reply";
+    if (entry.author && entry.author.id === me) { li.classList.add("chat-mine"); }
+    if (entry.author && entry.author.staff) { li.classList.add("chat-staff"); }
+    li.dataset.reply = entry.id;
+    li.dataset.at = entry.created;
+    var meta = document.createElement("div");
+    meta.className = "chat-meta";
+    var author = document.createElement("span");
+    author.className = "chat-author";
+    author.textContent = entry.author
+      ? entry.author.name + (entry.author.staff ? " · " + T.operator : "")
+      : T.system;
+    var when = document.createElement("time");
+    when.dateTime = entry.created;
+    when.textContent = " " + entry.when;
+    meta.appendChild(author);
+    meta.appendChild(when);
+    var bubble = document.createElement("div");
+    bubble.className = "chat-bubble chat-reply-body";
+    // Escaped on the server (the follow-up's text with its line breaks).
+    bubble.innerHTML = entry.html;
+    entry.changes.forEach(function (change) {
+      var line = document.createElement("div");
+      line.className = "small text-muted chat-change";
+      line.textContent = change;
+      bubble.appendChild(line);
+    });
+    entry.attachments.forEach(function (attachment) {
+      var line = document.createElement("div");
+      var link = document.createElement("a");
+      link.href = attachment.url;
+      link.textContent = "📎 " + attachment.name;
+      line.appendChild(link);
+      bubble.appendChild(line);
+    });
+    li.appendChild(meta);
+    li.appendChild(bubble);
+    return li;
+  }
+
+  // Whether an entry already in the list stays before `entry`: chat lines
+  // among themselves by id (commit order), anything else by time.
+  function staysBefore(node, entry) {
+    if (entry.kind === "chat" && node.dataset.id) { return Number(node.dataset.id) < entry.id; }
+    return Date.parse(node.dataset.at) <= Date.parse(entry.created);
+  }
+
+  function insertInOrder(li, entry) {
+    var next = null;
+    for (var node = list.lastElementChild; node; node = node.previousElementSibling) {
+      if (staysBefore(node, entry)) { break; }
+      next = node;
+    }
+    list.insertBefore(li, next);
+  }
+
+  function addReply(entry) {
+    if (!withReplies || list.querySelector('[data-reply="' + Number(entry.id) + '"]')) { return; }
+    var atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    insertInOrder(renderReply(entry), entry);
+    if (atBottom) { list.scrollTop = list.scrollHeight; }
+  }
+
   function addMessages(messages) {
     var atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     var added = false;
     messages.slice().sort(function (a, b) { return a.id - b.id; }).forEach(function (message) {
       if (shown.has(message.id)) { return; }
       shown.add(message.id);
-      var li = render(message);
       // Keep id order even if a late page of history arrives after a live message.
-      var next = null;
-      for (var node = list.lastElementChild; node; node = node.previousElementSibling) {
-        if (Number(node.dataset.id) < message.id) { break; }
-        next = node;
-      }
-      list.insertBefore(li, next);
+      insertInOrder(render(message), message);
       added = true;
     });
     if (added) {
@@ -197,7 +259,7 @@
   }
 
   function updateReceipts() {
-    list.querySelectorAll(".chat-mine").forEach(function (li) {
+    list.querySelectorAll(".chat-mine[data-id]").forEach(function (li) {
       var id = Number(li.dataset.id);
       var names = [];
       reads.forEach(function (mark) {
@@ -400,6 +462,9 @@
       case "message":
         addLive(frame.message);
         break;
+      case "reply":
+        addReply(frame.entry);
+        break;
       case "ack":
         outbox.delete(frame.client_id);
         addLive(frame.message);
@@ -524,5 +589,9 @@
   });
 
   list.dataset.empty = T.empty;
+  // The page came with the conversation so far: carry on from its last chat line.
+  list.querySelectorAll("li[data-id]").forEach(function (li) { shown.add(Number(li.dataset.id)); });
+  cursor.upTo = Number(root.dataset.upTo) || 0;
+  list.scrollTop = list.scrollHeight;
   fetchMissed().then(connect);
 })();

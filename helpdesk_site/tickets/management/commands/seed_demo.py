@@ -1,3 +1,4 @@
+import argparse
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
@@ -13,6 +14,16 @@ def _date(value: str) -> dt.date:
         raise CommandError(f"--until: not a date (YYYY-MM-DD): {value!r}", returncode=2) from error
 
 
+def _moment(value) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"--now: not a date and time: {value!r}", returncode=2) from error
+    return moment if moment.tzinfo else timezone.make_aware(moment)
+
+
 class Command(BaseCommand):
     help = "Create demo departments, accounts and a year of tickets (idempotent)."
 
@@ -21,10 +32,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--until", default=None, help="last day of the demo year, YYYY-MM-DD (default: today)"
         )
+        # For tests and rehearsals: the moment the demo's history runs up to.
+        parser.add_argument("--now", type=_moment, default=None, help=argparse.SUPPRESS)
 
-    def handle(self, *args, tickets, until, **options):
+    def handle(self, *args, tickets, until, now=None, **options):
         if tickets < 0:
             raise CommandError("--tickets must be 0 or more", returncode=2)
-        last_day = _date(until) if until else timezone.localdate()
-        added = seed_demo(tickets, last_day, progress=lambda m: self.stdout.write(m))
+        last_day = _date(until) if until else timezone.localdate(now)
+        added = seed_demo(tickets, last_day, progress=lambda m: self.stdout.write(m), now=now)
         self.stdout.write(self.style.SUCCESS(f"demo data ready: {added} tickets added"))

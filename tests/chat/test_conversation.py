@@ -1,0 +1,100 @@
+"""The reporter's ticket page has one conversation: the public thread and
+the chat lines in time order, each once, times in the desk's zone; internal
+notes stay with the staff, on the page and on the socket."""
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from helpdesk.models import FollowUp
+from helpdesk.update_ticket import update_ticket
+
+from helpdesk_site.chat import layer, services
+from helpdesk_site.chat.models import ChatMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def page_of(user, ticket) -> str:
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("tickets:detail", args=[ticket.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def thread(page: str) -> str:
+    return page.split('id="chat-messages"', 1)[1].split("</ol>", 1)[0]
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """Frames sent to a ticket's room."""
+    sent = []
+
+    def publish_many(sends):
+        sent.extend(json.loads(event["frame"]) for _group, event in sends if "frame" in event)
+        return True
+
+    monkeypatch.setattr(layer, "publish_many", publish_many)
+    return sent
+
+
+def test_replies_and_chat_lines_are_one_thread_in_time_order_each_once(room):
+    services.post_message(room.filer, room.ticket, "证照打印是空白的")
+    update_ticket(room.operator, room.ticket, comment="请更新证照模板后再打印", public=True)
+    services.post_message(room.filer, room.ticket, "更新后可以了")
+
+    html = thread(page_of(room.filer, room.ticket))
+    texts = ["证照打印是空白的", "请更新证照模板后再打印", "更新后可以了"]
+    assert [html.count(t) for t in texts] == [1, 1, 1]
+    positions = [html.index(t) for t in texts]
+    assert positions == sorted(positions)
+    # No second list of the same lines elsewhere on the page.
+    assert page_of(room.filer, room.ticket).count("证照打印是空白的") == 1
+
+
+def test_times_are_shown_in_asia_shanghai_in_one_format(room):
+    posted = services.post_message(room.filer, room.ticket, "几点了").message
+    ChatMessage.objects.filter(pk=posted.pk).update(
+        created=dt.datetime(2026, 11, 20, 2, 5, tzinfo=dt.UTC)
+    )
+    FollowUp.objects.filter(ticket=room.ticket).update(
+        date=dt.datetime(2026, 11, 19, 23, 30, tzinfo=dt.UTC)
+    )
+    html = thread(page_of(room.filer, room.ticket))
+    assert "2026-11-20 10:05" in html  # 02:05 UTC
+    assert "2026-11-20 07:30" in html
+    times = re.findall(r"<time [^>]*>\s*([^<]*)</time>", html)
+    assert times and all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", t) for t in times)
+
+
+def test_internal_notes_stay_off_the_reporters_page_and_the_socket(
+    room, published, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        update_ticket(room.operator, room.ticket, comment="内部排查：模板缺字段", public=False)
+    assert published == []
+    assert "内部排查" not in page_of(room.filer, room.ticket)
+    assert "内部排查" in thread(page_of(room.operator, room.ticket))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        update_ticket(room.operator, room.ticket, comment="已修复，请重试", public=True)
+    assert [(f["type"], "已修复" in f["entry"]["html"]) for f in published] == [("reply", True)]
+
+
+def test_a_chat_line_goes_out_once_not_again_as_a_reply(
+    room, published, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_message(room.operator, room.ticket, "收到")
+    assert [f["type"] for f in published] == ["message"]
+
+
+def test_the_message_box_speaks_plainly(room):
+    page = page_of(room.filer, room.ticket)
+    placeholder = re.search(r'id="chat-input"[^>]*placeholder="([^"]*)"', page).group(1)
+    assert placeholder and "Markdown" not in placeholder
