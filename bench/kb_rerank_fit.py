@@ -96,7 +96,9 @@ def fit(pooled, expected, columns, strength):
     from sklearn.preprocessing import StandardScaler
 
     x = np.array([row for keys, rows in pooled for row in rows])[:, columns]
-    y = np.array([key in right for (keys, _), right in zip(pooled, expected, strict=True) for key in keys])
+    y = np.array(
+        [key in right for (keys, _), right in zip(pooled, expected, strict=True) for key in keys]
+    )
     scaler = StandardScaler().fit(x)
     model = LogisticRegression(C=strength, max_iter=5000).fit(scaler.transform(x), y)
     return scaler, model
@@ -140,7 +142,9 @@ def main():
     best = None
     for strength in STRENGTHS:
         f = cross_validated(pooled, expected, columns, strength)
-        print(f"dev, {FOLDS}-fold by query, C={strength}: MRR@10 {f['mrr@10']:.3f} recall@5 {f['recall@5']:.3f}")
+        print(
+            f"dev, {FOLDS}-fold by query, C={strength}: MRR@10 {f['mrr@10']:.3f} recall@5 {f['recall@5']:.3f}"
+        )
         if best is None or (f["mrr@10"], f["recall@5"]) > best[0]:
             best = ((f["mrr@10"], f["recall@5"]), strength)
     strength = best[1]
@@ -180,7 +184,9 @@ def main():
     silent_pools = pools(queries["no_answer"]["dev"])
     score, floor, found, silent = fit_floor(answerable, [probabilities(p) for p in silent_pools])
     weights["floor"] = floor
-    print(f"chosen C={strength}; floor {floor:.2f}: answer shown {found:.1%}, no-answer silent {silent:.1%}")
+    print(
+        f"chosen C={strength}; floor {floor:.2f}: answer shown {found:.1%}, no-answer silent {silent:.1%}"
+    )
     for name, c in zip(reranking.FEATURES, coef, strict=True):
         print(f"  {name:<24} {c:+.3f}")
     if not args.dry_run:

@@ -16,6 +16,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import cache
 from pathlib import Path
 
@@ -46,6 +47,7 @@ FEATURES = (
     "same_place",
     "other_place",
     "place_not_asked",
+    "question_similarity",
 )
 
 
@@ -104,8 +106,9 @@ def _chinese_pairs(text: str) -> set[str]:
     }
 
 
-def _share(part: set, whole_text_pairs: set) -> float:
-    return len(part & whole_text_pairs) / len(part) if part else 0.0
+def _share(parts: set[str], text: str) -> float:
+    """Share of the query's pieces (character pairs or characters) found in the text."""
+    return sum(1 for part in parts if part in text) / len(parts) if parts else 0.0
 
 
 def _field_bm25(query: QueryText, words: tuple[str, ...], average: float, idf, best) -> float:
@@ -124,7 +127,9 @@ def _coverage(query: QueryText, words: tuple[str, ...], idf, known, total) -> tu
     or one of its stand-ins, and by the word itself."""
     present = set(words)
     covered = sum(
-        idf[t] for t, group in zip(query.typed, query.groups, strict=True) if t in known and not group.isdisjoint(present)
+        idf[t]
+        for t, group in zip(query.typed, query.groups, strict=True)
+        if t in known and not group.isdisjoint(present)
     )
     exact = sum(idf[t] for t in known if t in present)
     return covered / total, exact / total
@@ -151,15 +156,17 @@ def features(query: QueryText, candidate: Candidate, stats: ranking.CorpusStats)
         row.extend(_coverage(query, words, idf, known, total))
     row.extend(
         (
-            _share(pairs, _chinese_pairs(question)),
-            _share(pairs, _chinese_pairs(answer)),
-            len(chars & set(question)) / len(chars) if chars else 0.0,
+            _share(pairs, question),
+            _share(pairs, answer),
+            _share(chars, question),
             math.log1p(len(question)),
             ranking.confidence(candidate.score, query.typed, stats),
             math.log1p(candidate.score),
             float(same),
             float(bool(asked) and bool(named) and not same),
             float(not asked and bool(named)),
+            # How much of the typed text the question says in the same order.
+            SequenceMatcher(None, typed_text, question, autojunk=False).ratio(),
         )
     )
     return row
