@@ -13,7 +13,9 @@ over the dev queries (folds by query), printed with the first stage's own
 figures for comparison. The suggestion floor is then chosen on the dev half
 as bench/kb_relevance.py chose the old one: the probability that best
 balances answerable queries shown their answer and unanswerable ones shown
-nothing. Deterministic: the same data gives the same file.
+nothing. Values are stored to four decimals; a rerun can differ in the
+last of them, since the database returns candidates of equal first-stage
+score in no fixed order.
 """
 
 import argparse
@@ -57,10 +59,6 @@ def pools(texts):
     return out
 
 
-def figures(orders, expected):
-    return bench.figures(orders, expected)
-
-
 def order(keys, scores):
     import numpy as np
 
@@ -87,7 +85,7 @@ def cross_validated(pooled, expected, columns, strength):
             if f == fold and keys:
                 scores = model.decision_function(scaler.transform(np.array(rows)[:, columns]))
                 orders[i] = order(keys, scores)
-    return figures(orders, expected)
+    return bench.figures(orders, expected)
 
 
 def fit(pooled, expected, columns, strength):
@@ -137,13 +135,14 @@ def main():
         sys.exit(f"unknown features: {', '.join(sorted(unknown))}")
     columns = [reranking.FEATURES.index(name) for name in names]
     pooled = pools([q["query"] for q in dev])
-    first = figures([keys for keys, _rows in pooled], expected)
+    first = bench.figures([keys for keys, _rows in pooled], expected)
     print(f"dev, first stage alone: MRR@10 {first['mrr@10']:.3f} recall@5 {first['recall@5']:.3f}")
     best = None
     for strength in STRENGTHS:
         f = cross_validated(pooled, expected, columns, strength)
         print(
-            f"dev, {FOLDS}-fold by query, C={strength}: MRR@10 {f['mrr@10']:.3f} recall@5 {f['recall@5']:.3f}"
+            f"dev, {FOLDS}-fold by query, C={strength}: "
+            f"MRR@10 {f['mrr@10']:.3f} recall@5 {f['recall@5']:.3f}"
         )
         if best is None or (f["mrr@10"], f["recall@5"]) > best[0]:
             best = ((f["mrr@10"], f["recall@5"]), strength)
@@ -154,9 +153,9 @@ def main():
     scale = [1.0] * len(reranking.FEATURES)
     coef = [0.0] * len(reranking.FEATURES)
     for j, column in enumerate(columns):
-        mean[column] = float(scaler.mean_[j])
-        scale[column] = float(scaler.scale_[j])
-        coef[column] = float(model.coef_[0][j])
+        mean[column] = round(float(scaler.mean_[j]), 4)
+        scale[column] = round(float(scaler.scale_[j]), 4)
+        coef[column] = round(float(model.coef_[0][j]), 4)
     weights = {
         "about": "kb.reranking's logistic regression, written by bench/kb_rerank_fit.py "
         "from the dev half of bench/data/relevance_queries.json",
@@ -165,27 +164,23 @@ def main():
         "mean": mean,
         "scale": scale,
         "coef": coef,
-        "intercept": float(model.intercept_[0]),
+        "intercept": round(float(model.intercept_[0]), 4),
     }
 
     def probabilities(pool):
-        import math
-
         keys, rows = pool
-        out = []
-        for key, row in zip(keys, rows, strict=True):
-            logit = weights["intercept"] + sum(
-                c * (v - m) / s for v, m, s, c in zip(row, mean, scale, coef, strict=True)
-            )
-            out.append((key, 1 / (1 + math.exp(-logit))))
+        out = [
+            (key, reranking.probability(row, weights)) for key, row in zip(keys, rows, strict=True)
+        ]
         return sorted(out, key=lambda pair: -pair[1])[: bench.SUGGESTIONS]
 
     answerable = [(probabilities(p), right) for p, right in zip(pooled, expected, strict=True)]
     silent_pools = pools(queries["no_answer"]["dev"])
-    score, floor, found, silent = fit_floor(answerable, [probabilities(p) for p in silent_pools])
+    _balance, floor, found, silent = fit_floor(answerable, [probabilities(p) for p in silent_pools])
     weights["floor"] = floor
     print(
-        f"chosen C={strength}; floor {floor:.2f}: answer shown {found:.1%}, no-answer silent {silent:.1%}"
+        f"chosen C={strength}; floor {floor:.2f}: "
+        f"answer shown {found:.1%}, no-answer silent {silent:.1%}"
     )
     for name, c in zip(reranking.FEATURES, coef, strict=True):
         print(f"  {name:<24} {c:+.3f}")

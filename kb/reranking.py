@@ -172,8 +172,9 @@ def features(query: QueryText, candidate: Candidate, stats: ranking.CorpusStats)
     return row
 
 
-def probability(row: list[float]) -> float:
-    model = weights()
+def probability(row: list[float], model: dict | None = None) -> float:
+    """The stored model's (or the given one's) probability for a feature row."""
+    model = model or weights()
     logit = model["intercept"] + sum(
         coef * (value - mean) / scale
         for value, mean, scale, coef in zip(
