@@ -26,6 +26,8 @@ from kb.segment import normalise
 WEIGHTS_FILE = Path(__file__).with_name("rerank_weights.json")
 # How many of the first stage's best the second stage looks at.
 POOL = 50
+# Added before taking the logarithm of a confidence (which can be 0).
+LEAST_CONFIDENCE = 0.001
 
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 # Names too broad to place a question anywhere.
@@ -43,7 +45,7 @@ FEATURES = (
     "question_chars",
     "question_length",
     "first_stage_confidence",
-    "first_stage_log_score",
+    "first_stage_log_confidence",
     "same_place",
     "other_place",
     "place_not_asked",
@@ -148,6 +150,9 @@ def features(query: QueryText, candidate: Candidate, stats: ranking.CorpusStats)
     asked = {t for t in query.typed if t in places()}
     named = places().intersection(candidate.question_words)
     same = any(place in question for place in asked)
+    # Shares of the best possible score, not the score itself: a small
+    # collection's scores are small (low IDF) for answers just as good.
+    confidence = ranking.confidence(candidate.score, query.typed, stats)
     row = []
     for words, average in zip(
         (candidate.question_words, candidate.answer_words), stats.average_lengths, strict=True
@@ -160,8 +165,8 @@ def features(query: QueryText, candidate: Candidate, stats: ranking.CorpusStats)
             _share(pairs, answer),
             _share(chars, question),
             math.log1p(len(question)),
-            ranking.confidence(candidate.score, query.typed, stats),
-            math.log1p(candidate.score),
+            confidence,
+            math.log(confidence + LEAST_CONFIDENCE),
             float(same),
             float(bool(asked) and bool(named) and not same),
             float(not asked and bool(named)),
