@@ -2,10 +2,12 @@
 
 `search_faqs` and `search_tickets` segment the query (kb.segment), add the
 synonyms, let the backend find candidates, rank them, and return `Hit`s with
-highlighted snippets. A hit is `confident` when its score, as a share of the
-best possible for the typed words (kb.ranking.confidence), reaches the
-calibrated floor: the filing form suggests only those, and a search without
-one is a knowledge gap. The backend is the database (PostgreSQL full text, or
+highlighted snippets. FAQ hits are then re-ranked (kb.reranking) and scored
+by the probability that they answer the query. A hit is `confident` when
+that probability (for tickets: its score as a share of the best possible for
+the typed words, kb.ranking.confidence) reaches the calibrated floor: the
+filing form suggests only those, and a search without one is a knowledge gap.
+The backend is the database (PostgreSQL full text, or
 the SQLite fallback) unless settings.KB_SEARCH_BACKEND is "elasticsearch";
 if Elasticsearch does not answer, the database answers instead and the
 fallback is logged.
@@ -96,7 +98,8 @@ class Hit:
     score: float
     subsystem: str
     url: str
-    # Above the relevance floor: worth suggesting (kb.ranking.CONFIDENCE_FLOOR).
+    # Above the relevance floor: worth suggesting (kb.reranking.floor for
+    # FAQs, kb.ranking.CONFIDENCE_FLOOR for tickets).
     confident: bool = False
 
 
