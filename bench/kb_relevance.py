@@ -13,15 +13,16 @@ half to tune on and a test half never tuned on) two ways in the same run:
 
 - plain BM25: jieba.lcut with jieba's own dictionary, BM25 (k1 1.2, b 0.75)
   over question + answer, implemented here;
-- ours: kb.search.search_faqs, as the desk searches.
+- first stage: kb.ranking's BM25 with synonyms, thesaurus and character
+  pairs alone (the ranking before the re-ranker);
+- ours: kb.search.search_faqs, as the desk searches (the first stage's best
+  re-ranked by kb.reranking, fitted on the dev half by bench/kb_rerank_fit.py).
 
 It prints MRR@10 and recall@5 for each half, and for ours the score floor:
 how often a query shows a confident suggestion at all, how often the first
 confident suggestion is right (precision), how often the right FAQ is among
 those shown, and how often a question the collection cannot answer shows
-nothing. --fit chooses the floor (kb.ranking.CONFIDENCE_FLOOR) on the dev
-half alone: the one that best balances the share of answerable queries
-shown their answer and the share of unanswerable ones shown nothing.
+nothing. bench/kb_rerank_fit.py chooses that floor on the dev half alone.
 """
 
 import argparse
@@ -52,9 +53,6 @@ def parse_args():
     parser.add_argument("--rebuild", action="store_true", help="load the FAQs again")
     parser.add_argument("--half", choices=("dev", "test", "both"), default="both")
     parser.add_argument("--misses", action="store_true", help="list the dev queries ours misses")
-    parser.add_argument(
-        "--fit", action="store_true", help="fit the confidence floor on the dev half and print it"
-    )
     return parser.parse_args()
 
 
@@ -179,38 +177,15 @@ def floor_figures(hits, expected, silent_hits) -> dict[str, float]:
     }
 
 
-def fit_floor(items, queries_no_answer, pks) -> None:
-    """Print the floor that maximises the mean of (answerable queries whose
-    answer is among the suggestions shown) and (unanswerable queries shown
-    nothing), on the dev half."""
-    from kb import ranking, search
-    from kb.models import Corpus
-    from kb.search import database
+def first_stage(text) -> list[int]:
+    """The FAQs in the first stage's order (kb.ranking alone, before
+    kb.reranking): the ranking as it was before the re-ranker."""
+    from kb import search
 
-    def confidences(text):
-        query = search.Query.parse(text)
-        stats = database.corpus_stats(Corpus.FAQ, query.terms)
-        hits = search.search_faqs(text, public_only=False, limit=SUGGESTIONS)
-        return [(h.id, ranking.confidence(h.score, query.terms, stats)) for h in hits]
-
-    answerable = [
-        (confidences(q["query"]), {pks[line] for line in (q["line"], *q.get("also", ()))})
-        for q in items
-    ]
-    unanswerable = [confidences(text) for text in queries_no_answer]
-    best = None
-    for step in range(0, 41):
-        floor = step / 200
-        found = sum(
-            1 for hits, right in answerable if any(pk in right and c >= floor for pk, c in hits)
-        ) / len(answerable)
-        silent = sum(1 for hits in unanswerable if all(c < floor for _pk, c in hits)) / len(
-            unanswerable
-        )
-        print(f"  floor {floor:.3f}: answer shown {found:.1%}, no-answer silent {silent:.1%}")
-        if best is None or (found + silent) / 2 > best[0]:
-            best = ((found + silent) / 2, floor)
-    print(f"dev-fitted floor: {best[1]:.3f} (now {ranking.CONFIDENCE_FLOOR})")
+    query = search.Query.parse(text)
+    if not query.terms:
+        return []
+    return list(search.faq_candidates(query, False, DEPTH))
 
 
 def main():
@@ -228,9 +203,6 @@ def main():
     )
     baseline = PlainBM25({pk: f"{q}\n{a}" for pk, q, a in published})
     queries = json.loads(QUERIES.read_text(encoding="utf-8"))
-    if args.fit:
-        fit_floor(queries["dev"], queries["no_answer"]["dev"], pks)
-        return
     halves = ("dev", "test") if args.half == "both" else (args.half,)
     print(f"database: {connection.vendor}; FAQs searched: {len(baseline.keys)}")
     print(f"{'':>6} {'':<11} {'MRR@10':>7} {'recall@5':>9}")
@@ -246,7 +218,8 @@ def main():
             for q in queries["no_answer"][half]
         ]
         ours = [[h.id for h in q] for q in hits]
-        for name, ranked in (("plain BM25", plain), ("ours", ours)):
+        first = [first_stage(q["query"]) for q in items]
+        for name, ranked in (("plain BM25", plain), ("first stage", first), ("ours", ours)):
             f = figures(ranked, expected)
             print(f"{half:>6} {name:<11} {f['mrr@10']:7.3f} {f['recall@5']:9.3f}")
         floor = floor_figures(hits, expected, silent_hits)

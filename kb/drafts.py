@@ -4,7 +4,8 @@ The question comes from the group's most representative title (the one
 nearest the centroid of the titles' TF-IDF vectors over jieba's words),
 without salutations, letter openings and first person, put as a question.
 The answer is the group's best resolution: the best rated when citizens
-rated them, else the most central one, without the reply's formulaic
+rated them, then the one most of the group's replies agree with (say
+nearly the same), then the most central one, without the reply's formulaic
 greeting, thanks and closing date. The other resolutions go beside it for
 the reviewer. Everything is scrubbed of personal data (kb.privacy) before
 anyone sees it, and what was removed is listed with where it was.
@@ -20,6 +21,8 @@ from kb.segment import tokens
 # A resolution without a rating counts as this (好差评: 3 is 基本满意), so a
 # 差评 resolution ranks below an unrated one and a 好评 above it.
 UNRATED = 3
+# Replies whose TF-IDF cosine reaches this say the same thing.
+AGREEING = 0.8
 # Shorter cleaned replies ("已转交相关部门办理。") answer nothing.
 SHORTEST_ANSWER = 15
 
@@ -232,6 +235,18 @@ def centrality(texts: Sequence[str]) -> list[float]:
     return [float(v) for v in (matrix @ centroid.T).ravel()]
 
 
+def agreement(texts: Sequence[str]) -> list[int]:
+    """For each text, how many of the group's texts (itself included) say
+    nearly the same: TF-IDF cosine at least AGREEING; 0 for an empty text."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if not any(tokens(t) for t in texts):
+        return [0] * len(texts)
+    matrix = TfidfVectorizer(analyzer=tokens, sublinear_tf=True).fit_transform(texts)
+    similar = (matrix @ matrix.T).toarray() >= AGREEING
+    return [int(row.sum()) for row in similar]
+
+
 def _most_central(candidates: list[int], scores: list[float]) -> int:
     # Ties go to the earlier source (the caller orders them, oldest first).
     return max(candidates, key=lambda i: (scores[i], -i))
@@ -251,10 +266,12 @@ def draft_from(sources: Sequence[Source]) -> Draft:
     answered = [i for i, r in enumerate(replies) if len(r) >= SHORTEST_ANSWER]
     answered = answered or [i for i, r in enumerate(replies) if r] or list(range(len(sources)))
     reply_scores = centrality(replies)
+    agreeing = agreement(replies)
     best = max(
         answered,
         key=lambda i: (
             sources[i].rating if sources[i].rating is not None else UNRATED,
+            agreeing[i],
             reply_scores[i],
             -i,
         ),

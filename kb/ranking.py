@@ -28,8 +28,9 @@ B = 0.75
 # A word in the question (ticket title) says more than one in the answer.
 FIELD_WEIGHTS = (2.0, 1.0)
 COVERAGE_BASE = 0.5
-# The least confidence a hit needs to be suggested, fitted on the dev half
-# of bench/data/relevance_queries.json (bench/kb_relevance.py --fit).
+# The least confidence a ticket hit needs to count as an answer, fitted on
+# the dev half of bench/data/relevance_queries.json before FAQ hits got
+# their own floor (kb.reranking.floor).
 CONFIDENCE_FLOOR = 0.075
 
 

@@ -140,7 +140,13 @@ def corpus_documents(corpus: str):
             ("question_segmented", "answer_segmented"),
             ("state = %s", [FaqState.PUBLISHED]),
         )
-    return TicketText.objects.all(), ("title_segmented", "body_segmented"), ("true", [])
+    # Withdrawn tickets are no part of the collection a search ranks in.
+    withdrawn, params = scope.withdrawn_ticket_ids().query.sql_with_params()
+    return (
+        TicketText.objects.filter(scope.not_withdrawn_q("ticket__")),
+        ("title_segmented", "body_segmented"),
+        (f"ticket_id NOT IN ({withdrawn})", list(params)),
+    )
 
 
 def counted_statistics(corpus: str) -> ranking.CorpusStats:

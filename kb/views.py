@@ -251,7 +251,12 @@ def candidates(request):
     if not scope.works_tickets(request.user):
         raise PermissionDenied(_("Only operators see FAQ candidates."))
     return render(
-        request, "kb/candidates.html", {"candidates": selectors.open_candidates(request.user)}
+        request,
+        "kb/candidates.html",
+        {
+            "candidates": selectors.open_candidates(request.user),
+            "window_days": settings.KB_CANDIDATE_WINDOW_DAYS,
+        },
     )
 
 

@@ -2,10 +2,12 @@
 
 `search_faqs` and `search_tickets` segment the query (kb.segment), add the
 synonyms, let the backend find candidates, rank them, and return `Hit`s with
-highlighted snippets. A hit is `confident` when its score, as a share of the
-best possible for the typed words (kb.ranking.confidence), reaches the
-calibrated floor: the filing form suggests only those, and a search without
-one is a knowledge gap. The backend is the database (PostgreSQL full text, or
+highlighted snippets. FAQ hits are then re-ranked (kb.reranking) and scored
+by the probability that they answer the query. A hit is `confident` when
+that probability (for tickets: its score as a share of the best possible for
+the typed words, kb.ranking.confidence) reaches the calibrated floor: the
+filing form suggests only those, and a search without one is a knowledge gap.
+The backend is the database (PostgreSQL full text, or
 the SQLite fallback) unless settings.KB_SEARCH_BACKEND is "elasticsearch";
 if Elasticsearch does not answer, the database answers instead and the
 fallback is logged.
@@ -26,7 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from helpdesk_site.people.models import Role
 from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.models import subsystem_label
-from kb import indexing, ranking
+from kb import indexing, ranking, reranking
 from kb.models import Corpus, Faq, FaqState
 from kb.search import database, lookup
 from kb.search.errors import SearchUnavailable
@@ -96,7 +98,8 @@ class Hit:
     score: float
     subsystem: str
     url: str
-    # Above the relevance floor: worth suggesting (kb.ranking.CONFIDENCE_FLOOR).
+    # Above the relevance floor: worth suggesting (kb.reranking.floor for
+    # FAQs, kb.ranking.CONFIDENCE_FLOOR for tickets).
     confident: bool = False
 
 
@@ -179,35 +182,52 @@ def _hit(kind, pk, score, title, snippet, names, url, confident) -> Hit:
     )
 
 
+def faq_candidates(query: Query, public_only: bool, pool: int) -> dict[int, tuple]:
+    """The first stage's best FAQs for the query, best first: pk ->
+    (the candidate as the second stage reads it, what the hit shows)."""
+    ranked = _run("faq_ids", query, public_only, pool)
+    # An external index can lag: the database has the last word on what is shown.
+    rows = searchable_faqs(public_only).values_list("pk", *database.FAQ_DISPLAY)
+    found = {}
+    for pk, score, display in _with_display(ranked, rows):
+        _title, question, answer, _name, _name_en, question_words, answer_words = display
+        words = (tuple(question_words.split()), tuple(answer_words.split()))
+        found[pk] = (reranking.Candidate(pk, score, question, answer, *words), display)
+    return found
+
+
+def reranking_query(query: Query) -> reranking.QueryText:
+    return reranking.QueryText(query.text, query.terms, list(query.groups), query.weights)
+
+
 def search_faqs(
     text, *, user=None, subsystem="", category="", limit=10, public_only=None
 ) -> list[Hit]:
     """Published FAQs matching the text; visitors (and user=None) get only
-    public ones unless public_only=False is asked for (management commands)."""
+    public ones unless public_only=False is asked for (management commands).
+    The first stage's best are re-ranked (kb.reranking); a hit's score is
+    the probability that it answers the query."""
     query = Query.parse(text, subsystem, category)
     if not query.terms:
         return []
     if public_only is None:
         public_only = user is None or not user.is_authenticated
-    ranked = _run("faq_ids", query, public_only, _limit(limit))
-    # An external index can lag: the database has the last word on what is shown.
-    rows = searchable_faqs(public_only).values_list("pk", *database.FAQ_DISPLAY)
+    limit = _limit(limit)
+    found = faq_candidates(query, public_only, max(limit, reranking.POOL))
+    stats = database.corpus_stats(Corpus.FAQ, query.weights)
+    candidates = [candidate for candidate, _display in found.values()]
+    ranked = reranking.rerank(reranking_query(query), candidates, stats)[:limit]
     marks = list(query.weights)
     url = _detail_urls("kb:detail")
-    confident = _confident(query, Corpus.FAQ)
-    return [
-        _hit(
-            "faq",
-            pk,
-            score,
-            title,
-            ranking.best_snippet([answer, question], marks),
-            names,
-            url,
-            confident,
+    floor = reranking.floor()
+    hits = []
+    for pk, probability in ranked:
+        title, question, answer, name, name_en, *_words = found[pk][1]
+        snippet = ranking.best_snippet([answer, question], marks)
+        hits.append(
+            _hit("faq", pk, probability, title, snippet, (name, name_en), url, floor.__le__)
         )
-        for pk, score, (title, question, answer, *names) in _with_display(ranked, rows)
-    ]
+    return hits
 
 
 def search_tickets(text, *, user, subsystem="", category="", limit=10) -> list[Hit]:

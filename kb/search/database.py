@@ -156,13 +156,16 @@ def within_budget(terms: list[str], stats: ranking.CorpusStats, bounds=FAQ_BUDGE
     return sum(stats.document_frequency.get(t, 0) for t in terms) <= budget(stats, bounds)
 
 
-# What an FAQ hit shows, fetched with the candidates (one query, not two).
+# What an FAQ hit shows, and the segmented words the second stage
+# (kb.reranking) reads, fetched with the candidates (one query, not two).
 FAQ_DISPLAY = (
     "kbitem__title",
     "kbitem__question",
     "kbitem__answer",
     "subsystem__name",
     "subsystem__name_en",
+    "question_segmented",
+    "answer_segmented",
 )
 
 

@@ -285,3 +285,12 @@ def test_bad_arguments_exit_with_status_2_from_the_command_line(args):
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
+
+
+def test_the_candidates_page_names_the_configured_window(seeded, engineer, client, settings):
+    settings.KB_CANDIDATE_WINDOW_DAYS = 30
+    candidates.propose()
+    client.force_login(engineer)
+    page = client.get(reverse("kb:candidates"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "30 天内解决 3 次" in page
+    assert "90 天" not in page

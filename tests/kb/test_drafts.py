@@ -123,3 +123,26 @@ def test_one_ticket_makes_a_draft_too_and_no_ticket_none():
     assert (draft.question, draft.answer) == ("印章无法认领怎么办？", answer)
     assert draft.alternatives == ()
     assert draft_from([]).question == ""
+
+
+def test_the_answer_is_the_reply_the_group_agrees_on_over_a_lone_broader_one():
+    agreed = "您好，请在电子证照管理系统中发布证照模板，发布后即可制作电子证照。"
+    lone = (
+        "您好，电子证照制作失败是因为证照模板未发布，也可能是签章服务证书过期或目录未配置，"
+        "请检查模板、证书和目录后重新制作。"
+    )
+    sources = [
+        Source(1, "电子证照制作失败", agreed),
+        Source(
+            2,
+            "证照做不出来",
+            "您好，电子证照制作失败多因证照目录未配置，请检查目录配置后重新制作。",
+        ),
+        Source(3, "证照制作报错", lone),
+        Source(4, "电子证照制作不了", agreed),
+        Source(5, "签章失败", "您好，证书过期导致签章失败，请更新签章证书后重新制作电子证照。"),
+    ]
+    draft = draft_from(sources)
+    assert draft.answer_from == 1
+    assert "发布证照模板" in draft.answer
+    assert [a.ticket_id for a in draft.alternatives if a.ticket_id == 3] == [3]

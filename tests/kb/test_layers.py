@@ -16,6 +16,7 @@ LAYERS = [
         "kb.segment",
         "kb.lexicon",
         "kb.ranking",
+        "kb.reranking",
         "kb.clustering",
         "kb.gap_text",
         "kb.drafts",

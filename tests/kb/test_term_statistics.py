@@ -5,8 +5,9 @@ from collections import Counter
 import pytest
 from django.core.management import ManagementUtility, call_command
 
+from helpdesk_site.audit.services import withdraw_ticket
 from helpdesk_site.people.models import Role
-from kb import faqs, search, tasks, term_statistics
+from kb import faqs, indexing, search, tasks, term_statistics
 from kb.models import Corpus, Faq, FaqState, TermFrequency, TermStatistics, TicketText
 from kb.search import database
 from tests.factories import UserFactory
@@ -56,6 +57,22 @@ def test_stored_ticket_statistics_equal_an_independent_count():
     rows = list(TicketText.objects.values_list("title_segmented", "body_segmented"))
     assert any("50%" in title.split() for title, _body in rows)
     assert stored(Corpus.TICKET) == independent_count(rows)
+
+
+@pytest.mark.parametrize("in_database", [True, False])
+def test_withdrawn_tickets_do_not_count_in_the_ticket_statistics(in_database, monkeypatch):
+    reporter = UserFactory()
+    file_ticket(reporter, title="营业执照无法下载")
+    withdrawn = file_ticket(reporter, title="珠穆朗玛峰登山证办理")
+    withdraw_ticket(user=admin(), ticket=withdrawn, reason="重复提交")
+    if not in_database:
+        # The count SQLite uses: the rows read and counted in Python.
+        monkeypatch.setattr(indexing, "uses_postgres", lambda: False)
+    term_statistics.refresh_term_statistics(Corpus.TICKET)
+    df, documents, _averages = stored(Corpus.TICKET)
+    assert documents == 1
+    assert "珠穆朗玛峰" not in df
+    assert df["营业执照"] == 1
 
 
 def test_stored_faq_statistics_count_published_faqs_only(demo_faqs):
