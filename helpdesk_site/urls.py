@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("helpdesk_site.chat.urls")),
     path("api/", include(api.urls)),
     path("sla/", include("sla.urls")),
+    path("notices/", include("helpdesk_site.notices.urls")),
     path("satisfaction/", include("helpdesk_site.satisfaction.urls")),
     path("reports/", include("reporting.urls")),
     path("media/<path:path>", ticket_views.protected_media, name="protected_media"),

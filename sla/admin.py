@@ -10,7 +10,6 @@ from sla.models import (
     HandlingLogEntry,
     HolidayNotice,
     Incident,
-    Notification,
     SeasonalHours,
     SlaClock,
     SlaPolicy,
@@ -134,12 +133,6 @@ class HandlingLogEntryAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["=ticket__id"]
     list_select_related = ["actor"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["recipient", "ticket_id", "created_at", "read_at", "message"]
-    list_select_related = ["recipient"]
 
 
 @admin.register(Incident)

@@ -14,7 +14,6 @@ from sla.models import (
     BusinessCalendar,
     HandlingLogEntry,
     HolidayNotice,
-    Notification,
     SlaClock,
     SlaPolicy,
 )
@@ -178,16 +177,3 @@ def risky_clocks(user, *, breached: bool, now=None) -> QuerySet[SlaClock]:
 
 def handling_log(ticket) -> QuerySet[HandlingLogEntry]:
     return ticket.handling_log.select_related("actor")
-
-
-def notifications_for(user) -> QuerySet[Notification]:
-    """The user's notices, less those of withdrawn tickets (their page is gone)."""
-    return (
-        Notification.objects.filter(recipient=user)
-        .filter(scope.not_withdrawn_q("ticket__"))
-        .select_related("ticket")
-    )
-
-
-def unread_notification_count(user) -> int:
-    return notifications_for(user).filter(read_at__isnull=True).count()
