@@ -24,8 +24,7 @@ from helpdesk_site.notices import services as notices
 from helpdesk_site.notices.models import Kind as NoticeKind
 from helpdesk_site.notices.models import Notice
 from helpdesk_site.outbox import services as outbox
-from helpdesk_site.people.models import Role, User
-from helpdesk_site.regions.models import Region
+from helpdesk_site.people.models import User
 from helpdesk_site.tickets.models import FINISHED_STATUSES, Category, TicketDetails
 from sla import business_time as bt
 from sla import defaults
@@ -43,7 +42,7 @@ from sla.models import (
     SlaPolicy,
     TeamLead,
 )
-from sla.selectors import AT_RISK_SHARE, Calendars, policy_for
+from sla.selectors import AT_RISK_SHARE, Calendars, policy_for, supervisors_by_county
 
 # The clocks stop when the ticket is finished.
 STOPPED_STATUSES = FINISHED_STATUSES
@@ -495,20 +494,6 @@ def _recipients(action, ticket, details, leads, supervisors) -> list[User]:
     return []
 
 
-def _supervisors() -> dict[str, list[User]]:
-    """Supervisors by the county they watch, and the prefecture's."""
-    found = defaultdict(list)
-    for user in User.objects.filter(role=Role.SUPERVISOR, is_active=True).select_related(
-        "supervised_region", "department__region"
-    ):
-        region = user.supervised_region or (user.department.region if user.department else None)
-        if region is None:
-            continue
-        key = "prefecture" if region.level == Region.Level.PREFECTURE else region.code[:6]
-        found[key].append(user)
-    return found
-
-
 def sweep(now=None, batch_size=500) -> int:
     """Fire every escalation step and breach that is due; return how many
     steps fired. Safe to run twice, in two workers at once, or again after a
@@ -617,7 +602,7 @@ def share_percent(used: dt.timedelta, target: dt.timedelta) -> int:
 
 def _escalate(clocks, by_clock, details, log_entries, now, shares) -> None:
     leads = {lead.subsystem_id: lead.user for lead in TeamLead.objects.select_related("user")}
-    supervisors = _supervisors()
+    supervisors = supervisors_by_county()
     priority_raises, reassignments = [], []
     # One notice per person and clock however many steps fired at once (a
     # sweep after a pause fires several), naming the share really used.

@@ -67,3 +67,24 @@ def test_the_team_lead_receives_its_steps(file_at, lead):
     # 80 % went to the assignee, 100 % (通知运维组长) to the lead.
     assert Notice.objects.filter(recipient=lead, ticket=ticket).count() == 1
     assert not Notice.objects.filter(recipient=county).exists()
+
+
+def test_the_demo_has_a_team_lead():
+    from helpdesk_site.tickets import seeding
+
+    seeding.ensure_accounts(seeding.ensure_departments())
+    lead = TeamLead.objects.get(subsystem=None)
+    assert lead.user.username == "team_lead" and lead.user.role == Role.OPERATOR
+
+
+def test_the_sla_admin_warns_of_steps_that_reach_nobody(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:sla_escalationladder_changelist")).content.decode()
+    assert "通知运维组长" in page and "没有运维组长" in page
+    assert "康定市" in page  # no supervisor watches it yet
+    TeamLead.objects.create(user=OperatorFactory())
+    for code in Region.objects.filter(level=Region.Level.COUNTY).values_list("code", flat=True):
+        UserFactory(role=Role.SUPERVISOR, department=None, supervised_region_id=code)
+    UserFactory(role=Role.SUPERVISOR, department=None, supervised_region_id="513300")
+    page = client.get(reverse("admin:sla_escalationladder_changelist")).content.decode()
+    assert "没有运维组长" not in page and "无人可通知" not in page
