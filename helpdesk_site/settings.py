@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "helpdesk_site.people.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "helpdesk_site.tickets.middleware.TicketScopeMiddleware",
@@ -272,6 +273,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people reach the desk at: links in e-mail are built on it, and
 # the Site's domain (helpdesk's own links) is set from it after each migrate.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Password recovery by e-mail, where the desk can send mail (otherwise an
+# administrator or the county's supervisor gives a one-time password).
+PASSWORD_RESET_BY_EMAIL = env.bool("PASSWORD_RESET_BY_EMAIL", default="EMAIL_URL" in env.ENVIRON)
+# Reset requests per client address, and per e-mail address, in the window (seconds).
+PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=5)
+PASSWORD_RESET_WINDOW = env.int("PASSWORD_RESET_WINDOW", default=3600)
+PASSWORD_RESET_TIMEOUT = 3600 * 24
 HELPDESK_USE_HTTPS_IN_EMAIL_LINK = SITE_URL.startswith("https://")
 
 # --- Security --------------------------------------------------------------

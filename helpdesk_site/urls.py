@@ -19,6 +19,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("helpdesk_site.people.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("tickets/", include("helpdesk_site.tickets.urls")),
     path("kb/", include("kb.urls")),

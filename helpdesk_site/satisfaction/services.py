@@ -199,6 +199,4 @@ def sweep(now=None) -> int:
 
 def _notify(recipients, task, message, now) -> None:
     """In-app notices to the supervisors, with their e-mails through the outbox."""
-    notices.notify(
-        recipients, ticket=task.ticket_id, kind=Kind.BAD_RATING, message=message, at=now
-    )
+    notices.notify(recipients, ticket=task.ticket_id, kind=Kind.BAD_RATING, message=message, at=now)
