@@ -116,9 +116,21 @@ class HelpdeskForStaffMiddleware:
     lands on the portal's page of its ticket, through the login when needed.
     Runs after TicketScopeMiddleware: a ticket out of scope is already a 404."""
 
-    # Its JSON API answers for itself (403), logging out stays possible, and
-    # its report pages are the site's, which send supervisors to their reports.
-    LEFT_ALONE = {"logout", "api-root", "report_index", "run_report"}
+    # Its JSON API answers for itself (403), logging out stays possible, its
+    # report pages are the site's (which send supervisors to their reports),
+    # its knowledge base is everyone's, and the pages made for framing are 404.
+    LEFT_ALONE = {
+        "logout",
+        "api-root",
+        "report_index",
+        "run_report",
+        "kb_index",
+        "kb_category",
+        "kb_vote",
+        "submit_iframe",
+        "success_iframe",
+        "kb_category_iframe",
+    }
     PUBLIC_VIEW = "public_view"
 
     def __init__(self, get_response):
