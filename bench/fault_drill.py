@@ -1208,12 +1208,12 @@ def verify(rec: Recorder, sweep: tuple[int, int], site: Site) -> dict:
     from helpdesk.models import FollowUp, Ticket
 
     from helpdesk_site.chat.models import ChatMessage
+    from helpdesk_site.notices.models import Notice as Notification
     from sla.models import (
         EscalationEvent,
         EscalationStep,
         HandlingLogEntry,
         LogKind,
-        Notification,
         SlaClock,
     )
 

@@ -167,8 +167,8 @@ def main() -> int:
     from django.utils import timezone
 
     from helpdesk_site.celery import app
+    from helpdesk_site.notices.models import Notice as Notification
     from sla import services
-    from sla.models import Notification
 
     # Queue the e-mail tasks in memory: timed as enqueued, never left behind.
     app.conf.broker_url = "memory://localhost/"

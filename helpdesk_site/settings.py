@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "helpdesk_site.satisfaction",
     "kb",
     "helpdesk_site.outbox",
+    "helpdesk_site.notices",
 ]
 
 MIDDLEWARE = [
@@ -74,9 +75,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "helpdesk_site.people.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "helpdesk_site.tickets.middleware.TicketScopeMiddleware",
+    "helpdesk_site.tickets.middleware.HelpdeskForStaffMiddleware",
     "helpdesk_site.tickets.middleware.HelpdeskBadInputMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -272,8 +275,24 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- E-mail ----------------------------------------------------------------
 
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="servicedesk@localhost")
+# The sender every e-mail of the desk shows: a name from the office, an address from the server.
+SERVICE_DESK_EMAIL_NAME = env.str("SERVICE_DESK_EMAIL_NAME", default="甘孜州政务服务平台运维服务台")
+SERVICE_DESK_EMAIL_ADDRESS = env.str("SERVICE_DESK_EMAIL_ADDRESS", default="servicedesk@localhost")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default=f"{SERVICE_DESK_EMAIL_NAME} <{SERVICE_DESK_EMAIL_ADDRESS}>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people reach the desk at: links in e-mail are built on it, and
+# the Site's domain (helpdesk's own links) is set from it after each migrate.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Password recovery by e-mail, where the desk can send mail (otherwise an
+# administrator or the county's supervisor gives a one-time password).
+PASSWORD_RESET_BY_EMAIL = env.bool("PASSWORD_RESET_BY_EMAIL", default="EMAIL_URL" in env.ENVIRON)
+# Reset requests per client address, and per e-mail address, in the window (seconds).
+PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=5)
+PASSWORD_RESET_WINDOW = env.int("PASSWORD_RESET_WINDOW", default=3600)
+PASSWORD_RESET_TIMEOUT = 3600 * 24
+HELPDESK_USE_HTTPS_IN_EMAIL_LINK = SITE_URL.startswith("https://")
 
 # --- Security --------------------------------------------------------------
 # HTTPS=true is what a production deployment behind TLS sets; the embedded

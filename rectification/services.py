@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk_site.notices.models import Notice
 from helpdesk_site.outbox import services as outbox
 from helpdesk_site.people.models import Department, User
 from helpdesk_site.satisfaction import selectors as people_to_notify
 from helpdesk_site.tickets import scope as ticket_scope
 from rectification import rules, selectors
 from rectification.models import Action, RectificationEvent, RectificationItem, Status
-from sla.models import Notification
 
 MEASURES_MAX = 4000
 
@@ -251,8 +251,8 @@ def _notify(item, message, now) -> None:
     """In-app notices, and their e-mails through the outbox in the same
     transaction: sent after the commit, retried until the mail server takes
     them, each once (the key names the item)."""
-    notices = Notification.objects.bulk_create(
-        Notification(recipient=user, message=message, created_at=now)
+    notices = Notice.objects.bulk_create(
+        Notice(recipient=user, message=message, created_at=now)
         for user in escalation_recipients(item)
     )
     body = "\n".join(

@@ -10,7 +10,6 @@ from sla.models import (
     HandlingLogEntry,
     HolidayNotice,
     Incident,
-    Notification,
     SeasonalHours,
     SlaClock,
     SlaPolicy,
@@ -38,6 +37,24 @@ class ProvisionalYearsWarning:
         if years:
             messages.warning(request, provisional_warning(years))
         return super().changelist_view(request, extra_context)
+
+
+class UnreachableStepsWarning:
+    """Shows, on the ladder, policy and team-lead pages, which escalation
+    steps would reach nobody somewhere."""
+
+    def _warn(self, request):
+        for warning in selectors.unreachable_steps():
+            messages.warning(request, warning)
+
+    def changelist_view(self, request, extra_context=None):
+        self._warn(request)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            self._warn(request)
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class SeasonalHoursInline(admin.TabularInline):
@@ -72,12 +89,12 @@ class EscalationStepInline(admin.TabularInline):
 
 
 @admin.register(EscalationLadder)
-class EscalationLadderAdmin(admin.ModelAdmin):
+class EscalationLadderAdmin(UnreachableStepsWarning, admin.ModelAdmin):
     inlines = [EscalationStepInline]
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(ProvisionalYearsWarning, admin.ModelAdmin):
+class SlaPolicyAdmin(UnreachableStepsWarning, ProvisionalYearsWarning, admin.ModelAdmin):
     list_display = [
         "name",
         "category",
@@ -96,7 +113,7 @@ class SlaPolicyAdmin(ProvisionalYearsWarning, admin.ModelAdmin):
 
 
 @admin.register(TeamLead)
-class TeamLeadAdmin(admin.ModelAdmin):
+class TeamLeadAdmin(UnreachableStepsWarning, admin.ModelAdmin):
     list_display = ["subsystem", "user"]
 
 
@@ -134,12 +151,6 @@ class HandlingLogEntryAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["=ticket__id"]
     list_select_related = ["actor", "ticket"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["recipient", "ticket", "created_at", "read_at", "message"]
-    list_select_related = ["recipient", "ticket"]
 
 
 @admin.register(Incident)

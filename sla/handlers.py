@@ -4,6 +4,8 @@ of django-helpdesk's models, which is all its staff pages leave behind."""
 from django.db.models.signals import post_save
 from helpdesk.models import FollowUp, Ticket
 
+from helpdesk_site.notices.models import Notice
+from helpdesk_site.notices.signals import notices_read
 from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.changes import saved_changes
 from helpdesk_site.tickets.models import TicketDetails
@@ -44,8 +46,13 @@ def on_followup_saved(sender, instance, created, raw=False, **kwargs):
         services.record_first_response(instance.ticket, user)
 
 
+def on_notices_read(sender, notices, user, at, **kwargs):
+    services.record_acknowledged(notices, user, at)
+
+
 def connect():
     ticket_filed.connect(on_ticket_filed, dispatch_uid="sla_ticket_filed")
     post_save.connect(on_ticket_saved, sender=Ticket, dispatch_uid="sla_ticket_saved")
     post_save.connect(on_details_saved, sender=TicketDetails, dispatch_uid="sla_details_saved")
     post_save.connect(on_followup_saved, sender=FollowUp, dispatch_uid="sla_followup_saved")
+    notices_read.connect(on_notices_read, sender=Notice, dispatch_uid="sla_notices_read")

@@ -400,30 +400,6 @@ class EscalationEvent(models.Model):
         return f"{self.clock} {self.step}"
 
 
-class Notification(models.Model):
-    """An in-app message (站内通知)."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sla_notifications"
-    )
-    ticket = models.ForeignKey(
-        Ticket, verbose_name=_("ticket"), null=True, on_delete=models.CASCADE
-    )
-    escalation = models.ForeignKey(EscalationEvent, null=True, on_delete=models.CASCADE)
-    message = models.TextField(_("message"))
-    created_at = models.DateTimeField(_("sent"), default=timezone.now)
-    read_at = models.DateTimeField(_("acknowledged"), null=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
-
-    def __str__(self):
-        return self.message
-
-
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("the fault-handling log is append-only")

@@ -1,24 +1,32 @@
 """Reads for the SLA engine: calendars, policies, clocks as people see them."""
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from helpdesk_site.people.models import Role
+from helpdesk_site.people.models import Role, User
+from helpdesk_site.regions.models import Region
 from helpdesk_site.tickets import scope
+from helpdesk_site.tickets.models import Subsystem
 from sla import business_time as bt
 from sla.models import (
+    Action,
     BusinessCalendar,
+    EscalationStep,
     HandlingLogEntry,
     HolidayNotice,
-    Notification,
     SlaClock,
     SlaPolicy,
+    TeamLead,
 )
 
+# The steps that reach the team lead (the assignee's falls back to them when nobody is assigned).
+LEAD_ACTIONS = (Action.NOTIFY_ASSIGNEE, Action.NOTIFY_TEAM_LEAD, Action.REASSIGN)
 # Remaining working time below this share of the target puts a clock at risk.
 AT_RISK_SHARE = 0.25
 
@@ -180,14 +188,59 @@ def handling_log(ticket) -> QuerySet[HandlingLogEntry]:
     return ticket.handling_log.select_related("actor")
 
 
-def notifications_for(user) -> QuerySet[Notification]:
-    """The user's notices, less those of withdrawn tickets (their page is gone)."""
-    return (
-        Notification.objects.filter(recipient=user)
-        .filter(scope.not_withdrawn_q("ticket__"))
-        .select_related("ticket")
+def supervisors_by_county() -> dict[str, list]:
+    """Active supervisors by the county they watch, and the prefecture's."""
+    found = defaultdict(list)
+    for user in User.objects.filter(role=Role.SUPERVISOR, is_active=True).select_related(
+        "supervised_region", "department__region"
+    ):
+        region = user.supervised_region or (user.department.region if user.department else None)
+        if region is None:
+            continue
+        key = "prefecture" if region.level == Region.Level.PREFECTURE else region.code[:6]
+        found[key].append(user)
+    return found
+
+
+def unreachable_steps() -> list[str]:
+    """Warnings for the SLA admin: escalation steps that would reach nobody
+    for some subsystem (no team lead) or county (no supervisor)."""
+    steps = list(EscalationStep.objects.select_related("ladder").order_by("ladder__name"))
+    if not steps:
+        return []
+    leads = set(TeamLead.objects.values_list("subsystem_id", flat=True))
+    without_lead = (
+        []
+        if None in leads
+        else [s.name for s in Subsystem.objects.exclude(pk__in=leads).order_by("position")]
     )
-
-
-def unread_notification_count(user) -> int:
-    return notifications_for(user).filter(read_at__isnull=True).count()
+    supervisors = supervisors_by_county()
+    counties = Region.objects.filter(level=Region.Level.COUNTY).order_by("code")
+    without_supervisor = [c.name for c in counties if not supervisors.get(c.code[:6])]
+    warnings = []
+    for step in steps:
+        names = {"step": str(step), "ladder": step.ladder.name}
+        if step.action in LEAD_ACTIONS and without_lead:
+            warnings.append(
+                _(
+                    "Step «%(step)s» of «%(ladder)s» reaches nobody for %(subsystems)s: "
+                    "no operator team lead covers them."
+                )
+                % {**names, "subsystems": "、".join(without_lead)}
+            )
+        elif step.action == Action.NOTIFY_COUNTY_SUPERVISOR and without_supervisor:
+            warnings.append(
+                _(
+                    "Step «%(step)s» of «%(ladder)s» reaches nobody in %(regions)s: "
+                    "no active supervisor watches them."
+                )
+                % {**names, "regions": "、".join(without_supervisor)}
+            )
+        elif step.action == Action.NOTIFY_PREFECTURE_SUPERVISOR and not supervisors.get(
+            "prefecture"
+        ):
+            warnings.append(
+                _("Step «%(step)s» of «%(ladder)s» reaches nobody: no prefecture supervisor.")
+                % names
+            )
+    return warnings

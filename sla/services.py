@@ -20,9 +20,12 @@ from django.utils.translation import gettext_lazy
 from helpdesk.models import Ticket
 from helpdesk.update_ticket import update_ticket
 
+from helpdesk_site.notices import reporter as notices_for_reporter
+from helpdesk_site.notices import services as notices
+from helpdesk_site.notices.models import Kind as NoticeKind
+from helpdesk_site.notices.models import Notice
 from helpdesk_site.outbox import services as outbox
 from helpdesk_site.people.models import Role, User
-from helpdesk_site.regions.models import Region
 from helpdesk_site.tickets.models import FINISHED_STATUSES, Category, TicketDetails
 from sla import business_time as bt
 from sla import defaults
@@ -36,12 +39,11 @@ from sla.models import (
     HandlingLogEntry,
     Incident,
     LogKind,
-    Notification,
     SlaClock,
     SlaPolicy,
     TeamLead,
 )
-from sla.selectors import AT_RISK_SHARE, Calendars, policy_for
+from sla.selectors import AT_RISK_SHARE, Calendars, policy_for, supervisors_by_county
 
 # The clocks stop when the ticket is finished.
 STOPPED_STATUSES = FINISHED_STATUSES
@@ -536,6 +538,8 @@ def set_on_hold(ticket: Ticket, user, *, on_hold: bool, reason: str = "") -> Non
     Ticket.objects.filter(pk=ticket.pk).update(on_hold=on_hold)
     ticket.on_hold = on_hold
     sync_ticket(ticket, actor=user, reason=reason.strip())
+    if on_hold:
+        notices_for_reporter.waiting_on_reporter(ticket, user, reason.strip())
 
 
 @transaction.atomic
@@ -558,21 +562,19 @@ def record_resolution(ticket: Ticket, user, *, root_cause: str, fix: str) -> Non
         )
 
 
-@transaction.atomic
-def acknowledge(notification: Notification, user) -> None:
-    """The recipient has seen an escalation; the log records when."""
-    if notification.recipient_id != user.pk or notification.read_at is not None:
-        return
-    notification.read_at = timezone.now()
-    notification.save(update_fields=["read_at"])
-    if notification.escalation_id and notification.ticket_id:
-        log(
-            notification.ticket_id,
-            LogKind.ACKNOWLEDGED,
+def record_acknowledged(notices, user, at) -> None:
+    """Escalation notices their recipient confirmed: the log records when."""
+    HandlingLogEntry.objects.bulk_create(
+        HandlingLogEntry(
+            ticket_id=notice.ticket_id,
+            kind=LogKind.ACKNOWLEDGED,
             actor=user,
-            at=notification.read_at,
-            escalation=notification.escalation_id,
+            at=at,
+            data={"escalation": notice.escalation_id},
         )
+        for notice in notices
+        if notice.escalation_id and notice.ticket_id
+    )
 
 
 # --- The sweep ----------------------------------------------------------------
@@ -606,20 +608,6 @@ def _recipients(action, ticket, details, leads, supervisors) -> list[User]:
     if action == Action.NOTIFY_PREFECTURE_SUPERVISOR:
         return supervisors.get("prefecture", [])
     return []
-
-
-def _supervisors() -> dict[str, list[User]]:
-    """Supervisors by the county they watch, and the prefecture's."""
-    found = defaultdict(list)
-    for user in User.objects.filter(role=Role.SUPERVISOR, is_active=True).select_related(
-        "supervised_region", "department__region"
-    ):
-        region = user.supervised_region or (user.department.region if user.department else None)
-        if region is None:
-            continue
-        key = "prefecture" if region.level == Region.Level.PREFECTURE else region.code[:6]
-        found[key].append(user)
-    return found
 
 
 def sweep(now=None, batch_size=500) -> int:
@@ -657,10 +645,11 @@ def _sweep_batch(clocks: list[SlaClock], now) -> int:
         fired_before[(clock_id, cycle)].add(step_id)
     details = TicketDetails.objects.in_bulk([c.ticket_id for c in clocks])
 
-    rows, breaches = [], []
+    rows, breaches, shares = [], [], {}
     for clock in clocks:
         used = _used(clock, now, calendars.for_clock(clock))
         target = dt.timedelta(minutes=clock.target_minutes)
+        shares[clock.pk] = share_percent(used, target)
         done = fired_before[(clock.pk, clock.cycle)]
         for step in _ladder_steps(clock, steps_by_ladder):
             if step.pk not in done and used >= target * step.percent / 100:
@@ -696,7 +685,7 @@ def _sweep_batch(clocks: list[SlaClock], now) -> int:
         for c in breaches
     ]
     if by_clock:
-        _escalate({c.pk: c for c in clocks}, by_clock, details, log_entries, now)
+        _escalate({c.pk: c for c in clocks}, by_clock, details, log_entries, now, shares)
     else:
         HandlingLogEntry.objects.bulk_create(log_entries)
     return len(new_events)
@@ -720,15 +709,33 @@ def _store_schedules(clocks) -> None:
         )
 
 
-def _escalate(clocks, by_clock, details, log_entries, now) -> None:
+def share_percent(used: dt.timedelta, target: dt.timedelta) -> int:
+    """The share of its target a clock has used, in whole percent."""
+    if target <= dt.timedelta(0):
+        return 0
+    return int(used / target * 100)
+
+
+def _escalate(clocks, by_clock, details, log_entries, now, shares) -> None:
     leads = {lead.subsystem_id: lead.user for lead in TeamLead.objects.select_related("user")}
-    supervisors = _supervisors()
-    notifications, priority_raises, reassignments = [], [], []
+    supervisors = supervisors_by_county()
+    priority_raises, reassignments = [], []
+    # One notice per person and clock however many steps fired at once (a
+    # sweep after a pause fires several), naming the share really used.
+    notices_by_person = {}
     for clock_id, fired in by_clock.items():
         clock = clocks[clock_id]
         ticket, info = clock.ticket, details.get(clock.ticket_id)
         if info is None:
             continue
+        message = _(
+            "Ticket #%(id)s «%(title)s» has used %(percent)s%% of its %(clock)s target."
+        ) % {
+            "id": ticket.pk,
+            "title": ticket.title,
+            "percent": shares[clock_id],
+            "clock": clock.get_kind_display(),
+        }
         for step, event_id in sorted(fired, key=lambda f: f[0].percent):
             notified = []
             if step.action == Action.RAISE_PRIORITY:
@@ -737,22 +744,14 @@ def _escalate(clocks, by_clock, details, log_entries, now) -> None:
                 reassignments.append((ticket, _recipients(step.action, ticket, info, leads, {})))
             for user in _recipients(step.action, ticket, info, leads, supervisors):
                 notified.append(user.display_name())
-                message = _(
-                    "Ticket #%(id)s «%(title)s» has used %(percent)s%% of its %(clock)s target."
-                ) % {
-                    "id": ticket.pk,
-                    "title": ticket.title,
-                    "percent": step.percent,
-                    "clock": clock.get_kind_display(),
-                }
-                notifications.append(
-                    Notification(
-                        recipient=user,
-                        ticket=ticket,
-                        escalation_id=event_id,
-                        message=message,
-                        created_at=now,
-                    )
+                # The highest step wins: its acknowledgement is the one logged.
+                notices_by_person[(user.pk, clock_id)] = Notice(
+                    recipient=user,
+                    ticket=ticket,
+                    kind=NoticeKind.ESCALATION,
+                    escalation_id=event_id,
+                    message=message,
+                    created_at=now,
                 )
             log_entries.append(
                 HandlingLogEntry(
@@ -770,8 +769,7 @@ def _escalate(clocks, by_clock, details, log_entries, now) -> None:
                 )
             )
     HandlingLogEntry.objects.bulk_create(log_entries)
-    Notification.objects.bulk_create(notifications)
-    _queue_side_effects(notifications)
+    _queue_side_effects(notices.notify_many(list(notices_by_person.values())))
     for ticket in {t.pk: t for t in priority_raises}.values():
         if ticket.priority > 1:
             # An update and an explicit sync, so the re-target happens at the sweep's now.
@@ -783,31 +781,25 @@ def _escalate(clocks, by_clock, details, log_entries, now) -> None:
             ticket.save(update_fields=["assigned_to"])
 
 
-def _queue_side_effects(notifications) -> None:
-    """The e-mail of each notification, and a live notice on the operator
-    consoles per escalated ticket, into the outbox in the sweep's transaction:
-    a worker killed after the commit loses none of them, and a slow mail
-    server never holds up the sweep. E-mails are one message each, so one
-    refused address is retried alone; the batch's notices are one message."""
-    if not notifications:
+def _queue_side_effects(escalation_notices) -> None:
+    """A live notice on the operator consoles per escalated ticket, into the
+    outbox in the sweep's transaction (the notices' own e-mails and pushes
+    are queued by notices.notify_many): a worker killed after the commit
+    loses none of them. The batch's console notices are one message."""
+    if not escalation_notices:
         return
-    subject = _("Service desk escalation")
-    mails = [
-        outbox.mail(
-            f"sla.notification:{n.pk}", subject=subject, body=n.message, to=[n.recipient.email]
+    by_ticket = {n.ticket_id: n for n in escalation_notices}
+    console_notices = [[n.ticket_id, n.message] for n in by_ticket.values()]
+    first = min(n.pk for n in escalation_notices)
+    outbox.enqueue(
+        outbox.call(
+            f"sla.console:{first}",
+            push_escalations,
+            summary=_("Console notices: %(count)d escalated tickets")
+            % {"count": len(console_notices)},
+            notices=console_notices,
         )
-        for n in notifications
-        if n.recipient.email
-    ]
-    notices = [[n.ticket_id, n.message] for n in {n.ticket_id: n for n in notifications}.values()]
-    first = min(n.pk for n in notifications)
-    push = outbox.call(
-        f"sla.console:{first}",
-        push_escalations,
-        summary=_("Console notices: %(count)d escalated tickets") % {"count": len(notices)},
-        notices=notices,
     )
-    outbox.enqueue(*mails, push)
 
 
 @outbox.handler

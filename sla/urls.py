@@ -6,12 +6,6 @@ app_name = "sla"
 
 urlpatterns = [
     path("at-risk/", views.at_risk, name="at_risk"),
-    path("notifications/", views.notifications, name="notifications"),
-    path(
-        "notifications/<int:notification_id>/acknowledge/",
-        views.acknowledge,
-        name="acknowledge",
-    ),
     path("tickets/<int:ticket_id>/resolve/", views.resolve, name="resolve"),
     path("tickets/<int:ticket_id>/hold/", views.hold, name="hold"),
 ]

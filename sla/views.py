@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,22 +35,6 @@ def at_risk(request):
             "provisional_years": selectors.provisional_years(calendars.get(None)),
         },
     )
-
-
-@login_required
-def notifications(request):
-    page = Paginator(selectors.notifications_for(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "sla/notifications.html", {"page": page})
-
-
-@login_required
-@require_POST
-def acknowledge(request, notification_id):
-    notification = get_object_or_404(selectors.notifications_for(request.user), pk=notification_id)
-    services.acknowledge(notification, request.user)
-    return redirect("sla:notifications")
 
 
 def _worked_ticket(request, ticket_id):

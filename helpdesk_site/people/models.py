@@ -63,6 +63,11 @@ class User(AbstractUser):
         related_name="supervisors",
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set by a one-time password: the next login asks for a new password."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -8,12 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from helpdesk.models import Ticket
 
-from helpdesk_site.outbox import services as outbox
+from helpdesk_site.notices import reporter as notices_for_reporter
+from helpdesk_site.notices import services as notices
+from helpdesk_site.notices.models import Kind
 from helpdesk_site.satisfaction import selectors
 from helpdesk_site.satisfaction.models import BadRatingFollowUp, FollowUpState, Rating
 from helpdesk_site.satisfaction.workdays import add_working_days
 from helpdesk_site.tickets.models import TicketDetails
-from sla.models import HandlingLogEntry, LogKind, Notification
+from sla.models import HandlingLogEntry, LogKind
 from sla.selectors import Calendars
 
 RATEABLE_STATUSES = (Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS)
@@ -81,6 +83,7 @@ def open_follow_up(rating: Rating, *, now) -> BadRatingFollowUp:
         },
         now,
     )
+    notices_for_reporter.bad_rating_progress(task, "opened")
     return task
 
 
@@ -147,6 +150,7 @@ def record_follow_up(task: BadRatingFollowUp, user, *, step: str, text: str, now
         text=text,
         data={"bad_rating_follow_up": task.pk, "step": step},
     )
+    notices_for_reporter.bad_rating_progress(task, step, text)
     return task
 
 
@@ -194,22 +198,5 @@ def sweep(now=None) -> int:
 
 
 def _notify(recipients, task, message, now) -> None:
-    """In-app notifications, and their e-mails through the outbox: stored with
-    them, sent by a worker after the commit, retried until the mail server
-    takes them."""
-    notifications = Notification.objects.bulk_create(
-        Notification(recipient=u, ticket_id=task.ticket_id, message=message, created_at=now)
-        for u in recipients
-    )
-    outbox.enqueue(
-        *(
-            outbox.mail(
-                f"satisfaction.notification:{n.pk}",
-                subject=message,
-                body=message,
-                to=[n.recipient.email],
-            )
-            for n in notifications
-            if n.recipient.email
-        )
-    )
+    """In-app notices to the supervisors, with their e-mails through the outbox."""
+    notices.notify(recipients, ticket=task.ticket_id, kind=Kind.BAD_RATING, message=message, at=now)

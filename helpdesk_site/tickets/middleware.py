@@ -4,9 +4,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import DataError, transaction
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
-from django.urls import Resolver404, resolve
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
+from helpdesk.models import Ticket
 
 from helpdesk_site.tickets import scope
 
@@ -103,3 +105,68 @@ class HelpdeskBadInputMiddleware:
         response = HttpResponseBadRequest()
         response.bad_input = exception
         return response
+
+
+class HelpdeskForStaffMiddleware:
+    """django-helpdesk's pages are the operators' (and administrators'); its
+    public pages are nobody's. Everyone else is sent to the portal's page of
+    the same ticket (or the portal's home) instead of helpdesk's login
+    check, which bounced a logged-in reporter between the page and the
+    login. A link to helpdesk's public view, as in helpdesk's own e-mails,
+    lands on the portal's page of its ticket, through the login when needed.
+    Runs after TicketScopeMiddleware: a ticket out of scope is already a 404."""
+
+    # Its JSON API answers for itself (403), logging out stays possible, its
+    # report pages are the site's (which send supervisors to their reports),
+    # its knowledge base is everyone's, and the pages made for framing are 404.
+    LEFT_ALONE = {
+        "logout",
+        "api-root",
+        "report_index",
+        "run_report",
+        "kb_index",
+        "kb_category",
+        "kb_vote",
+        "submit_iframe",
+        "success_iframe",
+        "kb_category_iframe",
+    }
+    PUBLIC_VIEW = "public_view"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or match.namespace != "helpdesk":
+            return None
+        name = match.url_name or ""
+        if name == self.PUBLIC_VIEW:
+            return self._public_view(request)
+        if name in self.LEFT_ALONE or name.endswith(("-list", "-detail")):
+            return None
+        user = request.user
+        if name == "login" or not user.is_authenticated:
+            if name == "login":
+                return redirect_to_login(request.GET.get("next") or reverse("home"))
+            return None
+        if user.is_staff and scope.works_tickets(user):
+            return None
+        ticket_id = view_kwargs.get("ticket_id")
+        if ticket_id is not None:
+            return redirect("tickets:detail", ticket_id=ticket_id)
+        return redirect("home")
+
+    def _public_view(self, request):
+        _queue, ticket_id = Ticket.queue_and_id_from_query(request.GET.get("ticket", ""))
+        if not ticket_id.isdigit():
+            raise Http404
+        portal_page = reverse("tickets:detail", kwargs={"ticket_id": int(ticket_id)})
+        if not request.user.is_authenticated:
+            return redirect_to_login(portal_page)
+        if not scope.can_view_ticket(request.user, int(ticket_id)):
+            raise Http404
+        return redirect(portal_page)

@@ -1,9 +1,11 @@
 """E-mail about tickets, through django-helpdesk's own templates and
 recipients, delivered from the outbox."""
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from helpdesk.lib import safe_template_context
 from helpdesk.models import Ticket
+from helpdesk.templated_email import send_templated_mail
 
 from helpdesk_site.outbox import services as outbox
 
@@ -47,9 +49,11 @@ def send_ticket_filed(ticket_id: int, role: str) -> None:
         return
     context = safe_template_context(ticket)
     context["comment"] = ticket.description
-    ticket.send(
-        {role: (TEMPLATES[role], context)},
-        # The filer has their own message even when also on the CC list.
-        dont_send_to={ticket.submitter_email} if role != "submitter" else None,
-        fail_silently=False,
+    recipient = ticket.submitter_email if role == "submitter" else ticket.queue.new_ticket_cc
+    # The filer has their own message even when also on the CC list.
+    if not recipient or (role != "submitter" and recipient == ticket.submitter_email):
+        return
+    # helpdesk's template, from the desk's own sender (its queues have no address).
+    send_templated_mail(
+        TEMPLATES[role], context, recipient, sender=settings.DEFAULT_FROM_EMAIL, fail_silently=False
     )

@@ -23,7 +23,7 @@ from helpdesk_site.satisfaction.workdays import add_working_days
 from helpdesk_site.tickets.demo import DemoTicket, demo_rating, demo_ticket
 from helpdesk_site.tickets.models import Subsystem, TicketDetails
 from helpdesk_site.tickets.services import ensure_subsystems, grant_subsystems
-from sla.models import HandlingLogEntry, LogKind
+from sla.models import HandlingLogEntry, LogKind, TeamLead
 from sla.selectors import Calendars
 from sla.services import start_clocks_after_the_fact
 
@@ -62,6 +62,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("kd_reporter", Role.REPORTER, 0, "泽仁", "卓玛"),
     DemoAccount("ld_reporter", Role.REPORTER, 4, "李", "建华"),
     DemoAccount("operator", Role.OPERATOR, None, "王", "运维"),
+    # 运维组长: the escalation ladder's 通知运维组长 and 改派给运维组长 reach them.
+    DemoAccount("team_lead", Role.OPERATOR, None, "赵", "组长"),
     DemoAccount("kd_supervisor", Role.SUPERVISOR, 1, "张", "主管", "513301"),
     DemoAccount("gz_supervisor", Role.SUPERVISOR, 11, "刘", "主任", "513300"),
     DemoAccount("admin", Role.ADMIN, None, "系统", "管理员"),
@@ -102,6 +104,8 @@ def ensure_accounts(departments: list[Department]) -> dict[str, User]:
         user.save()
         accounts[account.username] = user
     grant_subsystems(accounts["operator"], Subsystem.objects.all())
+    grant_subsystems(accounts["team_lead"], Subsystem.objects.all())
+    TeamLead.objects.get_or_create(subsystem=None, defaults={"user": accounts["team_lead"]})
     return accounts
 
 

@@ -78,5 +78,4 @@ def sla_nav(context):
     return {
         "show": True,
         "reads_sla": selectors.reads_sla(user),
-        "unread": selectors.unread_notification_count(user),
     }

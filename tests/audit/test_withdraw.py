@@ -211,14 +211,14 @@ def test_helpdesks_report_pages_lead_to_the_sites_scoped_reports(operator, super
 
 
 def test_notices_of_a_withdrawn_ticket_are_no_longer_shown(ticket, operator, as_user, admin_user):
-    from sla.models import Notification
+    from helpdesk_site.notices.models import Notice
 
-    Notification.objects.create(recipient=operator, ticket=ticket, message="工单即将超时")
-    Notification.objects.create(recipient=operator, message="节假日安排已更新")
+    Notice.objects.create(recipient=operator, ticket=ticket, message="工单即将超时")
+    Notice.objects.create(recipient=operator, message="节假日安排已更新")
     client = as_user(operator)
-    assert "工单即将超时" in client.get(reverse("sla:notifications")).content.decode()
+    assert "工单即将超时" in client.get(reverse("notices:list")).content.decode()
     withdraw(as_user(admin_user), ticket)
-    page = client.get(reverse("sla:notifications")).content.decode()
+    page = client.get(reverse("notices:list")).content.decode()
     assert "工单即将超时" not in page and "节假日安排已更新" in page
 
 

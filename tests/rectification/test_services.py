@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from helpdesk_site.notices.models import Notice as Notification
 from helpdesk_site.outbox.models import Message
 from rectification import services
 from rectification.models import RectificationEvent, RectificationItem, Status
-from sla.models import CalendarDay, Notification
+from sla.models import CalendarDay
 from sla.selectors import default_calendar
 from tests.rectification.conftest import spot
 from tests.sla.conftest import at

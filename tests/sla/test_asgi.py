@@ -15,6 +15,6 @@ async def test_pages_render_through_the_asgi_handler():
     operator = await sync_to_async(OperatorFactory)()
     client = AsyncClient()
     await client.aforce_login(operator)
-    for name in ("tickets:list", "sla:at_risk", "sla:notifications"):
+    for name in ("tickets:list", "sla:at_risk", "notices:list"):
         response = await client.get(reverse(name))
         assert response.status_code == 200, name

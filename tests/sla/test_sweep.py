@@ -8,12 +8,14 @@ from django.core import mail
 from django.db import connection
 from helpdesk.models import Ticket
 
+from helpdesk_site.notices import services as notices
+from helpdesk_site.notices.models import Notice
 from helpdesk_site.outbox import services as outbox
 from helpdesk_site.outbox.models import Kind, Message, State
 from helpdesk_site.people.models import Role
 from helpdesk_site.regions.models import Region
 from sla import services
-from sla.models import EscalationEvent, HandlingLogEntry, LogKind, Notification, SlaClock, TeamLead
+from sla.models import EscalationEvent, HandlingLogEntry, LogKind, SlaClock, TeamLead
 from tests.factories import OperatorFactory, UserFactory
 from tests.sla.conftest import at
 
@@ -32,7 +34,7 @@ def people(db):
 
 
 def notified(user):
-    return Notification.objects.filter(recipient=user).count()
+    return Notice.objects.filter(recipient=user).count()
 
 
 @pytest.mark.django_db
@@ -44,12 +46,14 @@ def test_the_response_ladder_fires_once_however_often_it_is_swept(
     with django_capture_on_commit_callbacks(execute=True):
         fired = services.sweep(at("2025-09-30 11:00"))
     assert fired == 2  # 80%: the assignee (nobody yet, so the lead); 100%: the lead
-    assert notified(people["lead"]) == 2
+    # Both steps at once: one notice to the lead, with the share really used.
+    assert notified(people["lead"]) == 1
+    assert "100%" in Notice.objects.get(recipient=people["lead"]).message
     to_lead = [m for m in mail.outbox if m.to == ["lead@example.invalid"]]
-    assert len(to_lead) == 2 and f"#{ticket.pk}" in to_lead[0].body
+    assert len(to_lead) == 1 and f"#{ticket.pk}" in to_lead[0].body
     assert services.sweep(at("2025-09-30 11:00")) == 0
     assert services.sweep(at("2025-09-30 17:00")) == 0
-    assert notified(people["lead"]) == 2
+    assert notified(people["lead"]) == 1
     response = SlaClock.objects.get(ticket=ticket, kind="response")
     assert response.level_percent == 100 and response.breached_at == at("2025-09-30 11:00")
     assert HandlingLogEntry.objects.filter(ticket=ticket, kind=LogKind.BREACHED).count() == 1
@@ -64,13 +68,14 @@ def test_a_worker_killed_after_the_sweep_commits_loses_no_mail(file_at, people):
     mail.outbox.clear()  # the filing's own e-mail
     assert services.sweep(at("2025-09-30 11:00")) == 2
     waiting = Message.objects.filter(state=State.PENDING)
-    assert waiting.filter(kind=Kind.MAIL).count() == 2
+    assert waiting.filter(kind=Kind.MAIL).count() == 1
     assert waiting.filter(key__startswith="sla.console:").count() == 1
+    assert waiting.filter(key__startswith="notices.push:").count() == 1
     assert mail.outbox == []
-    assert outbox.deliver() == {"delivered": 3}
-    assert outbox.deliver() == {}
+    assert outbox.deliver(now=at("2025-09-30 11:05")) == {"delivered": 3}
+    assert outbox.deliver(now=at("2025-09-30 11:05")) == {}
     to_lead = [m for m in mail.outbox if m.to == ["lead@example.invalid"]]
-    assert len(to_lead) == 2 and all(f"#{ticket.pk}" in m.body for m in to_lead)
+    assert len(to_lead) == 1 and f"#{ticket.pk}" in to_lead[0].body
 
 
 @pytest.mark.django_db
@@ -115,11 +120,11 @@ def test_paused_and_stopped_clocks_do_not_escalate(file_at, people, now):
 def test_acknowledging_an_escalation_is_logged(file_at, people):
     ticket = file_at("2025-09-30 09:00")
     services.sweep(at("2025-09-30 11:00"))
-    notification = Notification.objects.filter(recipient=people["lead"]).first()
-    services.acknowledge(notification, people["county"])  # not theirs: nothing happens
+    notification = Notice.objects.filter(recipient=people["lead"]).first()
+    notices.mark_read(people["county"], notice_id=notification.pk)  # not theirs: nothing happens
     assert not HandlingLogEntry.objects.filter(kind=LogKind.ACKNOWLEDGED).exists()
-    services.acknowledge(notification, people["lead"])
-    services.acknowledge(notification, people["lead"])
+    notices.mark_read(people["lead"], notice_id=notification.pk)
+    notices.mark_read(people["lead"], notice_id=notification.pk)
     entry = HandlingLogEntry.objects.get(ticket=ticket, kind=LogKind.ACKNOWLEDGED)
     assert entry.actor == people["lead"]
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from helpdesk.models import Ticket
 
 from bench.eval_data import eval_file
+from helpdesk_site.notices.models import Notice
 from helpdesk_site.outbox.models import Message
 from helpdesk_site.people.models import Role
 from helpdesk_site.tickets import importing, importing_services, scope
@@ -24,7 +25,7 @@ from helpdesk_site.tickets.models import Category, TicketDetails
 from kb.models import TicketText
 from kb.search import search_tickets
 from sla import services as sla
-from sla.models import ClockKind, LogKind, Notification
+from sla.models import ClockKind, LogKind
 from tests.factories import DepartmentFactory, UserFactory, get_subsystem, region
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +141,7 @@ def test_history_escalates_nothing_and_tells_nobody(tmp_path, kangding):
     assert sla.sweep(now=timezone.now()) == 0
     assert mail.outbox == []
     assert not Message.objects.exists()
-    assert not Notification.objects.exists()
+    assert not Notice.objects.exists()
     assert not Ticket.objects.filter(handling_log__kind=LogKind.ESCALATED).exists()
     # An emergency's incident record opens and closes at the file's times.
     incident = Ticket.objects.first().incident

@@ -67,11 +67,12 @@ def test_seed_demo_bad_arguments_exit_2(args):
 
 
 def test_demo_history_is_never_after_now_and_the_first_sweep_sends_nothing_from_the_past():
+    from helpdesk_site.notices.models import Notice as Notification
     from helpdesk_site.outbox.models import Message
     from helpdesk_site.satisfaction import services as satisfaction
     from helpdesk_site.satisfaction.models import BadRatingFollowUp, FollowUpState, Rating
     from sla import services as sla
-    from sla.models import EscalationEvent, HandlingLogEntry, Notification, SlaClock
+    from sla.models import EscalationEvent, HandlingLogEntry, SlaClock
 
     now = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)  # 11:00 in Kangding
     call_command("seed_demo", tickets=300, until=UNTIL, now=now)

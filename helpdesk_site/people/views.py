@@ -1,0 +1,102 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from helpdesk_site.chat import ratelimit
+from helpdesk_site.people import selectors, services
+from helpdesk_site.people.addresses import client_address
+from helpdesk_site.people.forms import OutboxPasswordResetForm
+
+PAGE_SIZE = 30
+
+
+@login_required
+def accounts(request):
+    """The accounts whose password this administrator or supervisor may reset."""
+    if not selectors.manages_accounts(request.user):
+        raise PermissionDenied(_("Only administrators and supervisors manage accounts."))
+    users = selectors.resettable_users(request.user)
+    query = request.GET.get("q", "").strip()[:50]
+    if query:
+        users = users.filter(
+            Q(username__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(first_name__icontains=query)
+        )
+    page = Paginator(users.select_related("department").order_by("username"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "people/accounts.html", {"page": page, "query": query})
+
+
+@login_required
+@require_POST
+def reset_password(request, user_id):
+    user = get_object_or_404(selectors.resettable_users(request.user), pk=user_id)
+    password = services.reset_to_one_time_password(request.user, user)
+    return render(request, "people/one_time_password.html", {"account": user, "password": password})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, which also ends the one-time password's hold on the account."""
+
+    template_name = "people/password_change_form.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed(self.request.user)
+        messages.success(self.request, _("Your password was changed."))
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "people/password_reset_confirm.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed(form.user)
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's e-mail reset, where e-mail is configured. The same answer
+    whether or not the address belongs to anyone; a few requests per address
+    and per client only, so it cannot be used to flood an inbox either."""
+
+    form_class = OutboxPasswordResetForm
+    template_name = "people/password_reset_form.html"
+    email_template_name = "people/password_reset_email.txt"
+    subject_template_name = "people/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.PASSWORD_RESET_BY_EMAIL:
+            return render(request, "people/password_reset_unavailable.html", status=404)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        limit, window = settings.PASSWORD_RESET_LIMIT, settings.PASSWORD_RESET_WINDOW
+        address = client_address(self.request) or "unknown"
+        email = form.cleaned_data["email"].strip().lower()
+        by_client = ratelimit.hit(f"password-reset:address:{address}", limit, window)
+        if not by_client.allowed:
+            response = render(
+                self.request,
+                "people/password_reset_form.html",
+                {"form": form, "too_many": True},
+                status=429,
+            )
+            response["Retry-After"] = str(by_client.retry_after)
+            return response
+        if not ratelimit.hit(f"password-reset:email:{email}", limit, window).allowed:
+            # Answered as if sent: the limit must not tell that the address exists.
+            return super(auth_views.PasswordResetView, self).form_valid(form)
+        return super().form_valid(form)
