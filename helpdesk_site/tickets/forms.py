@@ -4,6 +4,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from helpdesk.models import Ticket
 
+from helpdesk_site.people.models import User
 from helpdesk_site.tickets.idempotency import SubmitTokenForm
 from helpdesk_site.tickets.models import Category, Subsystem
 from helpdesk_site.tickets.uploads import check_uploads
@@ -110,3 +111,42 @@ class CommentForm(AttachmentsMixin, SubmitTokenForm):
 
 class StatusChangeForm(TextFieldsMixin, SubmitTokenForm):
     comment = forms.CharField(label=_("Comment"), max_length=10000, required=False)
+
+
+class ReclassifyForm(forms.Form):
+    """The operator corrects a ticket's category and priority on its workbench."""
+
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Ticket.PRIORITY_CHOICES, coerce=int
+    )
+
+
+class BulkAssignForm(forms.Form):
+    """Tickets ticked on the operator's queue, and whom to give them to:
+    "me" (take) or a user's id. Whether that user may work them is the
+    service's rule (selectors.assignable_operators)."""
+
+    MAX_TICKETS = 100
+
+    assignee = forms.CharField(max_length=20)
+
+    def clean_assignee(self):
+        value = self.cleaned_data["assignee"]
+        if value == "me":
+            return value
+        try:
+            return User.objects.get(pk=int(value), is_active=True)
+        except (ValueError, User.DoesNotExist):
+            raise ValidationError(_("Choose someone from the list.")) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            ids = sorted({int(v) for v in self.data.getlist("ticket_id")})
+        except ValueError:
+            ids = []
+        if not ids or len(ids) > self.MAX_TICKETS:
+            raise ValidationError(_("Tick between 1 and 100 tickets."))
+        cleaned["ticket_ids"] = ids
+        return cleaned

@@ -3,14 +3,18 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.contrib.auth.models import Permission
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from helpdesk.models import Ticket
+from django.utils.translation import gettext_lazy
+from helpdesk.models import Queue, Ticket
 
+from helpdesk_site.people.models import Role, User
 from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.filters import TicketFilter
 from helpdesk_site.tickets.models import FINISHED_STATUSES
+from sla.models import SlaClock, TeamLead
 
 
 def ticket_list(user, params=None) -> tuple[QuerySet[Ticket], TicketFilter]:
@@ -146,3 +150,136 @@ def kanban_columns(user, due_weeks: int | None, exclude_overdue: bool, now=None)
         }
         for status, label in Ticket.STATUS_CHOICES
     ]
+
+
+# --- Who may be given a ticket ------------------------------------------------
+
+
+def _queue_of(ticket_or_queue) -> Queue:
+    return ticket_or_queue.queue if isinstance(ticket_or_queue, Ticket) else ticket_or_queue
+
+
+def _with_access_to(queue_ids) -> Q:
+    """Users granted any of these queues (helpdesk's per-queue permission,
+    given to them or their groups), or granted everything."""
+    codenames = [
+        name.split(".", 1)[1]
+        for name in Queue.objects.filter(pk__in=queue_ids).values_list("permission_name", flat=True)
+        if name
+    ]
+    permissions = Permission.objects.filter(
+        content_type__app_label="helpdesk", codename__in=codenames
+    )
+    return (
+        Q(is_superuser=True)
+        | Q(user_permissions__in=permissions)
+        | Q(groups__permissions__in=permissions)
+    )
+
+
+def assignable_for_queues(queue_ids) -> QuerySet[User]:
+    """Who may be given a ticket of at least one of these queues (the bulk
+    assign list; each ticket is checked against its own queue)."""
+    workers = Q(role=Role.OPERATOR) | Q(pk__in=TeamLead.objects.values("user_id"))
+    ids = User.objects.filter(workers, _with_access_to(queue_ids), is_active=True).values("pk")
+    return User.objects.filter(pk__in=ids).order_by("last_name", "first_name", "username")
+
+
+def assignable_operators(ticket_or_queue) -> QuerySet[User]:
+    """Who may be given a ticket of this queue (处理人): active operators and
+    operator team leads with access to the queue. The one rule for every
+    assignee list and every assignment."""
+    return assignable_for_queues([_queue_of(ticket_or_queue).pk])
+
+
+def may_be_assigned(user, ticket_or_queue) -> bool:
+    return assignable_operators(ticket_or_queue).filter(pk=user.pk).exists()
+
+
+# --- The operator's queue: what to do next ------------------------------------
+
+QUEUE_PAGE_SIZE = 25
+WORKED_STATUSES = (Ticket.OPEN_STATUS, Ticket.REOPENED_STATUS)
+
+# The queue's filters, in the order the page shows them.
+QUEUE_FILTERS = {
+    "all": gettext_lazy("All open"),
+    "mine": gettext_lazy("Mine"),
+    "unassigned": gettext_lazy("Unassigned"),
+    "at_risk": gettext_lazy("At risk"),
+    "breached": gettext_lazy("Breached"),
+    "waiting": gettext_lazy("Waiting"),
+}
+
+
+def _running_clocks():
+    return SlaClock.objects.filter(
+        ticket=OuterRef("pk"), stopped_at__isnull=True, running_since__isnull=False
+    )
+
+
+def _filter_q(name: str, user, now) -> Q:
+    running = _running_clocks()
+    return {
+        "all": Q(),
+        "mine": Q(assigned_to=user),
+        "unassigned": Q(assigned_to__isnull=True),
+        "at_risk": Q(Exists(running.filter(at_risk_at__lte=now, due_at__gt=now))),
+        "breached": Q(Exists(running.filter(due_at__lte=now))),
+        "waiting": Q(on_hold=True),
+    }[name]
+
+
+@dataclass(frozen=True)
+class QueueCount:
+    queue_id: int
+    title: str
+    count: int
+
+
+@dataclass
+class WorkQueue:
+    show: str
+    queue_id: int | None
+    counts: dict[str, int]
+    queues: list[QueueCount]
+    tickets: list[Ticket]
+    page: int
+    pages: int
+    total: int
+
+
+def work_queue(user, *, show="all", queue_id=None, page=1, now=None) -> WorkQueue:
+    """The tickets the user may work that are not finished, soonest due first
+    (the earliest running clock; paused and clockless tickets last), with
+    counts for each filter and, under the chosen filter, for each queue."""
+    now = now or timezone.now()
+    show = show if show in QUEUE_FILTERS else "all"
+    active = scope.visible_tickets(user).filter(status__in=WORKED_STATUSES)
+    counts = active.aggregate(
+        **{name: Count("pk", filter=_filter_q(name, user, now)) for name in QUEUE_FILTERS}
+    )
+    chosen = active.filter(_filter_q(show, user, now))
+    queues = [
+        QueueCount(row["queue_id"], row["queue__title"], row["n"])
+        for row in chosen.values("queue_id", "queue__title")
+        .annotate(n=Count("pk"))
+        .order_by("queue__title")
+    ]
+    if queue_id is not None:
+        chosen = chosen.filter(queue_id=queue_id)
+    total = sum(q.count for q in queues if queue_id is None or q.queue_id == queue_id)
+    pages = max(1, -(-total // QUEUE_PAGE_SIZE))
+    page = min(max(1, page), pages)
+    next_due = Subquery(_running_clocks().order_by("due_at").values("due_at")[:1])
+    start = (page - 1) * QUEUE_PAGE_SIZE
+    tickets = list(
+        chosen.annotate(next_due=next_due)
+        .select_related(
+            "queue", "assigned_to", "details__subsystem", "details__department", "details__reporter"
+        )
+        .order_by(F("next_due").asc(nulls_last=True), "priority", "id")[
+            start : start + QUEUE_PAGE_SIZE
+        ]
+    )
+    return WorkQueue(show, queue_id, counts, queues, tickets, page, pages, total)
