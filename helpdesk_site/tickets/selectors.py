@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.models import Permission
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -212,20 +212,21 @@ QUEUE_FILTERS = {
 }
 
 
-def _running_clocks():
-    return SlaClock.objects.filter(
-        ticket=OuterRef("pk"), stopped_at__isnull=True, running_since__isnull=False
-    )
+def _running_clocks() -> QuerySet[SlaClock]:
+    return SlaClock.objects.filter(stopped_at__isnull=True, running_since__isnull=False)
 
 
 def _filter_q(name: str, user, now) -> Q:
+    # Uncorrelated subqueries: the database hashes each once per query.
     running = _running_clocks()
     return {
         "all": Q(),
         "mine": Q(assigned_to=user),
         "unassigned": Q(assigned_to__isnull=True),
-        "at_risk": Q(Exists(running.filter(at_risk_at__lte=now, due_at__gt=now))),
-        "breached": Q(Exists(running.filter(due_at__lte=now))),
+        "at_risk": Q(
+            pk__in=running.filter(at_risk_at__lte=now, due_at__gt=now).values("ticket_id")
+        ),
+        "breached": Q(pk__in=running.filter(due_at__lte=now).values("ticket_id")),
         "waiting": Q(on_hold=True),
     }[name]
 
@@ -249,6 +250,33 @@ class WorkQueue:
     total: int
 
 
+def _page_ids(chosen: QuerySet[Ticket], start: int, size: int) -> list[int]:
+    """Ids of one page of `chosen`, soonest due first. Walks the open clocks
+    by due instant (an index) and keeps each ticket's first, so a page reads
+    about twice its size in clocks whatever the number of tickets; tickets
+    with no running clock (paused, or no policy) follow, by priority."""
+    wanted = start + size
+    rows = list(
+        _running_clocks()
+        .filter(ticket__in=chosen.values("pk"))
+        .order_by("due_at", "ticket_id")
+        .values_list("ticket_id", flat=True)[
+            : wanted * len(SlaClock._meta.get_field("kind").choices)
+        ]
+    )
+    timed = list(dict.fromkeys(rows))
+    if len(timed) >= wanted:
+        return timed[start:wanted]
+    # Every timed ticket is in `timed`: the rest come after them.
+    rest = (
+        chosen.exclude(pk__in=_running_clocks().values("ticket_id"))
+        .order_by("priority", "id")
+        .values_list("pk", flat=True)
+    )
+    offset = max(0, start - len(timed))
+    return timed[start:wanted] + list(rest[offset : offset + size - len(timed[start:wanted])])
+
+
 def work_queue(user, *, show="all", queue_id=None, page=1, now=None) -> WorkQueue:
     """The tickets the user may work that are not finished, soonest due first
     (the earliest running clock; paused and clockless tickets last), with
@@ -256,30 +284,35 @@ def work_queue(user, *, show="all", queue_id=None, page=1, now=None) -> WorkQueu
     now = now or timezone.now()
     show = show if show in QUEUE_FILTERS else "all"
     active = scope.visible_tickets(user).filter(status__in=WORKED_STATUSES)
-    counts = active.aggregate(
-        **{name: Count("pk", filter=_filter_q(name, user, now)) for name in QUEUE_FILTERS}
+    # One pass: every filter's count in every queue.
+    by_queue = list(
+        active.values("queue_id")
+        .annotate(
+            **{name: Count("pk", filter=_filter_q(name, user, now)) for name in QUEUE_FILTERS}
+        )
+        .order_by()
+    )
+    counts = {name: sum(row[name] for row in by_queue) for name in QUEUE_FILTERS}
+    titles = dict(
+        Queue.objects.filter(pk__in=[r["queue_id"] for r in by_queue]).values_list("pk", "title")
+    )
+    queues = sorted(
+        (QueueCount(r["queue_id"], titles[r["queue_id"]], r[show]) for r in by_queue if r[show]),
+        key=lambda q: q.title,
     )
     chosen = active.filter(_filter_q(show, user, now))
-    queues = [
-        QueueCount(row["queue_id"], row["queue__title"], row["n"])
-        for row in chosen.values("queue_id", "queue__title")
-        .annotate(n=Count("pk"))
-        .order_by("queue__title")
-    ]
     if queue_id is not None:
         chosen = chosen.filter(queue_id=queue_id)
     total = sum(q.count for q in queues if queue_id is None or q.queue_id == queue_id)
     pages = max(1, -(-total // QUEUE_PAGE_SIZE))
     page = min(max(1, page), pages)
-    next_due = Subquery(_running_clocks().order_by("due_at").values("due_at")[:1])
-    start = (page - 1) * QUEUE_PAGE_SIZE
-    tickets = list(
-        chosen.annotate(next_due=next_due)
-        .select_related(
-            "queue", "assigned_to", "details__subsystem", "details__department", "details__reporter"
-        )
-        .order_by(F("next_due").asc(nulls_last=True), "priority", "id")[
-            start : start + QUEUE_PAGE_SIZE
-        ]
-    )
+    ids = _page_ids(chosen, (page - 1) * QUEUE_PAGE_SIZE, QUEUE_PAGE_SIZE) if total else []
+    found = Ticket.objects.select_related(
+        "queue",
+        "assigned_to",
+        "details__subsystem",
+        "details__department__region",
+        "details__reporter",
+    ).in_bulk(ids)
+    tickets = [found[pk] for pk in ids if pk in found]
     return WorkQueue(show, queue_id, counts, queues, tickets, page, pages, total)

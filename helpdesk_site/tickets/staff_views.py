@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -115,14 +114,11 @@ def work_queue(request):
         queue_id=_queue_id(request.GET.get("queue")),
         page=_page_number(request.GET.get("page")),
     )
-    calendars = sla_selectors.Calendars()
-    now = timezone.now()
-    clocks = sla_selectors.clocks_for_tickets(queue.tickets, now, calendars)
+    clocks = sla_selectors.soonest_clock_views(queue.tickets)
     language = get_language() or "zh-hans"
     rows = []
     for ticket in queue.tickets:
-        running = [v for v in clocks.get(ticket.pk, []) if v.risk in ("ok", "at_risk", "breached")]
-        soonest = min(running, key=lambda v: v.clock.due_at, default=None)
+        soonest = clocks.get(ticket.pk)
         rows.append(
             {
                 "ticket": ticket,
@@ -133,7 +129,7 @@ def work_queue(request):
                     around_the_clock=soonest.clock.around_the_clock,
                     language=language,
                 )
-                if soonest
+                if soonest and soonest.risk != "breached"
                 else "",
             }
         )
