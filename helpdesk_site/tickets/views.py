@@ -81,9 +81,6 @@ def _once(request, token, action, perform) -> idempotency.Outcome:
 @login_required
 def ticket_detail(request, ticket_id):
     ticket = scope.get_visible_ticket_or_404(request.user, ticket_id)
-    if scope.works_tickets(request.user) and request.GET.get("view") != "portal":
-        # One page to work a ticket: the operator's workbench.
-        return redirect("helpdesk:view", ticket_id=ticket.pk)
     context = selectors.ticket_page_context(request.user, ticket)
     context["comment_form"] = CommentForm()
     return render(request, "tickets/detail.html", context)

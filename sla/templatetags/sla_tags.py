@@ -61,6 +61,10 @@ def sla_panel(context):
     now = timezone.now()
     calendars = selectors.Calendars()
     views = selectors.clocks_for_tickets([ticket], now, calendars).get(ticket.pk, [])
+    # One place to work a ticket: the operator acts on the workbench
+    # (helpdesk's ticket page); elsewhere the panel links there.
+    match = getattr(context["request"], "resolver_match", None)
+    on_workbench = match is not None and match.view_name == "helpdesk:view"
     works = scope.works_tickets(user)
     log = list(selectors.handling_log(ticket)) if selectors.reads_sla(user) else []
     resolved = ticket.status in services.STOPPED_STATUSES
@@ -73,7 +77,8 @@ def sla_panel(context):
         "ticket": ticket,
         "views": views,
         "log": log,
-        "works": works,
+        "works": works and on_workbench,
+        "workbench_link": works and not on_workbench,
         "resolved": resolved,
         "missing_root_cause": missing_root_cause,
         "on_hold": ticket.on_hold,

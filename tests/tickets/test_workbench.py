@@ -57,13 +57,18 @@ def log_kinds(ticket) -> list[str]:
 
 def test_the_portal_page_sends_an_operator_to_the_workbench(client, fault, operator, reporter):
     client.force_login(operator)
-    response = client.get(reverse("tickets:detail", args=[fault.pk]))
-    assert response.status_code == 302
+    portal = client.get(reverse("tickets:detail", args=[fault.pk])).content.decode()
+    assert 'id="workbench-link"' in portal
+    assert reverse("helpdesk:view", args=[fault.pk]) in portal
+    # The clocks are worked in one place only.
+    assert 'id="hold"' not in portal and 'id="resolve"' not in portal
+    response = client.post(reverse("sla:hold", args=[fault.pk]), {"waiting_for": "reporter"})
     assert response["Location"] == reverse("helpdesk:view", args=[fault.pk])
-    portal = client.get(reverse("tickets:detail", args=[fault.pk]) + "?view=portal")
-    assert portal.status_code == 200
     client.force_login(reporter)
-    assert client.get(reverse("tickets:detail", args=[fault.pk])).status_code == 200
+    assert (
+        'id="workbench-link"'
+        not in client.get(reverse("tickets:detail", args=[fault.pk])).content.decode()
+    )
 
 
 def test_the_workbench_shows_the_clocks_in_beijing_time_and_working_time_left(
