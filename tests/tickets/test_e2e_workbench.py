@@ -91,11 +91,12 @@ def test_an_operator_works_the_most_urgent_ticket_from_queue_to_resolution(daphn
 
     assert Ticket.objects.get(pk=urgent.pk).status == Ticket.RESOLVED_STATUS
     kinds = list(HandlingLogEntry.objects.filter(ticket=urgent).values_list("kind", flat=True))
+    # The operator's chat message reaches the reporter: it is the first response.
     assert kinds == [
         LogKind.FILED,
+        LogKind.FIRST_RESPONSE,
         LogKind.PAUSED,
         LogKind.RESUMED,
-        LogKind.FIRST_RESPONSE,
         LogKind.ROOT_CAUSE,
         LogKind.RESOLVED,
     ]
