@@ -136,7 +136,10 @@ class BulkAssignForm(forms.Form):
         if value == "me":
             return value
         try:
-            return User.objects.get(pk=int(value), is_active=True)
+            pk = int(value)
+            if not 0 < pk < 2**63:
+                raise ValueError(value)
+            return User.objects.get(pk=pk, is_active=True)
         except (ValueError, User.DoesNotExist):
             raise ValidationError(_("Choose someone from the list.")) from None
 
@@ -146,7 +149,12 @@ class BulkAssignForm(forms.Form):
             ids = sorted({int(v) for v in self.data.getlist("ticket_id")})
         except ValueError:
             ids = []
-        if not ids or len(ids) > self.MAX_TICKETS:
+        # Ticket ids are 32-bit in helpdesk's table; larger ones name no ticket.
+        if not ids or len(ids) > self.MAX_TICKETS or not 0 < ids[0] <= ids[-1] < 2**31:
             raise ValidationError(_("Tick between 1 and 100 tickets."))
         cleaned["ticket_ids"] = ids
         return cleaned
+
+
+class EscalationForm(forms.Form):
+    reason = forms.CharField(max_length=500)

@@ -24,11 +24,12 @@ from helpdesk.views import staff as helpdesk_staff
 from helpdesk.views.staff import get_dashboard_sort
 
 from helpdesk_site.tickets import scope, selectors, services
-from helpdesk_site.tickets.forms import BulkAssignForm, ReclassifyForm
+from helpdesk_site.tickets.forms import BulkAssignForm, EscalationForm, ReclassifyForm
 from helpdesk_site.tickets.models import FINISHED_STATUSES
 from sla import clock_text
 from sla import selectors as sla_selectors
 from sla import services as sla_services
+from sla.forms import ResolutionForm
 
 DEFAULT_PAGE_SIZE = 25
 # helpdesk's query-string names: each table's page and sort order.
@@ -98,10 +99,12 @@ def _page_number(value) -> int:
 
 
 def _queue_id(value) -> int | None:
+    """A queue id from the query string; anything else shows every queue."""
     try:
-        return int(value) if value else None
-    except ValueError:
+        number = int(value)
+    except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**31 else None
 
 
 @helpdesk_staff_member_required
@@ -207,9 +210,15 @@ def escalate(request, ticket_id):
     ticket = scope.get_visible_ticket_or_404(request.user, ticket_id)
     if not scope.works_tickets(request.user):
         raise PermissionDenied(_("Only operators handle tickets."))
+    form = EscalationForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Say why the ticket goes to the team lead (500 characters at most).")
+        )
+        return redirect("helpdesk:view", ticket_id=ticket.pk)
     try:
         lead = sla_services.escalate_to_team_lead(
-            ticket, request.user, reason=request.POST.get("reason", "")[:500]
+            ticket, request.user, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -227,8 +236,11 @@ def update_ticket(request, ticket_id, *args, **kwargs):
     first. Without them the update is refused, nothing saved."""
     ticket = scope.get_visible_ticket_or_404(request.user, ticket_id)
     if request.method == "POST" and _finishes(request.POST.get("new_status"), ticket):
-        root_cause = request.POST.get("root_cause", "")[:2000]
-        fix = request.POST.get("fix", "")[:2000]
+        cause = ResolutionForm(request.POST)
+        if not cause.is_valid():
+            messages.error(request, _("Root cause and fix are limited to 2000 characters each."))
+            return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#resolve")
+        root_cause, fix = cause.cleaned_data["root_cause"], cause.cleaned_data["fix"]
         if root_cause.strip() or fix.strip():
             try:
                 sla_services.record_root_cause(ticket, request.user, root_cause=root_cause, fix=fix)

@@ -135,3 +135,23 @@ def test_a_page_costs_the_same_few_queries_however_many_tickets(
     with django_assert_max_num_queries(19):
         response = client.get(QUEUE, {"show": "unassigned", "page": 2})
     assert len(rows(response)) == 5
+
+
+def test_junk_in_the_queue_and_its_forms_gets_a_clear_answer_not_an_error(
+    client, now, reporter, operator
+):
+    now.set("2025-09-30 09:00")
+    ticket = file_ticket(reporter)
+    client.force_login(operator)
+    huge = "9" * 30
+    assert client.get(QUEUE, {"queue": huge, "page": huge, "show": "\x00"}).status_code == 200
+    url = reverse("helpdesk:bulk_assign")
+    for junk in ({"ticket_id": huge, "assignee": "me"}, {"ticket_id": ticket.pk, "assignee": huge}):
+        response = client.post(url, junk, follow=True)
+        assert response.status_code == 200
+        assert "请勾选" in response.content.decode() or "请从列表" in response.content.decode()
+    response = client.post(
+        reverse("helpdesk:escalate", args=[ticket.pk]), {"reason": "原因\x00"}, follow=True
+    )
+    assert response.status_code == 200
+    assert Ticket.objects.get(pk=ticket.pk).assigned_to is None
