@@ -11,6 +11,7 @@ is wrapped so a fault or emergency is resolved only with its root cause.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -157,8 +158,10 @@ FILTER_LABELS = list(selectors.QUEUE_FILTERS.items())
 
 def _back_to_queue(request):
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return HttpResponseRedirect(target)
     return redirect("helpdesk:list")
 
 
