@@ -8,7 +8,11 @@ templates can still link to them:
 - its dashboard and kanban, which count tickets outside the scope module,
   become the site's (tickets/staff_views.py), and its report pages lead to
   the site's reports (supervisors and administrators; others get a 403);
-- its ticket update refuses a 处理人 who does not work the ticket's queue;
+- its ticket list becomes the operator's queue (soonest due first, with
+  bulk take and assign), and its update view refuses a 处理人 who does not work the ticket's
+  queue or to resolve a fault or
+  emergency without its root cause (tickets/staff_views.py); the workbench
+  adds its own actions beside them (WORKBENCH);
 - nothing on the record is erased (helpdesk_site/audit/, docs/audit.md): a
   ticket is withdrawn (撤销) on the page that was helpdesk's delete page, its
   list's bulk "delete" is refused, follow-ups and attachments are never
@@ -17,7 +21,7 @@ templates can still link to them:
 """
 
 from django.http import Http404
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 from helpdesk import urls as helpdesk
 
 from helpdesk_site.audit import views as audit_views
@@ -38,6 +42,7 @@ def disabled_view(request, *args, **kwargs):
 
 REPLACED = {
     "dashboard": staff_views.dashboard,
+    "list": staff_views.work_queue,
     "kanban": staff_views.kanban,
     "report_index": reporting_views.helpdesk_reports,
     "run_report": reporting_views.helpdesk_reports,
@@ -73,4 +78,11 @@ def _site_pattern(pattern):
     return pattern
 
 
-urlpatterns = [_site_pattern(p) for p in helpdesk.urlpatterns]
+# The workbench's own actions on helpdesk's ticket page and list.
+WORKBENCH = [
+    path("tickets/assign/", staff_views.bulk_assign, name="bulk_assign"),
+    path("tickets/<int:ticket_id>/reclassify/", staff_views.reclassify, name="reclassify"),
+    path("tickets/<int:ticket_id>/escalate/", staff_views.escalate, name="escalate"),
+]
+
+urlpatterns = WORKBENCH + [_site_pattern(p) for p in helpdesk.urlpatterns]

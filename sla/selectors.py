@@ -171,6 +171,28 @@ def clocks_for_tickets(tickets, now=None, calendars=None) -> dict[int, list[Cloc
     return views
 
 
+def soonest_clock_views(tickets, now=None, calendars=None) -> dict[int, ClockView]:
+    """Each ticket's running clock that is due first, as a work queue shows
+    it, in one query. A breached clock's overdue time is left at zero: the
+    queue shows when it fell due, and counting a long-overdue clock's
+    working time would walk the calendar back to then for every row."""
+    now = now or timezone.now()
+    calendars = calendars or Calendars()
+    soonest: dict[int, SlaClock] = {}
+    running = SlaClock.objects.filter(
+        ticket_id__in=[t.pk for t in tickets], stopped_at__isnull=True, running_since__isnull=False
+    ).exclude(due_at=None)
+    for clock in running.order_by("due_at"):
+        soonest.setdefault(clock.ticket_id, clock)
+    views = {}
+    for ticket_id, clock in soonest.items():
+        if clock.due_at <= now:
+            views[ticket_id] = ClockView(clock, 0, "breached")
+        else:
+            views[ticket_id] = clock_view(clock, calendars, now)
+    return views
+
+
 def risky_clocks(user, *, breached: bool, now=None) -> QuerySet[SlaClock]:
     """Open, running clocks the user may see: at risk (warned, not yet due)
     or breached (due has passed). Range queries on indexed instants."""

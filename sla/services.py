@@ -241,6 +241,25 @@ def _running_clocks(
 
 
 @transaction.atomic
+def start_open_clocks(opened: list[tuple[Ticket, TicketDetails]]) -> int:
+    """Running clocks, timed from creation, for open tickets stored in bulk
+    (a large demo), in one insert; `sla_start_clocks` does the same one
+    ticket at a time. Returns how many clocks were stored."""
+    calendars = Calendars()
+    find_policy = functools.cache(policy_for)
+    steps_by_ladder = defaultdict(list)
+    for step in EscalationStep.objects.all():
+        steps_by_ladder[step.ladder_id].append(step)
+    clocks = [
+        clock
+        for ticket, details in opened
+        for clock in _running_clocks(ticket, details, calendars, steps_by_ladder, find_policy)
+    ]
+    SlaClock.objects.bulk_create(clocks)
+    return len(clocks)
+
+
+@transaction.atomic
 def start_clocks_resolved(resolved: list[tuple[Ticket, TicketDetails, dt.datetime]]) -> None:
     """Clocks and log of tickets filed and resolved in the past (history
     brought in from another desk), in bulk: started at creation as when
@@ -542,15 +561,33 @@ def set_on_hold(ticket: Ticket, user, *, on_hold: bool, reason: str = "") -> Non
         notices_for_reporter.waiting_on_reporter(ticket, user, reason.strip())
 
 
+def needs_root_cause(ticket: Ticket) -> bool:
+    """Whether resolving the ticket now would leave a fault or emergency
+    without a root cause in this cycle's log."""
+    details = TicketDetails.objects.filter(ticket=ticket).first()
+    resolution = SlaClock.objects.filter(ticket=ticket, kind=ClockKind.RESOLUTION).first()
+    if details is None or resolution is None:
+        return False
+    return root_cause_missing(ticket, details, resolution)
+
+
 @transaction.atomic
-def record_resolution(ticket: Ticket, user, *, root_cause: str, fix: str) -> None:
-    """Resolve a ticket with its root cause and fix (required for faults and
-    emergencies), or add them to a ticket resolved without them."""
+def record_root_cause(ticket: Ticket, user, *, root_cause: str, fix: str) -> None:
+    """Put the root cause and fix on the log (both required for faults and
+    emergencies), ahead of the resolution that follows."""
     details = TicketDetails.objects.get(ticket=ticket)
     root_cause, fix = root_cause.strip(), fix.strip()
     if details.category in ROOT_CAUSE_REQUIRED and not (root_cause and fix):
         raise ValidationError(_("Faults and emergencies need a root cause and a fix."))
     log(ticket.pk, LogKind.ROOT_CAUSE, actor=user, root_cause=root_cause, fix=fix)
+
+
+@transaction.atomic
+def record_resolution(ticket: Ticket, user, *, root_cause: str, fix: str) -> None:
+    """Resolve a ticket with its root cause and fix (required for faults and
+    emergencies), or add them to a ticket resolved without them."""
+    record_root_cause(ticket, user, root_cause=root_cause, fix=fix)
+    root_cause, fix = root_cause.strip(), fix.strip()
     if ticket.status not in STOPPED_STATUSES:
         sync_ticket(ticket, actor=user)
         update_ticket(
@@ -560,6 +597,49 @@ def record_resolution(ticket: Ticket, user, *, root_cause: str, fix: str) -> Non
             public=True,
             new_status=Ticket.RESOLVED_STATUS,
         )
+
+
+def team_lead_for(ticket: Ticket) -> User | None:
+    """The operator team lead of the ticket's subsystem, or the one who leads
+    all the others."""
+    details = TicketDetails.objects.filter(ticket=ticket).first()
+    leads = TeamLead.objects.select_related("user").filter(user__is_active=True)
+    if details is not None:
+        lead = leads.filter(subsystem_id=details.subsystem_id).first()
+        if lead is not None:
+            return lead.user
+    lead = leads.filter(subsystem__isnull=True).first()
+    return lead.user if lead else None
+
+
+@transaction.atomic
+def escalate_to_team_lead(ticket: Ticket, user, *, reason: str) -> User:
+    """The operator hands a ticket up (升级): the team lead is told, in the
+    app and by e-mail, and the log says who asked and why."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the ticket goes to the team lead."))
+    lead = team_lead_for(ticket)
+    if lead is None:
+        raise ValidationError(
+            _("No operator team lead is set for this subsystem: ask an administrator to name one.")
+        )
+    message = _("Ticket #%(id)s «%(title)s» was escalated to you by %(by)s: %(reason)s") % {
+        "id": ticket.pk,
+        "title": ticket.title,
+        "by": user.display_name(),
+        "reason": reason,
+    }
+    log(
+        ticket.pk,
+        LogKind.ESCALATED,
+        actor=user,
+        text=reason,
+        action="manual",
+        notified=[lead.display_name()],
+    )
+    notices.notify([lead], message=message, kind=NoticeKind.ESCALATION, ticket=ticket)
+    return lead
 
 
 def record_acknowledged(notices, user, at) -> None:

@@ -50,14 +50,14 @@ def resolve(request, ticket_id):
     form = ResolutionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Root cause and fix are limited to 2000 characters each."))
-        return redirect("tickets:detail", ticket_id=ticket.pk)
+        return redirect("helpdesk:view", ticket_id=ticket.pk)
     try:
         services.record_resolution(ticket, request.user, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The resolution is on record."))
-    return redirect("tickets:detail", ticket_id=ticket.pk)
+    return redirect("helpdesk:view", ticket_id=ticket.pk)
 
 
 @login_required
@@ -67,11 +67,11 @@ def hold(request, ticket_id):
     if request.POST.get("resume"):
         services.set_on_hold(ticket, request.user, on_hold=False)
         messages.success(request, _("The clocks run again."))
-        return redirect("tickets:detail", ticket_id=ticket.pk)
+        return redirect("helpdesk:view", ticket_id=ticket.pk)
     form = HoldForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose what the ticket is waiting for."))
-        return redirect("tickets:detail", ticket_id=ticket.pk)
+        return redirect("helpdesk:view", ticket_id=ticket.pk)
     services.set_on_hold(ticket, request.user, on_hold=True, reason=form.reason())
     messages.success(request, _("The clocks are paused."))
-    return redirect("tickets:detail", ticket_id=ticket.pk)
+    return redirect("helpdesk:view", ticket_id=ticket.pk)

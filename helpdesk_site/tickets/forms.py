@@ -4,6 +4,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from helpdesk.models import Ticket
 
+from helpdesk_site.people.models import User
 from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.idempotency import SubmitTokenForm
 from helpdesk_site.tickets.models import Category, Subsystem
@@ -137,3 +138,50 @@ class CommentForm(AttachmentsMixin, SubmitTokenForm):
 
 class StatusChangeForm(TextFieldsMixin, SubmitTokenForm):
     comment = forms.CharField(label=_("Comment"), max_length=10000, required=False)
+
+
+class ReclassifyForm(forms.Form):
+    """The operator corrects a ticket's category and priority on its workbench."""
+
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Ticket.PRIORITY_CHOICES, coerce=int
+    )
+
+
+class BulkAssignForm(forms.Form):
+    """Tickets ticked on the operator's queue, and whom to give them to:
+    "me" (take) or a user's id. Whether that user may work them is the
+    service's rule (scope.assignable_users)."""
+
+    MAX_TICKETS = 100
+
+    assignee = forms.CharField(max_length=20)
+
+    def clean_assignee(self):
+        value = self.cleaned_data["assignee"]
+        if value == "me":
+            return value
+        try:
+            pk = int(value)
+            if not 0 < pk < 2**63:
+                raise ValueError(value)
+            return User.objects.get(pk=pk, is_active=True)
+        except (ValueError, User.DoesNotExist):
+            raise ValidationError(_("Choose someone from the list.")) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            ids = sorted({int(v) for v in self.data.getlist("ticket_id")})
+        except ValueError:
+            ids = []
+        # Ticket ids are 32-bit in helpdesk's table; larger ones name no ticket.
+        if not ids or len(ids) > self.MAX_TICKETS or not 0 < ids[0] <= ids[-1] < 2**31:
+            raise ValidationError(_("Tick between 1 and 100 tickets."))
+        cleaned["ticket_ids"] = ids
+        return cleaned
+
+
+class EscalationForm(forms.Form):
+    reason = forms.CharField(max_length=500)

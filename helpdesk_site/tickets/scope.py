@@ -264,16 +264,21 @@ def _queue_permission_q(queues) -> Q:
 
 
 def assignable_users(queues) -> QuerySet:
-    """The operators who may be given tickets of any of these queues: active,
-    of an assignee role, with access to the queue."""
-    users = User.objects.filter(is_active=True, role__in=ASSIGNEE_ROLES)
+    """Who may be given tickets of any of these queues (处理人): active
+    operators and operator team leads (运维组长) with access to the queue. The
+    one rule for every assignee list and every assignment."""
+    from sla.models import TeamLead
+
+    workers = Q(role__in=ASSIGNEE_ROLES) | Q(pk__in=TeamLead.objects.values("user_id"))
+    users = User.objects.filter(workers, is_active=True)
     ids = users.filter(_queue_permission_q(list(queues))).values("pk")
     return users.filter(pk__in=ids).order_by("last_name", "first_name", "username")
 
 
-def may_be_assigned(user, ticket) -> bool:
-    """Whether `user` may be the ticket's 处理人."""
-    return assignable_users([ticket.queue]).filter(pk=user.pk).exists()
+def may_be_assigned(user, ticket_or_queue) -> bool:
+    """Whether `user` may be 处理人 of this ticket (or of tickets of this queue)."""
+    queue = getattr(ticket_or_queue, "queue", ticket_or_queue)
+    return assignable_users([queue]).filter(pk=user.pk).exists()
 
 
 def can_restore(user) -> bool:

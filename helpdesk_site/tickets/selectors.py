@@ -6,11 +6,13 @@ from datetime import timedelta
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from helpdesk.models import Ticket
+from django.utils.translation import gettext_lazy
+from helpdesk.models import Queue, Ticket
 
 from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.filters import TicketFilter
 from helpdesk_site.tickets.models import FINISHED_STATUSES
+from sla.models import SlaClock
 
 
 def ticket_list(user, params=None) -> tuple[QuerySet[Ticket], TicketFilter]:
@@ -154,3 +156,125 @@ def after_sales_links(user, ticket) -> dict:
         follows = visible.filter(pk=details.follows_id).first()
     followed_by = list(visible.filter(details__follows=ticket).order_by("pk"))
     return {"follows": follows, "followed_by": followed_by}
+
+
+# --- The operator's queue: what to do next ------------------------------------
+
+QUEUE_PAGE_SIZE = 25
+WORKED_STATUSES = (Ticket.OPEN_STATUS, Ticket.REOPENED_STATUS)
+
+# The queue's filters, in the order the page shows them.
+QUEUE_FILTERS = {
+    "all": gettext_lazy("All open"),
+    "mine": gettext_lazy("Mine"),
+    "unassigned": gettext_lazy("Unassigned"),
+    "at_risk": gettext_lazy("At risk"),
+    "breached": gettext_lazy("Breached"),
+    "waiting": gettext_lazy("Waiting"),
+}
+
+
+def _running_clocks() -> QuerySet[SlaClock]:
+    return SlaClock.objects.filter(stopped_at__isnull=True, running_since__isnull=False)
+
+
+def _filter_q(name: str, user, now) -> Q:
+    # Uncorrelated subqueries: the database hashes each once per query.
+    running = _running_clocks()
+    return {
+        "all": Q(),
+        "mine": Q(assigned_to=user),
+        "unassigned": Q(assigned_to__isnull=True),
+        "at_risk": Q(
+            pk__in=running.filter(at_risk_at__lte=now, due_at__gt=now).values("ticket_id")
+        ),
+        "breached": Q(pk__in=running.filter(due_at__lte=now).values("ticket_id")),
+        "waiting": Q(on_hold=True),
+    }[name]
+
+
+@dataclass(frozen=True)
+class QueueCount:
+    queue_id: int
+    title: str
+    count: int
+
+
+@dataclass
+class WorkQueue:
+    show: str
+    queue_id: int | None
+    counts: dict[str, int]
+    queues: list[QueueCount]
+    tickets: list[Ticket]
+    page: int
+    pages: int
+    total: int
+
+
+def _page_ids(chosen: QuerySet[Ticket], start: int, size: int) -> list[int]:
+    """Ids of one page of `chosen`, soonest due first. Walks the open clocks
+    by due instant (an index) and keeps each ticket's first, so a page reads
+    about twice its size in clocks whatever the number of tickets; tickets
+    with no running clock (paused, or no policy) follow, by priority."""
+    wanted = start + size
+    rows = list(
+        _running_clocks()
+        .filter(ticket__in=chosen.values("pk"))
+        .order_by("due_at", "ticket_id")
+        .values_list("ticket_id", flat=True)[
+            : wanted * len(SlaClock._meta.get_field("kind").choices)
+        ]
+    )
+    timed = list(dict.fromkeys(rows))
+    if len(timed) >= wanted:
+        return timed[start:wanted]
+    # Every timed ticket is in `timed`: the rest come after them.
+    rest = (
+        chosen.exclude(pk__in=_running_clocks().values("ticket_id"))
+        .order_by("priority", "id")
+        .values_list("pk", flat=True)
+    )
+    offset = max(0, start - len(timed))
+    return timed[start:wanted] + list(rest[offset : offset + size - len(timed[start:wanted])])
+
+
+def work_queue(user, *, show="all", queue_id=None, page=1, now=None) -> WorkQueue:
+    """The tickets the user may work that are not finished, soonest due first
+    (the earliest running clock; paused and clockless tickets last), with
+    counts for each filter and, under the chosen filter, for each queue."""
+    now = now or timezone.now()
+    show = show if show in QUEUE_FILTERS else "all"
+    active = scope.visible_tickets(user).filter(status__in=WORKED_STATUSES)
+    # One pass: every filter's count in every queue.
+    by_queue = list(
+        active.values("queue_id")
+        .annotate(
+            **{name: Count("pk", filter=_filter_q(name, user, now)) for name in QUEUE_FILTERS}
+        )
+        .order_by()
+    )
+    counts = {name: sum(row[name] for row in by_queue) for name in QUEUE_FILTERS}
+    titles = dict(
+        Queue.objects.filter(pk__in=[r["queue_id"] for r in by_queue]).values_list("pk", "title")
+    )
+    queues = sorted(
+        (QueueCount(r["queue_id"], titles[r["queue_id"]], r[show]) for r in by_queue if r[show]),
+        key=lambda q: q.title,
+    )
+    chosen = active.filter(_filter_q(show, user, now))
+    if queue_id is not None:
+        chosen = chosen.filter(queue_id=queue_id)
+    total = sum(q.count for q in queues if queue_id is None or q.queue_id == queue_id)
+    pages = max(1, -(-total // QUEUE_PAGE_SIZE))
+    page = min(max(1, page), pages)
+    ids = _page_ids(chosen, (page - 1) * QUEUE_PAGE_SIZE, QUEUE_PAGE_SIZE) if total else []
+    found = Ticket.objects.select_related(
+        "queue",
+        "assigned_to",
+        "details__subsystem",
+        "details__department__region",
+        "details__reporter",
+    ).in_bulk(ids)
+    tickets = [found[pk] for pk in ids if pk in found]
+    return WorkQueue(show, queue_id, counts, queues, tickets, page, pages, total)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from helpdesk.models import FollowUp, FollowUpAttachment, Queue, Ticket
+from helpdesk.update_ticket import update_ticket
 
 from helpdesk_site.tickets import notifications, scope
 from helpdesk_site.tickets.models import Category, Subsystem, TicketDetails
@@ -177,3 +178,52 @@ def reopen_ticket(*, user, ticket: Ticket, comment: str = "") -> FollowUp:
     if ticket.status not in REOPENABLE_STATUSES:
         raise PermissionDenied(_("Only resolved or closed tickets can be reopened."))
     return _record(ticket, user, _("Reopened"), comment, new_status=Ticket.REOPENED_STATUS)
+
+
+@transaction.atomic
+def reclassify(*, user, ticket: Ticket, category: str, priority: int) -> bool:
+    """Change a ticket's category and priority (改类别/优先级); the SLA clocks
+    re-target from the saves. Returns whether anything changed."""
+    if not (scope.works_tickets(user) and scope.can_view_ticket(user, ticket.pk)):
+        raise PermissionDenied(_("Only operators change a ticket's category or priority."))
+    details = TicketDetails.objects.select_for_update().get(ticket=ticket)
+    comment = ""
+    if details.category != category:
+        old = details.get_category_display()
+        details.category = category
+        details.save(update_fields=["category"])
+        comment = _("Category changed from %(old)s to %(new)s.") % {
+            "old": old,
+            "new": details.get_category_display(),
+        }
+    if not comment and priority == ticket.priority:
+        return False
+    update_ticket(user, ticket, comment=comment, public=False, priority=priority)
+    return True
+
+
+@transaction.atomic
+def assign_tickets(*, user, tickets, assignee) -> list[Ticket]:
+    """Take (assignee is the user) or assign several tickets at once; each
+    must be one the user works and the assignee may be given. Returns the
+    tickets whose assignee changed."""
+    if not scope.works_tickets(user):
+        raise PermissionDenied(_("Only operators assign tickets."))
+    tickets = list(tickets)
+    visible = set(
+        scope.visible_tickets(user)
+        .filter(pk__in=[t.pk for t in tickets])
+        .values_list("pk", flat=True)
+    )
+    if len(visible) != len(tickets):
+        raise PermissionDenied(_("Some of these tickets are not yours to assign."))
+    refused = [t.pk for t in tickets if not scope.may_be_assigned(assignee, t)]
+    if refused:
+        raise PermissionDenied(
+            _("%(name)s cannot work ticket(s) %(ids)s.")
+            % {"name": assignee.display_name(), "ids": "、".join(f"#{pk}" for pk in refused)}
+        )
+    changed = [t for t in tickets if t.assigned_to_id != assignee.pk]
+    for ticket in changed:
+        update_ticket(user, ticket, owner=assignee.pk)
+    return changed

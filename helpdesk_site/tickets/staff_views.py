@@ -1,20 +1,37 @@
-"""django-helpdesk's staff dashboard and kanban, replaced, and its ticket
-update guarded.
+"""django-helpdesk's staff dashboard, kanban and ticket list, replaced, its
+ticket update guarded, and the operator's workbench actions on its ticket page.
 
-helpdesk builds both from all tickets and the user's queues; these views fill
-the same templates from the scope module (selectors.staff_dashboard,
-selectors.kanban_columns).
+helpdesk builds its dashboard and kanban from all tickets and the user's
+queues; these views fill the same templates from the scope module
+(selectors.staff_dashboard, selectors.kanban_columns). Its ticket list
+becomes the operator's queue (selectors.work_queue), and its update view
+is wrapped so a fault or emergency is resolved only with its root cause.
 """
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from helpdesk.decorators import helpdesk_staff_member_required
-from helpdesk.views import staff
+from helpdesk.models import Queue, Ticket
+from helpdesk.user import HelpdeskUser
+from helpdesk.views import staff as helpdesk_staff
 from helpdesk.views.staff import get_dashboard_sort
 
 from helpdesk_site.people.models import User
-from helpdesk_site.tickets import scope, selectors
+from helpdesk_site.tickets import scope, selectors, services
+from helpdesk_site.tickets.forms import BulkAssignForm, EscalationForm, ReclassifyForm
+from helpdesk_site.tickets.models import FINISHED_STATUSES
+from sla import clock_text
+from sla import selectors as sla_selectors
+from sla import services as sla_services
+from sla.forms import ResolutionForm
 
 DEFAULT_PAGE_SIZE = 25
 # helpdesk's query-string names: each table's page and sort order.
@@ -87,13 +104,188 @@ def refused_assignee(tickets, assignee_id) -> str | None:
     return None
 
 
+# --- The operator's queue and workbench --------------------------------------
+
+
+def _page_number(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _queue_id(value) -> int | None:
+    """A queue id from the query string; anything else shows every queue."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
 @helpdesk_staff_member_required
-def update_ticket(request, ticket_id):
-    """helpdesk's ticket update, refusing a 处理人 outside the ticket's queue."""
+def work_queue(request):
+    """The operator's list (in place of helpdesk's): open tickets soonest due
+    first, with filters, counts and bulk take or assign."""
+    queue = selectors.work_queue(
+        request.user,
+        show=request.GET.get("show", "all"),
+        queue_id=_queue_id(request.GET.get("queue")),
+        page=_page_number(request.GET.get("page")),
+    )
+    clocks = sla_selectors.soonest_clock_views(queue.tickets)
+    language = get_language() or "zh-hans"
+    rows = []
+    for ticket in queue.tickets:
+        soonest = clocks.get(ticket.pk)
+        rows.append(
+            {
+                "ticket": ticket,
+                "clock": soonest,
+                "due": clock_text.instant(soonest.clock.due_at) if soonest else "",
+                "remaining": clock_text.remaining(
+                    soonest.remaining_minutes,
+                    around_the_clock=soonest.clock.around_the_clock,
+                    language=language,
+                )
+                if soonest and soonest.risk != "breached"
+                else "",
+            }
+        )
+    visible_queues = [q.queue_id for q in queue.queues] or [
+        q.pk for q in HelpdeskUser(request.user).get_queues()
+    ]
+    return render(
+        request,
+        "tickets/work_queue.html",
+        {
+            "queue": queue,
+            "rows": rows,
+            "filters": [(name, label, queue.counts[name]) for name, label in FILTER_LABELS],
+            "assignees": scope.assignable_users(Queue.objects.filter(pk__in=visible_queues)),
+            "shown_total": queue.counts[queue.show],
+        },
+    )
+
+
+FILTER_LABELS = list(selectors.QUEUE_FILTERS.items())
+
+
+def _back_to_queue(request):
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return HttpResponseRedirect(target)
+    return redirect("helpdesk:list")
+
+
+@helpdesk_staff_member_required
+@require_POST
+def bulk_assign(request):
+    """Take (assignee "me") or assign the tickets ticked on the queue."""
+    form = BulkAssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tick the tickets and choose whom to give them to."))
+        return _back_to_queue(request)
+    assignee = (
+        request.user if form.cleaned_data["assignee"] == "me" else form.cleaned_data["assignee"]
+    )
+    tickets = Ticket.objects.filter(pk__in=form.cleaned_data["ticket_ids"]).select_related("queue")
+    try:
+        changed = services.assign_tickets(user=request.user, tickets=tickets, assignee=assignee)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(count)d ticket(s) now with %(name)s.")
+            % {"count": len(changed), "name": assignee.display_name()},
+        )
+    return _back_to_queue(request)
+
+
+@helpdesk_staff_member_required
+@require_POST
+def reclassify(request, ticket_id):
+    ticket = scope.get_visible_ticket_or_404(request.user, ticket_id)
+    form = ReclassifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a category and a priority from the lists."))
+        return redirect("helpdesk:view", ticket_id=ticket.pk)
+    try:
+        services.reclassify(user=request.user, ticket=ticket, **form.cleaned_data)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Category and priority saved; the clocks follow them."))
+    return redirect("helpdesk:view", ticket_id=ticket.pk)
+
+
+@helpdesk_staff_member_required
+@require_POST
+def escalate(request, ticket_id):
+    ticket = scope.get_visible_ticket_or_404(request.user, ticket_id)
+    if not scope.works_tickets(request.user):
+        raise PermissionDenied(_("Only operators handle tickets."))
+    form = EscalationForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Say why the ticket goes to the team lead (500 characters at most).")
+        )
+        return redirect("helpdesk:view", ticket_id=ticket.pk)
+    try:
+        lead = sla_services.escalate_to_team_lead(
+            ticket, request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Escalated to %(name)s, who has been told.") % {"name": lead.display_name()}
+        )
+    return redirect("helpdesk:view", ticket_id=ticket.pk)
+
+
+@helpdesk_staff_member_required
+def update_ticket(request, ticket_id, *args, **kwargs):
+    """helpdesk's update view, refusing a 处理人 outside the ticket's queue; it
+    resolves or closes a fault or emergency
+    only with its root cause and fix: they go to the fault-handling log
+    first. Without them the update is refused, nothing saved."""
+    ticket = scope.get_visible_ticket_or_404(request.user, ticket_id)
     owner = request.POST.get("owner", "") if request.method == "POST" else ""
     if owner not in ("", "-1", "0"):
-        ticket = scope.get_visible_ticket_or_404(request.user, ticket_id)
         refusal = refused_assignee([ticket], owner)
         if refusal:
             return render(request, "400.html", {"message": refusal}, status=400)
-    return staff.update_ticket_view(request, ticket_id)
+    if request.method == "POST" and _finishes(request.POST.get("new_status"), ticket):
+        cause = ResolutionForm(request.POST)
+        if not cause.is_valid():
+            messages.error(request, _("Root cause and fix are limited to 2000 characters each."))
+            return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#resolve")
+        root_cause, fix = cause.cleaned_data["root_cause"], cause.cleaned_data["fix"]
+        if root_cause.strip() or fix.strip():
+            try:
+                sla_services.record_root_cause(ticket, request.user, root_cause=root_cause, fix=fix)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#resolve")
+        elif sla_services.needs_root_cause(ticket):
+            messages.error(
+                request,
+                _(
+                    "A fault or emergency is resolved with its root cause and fix: fill them in "
+                    "under “Resolve” on this page. Nothing was saved."
+                ),
+            )
+            return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#resolve")
+    return helpdesk_staff.update_ticket_view(request, ticket_id, *args, **kwargs)
+
+
+def _finishes(new_status, ticket) -> bool:
+    try:
+        status = int(new_status)
+    except (TypeError, ValueError):
+        return False
+    return status in sla_services.STOPPED_STATUSES and ticket.status not in FINISHED_STATUSES

@@ -2,11 +2,12 @@
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from helpdesk.models import Ticket
 
 from helpdesk_site.tickets import scope
-from sla import selectors, services
+from sla import clock_text, selectors, services
 from sla.forms import HoldForm, ResolutionForm
 from sla.models import Incident, LogKind
 
@@ -21,6 +22,22 @@ def working_duration(minutes) -> str:
     if hours:
         return _("%(h)dh %(m)02dm") % {"h": hours, "m": rest}
     return _("%(m)dm") % {"m": rest}
+
+
+@register.filter
+def desk_time(at) -> str:
+    """An instant as Beijing wall-clock time, whatever the server's zone."""
+    return clock_text.instant(at)
+
+
+@register.filter
+def remaining_text(view) -> str:
+    """A clock view's time left or overdue, e.g. 剩余 2 小时 15 分（工作时间）."""
+    return clock_text.remaining(
+        view.remaining_minutes,
+        around_the_clock=view.clock.around_the_clock,
+        language=get_language() or "zh-hans",
+    )
 
 
 @register.simple_tag
@@ -44,6 +61,10 @@ def sla_panel(context):
     now = timezone.now()
     calendars = selectors.Calendars()
     views = selectors.clocks_for_tickets([ticket], now, calendars).get(ticket.pk, [])
+    # One place to work a ticket: the operator acts on the workbench
+    # (helpdesk's ticket page); elsewhere the panel links there.
+    match = getattr(context["request"], "resolver_match", None)
+    on_workbench = match is not None and match.view_name == "helpdesk:view"
     works = scope.works_tickets(user)
     log = list(selectors.handling_log(ticket)) if selectors.reads_sla(user) else []
     resolved = ticket.status in services.STOPPED_STATUSES
@@ -56,7 +77,8 @@ def sla_panel(context):
         "ticket": ticket,
         "views": views,
         "log": log,
-        "works": works,
+        "works": works and on_workbench,
+        "workbench_link": works and not on_workbench,
         "resolved": resolved,
         "missing_root_cause": missing_root_cause,
         "on_hold": ticket.on_hold,

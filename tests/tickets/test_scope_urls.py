@@ -208,6 +208,9 @@ def test_operator_in_scope_works_the_ticket_in_helpdesk(client, world):
             "queue": ticket.queue_id,
             "body": ticket.description,
             "priority": 3,
+            # A fault is resolved with its root cause (tests/tickets/test_workbench.py).
+            "root_cause": "证照模板缓存损坏",
+            "fix": "清理缓存",
         },
     )
     assert response.status_code == 302

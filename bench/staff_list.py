@@ -1,0 +1,154 @@
+"""The operator's queue vs django-helpdesk's ticket list, first page, same data, same run.
+
+    .venv/bin/python bench/staff_list.py [--tickets 200000] [--runs 30] [--keep]
+
+Creates a scratch PostgreSQL database (kept with --keep, and reused when it
+already holds the tickets), migrates it, seeds it with the demo seeding code
+(`seed_demo`) and gives the open tickets their running SLA clocks. Then, as
+the demo operator (every queue), it requests in turn:
+1. the operator's queue, /helpdesk/tickets/ (first page, soonest due first);
+2. helpdesk's own list as it stood: its page (ticket_list) and the DataTables
+   request the page makes for its first 25 rows (datatables_ticket_list); a
+   user sees rows only after both, so their sum is the baseline.
+Each is requested --runs times after one warm-up; prints p50 and p95 of each.
+"""
+
+import argparse
+import datetime as dt
+import os
+import re
+import statistics
+import sys
+import time
+import types
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+DB_NAME = "servicedesk_bench_staff_list"
+SEED_UNTIL = dt.date(2026, 11, 20)
+
+
+def seed(count: int) -> None:
+    from helpdesk.models import Ticket
+
+    from helpdesk_site.tickets.models import TicketDetails
+    from helpdesk_site.tickets.seeding import seed_demo
+    from sla import services as sla
+
+    if TicketDetails.objects.count() >= count:
+        return
+    started = time.perf_counter()
+    seed_demo(count, SEED_UNTIL, progress=lambda m: print(f"  seeded {m}", end="\r", flush=True))
+    details = TicketDetails.objects.filter(
+        ticket__status__in=(Ticket.OPEN_STATUS, Ticket.REOPENED_STATUS), ticket__sla_clocks=None
+    ).select_related("ticket")
+    clocks = sla.start_open_clocks([(d.ticket, d) for d in details.iterator(chunk_size=5000)])
+    print(
+        f"\nseeded {count} tickets, {clocks} running clocks in {time.perf_counter() - started:.0f}s"
+    )
+
+
+def baseline_urlconf():
+    """The site's URLs plus helpdesk's own list, which the site replaces."""
+    from django.urls import path
+    from helpdesk.views import staff
+
+    from helpdesk_site import urls
+
+    module = types.ModuleType("bench_staff_list_urls")
+    module.urlpatterns = [path("helpdesk-list/", staff.ticket_list), *urls.urlpatterns]
+    sys.modules[module.__name__] = module
+    return module.__name__
+
+
+def timed(runs: int, request) -> list[float]:
+    request()  # warm-up: caches, first compiled queries
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        request()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def p95(times: list[float]) -> float:
+    return statistics.quantiles(times, n=20)[-1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--keep", action="store_true", help="keep the database for the next run")
+    args = parser.parse_args()
+
+    admin = psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True)
+    exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
+    if not exists:
+        admin.execute(f"CREATE DATABASE {DB_NAME}")
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk_site.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from helpdesk_site.people.models import User
+
+    try:
+        call_command("migrate", verbosity=0)
+        seed(args.tickets)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        settings.ALLOWED_HOSTS = ["testserver"]
+        # Pages render without a collectstatic run, as in the tests.
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+        settings.ROOT_URLCONF = baseline_urlconf()
+        client = Client()
+        client.force_login(User.objects.get(username="operator"))
+
+        def ours():
+            response = client.get("/helpdesk/tickets/")
+            assert response.status_code == 200, response.status_code
+
+        page = client.get("/helpdesk-list/").content.decode()
+        datatables_url = re.search(r'"url": "(/helpdesk/datatables_ticket_list/[^"]+)"', page)[1]
+        first_page = {"draw": 1, "start": 0, "length": 25}
+
+        def theirs_page():
+            assert client.get("/helpdesk-list/").status_code == 200
+
+        def theirs_rows():
+            assert client.get(datatables_url, first_page).status_code == 200
+
+        ours_ms = timed(args.runs, ours)
+        page_ms = timed(args.runs, theirs_page)
+        rows_ms = timed(args.runs, theirs_rows)
+        baseline_ms = [a + b for a, b in zip(page_ms, rows_ms, strict=True)]
+        print(f"{args.tickets} tickets, {args.runs} runs each, first page as the demo operator")
+        for name, times in (
+            ("operator's queue (/helpdesk/tickets/)", ours_ms),
+            ("helpdesk list: page + first DataTables rows", baseline_ms),
+            ("  of which its page", page_ms),
+            ("  of which its DataTables rows", rows_ms),
+        ):
+            print(f"{name:46} p50 {statistics.median(times):7.1f} ms   p95 {p95(times):7.1f} ms")
+        print(f"p95 ratio helpdesk / ours: {p95(baseline_ms) / p95(ours_ms):.1f}x")
+    finally:
+        connection.close()
+        if not args.keep:
+            admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
