@@ -9,26 +9,10 @@ from helpdesk_site.people.models import Role
 from helpdesk_site.tickets.models import Category
 from sla import services as sla
 from tests.factories import OperatorFactory, UserFactory, file_ticket, get_subsystem
-from tests.sla.conftest import Clock
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/helpdesk/tickets/"
-
-
-@pytest.fixture
-def now(monkeypatch):
-    return Clock(monkeypatch)
-
-
-@pytest.fixture
-def reporter(db):
-    return UserFactory()
-
-
-@pytest.fixture
-def operator(db):
-    return OperatorFactory(first_name="运维", last_name="王")
 
 
 def rows(response) -> list[int]:

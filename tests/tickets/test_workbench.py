@@ -11,24 +11,8 @@ from helpdesk_site.tickets.models import Category, TicketDetails
 from helpdesk_site.tickets.scope import assignable_users
 from sla.models import HandlingLogEntry, LogKind, TeamLead
 from tests.factories import OperatorFactory, UserFactory, file_ticket, get_subsystem
-from tests.sla.conftest import Clock
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def now(monkeypatch):
-    return Clock(monkeypatch)
-
-
-@pytest.fixture
-def reporter(db):
-    return UserFactory()
-
-
-@pytest.fixture
-def operator(db):
-    return OperatorFactory(first_name="运维", last_name="王")
 
 
 @pytest.fixture
