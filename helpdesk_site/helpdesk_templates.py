@@ -134,7 +134,7 @@ UNTRANSLATED = {
         <a class="nav-link" href="{% url 'helpdesk:my-tickets' %}">""",
             """{% if helpdesk_settings.HELPDESK_SHOW_MY_TICKETS_IN_NAV_FOR_STAFF %}
       <li class="nav-item">
-        <a class="nav-link" href="{% url 'helpdesk:list' %}?assigned_to={{ user.id }}">""",
+        <a class="nav-link" href="{% url 'helpdesk:list' %}?show=mine">""",
         ),
     ],
     "helpdesk/help_context.html": [

@@ -23,7 +23,7 @@ from tests.tickets.test_e2e_filing import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PAGES = ["/tickets/", "/tickets/new/", "/kb/", "/sla/notifications/"]
+PAGES = ["/tickets/", "/tickets/new/", "/kb/", "/notices/"]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 # The main controls a thumb has to hit.
@@ -91,7 +91,7 @@ def test_every_page_of_a_reporter_and_a_supervisor_fits_a_phone(desk, browser, l
             "/tickets/new/",
             f"/tickets/{ticket.pk}/",
             "/tickets/",
-            "/sla/notifications/",
+            "/notices/",
             "/kb/",
             f"/kb/{faq.pk}/",
         ],
@@ -100,7 +100,7 @@ def test_every_page_of_a_reporter_and_a_supervisor_fits_a_phone(desk, browser, l
             "/tickets/",
             f"/tickets/{ticket.pk}/",
             "/satisfaction/follow-ups/",
-            "/sla/notifications/",
+            "/notices/",
             "/kb/",
         ],
     }

@@ -23,7 +23,9 @@ class PasswordChangeRequiredMiddleware:
     """Someone logged in with a one-time password sets their own before
     anything else; logging out and switching language stay possible."""
 
-    ALLOWED = {"password_change", "password_change_done", "logout", "set_language"}
+    # The health check answers for the machine, not a person: it must not
+    # load the user (it reports the database down instead of failing on it).
+    ALLOWED = {"password_change", "password_change_done", "logout", "set_language", "healthz"}
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -32,11 +34,11 @@ class PasswordChangeRequiredMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not user.must_change_password:
-            return None
         match = request.resolver_match
         if match is not None and match.url_name in self.ALLOWED and match.namespace == "":
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.must_change_password:
             return None
         if request.path.startswith(settings.STATIC_URL):
             return None

@@ -319,6 +319,7 @@ def _bulk(actions) -> int:
 
 
 def ensure_indexes() -> None:
+    client()  # the indexes talk through the connection it registers
     try:
         for kind in ("faq", "ticket"):
             index = index_for(kind)

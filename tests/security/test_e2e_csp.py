@@ -87,8 +87,8 @@ def test_the_sites_pages_run_under_the_policy(people, live_server, browser):
     clerk.page.locator("#kb-suggestion-list li").first.wait_for(state="visible")
     clerk.collect("/tickets/new/ suggestions")
     clerk.open("/kb/")
-    # The language switch, now a static script instead of an inline handler.
-    clerk.page.select_option("select[name=language]", "en")
+    # The language switch: a form of buttons, no script at all.
+    clerk.page.click("form.language-switch button[value=en]")
     clerk.page.locator("html[lang=en]").wait_for(state="attached")
     clerk.collect("language switch")
 
@@ -109,7 +109,7 @@ def test_helpdesks_pages_and_the_admin_run_under_their_policies(people, live_ser
     ticket = people["ticket"].pk
     operator = Session(browser, live_server.url, people["operator"])
     operator.open("/helpdesk/dashboard/")
-    operator.open("/helpdesk/tickets/", ready="#ticketTable tbody tr td a")
+    operator.open("/helpdesk/tickets/", ready="#work-queue tbody tr td a")
     operator.open(f"/helpdesk/tickets/{ticket}/", ready="#chat-status")
     operator.open("/helpdesk/kanban/")
     operator.open("/helpdesk/kb/faq/")

@@ -41,7 +41,7 @@ def workbook(code="513300"):
 def test_a_title_that_looks_like_a_formula_is_written_as_text(week, title):  # noqa: F811
     Ticket.objects.filter(pk=week["E"].pk).update(title=title)
     book = workbook()
-    overdue = {row[0].value: row[1] for row in book["超期"].iter_rows(min_row=2)}
+    overdue = {row[0].value: row[1] for row in book["超期"].iter_rows(min_row=3)}
     cell = overdue[week["E"].pk]
     assert cell.data_type == "s"
     assert cell.value == "'" + title
@@ -57,9 +57,9 @@ def test_a_title_that_looks_like_a_formula_is_written_as_text(week, title):  # n
 
 def test_ordinary_text_and_numbers_are_left_alone(week):  # noqa: F811
     book = workbook()
-    overdue = {row[0].value: row[1] for row in book["超期"].iter_rows(min_row=2)}
+    overdue = {row[0].value: row[1] for row in book["超期"].iter_rows(min_row=3)}
     assert overdue[week["E"].pk].value == "旧积压工单"
-    assert book["县市"]["C2"].data_type == "n"
+    assert book["县市"]["C3"].data_type == "n"
 
 
 def test_a_control_character_in_a_title_does_not_stop_the_report(week):  # noqa: F811

@@ -65,7 +65,15 @@ def test_history_reads_in_chinese_with_names(client, desk):
     ticket, operator = desk["ticket"], desk["operator"]
     client.force_login(operator)
     update(client, ticket, owner=operator.pk, comment="已接单", new_status=Ticket.OPEN_STATUS)
-    update(client, ticket, comment="已修复证照模板", new_status=Ticket.RESOLVED_STATUS, public=True)
+    update(
+        client,
+        ticket,
+        comment="已修复证照模板",
+        new_status=Ticket.RESOLVED_STATUS,
+        public=True,
+        root_cause="证照模板损坏",
+        fix="已修复证照模板",
+    )
     page = client.get(reverse("helpdesk:view", args=[ticket.pk])).content.decode()
     assert "将处理人由 未分配 改为 王运维。" in page
     assert "Changed" not in page and " and " not in page
@@ -102,8 +110,8 @@ def test_bulk_assignment_outside_the_queue_is_refused(client, desk):
     ticket = desk["ticket"]
     client.force_login(desk["operator"])
     listing = client.get(reverse("helpdesk:list")).content.decode()
-    assert f"assign_{desk['colleague'].pk}" in listing
-    assert f"assign_{desk['elsewhere'].pk}" not in listing
+    assert f'<option value="{desk["colleague"].pk}">' in listing
+    assert f'<option value="{desk["elsewhere"].pk}">' not in listing
     action = f"assign_{desk['elsewhere'].pk}"
     refused = client.post(
         reverse("helpdesk:mass_update"), {"ticket_id": [ticket.pk], "action": action}
@@ -121,15 +129,10 @@ def test_my_tickets_are_the_ones_assigned_to_me(client, desk):
     client.force_login(operator)
     update(client, ticket, owner=operator.pk)
     dashboard = client.get(reverse("helpdesk:dashboard")).content.decode()
-    mine = f"{reverse('helpdesk:list')}?assigned_to={operator.pk}"
+    mine = f"{reverse('helpdesk:list')}?show=mine"
     assert mine in dashboard and "我的工单" in dashboard
     listing = client.get(mine).content.decode()
-    query = listing.split("datatables_ticket_list/", 1)[1].split('"', 1)[0]
-    assert json.loads(base64.b64decode(query))["filtering"] == {
-        "assigned_to__id__in": [operator.pk]
-    }
-    rows = client.get(f"/helpdesk/datatables_ticket_list/{query}").json()["data"]
-    assert [row["id"] for row in rows] == [ticket.pk]
+    assert f'<tr data-ticket="{ticket.pk}">' in listing
 
 
 def test_the_ticket_list_names_the_filer_and_nobody_in_chinese(client, desk):
