@@ -88,3 +88,8 @@ def test_the_sla_admin_warns_of_steps_that_reach_nobody(client, admin_user):
     UserFactory(role=Role.SUPERVISOR, department=None, supervised_region_id="513300")
     page = client.get(reverse("admin:sla_escalationladder_changelist")).content.decode()
     assert "没有运维组长" not in page and "无人可通知" not in page
+
+
+def test_the_old_notices_address_leads_to_the_notices_page(client):
+    response = client.get("/sla/notifications/")
+    assert response.status_code == 301 and response["Location"] == "/notices/"
