@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk_site.notices import links
 from helpdesk_site.notices.models import Notice
 from helpdesk_site.outbox import services as outbox
 from helpdesk_site.people.models import Department, User
@@ -240,11 +241,7 @@ def escalation_recipients(item: RectificationItem) -> list[User]:
 
 
 def _link(item) -> str:
-    from django.contrib.sites.models import Site
-
-    scheme = "https" if getattr(settings, "HTTPS", False) else "http"
-    domain = Site.objects.get_current().domain
-    return f"{scheme}://{domain}{reverse('rectification:detail', args=[item.pk])}"
+    return links.absolute(settings.SITE_URL, reverse("rectification:detail", args=[item.pk]))
 
 
 def _notify(item, message, now) -> None:

@@ -5,7 +5,6 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.sites.models import Site
 from django.urls import reverse
 from django.utils import timezone
 
@@ -206,9 +205,9 @@ GROUP_SHARES = [22, 7, 7, 7, 9, 9, 9, 12, 18]
 
 
 def link_base() -> str:
-    """Where the service desk is reached, for links in a document."""
-    scheme = "https" if getattr(settings, "HTTPS", False) else "http"
-    return f"{scheme}://{Site.objects.get_current().domain}"
+    """Where the service desk is reached, for links in a document: the one
+    public address the e-mails use too (settings.SITE_URL)."""
+    return settings.SITE_URL.rstrip("/")
 
 
 def drill_down_url(figures: Figures, figure: str, key: str = "") -> str:
