@@ -351,6 +351,7 @@ def reindex_all(progress=None) -> dict[str, int]:
     """Recreate both indexes from the database and send every FAQ and ticket."""
     started = timezone.now()
     counts = {}
+    client()  # the indexes talk through the connection it registers
     try:
         for kind in ("faq", "ticket"):
             index = index_for(kind)
