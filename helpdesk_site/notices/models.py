@@ -12,6 +12,11 @@ class Kind(models.TextChoices):
     RATING = "rating", _("Rating request")
     BAD_RATING = "bad_rating", _("差评 follow-up")
     ESCALATION = "escalation", _("Escalation")
+    RECTIFICATION = "rectification", _("Rectification")
+    TRAINING = "training", _("Training")
+    ASSESSMENT = "assessment", _("Assessment")
+    INSPECTION = "inspection", _("Inspection")
+    KEY_WORK = "key_work", _("Key work")
     OTHER = "other", _("Other")
 
 
@@ -23,9 +28,11 @@ class Notice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
     )
     ticket = models.ForeignKey(Ticket, null=True, on_delete=models.CASCADE)
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
     escalation = models.ForeignKey("sla.EscalationEvent", null=True, on_delete=models.CASCADE)
     message = models.TextField(_("message"))
+    # Where a notice about something other than a ticket leads (a site path).
+    link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True)
 
@@ -39,3 +46,10 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.message
+
+    @property
+    def path(self) -> str:
+        """The page the notice leads to: its ticket's, else its own link."""
+        from helpdesk_site.notices.links import ticket_path
+
+        return ticket_path(self.ticket_id) if self.ticket_id else self.link

@@ -13,19 +13,25 @@ from helpdesk_site.notices.signals import notices_read
 from helpdesk_site.outbox import services as outbox
 
 
-def ticket_url(ticket_id) -> str:
-    return links.absolute(settings.SITE_URL, links.ticket_path(ticket_id))
-
-
 @transaction.atomic
-def notify(recipients, *, message: str, kind: str = Kind.OTHER, ticket=None, at=None):
-    """Tell each of these people: one notice each, mailed and pushed."""
+def notify(
+    recipients, *, message: str, kind: str = Kind.OTHER, ticket=None, link: str = "", at=None
+):
+    """Tell each of these people: one notice each, mailed and pushed. A notice
+    about something other than a ticket names its page by `link` (a site path)."""
     at = at or timezone.now()
     ticket_id = getattr(ticket, "pk", ticket)
     unique = {user.pk: user for user in recipients if user is not None and user.is_active}
     return notify_many(
         [
-            Notice(recipient=user, ticket_id=ticket_id, kind=kind, message=message, created_at=at)
+            Notice(
+                recipient=user,
+                ticket_id=ticket_id,
+                kind=kind,
+                message=message,
+                link=link,
+                created_at=at,
+            )
             for user in unique.values()
         ]
     )
@@ -44,8 +50,8 @@ def notify_many(notices: list[Notice]) -> list[Notice]:
             subject=_("[Service desk] %(message)s") % {"message": n.message[:80]},
             body=links.mail_body(
                 n.message,
-                ticket_url(n.ticket_id) if n.ticket_id else "",
-                open_label=_("Open the ticket: "),
+                links.absolute(settings.SITE_URL, n.path) if n.path else "",
+                open_label=_("Open the ticket: ") if n.ticket_id else _("Open: "),
                 footer=_("Sent by the Ganzi government-service platform service desk."),
             ),
             to=[n.recipient.email],
@@ -81,7 +87,7 @@ def push_notices(notice_ids: list[int]) -> None:
                     "notice": {
                         "id": notice.pk,
                         "message": notice.message,
-                        "url": links.ticket_path(notice.ticket_id) if notice.ticket_id else "",
+                        "url": notice.path,
                     },
                     "unread": selectors.unread_count(notice.recipient),
                 },

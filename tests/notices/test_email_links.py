@@ -38,3 +38,20 @@ def test_the_notice_link_goes_through_the_login_and_back(desk, client):
         {"username": desk.reporter.username, "password": "correct horse battery"},
     )
     assert login["Location"] == path
+
+
+def test_a_notice_about_no_ticket_leads_to_its_own_page(
+    desk, settings, client, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://desk.ganzi.example.cn/"
+    with django_capture_on_commit_callbacks(execute=True):
+        [notice] = services.notify(
+            [desk.supervisor], message="整改事项已逾期", link="/rectification/7/"
+        )
+    assert notice.path == "/rectification/7/"
+    [sent] = [m for m in mail.outbox if m.to == [desk.supervisor.email]]
+    assert "https://desk.ganzi.example.cn/rectification/7/" in sent.body
+    assert "查看工单" not in sent.body
+    client.force_login(desk.supervisor)
+    page = client.get(reverse("notices:list")).content.decode()
+    assert '<a href="/rectification/7/">整改事项已逾期</a>' in page
