@@ -22,7 +22,7 @@ import math
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from kb import ranking
@@ -32,6 +32,8 @@ from kb.segment import BROAD_THESAURUS_GROUP, normalise, thesaurus
 WEIGHTS_FILE = Path(__file__).with_name("rerank_weights.json")
 # How many of the first stage's best the second stage looks at.
 POOL = 50
+# FAQ texts kept normalised (kb.search reads at most a few thousand FAQs often).
+NORMALISED_TEXTS = 20_000
 # Added before taking the logarithm of a confidence (which can be 0).
 LEAST_CONFIDENCE = 0.001
 
@@ -120,14 +122,28 @@ class TextStats:
             for gram in _chinese_chars(text) | _chinese_pairs(text):
                 counts[gram] = counts.get(gram, 0) + 1
         self.frequency = counts
+        # Worked out once: every candidate of every search reads them.
+        self._idfs = {gram: self._idf(found) for gram, found in counts.items()}
+        self._unseen = self._idf(0)
         self._containing: dict[str, int] = {}
+        self._own: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
 
     def _idf(self, found: int) -> float:
         return math.log(1 + (self.documents - found + 0.5) / (found + 0.5))
 
     def idf(self, gram: str) -> float:
         """IDF of a character or character pair."""
-        return self._idf(self.frequency.get(gram, 0))
+        return self._idfs.get(gram, self._unseen)
+
+    def own_grams(self, question: str) -> tuple[dict[str, float], dict[str, float]]:
+        """A question's own character pairs and characters with their IDF,
+        worked out once per question."""
+        found = self._own.get(question)
+        if found is None:
+            pairs = {p: self.idf(p) for p in _chinese_pairs(question)}
+            chars = {c: self.idf(c) for c in _chinese_chars(question) - STOP_CHARACTERS}
+            found = self._own[question] = (pairs, chars)
+        return found
 
     def word_idf(self, word: str) -> float:
         """IDF of a word by the documents that hold it anywhere, however
@@ -142,6 +158,13 @@ class TextStats:
 def text_stats(pairs) -> TextStats:
     """TextStats of documents given as (question, answer)."""
     return TextStats(f"{normalise(q)}\n{normalise(a)}" for q, a in pairs)
+
+
+@lru_cache(maxsize=NORMALISED_TEXTS)
+def _normalised(text: str) -> str:
+    """An FAQ's text normalised (OpenCC costs more than all the features),
+    once while it is among the most recently ranked."""
+    return normalise(text)
 
 
 @cache
@@ -266,8 +289,7 @@ def _word_shares(reading: Reading, text: str) -> list[float]:
 
 def _text_features(reading: Reading, question: str, answer: str, text_stats) -> list[float]:
     either = f"{question}\n{answer}"
-    own_pairs = {p: text_stats.idf(p) for p in _chinese_pairs(question)}
-    own_chars = {c: text_stats.idf(c) for c in _chinese_chars(question) - STOP_CHARACTERS}
+    own_pairs, own_chars = text_stats.own_grams(question)
     return [
         _weighted_share(reading.chars, question),
         _weighted_share(reading.chars, answer),
@@ -296,7 +318,7 @@ def features(
     known = {t for t in query.typed if stats.document_frequency.get(t)}
     total = sum(idf[t] for t in known) or 1.0
     best = total * (ranking.K1 + 1)
-    question, answer = normalise(candidate.question), normalise(candidate.answer)
+    question, answer = _normalised(candidate.question), _normalised(candidate.answer)
     typed_text = normalise(query.text)
     pairs = _chinese_pairs(typed_text)
     chars = {c for c in typed_text if _CHINESE.match(c)}
