@@ -34,6 +34,8 @@ WEIGHTS_FILE = Path(__file__).with_name("rerank_weights.json")
 POOL = 50
 # FAQ texts kept normalised (kb.search reads at most a few thousand FAQs often).
 NORMALISED_TEXTS = 20_000
+# Typed words whose document count is kept until the next refresh.
+MAX_COUNTED_WORDS = 100_000
 # Added before taking the logarithm of a confidence (which can be 0).
 LEAST_CONFIDENCE = 0.001
 
@@ -151,6 +153,8 @@ class TextStats:
         found = self._containing.get(word)
         if found is None:
             found = sum(1 for text in self.texts if word in text)
+            if len(self._containing) >= MAX_COUNTED_WORDS:
+                self._containing.clear()
             self._containing[word] = found
         return self._idf(found)
 
