@@ -15,6 +15,9 @@ half to tune on and a test half never tuned on) two ways in the same run:
   over question + answer, implemented here;
 - first stage: kb.ranking's BM25 with synonyms, thesaurus and character
   pairs alone (the ranking before the re-ranker);
+- previous: the first stage's best re-ranked by the re-ranker before the
+  character and substring features (its 16 features with its weights, kept
+  in bench/data/rerank_weights_previous.json);
 - ours: kb.search.search_faqs, as the desk searches (the first stage's best
   re-ranked by kb.reranking, fitted on the dev half by bench/kb_rerank_fit.py).
 
@@ -43,6 +46,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk_site.settings")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'kb_relevance.sqlite3'}")
 EVAL = eval_file("gov_faq.jsonl")
 QUERIES = ROOT / "bench" / "data" / "relevance_queries.json"
+PREVIOUS = ROOT / "bench" / "data" / "rerank_weights_previous.json"
 SOURCE = "gov_faq.jsonl:"
 DEPTH = 10
 SUGGESTIONS = 5
@@ -188,6 +192,28 @@ def first_stage(text) -> list[int]:
     return list(search.faq_candidates(query, False, DEPTH))
 
 
+def previous_second_stage(text, model) -> list[int]:
+    """The FAQs as the previous re-ranker ordered them: its features are
+    the first of kb.reranking.FEATURES."""
+    from kb import reranking, search
+    from kb.models import Corpus
+    from kb.search import database
+
+    query = search.Query.parse(text)
+    if not query.terms:
+        return []
+    found = search.faq_candidates(query, False, reranking.POOL)
+    stats = database.corpus_stats(Corpus.FAQ, query.weights)
+    reading = search.reranking_query(query)
+    text_stats = database.faq_text_stats()
+    width = len(model["coef"])
+    scored = []
+    for pk, (candidate, _display) in found.items():
+        row = reranking.features(reading, candidate, stats, text_stats)[:width]
+        scored.append((pk, reranking.probability(row, model)))
+    return [pk for pk, _p in sorted(scored, key=lambda pair: -pair[1])][:DEPTH]
+
+
 def main():
     args = parse_args()
     setup_django()
@@ -219,7 +245,14 @@ def main():
         ]
         ours = [[h.id for h in q] for q in hits]
         first = [first_stage(q["query"]) for q in items]
-        for name, ranked in (("plain BM25", plain), ("first stage", first), ("ours", ours)):
+        model = json.loads(PREVIOUS.read_text(encoding="utf-8"))
+        previous = [previous_second_stage(q["query"], model) for q in items]
+        for name, ranked in (
+            ("plain BM25", plain),
+            ("first stage", first),
+            ("previous", previous),
+            ("ours", ours),
+        ):
             f = figures(ranked, expected)
             print(f"{half:>6} {name:<11} {f['mrr@10']:7.3f} {f['recall@5']:9.3f}")
         floor = floor_figures(hits, expected, silent_hits)

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench import kb_relevance as bench  # noqa: E402
 
-STRENGTHS = (0.3, 1.0, 3.0, 10.0, 30.0)
+STRENGTHS = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
 FOLDS = 5
 
 
@@ -45,6 +45,7 @@ def pools(texts):
     from kb.search import database
 
     out = []
+    text_stats = database.faq_text_stats()
     for text in texts:
         query = search.Query.parse(text)
         if not query.terms:
@@ -54,7 +55,7 @@ def pools(texts):
         stats = database.corpus_stats(Corpus.FAQ, query.weights)
         reading = search.reranking_query(query)
         keys = list(found)
-        rows = [reranking.features(reading, found[k][0], stats) for k in keys]
+        rows = [reranking.features(reading, found[k][0], stats, text_stats) for k in keys]
         out.append((keys, rows))
     return out
 

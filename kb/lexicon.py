@@ -72,6 +72,12 @@ STOP_WORDS = frozenset(
     """.split()  # noqa: SIM905 - a block of words reads better than 200 quoted ones
 )
 
+# Single characters that say nothing of what is asked: the character
+# features of the re-ranker (kb.reranking) leave them out.
+STOP_CHARACTERS = frozenset(
+    "的了吗呢吧啊呀么是在和与及或也都就还又再把被让给对向从到于我你他她它这那哪啥怎什如何能会要想可以有没不"
+)
+
 # Each group: words that mean the same thing in any text (colloquial and
 # official words of everyday government services, and their abbreviations).
 # A query word found in a group also searches the group's other words (at a

@@ -4,7 +4,12 @@ best candidates (pure; no Django).
 The first stage (kb.ranking.rank) orders by BM25 over words, synonyms and
 character pairs. It cannot tell which field matched, how much of the typed
 text the question itself holds, or that a question about another province is
-not the answer to one about this one. Here each candidate gets features that
+not the answer to one about this one. Nor does it see a typed word that jieba
+cut differently in the FAQ ("税能", "买设备"), or one the FAQ says in other
+characters: the features on characters weigh each character and character
+pair by its rarity in the collection's raw text (TextStats), and the typed
+words are also looked for as plain substrings, with their synonyms and the
+thesaurus's broader groups. Here each candidate gets features that
 say so, and a logistic regression, fitted on the dev half of
 bench/data/relevance_queries.json by bench/kb_rerank_fit.py and stored in
 kb/rerank_weights.json, turns them into the probability that the candidate
@@ -17,15 +22,20 @@ import math
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from kb import ranking
-from kb.segment import normalise
+from kb.lexicon import STOP_CHARACTERS
+from kb.segment import BROAD_THESAURUS_GROUP, normalise, thesaurus
 
 WEIGHTS_FILE = Path(__file__).with_name("rerank_weights.json")
 # How many of the first stage's best the second stage looks at.
 POOL = 50
+# FAQ texts kept normalised (kb.search reads at most a few thousand FAQs often).
+NORMALISED_TEXTS = 20_000
+# Typed words whose document count is kept until the next refresh.
+MAX_COUNTED_WORDS = 100_000
 # Added before taking the logarithm of a confidence (which can be 0).
 LEAST_CONFIDENCE = 0.001
 
@@ -50,6 +60,30 @@ FEATURES = (
     "other_place",
     "place_not_asked",
     "question_similarity",
+    # Characters and character pairs of the typed text, weighted by their
+    # rarity in the collection (TextStats): shares found in the question,
+    # the answer and either; and the share of the question's own that the
+    # query holds (a question about much else is a worse answer).
+    "char_question",
+    "char_answer",
+    "char_either",
+    "pair_question",
+    "pair_answer",
+    "pair_either",
+    "question_pairs_asked",
+    "question_chars_asked",
+    # Typed words found as substrings, weighted by rarity: the word itself,
+    # the word or one of its stand-ins, or a word of its broader thesaurus
+    # group, or partly (the share of its characters); in the question, then
+    # in question and answer together.
+    "word_question",
+    "stand_in_question",
+    "broad_question",
+    "partly_question",
+    "word_either",
+    "stand_in_either",
+    "broad_either",
+    "partly_either",
 )
 
 
@@ -76,6 +110,67 @@ class QueryText:
     weights: dict[str, float]
 
 
+class TextStats:
+    """The collection's raw text as the character features read it: in how
+    many documents (question and answer, normalised) each Chinese character
+    and character pair occurs, and the texts themselves, to count in how
+    many a typed word occurs as a substring."""
+
+    def __init__(self, texts):
+        self.texts = tuple(texts)
+        self.documents = len(self.texts)
+        counts: dict[str, int] = {}
+        for text in self.texts:
+            for gram in _chinese_chars(text) | _chinese_pairs(text):
+                counts[gram] = counts.get(gram, 0) + 1
+        self.frequency = counts
+        # Worked out once: every candidate of every search reads them.
+        self._idfs = {gram: self._idf(found) for gram, found in counts.items()}
+        self._unseen = self._idf(0)
+        self._containing: dict[str, int] = {}
+        self._own: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
+
+    def _idf(self, found: int) -> float:
+        return math.log(1 + (self.documents - found + 0.5) / (found + 0.5))
+
+    def idf(self, gram: str) -> float:
+        """IDF of a character or character pair."""
+        return self._idfs.get(gram, self._unseen)
+
+    def own_grams(self, question: str) -> tuple[dict[str, float], dict[str, float]]:
+        """A question's own character pairs and characters with their IDF,
+        worked out once per question."""
+        found = self._own.get(question)
+        if found is None:
+            pairs = {p: self.idf(p) for p in _chinese_pairs(question)}
+            chars = {c: self.idf(c) for c in _chinese_chars(question) - STOP_CHARACTERS}
+            found = self._own[question] = (pairs, chars)
+        return found
+
+    def word_idf(self, word: str) -> float:
+        """IDF of a word by the documents that hold it anywhere, however
+        jieba cut them."""
+        found = self._containing.get(word)
+        if found is None:
+            found = sum(1 for text in self.texts if word in text)
+            if len(self._containing) >= MAX_COUNTED_WORDS:
+                self._containing.clear()
+            self._containing[word] = found
+        return self._idf(found)
+
+
+def text_stats(pairs) -> TextStats:
+    """TextStats of documents given as (question, answer)."""
+    return TextStats(f"{normalise(q)}\n{normalise(a)}" for q, a in pairs)
+
+
+@lru_cache(maxsize=NORMALISED_TEXTS)
+def _normalised(text: str) -> str:
+    """An FAQ's text normalised (OpenCC costs more than all the features),
+    once while it is among the most recently ranked."""
+    return normalise(text)
+
+
 @cache
 def places() -> frozenset[str]:
     """Place names: the words jieba's own dictionary tags as places (ns)."""
@@ -98,6 +193,10 @@ def weights() -> dict:
 def floor() -> float:
     """The least probability a hit needs to be suggested."""
     return weights()["floor"]
+
+
+def _chinese_chars(text: str) -> set[str]:
+    return {c for c in text if _CHINESE.match(c)}
 
 
 def _chinese_pairs(text: str) -> set[str]:
@@ -137,13 +236,93 @@ def _coverage(query: QueryText, words: tuple[str, ...], idf, known, total) -> tu
     return covered / total, exact / total
 
 
-def features(query: QueryText, candidate: Candidate, stats: ranking.CorpusStats) -> list[float]:
-    """The candidate's features, in the order of FEATURES."""
+def _weighted_share(weights: dict[str, float], text: str) -> float:
+    total = sum(weights.values())
+    return sum(w for gram, w in weights.items() if gram in text) / total if total else 0.0
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the character and substring features need of a query, worked
+    out once for all its candidates."""
+
+    chars: dict[str, float]
+    pairs: dict[str, float]
+    # (word, weight, its stand-ins, its broader group)
+    words: list[tuple[str, float, frozenset[str], frozenset[str]]]
+
+
+def read_query(query: QueryText, text_stats: TextStats) -> Reading:
+    typed_text = normalise(query.text)
+    chars = {c: text_stats.idf(c) for c in _chinese_chars(typed_text) - STOP_CHARACTERS}
+    pairs = {p: text_stats.idf(p) for p in _chinese_pairs(typed_text)}
+    broad = thesaurus(BROAD_THESAURUS_GROUP)
+    words = []
+    for word, group in zip(query.typed, query.groups, strict=True):
+        # Search-mode cutting also gives the parts of a long word: the
+        # word stands for them.
+        if any(word != other and word in other for other in query.typed):
+            continue
+        # Its own character pairs are no stand-ins: `partly` counts those.
+        stand_ins = frozenset(other for other in group if other not in word)
+        words.append(
+            (word, text_stats.word_idf(word), stand_ins, stand_ins | set(broad.get(word, ())))
+        )
+    return Reading(chars, pairs, words)
+
+
+def _word_shares(reading: Reading, text: str) -> list[float]:
+    total = sum(weight for _w, weight, _s, _b in reading.words)
+    if not total:
+        return [0.0] * 4
+    word = stand_in = broad = partly = 0.0
+    for typed, weight, stand_ins, broader in reading.words:
+        if typed in text:
+            word += weight
+            stand_in += weight
+            broad += weight
+            partly += weight
+            continue
+        by_stand_in = any(other in text for other in stand_ins)
+        stand_in += weight * by_stand_in
+        broad += weight * (by_stand_in or any(other in text for other in broader))
+        share = sum(1 for c in typed if c in text) / len(typed)
+        partly += weight * (1.0 if by_stand_in else share)
+    return [word / total, stand_in / total, broad / total, partly / total]
+
+
+def _text_features(reading: Reading, question: str, answer: str, text_stats) -> list[float]:
+    either = f"{question}\n{answer}"
+    own_pairs, own_chars = text_stats.own_grams(question)
+    return [
+        _weighted_share(reading.chars, question),
+        _weighted_share(reading.chars, answer),
+        _weighted_share(reading.chars, either),
+        _weighted_share(reading.pairs, question),
+        _weighted_share(reading.pairs, answer),
+        _weighted_share(reading.pairs, either),
+        _weighted_share(own_pairs, " ".join(reading.pairs)),
+        _weighted_share(own_chars, "".join(reading.chars)),
+        *_word_shares(reading, question),
+        *_word_shares(reading, either),
+    ]
+
+
+def features(
+    query: QueryText,
+    candidate: Candidate,
+    stats: ranking.CorpusStats,
+    text_stats: TextStats,
+    reading: Reading | None = None,
+) -> list[float]:
+    """The candidate's features, in the order of FEATURES (`reading`:
+    read_query(query, text_stats), when many candidates share it)."""
+    reading = reading or read_query(query, text_stats)
     idf = {term: stats.idf(term) for term in query.weights}
     known = {t for t in query.typed if stats.document_frequency.get(t)}
     total = sum(idf[t] for t in known) or 1.0
     best = total * (ranking.K1 + 1)
-    question, answer = normalise(candidate.question), normalise(candidate.answer)
+    question, answer = _normalised(candidate.question), _normalised(candidate.answer)
     typed_text = normalise(query.text)
     pairs = _chinese_pairs(typed_text)
     chars = {c for c in typed_text if _CHINESE.match(c)}
@@ -174,6 +353,7 @@ def features(query: QueryText, candidate: Candidate, stats: ranking.CorpusStats)
             SequenceMatcher(None, typed_text, question, autojunk=False).ratio(),
         )
     )
+    row.extend(_text_features(reading, question, answer, text_stats))
     return row
 
 
@@ -190,9 +370,15 @@ def probability(row: list[float], model: dict | None = None) -> float:
 
 
 def rerank(
-    query: QueryText, candidates: list[Candidate], stats: ranking.CorpusStats
+    query: QueryText,
+    candidates: list[Candidate],
+    stats: ranking.CorpusStats,
+    text_stats: TextStats,
 ) -> list[tuple[object, float]]:
     """(key, probability that it answers the query), most probable first;
     equal ones keep the first stage's order."""
-    scored = [(c.key, probability(features(query, c, stats))) for c in candidates]
+    reading = read_query(query, text_stats)
+    scored = [
+        (c.key, probability(features(query, c, stats, text_stats, reading))) for c in candidates
+    ]
     return sorted(scored, key=lambda pair: -pair[1])

