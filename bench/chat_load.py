@@ -3,18 +3,25 @@ channels-redis on 127.0.0.1, in M ticket rooms, posting at a fixed rate.
 
     .venv/bin/python bench/chat_load.py             # 1000 clients, 250 rooms, 2 daphne, 200/s, 20 s
     .venv/bin/python bench/chat_load.py --rooms 50  # rooms of twenty: 19 frames a message
+    .venv/bin/python bench/chat_load.py --busy-cores 1   # another process keeps a core busy
+    [--database bench_perf_chat] [--keep] [--redis-db 14] [--rounds 3]
 
 Rooms of four by default: a ticket's chat is the reporter, a colleague, the
 operator and perhaps a supervisor.
 
 It makes (or reuses) a PostgreSQL database of its own with bench accounts and
-tickets, starts daphne on free 127.0.0.1 ports, connects the clients with
-real session cookies and an allowed Origin, then prints: connections held,
-messages per second stored and delivered, and p50/p99 from post to delivery
-at every other client of the room, beside the same run's baseline (a ping
-answered by the same consumers: no database, no channel layer) and the
-issue's targets. Everything is bounded: at most 5,000 clients and 300 s of
-posting, and the whole run stops itself.
+tickets (dropped at the end if it made it, unless --keep), starts daphne on
+free 127.0.0.1 ports, connects the clients with real session cookies and an
+allowed Origin, then posts for --duration seconds in each of --rounds rounds
+and prints, per round with the load average and as medians: connections
+held, messages per second stored and delivered, p50/p99 from post to
+delivery at every other client of the room beside the same run's baseline (a
+ping answered by the same consumers: no database, no channel layer), and
+daphne's CPU per message. With --busy-cores N, N other processes spin on the
+CPU while posting (the machine as others share it). At the end it deletes
+the sessions it made, the outbox messages the posts left, and the Redis keys
+the run added (queued tasks among them). Everything is bounded: at most
+5,000 clients and 300 s of posting a round, and the whole run stops itself.
 """
 
 import argparse
@@ -25,7 +32,6 @@ import os
 import random
 import secrets
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -33,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench import runinfo  # noqa: E402
 
 TARGET_CONNECTIONS = 1000
 TARGET_RATE = 200
@@ -49,21 +56,26 @@ def parse_args():
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of posting")
     parser.add_argument("--servers", type=int, default=2, help="daphne processes")
     parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/servicedesk_bench"
-        ),
+        "--busy-cores", type=int, default=0, help="processes keeping a core busy while posting"
     )
+    parser.add_argument(
+        "--connecting",
+        type=int,
+        default=100,
+        help="handshakes at once (fewer on a loaded machine: daphne drops slow ones)",
+    )
+    runinfo.add_arguments(parser, database="bench_perf_chat")
     parser.add_argument(
         "--conn-max-age",
         type=int,
         default=60,
         help="daphne's persistent database connections, seconds (0: one per call)",
     )
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
-    )
     args = parser.parse_args()
+    if not 1 <= args.rounds <= 10:
+        parser.error("--rounds must be between 1 and 10")
+    if not 0 <= args.busy_cores <= 4:
+        parser.error("--busy-cores must be between 0 and 4")
     if not 1 <= args.clients <= MAX_CLIENTS:
         parser.error(f"--clients must be between 1 and {MAX_CLIENTS}")
     if not 0 < args.duration <= MAX_SECONDS:
@@ -98,16 +110,6 @@ def postgres(url: str, database: str | None = None):
         dbname=database or db["NAME"],
         autocommit=True,
     )
-
-
-def ensure_database(url: str) -> None:
-    import environ
-
-    name = environ.Env.db_url_config(url)["NAME"]
-    with postgres(url, "postgres") as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def vacuum(url: str) -> None:
@@ -201,7 +203,8 @@ def start_servers(count: int, env: dict) -> tuple[list, list[int]]:
             )
         )
         ports.append(port)
-    deadline = time.monotonic() + 30
+    # Slow to start on a loaded machine.
+    deadline = time.monotonic() + 120
     for port in ports:
         while True:
             try:
@@ -209,6 +212,7 @@ def start_servers(count: int, env: dict) -> tuple[list, list[int]]:
                 break
             except OSError:
                 if time.monotonic() > deadline:
+                    stop(processes)
                     raise SystemExit("daphne did not start") from None
                 time.sleep(0.2)
     return processes, ports
@@ -235,11 +239,16 @@ class Run:
         self.deliveries = 0
         self.server_cpu = 0.0
         self.client_cpu = 0.0
+        self.posted = 0
+        self.seconds = 0.0
+        self.expected = 0
+        self.load = ""
 
 
-async def reader(client: Client, run: Run):
+async def reader(client: Client, current: dict):
     async for raw in client.ws:
         now = time.perf_counter()
+        run = current["run"]
         frame = json.loads(raw)
         kind = frame.get("type")
         if kind == "hello":
@@ -260,7 +269,7 @@ async def reader(client: Client, run: Run):
             run.errors[frame.get("error", "?")] = run.errors.get(frame.get("error", "?"), 0) + 1
 
 
-async def connect(client: Client, run: Run, tasks: list):
+async def connect(client: Client, current: dict, tasks: list):
     from websockets.asyncio.client import connect as ws_connect
 
     client.ws = await ws_connect(
@@ -272,7 +281,7 @@ async def connect(client: Client, run: Run, tasks: list):
         ping_interval=None,
         max_queue=None,
     )
-    tasks.append(asyncio.create_task(reader(client, run)))
+    tasks.append(asyncio.create_task(reader(client, current)))
     await asyncio.wait_for(client.ready.wait(), 60)
 
 
@@ -284,36 +293,66 @@ def percentile(values, fraction):
 
 
 async def drive(args, keys, tickets, ports, server_pids):
-    run = Run()
     clients = [
         Client(n, keys[n], tickets[n % len(tickets)], ports[n % len(ports)])
         for n in range(args.clients)
     ]
     tasks: list = []
     started = time.perf_counter()
-    semaphore = asyncio.Semaphore(100)
+    semaphore = asyncio.Semaphore(args.connecting)
+    runs: list = []
+    # One Run is read by the readers at a time: the round's.
+    current = {"run": Run()}
+    connect_errors: dict[str, int] = {}
 
     async def one(client):
         async with semaphore:
             try:
-                await connect(client, run, tasks)
+                await connect(client, current, tasks)
             except Exception as error:  # counted, not fatal: the figure says how many held
-                run.errors[f"connect: {type(error).__name__}"] = (
-                    run.errors.get(f"connect: {type(error).__name__}", 0) + 1
-                )
+                name = f"connect: {type(error).__name__}"
+                connect_errors[name] = connect_errors.get(name, 0) + 1
 
     await asyncio.gather(*(one(c) for c in clients))
     connect_seconds = time.perf_counter() - started
     held = [c for c in clients if c.ws is not None and c.ready.is_set()]
     print(f"connections held: {len(held)} of {args.clients} in {connect_seconds:.1f} s")
+    if connect_errors:
+        print("connection errors:", connect_errors)
     await asyncio.sleep(2)  # let presence announcements settle
+    order = list(held)
+    random.Random(2026).shuffle(order)
+    for number in range(1, args.rounds + 1):
+        run = current["run"] = Run()
+        busy = start_busy(args.busy_cores)
+        try:
+            run.load = runinfo.load_average()
+            await post_round(args, run, order, server_pids)
+        finally:
+            stop(busy)
+        # Give deliveries in flight a moment to land, bounded.
+        run.expected = sum(
+            sum(1 for c in held if c.ticket_id == room and c.index != sender)
+            for _t, room, sender in run.sent_at.values()
+        )
+        drain_until = time.perf_counter() + 10
+        while run.deliveries < run.expected and time.perf_counter() < drain_until:
+            await asyncio.sleep(0.1)
+        runs.append(run)
+        report_round(number, run)
+        await asyncio.sleep(2)
+    for client in held:
+        await client.ws.close()
+    for task in tasks:
+        task.cancel()
+    return runs, len(held)
 
+
+async def post_round(args, run, order, server_pids):
     interval = 1.0 / args.rate
     posted = 0
     cpu_before = sum(cpu_seconds(pid) for pid in server_pids), cpu_seconds(os.getpid())
     begin = time.perf_counter()
-    order = list(held)
-    random.shuffle(order)
     while True:
         now = time.perf_counter()
         if now - begin >= args.duration:
@@ -339,22 +378,74 @@ async def drive(args, keys, tickets, ports, server_pids):
                     await pinger.ws.send(json.dumps({"type": "ping", "client_id": ping_id}))
             posted += 1
         await asyncio.sleep(max(0.0, begin + due * interval - time.perf_counter()))
-    post_seconds = time.perf_counter() - begin
+    run.seconds = time.perf_counter() - begin
+    run.posted = posted
     run.server_cpu = sum(cpu_seconds(pid) for pid in server_pids) - cpu_before[0]
     run.client_cpu = cpu_seconds(os.getpid()) - cpu_before[1]
-    # Give deliveries in flight a moment to land, bounded.
-    expected = sum(
-        sum(1 for c in held if c.ticket_id == room and c.index != sender)
-        for _t, room, sender in run.sent_at.values()
+
+
+def start_busy(count: int) -> list:
+    """Processes that keep a core busy each, as other work on the machine does."""
+    return [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"], stdin=subprocess.DEVNULL)
+        for _ in range(count)
+    ]
+
+
+def stop(processes) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def figures(run) -> dict:
+    ms = [v * 1000 for v in run.latencies]
+    ping_ms = [v * 1000 for v in run.ping_latencies]
+    seconds = run.seconds or float("nan")
+    return {
+        "posted/s": run.posted / seconds,
+        "acked/s": run.acks / seconds,
+        "deliveries/s": run.deliveries / seconds,
+        "p50": percentile(ms, 0.5),
+        "p99": percentile(ms, 0.99),
+        "ping p50": percentile(ping_ms, 0.5),
+        "ping p99": percentile(ping_ms, 0.99),
+        "max": max(ms) if ms else float("nan"),
+        "daphne cores": run.server_cpu / seconds,
+        "client cores": run.client_cpu / seconds,
+        # Per message stored while posting: a daphne that falls behind has
+        # not yet spent the CPU of the ones still queued.
+        "cpu ms/message": run.server_cpu / run.acks * 1000 if run.acks else float("nan"),
+    }
+
+
+def report_round(number, run) -> None:
+    f = figures(run)
+    print(
+        f"round {number}: posted {f['posted/s']:.1f}/s, acked {f['acked/s']:.1f}/s, "
+        f"delivered {run.deliveries}/{run.expected}; p50 {f['p50']:.1f} ms, "
+        f"p99 {f['p99']:.1f} ms (ping p99 {f['ping p99']:.1f} ms), max {f['max']:.1f} ms; "
+        f"daphne {f['cpu ms/message']:.2f} ms CPU a message ({f['daphne cores']:.2f} cores), "
+        f"clients {f['client cores']:.2f} cores; load average {run.load}"
+        + (f"; errors {run.errors}" if run.errors else "")
     )
-    drain_until = time.perf_counter() + 10
-    while run.deliveries < expected and time.perf_counter() < drain_until:
-        await asyncio.sleep(0.1)
-    for client in held:
-        await client.ws.close()
-    for task in tasks:
-        task.cancel()
-    return run, len(held), posted, post_seconds, expected
+
+
+def tidy(started) -> None:
+    """What the run left in its database: the sessions it made and the
+    outbox messages its posts queued (the Redis keys go in runinfo)."""
+    from django.contrib.sessions.models import Session
+
+    from helpdesk_site.outbox.models import Message
+
+    sessions, _ = Session.objects.filter(session_key__in=started["sessions"]).delete()
+    messages, _ = Message.objects.filter(created_at__gte=started["at"]).delete()
+    print(f"cleaned up: {sessions} sessions, {messages} outbox messages")
 
 
 def main():
@@ -363,79 +454,79 @@ def main():
 
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    with runinfo.Services(args):
+        bench(args)
 
+
+def bench(args):
     secret = secrets.token_urlsafe(50)
+    database_url = os.environ["DATABASE_URL"]
     os.environ.update(
-        DATABASE_URL=args.database_url,
-        REDIS_URL=args.redis_url,
         SECRET_KEY=secret,
         DJANGO_SETTINGS_MODULE="helpdesk_site.settings",
         LOG_LEVEL="ERROR",
     )
-    ensure_database(args.database_url)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True
     )
     import django
 
     django.setup()
-    print(f"seeding {args.clients} accounts and {args.rooms} rooms ...")
-    keys, tickets = seed(args.clients, args.rooms)
-    vacuum(args.database_url)
+    from django.utils import timezone
 
-    separator = "&" if "?" in args.database_url else "?"
-    env = {
-        **os.environ,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": f"{args.database_url}{separator}conn_max_age={args.conn_max_age}",
-    }
-    processes, ports = start_servers(args.servers, env)
-    load_before = os.getloadavg()[0]
+    runinfo.header(
+        "chat load",
+        args.rounds,
+        clients=args.clients,
+        rooms=f"{args.rooms} (of {args.clients // args.rooms})",
+        rate=f"{args.rate:g}/s",
+        seconds=f"{args.duration:g} a round",
+        daphne=args.servers,
+        busy_cores=args.busy_cores,
+        database=args.database,
+        redis=f"db {args.redis_db}",
+        conn_max_age=args.conn_max_age,
+    )
+    started = {"at": timezone.now(), "sessions": []}
     try:
-        run, held, posted, seconds, expected = asyncio.run(
-            asyncio.wait_for(
-                drive(args, keys, tickets, ports, [p.pid for p in processes]), MAX_SECONDS + 240
+        print(f"seeding {args.clients} accounts and {args.rooms} rooms ...")
+        keys, tickets = seed(args.clients, args.rooms)
+        started["sessions"] = keys
+        vacuum(database_url)
+        env = {
+            **os.environ,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": f"{database_url}?conn_max_age={args.conn_max_age}",
+        }
+        processes, ports = start_servers(args.servers, env)
+        try:
+            runs, held = asyncio.run(
+                asyncio.wait_for(
+                    drive(args, keys, tickets, ports, [p.pid for p in processes]),
+                    args.rounds * (MAX_SECONDS + 30) + 240,
+                )
             )
-        )
+        finally:
+            stop(processes)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        tidy(started)
 
-    ms = [v * 1000 for v in run.latencies]
-    ping_ms = [v * 1000 for v in run.ping_latencies]
-    print(
-        f"\nchat load: {args.clients} clients, {args.rooms} rooms, {args.servers} daphne, "
-        f"{os.cpu_count()} cores, Redis {args.redis_url}, conn_max_age={args.conn_max_age}, "
-        f"load average at start {load_before:.2f}"
-    )
-    print(f"{'':34}{'ours':>12}{'baseline':>12}{'target':>12}")
-    print(f"{'connections held':34}{held:>12}{'':>12}{TARGET_CONNECTIONS:>12}")
-    print(f"{'messages posted / s':34}{posted / seconds:>12.1f}{'':>12}{TARGET_RATE:>12}")
-    print(f"{'messages stored (acked) / s':34}{run.acks / seconds:>12.1f}")
-    print(f"{'deliveries / s':34}{run.deliveries / seconds:>12.1f}")
-    print(f"{'deliveries received / expected':34}{run.deliveries:>6}/{expected:<6}")
-    p50, p99 = percentile(ms, 0.5), percentile(ms, 0.99)
-    print(f"{'p50 post→delivery, ms (ping)':34}{p50:>12.1f}{percentile(ping_ms, 0.5):>12.1f}")
-    print(
-        f"{'p99 post→delivery, ms (ping)':34}{p99:>12.1f}{percentile(ping_ms, 0.99):>12.1f}"
-        f"{TARGET_P99_MS:>12}"
-    )
-    if ms:
-        print(f"{'mean / max, ms':34}{statistics.mean(ms):>12.1f}{max(ms):>12.1f}")
-    print(
-        f"{'CPU while posting, daphne / clients':34}{run.server_cpu / seconds:>11.2f}c"
-        f"{run.client_cpu / seconds:>11.2f}c   (cores busy)"
-    )
-    if posted:
-        print(f"{'daphne CPU per message, ms':34}{run.server_cpu / posted * 1000:>12.2f}")
-    if run.errors:
-        print("errors:", run.errors)
+    print(f"\nmedians of {args.rounds} rounds (load average now {runinfo.load_average()}):")
+    print(f"{'connections held':34}{held:>12}{'target':>10} {TARGET_CONNECTIONS}")
+    rows = [figures(run) for run in runs]
+    for key, target in (
+        ("posted/s", f"{TARGET_RATE}"),
+        ("acked/s", ""),
+        ("deliveries/s", ""),
+        ("p50", ""),
+        ("p99", f"< {TARGET_P99_MS}"),
+        ("ping p99", ""),
+        ("cpu ms/message", ""),
+        ("daphne cores", ""),
+    ):
+        values = [row[key] for row in rows]
+        each = ", ".join(f"{v:.1f}" for v in values)
+        print(f"{key:34}{runinfo.median(values):>12.1f}{target:>10}   rounds: {each}")
 
 
 if __name__ == "__main__":

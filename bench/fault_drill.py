@@ -55,6 +55,7 @@ from websockets.sync.client import connect as ws_connect
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench import runinfo  # noqa: E402
 
 PASSWORD = "Ganzi@2026"  # noqa: S105 — the demo accounts' password, listed in the README
 # Demo accounts with a department: they can file, comment and chat.
@@ -1574,6 +1575,8 @@ def run(site: Site, profile: Profile) -> list:
 
 def main() -> int:
     args, profile = parse_args()
+    # Its own PostgreSQL cluster and redis-server on free ports: nothing shared to name.
+    runinfo.header(f"fault drill ({profile.name})")
     try:
         site = Site()
     except RuntimeError as error:

@@ -1,7 +1,7 @@
 """FAQ-candidate grouping at size: 25,000 resolved tickets in the window.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sd_groups \\
-        .venv/bin/python bench/kb_candidates.py
+    .venv/bin/python bench/kb_candidates.py \\
+        [--database bench_perf_candidates] [--keep] [--redis-db 14]
 
 Synthesises the tickets at run time from the 1,900 real citizen requests of
 ../shared/data/eval/tickets.jsonl (read there, never copied): each synthetic
@@ -36,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import runinfo  # noqa: E402
 from bench.eval_data import eval_file  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -52,14 +53,13 @@ def parse_args():
     parser.add_argument("--baseline-sizes", default="1000,2000")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--seed", type=int, default=13)
+    runinfo.add_arguments(parser, database="bench_perf_candidates", rounds=None)
     return parser.parse_args()
 
 
 def setup_django():
     import django
 
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("bench/kb_candidates.py needs DATABASE_URL pointing at PostgreSQL")
     if not EVAL.exists():
         sys.exit(f"{EVAL} not found: the bench reads its text from there")
     django.setup()
@@ -195,7 +195,13 @@ def prepare(source, args, rng) -> int:
 
 def main():
     args = parse_args()
-    setup_django()
+    with runinfo.Services(args):
+        setup_django()
+        runinfo.header("FAQ candidates", database=args.database, tickets=args.tickets)
+        bench(args)
+
+
+def bench(args):
     import grouping_baseline
     from django.utils import timezone
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import runinfo  # noqa: E402
 from bench.eval_data import eval_file  # noqa: E402
 
 GROUPS = ROOT / "bench" / "data" / "draft_groups.json"
@@ -38,6 +39,7 @@ def tickets_file(given):
 
 def main():
     args = parse_args()
+    runinfo.header("draft examples")
     from kb.drafts import Source, draft_from
 
     def short(text, size=160):

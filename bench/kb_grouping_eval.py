@@ -26,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import runinfo  # noqa: E402
 from bench.eval_data import eval_file  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -120,6 +121,7 @@ def main():
     parser.add_argument("--synonyms", action="store_true", help="fold kb.lexicon's synonyms")
     parser.add_argument("--show", type=int, default=0, help="print the N largest new groups")
     args = parser.parse_args()
+    runinfo.header("FAQ-candidate grouping on real text")
     if not EVAL.exists():
         sys.exit(f"{EVAL} not found: the evaluation reads its text from there")
     from kb import clustering

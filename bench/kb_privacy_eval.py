@@ -23,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import runinfo  # noqa: E402
 from bench.eval_data import eval_file  # noqa: E402
 
 LABELS = ROOT / "bench" / "data" / "privacy_labels.json"
@@ -50,6 +51,7 @@ def overlaps(a, b):
 
 def main():
     args = parse_args()
+    runinfo.header("personal data in drafts")
     from kb.privacy import scrub
 
     rows = {}

@@ -1,7 +1,6 @@
 """Relevance on real FAQs: the 3,000 Q&A of gov_faq.jsonl and clerk-style queries.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sd_relevance \
-        .venv/bin/python bench/kb_relevance.py
+    .venv/bin/python bench/kb_relevance.py --database bench_perf_relevance [--keep]
     .venv/bin/python bench/kb_relevance.py        # SQLite: var/kb_relevance.sqlite3
 
 Loads every FAQ of ../shared/data/eval/gov_faq.jsonl (READ there, never
@@ -40,10 +39,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import runinfo  # noqa: E402
 from bench.eval_data import eval_file  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk_site.settings")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'kb_relevance.sqlite3'}")
+SQLITE = f"sqlite:///{ROOT / 'var' / 'kb_relevance.sqlite3'}"
 EVAL = eval_file("gov_faq.jsonl")
 QUERIES = ROOT / "bench" / "data" / "relevance_queries.json"
 PREVIOUS = ROOT / "bench" / "data" / "rerank_weights_previous.json"
@@ -57,7 +57,24 @@ def parse_args():
     parser.add_argument("--rebuild", action="store_true", help="load the FAQs again")
     parser.add_argument("--half", choices=("dev", "test", "both"), default="both")
     parser.add_argument("--misses", action="store_true", help="list the dev queries ours misses")
+    add_database_arguments(parser)
     return parser.parse_args()
+
+
+def add_database_arguments(parser):
+    parser.add_argument(
+        "--database", help="PostgreSQL database (made if missing); default: the SQLite file"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the database if this run made it")
+
+
+def services(args):
+    """The run's database (the SQLite file unless --database), never the
+    caller's DATABASE_URL, and no shared Redis (the cache in memory)."""
+    os.environ.pop("REDIS_URL", None)
+    if args.database is None:
+        os.environ["DATABASE_URL"] = SQLITE
+    return runinfo.Services(args)
 
 
 def setup_django():
@@ -216,7 +233,13 @@ def previous_second_stage(text, model) -> list[int]:
 
 def main():
     args = parse_args()
-    setup_django()
+    with services(args):
+        setup_django()
+        runinfo.header("FAQ relevance", database=args.database or SQLITE)
+        run(args)
+
+
+def run(args):
     from django.db import connection
 
     from kb import search

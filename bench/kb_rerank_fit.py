@@ -1,7 +1,7 @@
 """Fit the FAQ re-ranker (kb/reranking.py) on the dev half and write kb/rerank_weights.json.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sd_relevance \\
-        .venv/bin/python bench/kb_rerank_fit.py [--features a,b,...] [--dry-run]
+    .venv/bin/python bench/kb_rerank_fit.py [--features a,b,...] [--dry-run]
+        [--database bench_perf_relevance] [--keep]
 
 Reads the same FAQs as bench/kb_relevance.py (gov_faq.jsonl, loaded there)
 and ONLY the dev half of bench/data/relevance_queries.json: the test half is
@@ -35,6 +35,7 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--features", help="comma-separated subset of kb.reranking.FEATURES")
     parser.add_argument("--dry-run", action="store_true", help="print, write nothing")
+    bench.add_database_arguments(parser)
     return parser.parse_args()
 
 
@@ -123,7 +124,13 @@ def fit_floor(answerable, unanswerable):
 
 def main():
     args = parse_args()
-    bench.setup_django()
+    with bench.services(args):
+        bench.setup_django()
+        bench.runinfo.header("re-ranker fit", database=args.database or bench.SQLITE)
+        run(args)
+
+
+def run(args):
     from kb import reranking
 
     pks = bench.load(bench.read_faqs(), rebuild=False)

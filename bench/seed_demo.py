@@ -1,8 +1,10 @@
 """Seeding demo data in bulk vs filing tickets one by one, on PostgreSQL.
 
     .venv/bin/python bench/seed_demo.py [--tickets 200000] [--baseline 1000]
+        [--database bench_perf_seed_<pid>] [--redis-db 14]
 
-Creates a scratch database (dropped afterwards), migrates it, times
+Creates its database (refusing one that exists; dropped at the end unless
+--keep), migrates it, times
 `seed_demo` for --tickets tickets, then times --baseline tickets filed one at a
 time through `services.file_ticket` (what the web form does) in the same run,
 and prints both rates and the ratio.
@@ -15,27 +17,27 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg
-
 ROOT = Path(__file__).resolve().parent.parent
-DB_NAME = "servicedesk_bench_seed"
+sys.path.insert(0, str(ROOT))
+from bench import runinfo  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=200_000)
     parser.add_argument("--baseline", type=int, default=1000)
+    runinfo.add_arguments(parser, database=f"bench_perf_seed_{os.getpid()}", rounds=None)
     args = parser.parse_args()
+    with runinfo.Services(args, fresh=True):
+        return run(args)
 
-    admin = psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True)
-    admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-    admin.execute(f"CREATE DATABASE {DB_NAME}")
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+
+def run(args) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk_site.settings")
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
+    runinfo.header("seed_demo vs file_ticket", database=args.database, tickets=args.tickets)
     from django.core.management import call_command
     from helpdesk.models import FollowUp, Ticket
 
@@ -69,7 +71,6 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
 
     bulk_rate = args.tickets / bulk
     single_rate = args.baseline / one_by_one

@@ -1,17 +1,27 @@
 """One SLA sweep vs one run of django-helpdesk's escalate_tickets, same data, same run.
 
-    .venv/bin/python bench/sla_sweep.py [--tickets 100000] [--due 1000]
+    .venv/bin/python bench/sla_sweep.py [--tickets 100000] [--due 1000] [--rounds 3]
+        [--database bench_perf_sla_<pid>] [--redis-db 14]
 
-Creates a scratch PostgreSQL database (dropped afterwards), migrates it and
-fills it with --tickets open fault tickets, each with its two SLA clocks.
-Then it times, in this order:
+Creates its PostgreSQL database (refusing one that exists; dropped at the
+end unless --keep), migrates it and fills it with --tickets open fault
+tickets, each with its two SLA clocks. Then, for --rounds rounds each, it
+times:
 1. nothing due: our sweep, and escalate_tickets with every queue escalating
    after 3 days while every ticket is an hour old;
-2. --due tickets due: the same tickets made 10 days old for escalate_tickets,
-   and their resolution clocks at 700 of 1,260 working minutes, so the ladder's
-   50% step (notify the assignee) fires for each, in-app and by e-mail.
+2. --due tickets due (other tickets each round): made 10 days old for
+   escalate_tickets, and their resolution clocks at 700 of 1,260 working
+   minutes, so the ladder's 50% step (notify the assignee) fires for each,
+   in-app and by e-mail.
+Both do the whole job inside their timing. escalate_tickets renders each
+e-mail and sends it (Django's in-memory backend). The sweep renders each
+notice's e-mail and stores it in the outbox with the notices, the handling
+log and the console push, in the same transactions, and asks the worker (a
+Celery task through Redis --redis-db) to deliver; the worker's delivery of
+those mails afterwards is timed on its own and printed beside it.
 escalate_tickets runs with the SLA signal handlers disconnected, so it is
-timed on its own. E-mail goes to Django's in-memory outbox in both.
+timed on its own. Medians over the rounds are printed with the load average
+of every round; what the run queued in Redis is deleted at the end.
 """
 
 import argparse
@@ -21,10 +31,10 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg
-
 ROOT = Path(__file__).resolve().parent.parent
-DB_NAME = "servicedesk_bench_sla"
+sys.path.insert(0, str(ROOT))
+from bench import runinfo  # noqa: E402
+
 BATCH = 10_000
 
 
@@ -61,6 +71,8 @@ def seed(count: int, now: dt.datetime):
                 submitter_email="clerk@bench",
                 status=Ticket.OPEN_STATUS,
                 priority=3,
+                # Both sides mail the assignee: helpdesk's escalated_owner, our notice.
+                assigned_to=lead,
                 description="制作营业执照电子证照时页面一直转圈。",
             )
             for i in range(size)
@@ -104,12 +116,13 @@ def seed(count: int, now: dt.datetime):
     return lead
 
 
-def make_due(count: int, now: dt.datetime) -> None:
+def make_due(count: int, skip: int, now: dt.datetime) -> None:
+    """Tickets skip+1 … skip+count become due (a fresh set each round)."""
     from helpdesk.models import Ticket
 
     from sla.models import SlaClock
 
-    ids = list(Ticket.objects.order_by("id").values_list("id", flat=True)[:count])
+    ids = list(Ticket.objects.order_by("id").values_list("id", flat=True)[skip : skip + count])
     Ticket.objects.filter(id__in=ids).update(created=now - dt.timedelta(days=10))
     SlaClock.objects.filter(ticket_id__in=ids, kind="resolution").update(
         running_since=now,
@@ -125,8 +138,9 @@ def timed(function) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
-def escalate_tickets():
-    """django-helpdesk's own command, without our handlers listening."""
+def escalate_tickets() -> int:
+    """django-helpdesk's own command, without our handlers listening; returns
+    how many tickets it escalated."""
     from django.core.management import call_command
     from django.db.models.signals import post_save
     from helpdesk.models import FollowUp, Ticket
@@ -134,6 +148,7 @@ def escalate_tickets():
     from helpdesk_site.tickets.models import TicketDetails
     from sla import handlers
 
+    before = Ticket.objects.filter(last_escalation__isnull=False).count()
     post_save.disconnect(handlers.on_ticket_saved, sender=Ticket, dispatch_uid="sla_ticket_saved")
     post_save.disconnect(sender=TicketDetails, dispatch_uid="sla_details_saved")
     post_save.disconnect(sender=FollowUp, dispatch_uid="sla_followup_saved")
@@ -141,74 +156,114 @@ def escalate_tickets():
         call_command("escalate_tickets")
     finally:
         handlers.connect()
-    return Ticket.objects.filter(last_escalation__isnull=False).count()
+    return Ticket.objects.filter(last_escalation__isnull=False).count() - before
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--due", type=int, default=1000)
+    runinfo.add_arguments(parser, database=f"bench_perf_sla_{os.getpid()}")
     args = parser.parse_args()
-    if not 0 < args.due <= args.tickets:
-        parser.error("--due must be between 1 and --tickets")
+    if not 0 < args.due * args.rounds <= args.tickets:
+        parser.error("--due × --rounds must be between 1 and --tickets")
+    if not 1 <= args.rounds <= 20:
+        parser.error("--rounds must be between 1 and 20")
 
-    admin = psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True)
-    admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-    admin.execute(f"CREATE DATABASE {DB_NAME}")
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
-    os.environ["EMAIL_URL"] = "memorymail://"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk_site.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
+    with runinfo.Services(args, fresh=True):
+        os.environ["EMAIL_URL"] = "memorymail://"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk_site.settings")
+        import django
 
-    django.setup()
+        django.setup()
+        runinfo.header(
+            "SLA sweep vs escalate_tickets",
+            args.rounds,
+            database=args.database,
+            redis=f"db {args.redis_db}",
+            tickets=f"{args.tickets:,}",
+            due=f"{args.due:,}",
+        )
+        run(args)
+    return 0
+
+
+def run(args) -> None:
+    from django.core import mail
     from django.core.management import call_command
-    from django.db import connection, connections
+    from django.db import connection
     from django.utils import timezone
 
-    from helpdesk_site.celery import app
-    from helpdesk_site.notices.models import Notice as Notification
+    from helpdesk_site.notices.models import Notice
+    from helpdesk_site.outbox import services as outbox
+    from helpdesk_site.outbox.models import Kind, Message
     from sla import services
 
-    # Queue the e-mail tasks in memory: timed as enqueued, never left behind.
-    app.conf.broker_url = "memory://localhost/"
+    call_command("migrate", verbosity=0)
+    now = timezone.now()
+    seeding, _lead = timed(lambda: seed(args.tickets, now))
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(f"seeded {args.tickets:,} open tickets with their clocks in {seeding:.1f} s")
 
-    try:
-        call_command("migrate", verbosity=0)
-        now = timezone.now()
-        seeding, _lead = timed(lambda: seed(args.tickets, now))
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        print(f"seeded {args.tickets:,} open tickets with their clocks in {seeding:.1f} s")
-
-        idle_ours, fired = timed(lambda: services.sweep(now))
-        idle_theirs, escalated = timed(escalate_tickets)
+    row = "{:<40}{:>9.3f} s  {:>9.3f} s  {:>7.1f}×   load {}"
+    print(f"\n{'round':<40}{'sweep':>11}  {'escalate_tickets':>11}  {'ratio':>7}")
+    idle = []
+    for number in range(1, args.rounds + 1):
+        ours, fired = timed(lambda: services.sweep(now))
+        theirs, escalated = timed(escalate_tickets)
         assert fired == 0 and escalated == 0, (fired, escalated)
-
-        make_due(args.due, now)
-        busy_ours, fired = timed(lambda: services.sweep(now))
-        busy_theirs, escalated = timed(escalate_tickets)
-        notifications = Notification.objects.count()
-    finally:
-        connections.close_all()
-        admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-
-    row = "{:<34}{:>9.3f} s   {}"
-    print(row.format("nothing due, SLA sweep:", idle_ours, "target < 0.5 s"))
-    print(row.format("nothing due, escalate_tickets:", idle_theirs, ""))
-    print(f"  ratio escalate_tickets / sweep: {idle_theirs / idle_ours:.1f}x")
-    print(
-        row.format(
-            f"{args.due:,} due, SLA sweep:",
-            busy_ours,
-            f"target < 5 s; {fired:,} steps fired, {notifications:,} notifications",
+        idle.append((ours, theirs))
+        print(
+            row.format(
+                f"nothing due #{number}", ours, theirs, theirs / ours, runinfo.load_average()
+            )
         )
-    )
+
+    busy, deliveries = [], []
+    for number in range(1, args.rounds + 1):
+        make_due(args.due, (number - 1) * args.due, now)
+        notices_before = Notice.objects.count()
+        mails_before = Message.objects.filter(kind=Kind.MAIL).count()
+        ours, fired = timed(lambda: services.sweep(now))
+        notices = Notice.objects.count() - notices_before
+        queued = Message.objects.filter(kind=Kind.MAIL).count() - mails_before
+        mail.outbox = []
+        theirs, escalated = timed(escalate_tickets)
+        their_mails = len(mail.outbox)
+        mail.outbox = []
+        delivery, counts = timed(lambda: outbox.deliver(now=timezone.now() + outbox.LIVE_GRACE))
+        busy.append((ours, theirs))
+        deliveries.append(delivery)
+        print(
+            row.format(
+                f"{args.due:,} due #{number}", ours, theirs, theirs / ours, runinfo.load_average()
+            )
+        )
+        print(
+            f"    sweep: {fired:,} steps, {notices:,} notices, {queued:,} e-mails rendered into "
+            f"the outbox; escalate_tickets: {escalated:,} escalated, {their_mails:,} e-mails "
+            f"sent; the worker's delivery afterwards: {delivery:.3f} s ({counts})"
+        )
+
+    def medians(pairs):
+        ours = runinfo.median([p[0] for p in pairs])
+        theirs = runinfo.median([p[1] for p in pairs])
+        ratio = runinfo.median([p[1] / p[0] for p in pairs])
+        return ours, theirs, ratio
+
+    print(f"\nmedians of {args.rounds} rounds (load average now {runinfo.load_average()}):")
+    ours, theirs, ratio = medians(idle)
     print(
-        row.format(f"{args.due:,} due, escalate_tickets:", busy_theirs, f"{escalated:,} escalated")
+        f"  nothing due: sweep {ours:.3f} s (target < 0.5 s), "
+        f"escalate_tickets {theirs:.3f} s, {ratio:.1f}×"
     )
-    print(f"  ratio escalate_tickets / sweep: {busy_theirs / busy_ours:.1f}x")
-    return 0
+    ours, theirs, ratio = medians(busy)
+    print(
+        f"  {args.due:,} due: sweep {ours:.3f} s (target < 1 s), escalate_tickets {theirs:.3f} s, "
+        f"{ratio:.1f}× (target ≥ 10×); the worker's delivery of the sweep's mails "
+        f"{runinfo.median(deliveries):.3f} s"
+    )
 
 
 if __name__ == "__main__":

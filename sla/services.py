@@ -690,7 +690,7 @@ def _recipients(action, ticket, details, leads, supervisors) -> list[User]:
     return []
 
 
-def sweep(now=None, batch_size=500) -> int:
+def sweep(now=None, batch_size=1000) -> int:
     """Fire every escalation step and breach that is due; return how many
     steps fired. Safe to run twice, in two workers at once, or again after a
     crash: each batch is one transaction, and each step is inserted once."""
@@ -862,10 +862,11 @@ def _escalate(clocks, by_clock, details, log_entries, now, shares) -> None:
 
 
 def _queue_side_effects(escalation_notices) -> None:
-    """A live notice on the operator consoles per escalated ticket, into the
-    outbox in the sweep's transaction (the notices' own e-mails and pushes
-    are queued by notices.notify_many): a worker killed after the commit
-    loses none of them. The batch's console notices are one message."""
+    """The escalated tickets live on the operator consoles, into the outbox
+    in the sweep's transaction (the notices' own e-mails and pushes are
+    queued by notices.notify_many): a worker killed after the commit loses
+    none of them. The batch's console notices are one outbox message and,
+    delivered, one console event per operator."""
     if not escalation_notices:
         return
     by_ticket = {n.ticket_id: n for n in escalation_notices}
@@ -884,11 +885,9 @@ def _queue_side_effects(escalation_notices) -> None:
 
 @outbox.handler
 def push_escalations(notices: list[list]) -> None:
-    """Show escalated tickets live on the operator consoles (the chat app), each
-    with its message. Best effort: consoles read the in-app list again when
-    they reconnect."""
-    from helpdesk_site.chat.services import push_to_consoles
+    """Show escalated tickets live on the operator consoles (the chat app),
+    each with its message, in one event per operator. Best effort: consoles
+    read the in-app list again when they reconnect."""
+    from helpdesk_site.chat.services import push_to_each_console
 
-    messages = dict(notices)
-    for ticket in Ticket.objects.filter(pk__in=messages):
-        push_to_consoles(ticket, "escalation", {"message": messages[ticket.pk]})
+    push_to_each_console("escalation", dict(notices))

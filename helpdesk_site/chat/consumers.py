@@ -99,18 +99,32 @@ def _authorize(session_key, ticket_id=None):
 
 
 @db
-def _post(session_key, ticket_id, body, client_id):
+def _post(session_key, ticket_id, body, client_id, user=None):
     """The session's user posts, in one trip to a database thread; a user who
-    can no longer see the ticket is told so (and the socket closed)."""
-    user = _session_user(session_key)
+    can no longer see the ticket is told so (and the socket closed). Given
+    the `user` read for this burst, the session is not read again; the scope
+    is checked by the post itself in any case. Returns (user, posted)."""
+    user = user or _session_user(session_key)
     if not user.is_authenticated:
         raise _no_access()
     try:
-        return services.post_message(user, ticket_id, body, client_id=client_id, publish=False)
+        return user, services.post_message(
+            user, ticket_id, body, client_id=client_id, publish=False
+        )
     except ChatRefused as refusal:
         if refusal.code == "forbidden" and not scope.can_view_ticket(user, ticket_id):
             raise _no_access() from None
         raise
+
+
+@db
+def _visible_to_console(session_key, ticket_ids) -> set[int]:
+    """Which of these tickets the session's user may see now, if they still
+    work tickets at all."""
+    user = _session_user(session_key)
+    if not scope.works_tickets(user):
+        return set()
+    return set(scope.visible_tickets(user).filter(pk__in=ticket_ids).values_list("pk", flat=True))
 
 
 def _no_access() -> ChatRefused:
@@ -312,12 +326,17 @@ class TicketChatConsumer(ResilientJsonConsumer):
     actions = ("post", "typing", "read", "resume", "ping")
     REAUTHORIZE_SECONDS = 30
     TYPING_INTERVAL = 1.0
+    # Lines sent in quick succession (a burst) read the session once: a post
+    # within this many seconds of the last reading posts as the user read
+    # then, so a logout elsewhere stops posting within that time.
+    BURST_SECONDS = 1.0
 
     async def websocket_connect(self, message):
         self.ticket_id = self.scope["url_route"]["kwargs"]["ticket_id"]
         self.group = layer.ticket_group(self.ticket_id)
         self.present: dict[str, dict] = {}
         self.last_typing = 0.0
+        self.burst_user, self.burst_at = None, 0.0
         access = await _room_access(self.session_key, self.ticket_id)
         if access is None:
             await self.close(code=FORBIDDEN)
@@ -388,7 +407,18 @@ class TicketChatConsumer(ResilientJsonConsumer):
         body = frame.get("body")
         if not isinstance(body, str):
             raise ChatRefused("invalid", _("The message must be text."))
-        posted = await _post(self.session_key, self.ticket_id, body, extra.get("client_id"))
+        now = time.monotonic()
+        in_burst = self.burst_user if now - self.burst_at < self.BURST_SECONDS else None
+        try:
+            user, posted = await _post(
+                self.session_key, self.ticket_id, body, extra.get("client_id"), in_burst
+            )
+        except ChatRefused:
+            self.burst_user = None
+            raise
+        if in_burst is None:
+            self.burst_at = now
+        self.burst_user = user
         self.checked_at = time.monotonic()
         ack = {"type": "ack", "message": posted.payload, **extra}
         if posted.replayed:
@@ -528,3 +558,12 @@ class ConsoleConsumer(ResilientJsonConsumer):
         frame = {k: v for k, v in event.items() if k != "type"}
         frame["type"] = "notice"
         await self.forward(key, ticket["id"], frame)
+
+    async def console_notices(self, event):
+        """Many tickets' notices in one event and one frame, scope checked
+        once for all of them."""
+        notices = event["notices"]
+        visible = await _visible_to_console(self.session_key, [n["ticket"]["id"] for n in notices])
+        notices = [n for n in notices if n["ticket"]["id"] in visible]
+        if notices:
+            await self.send_json({"type": "notices", "kind": event["kind"], "notices": notices})

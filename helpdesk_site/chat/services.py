@@ -62,11 +62,8 @@ def _check_rate(user) -> None:
         )
 
 
-# What a post reads of the ticket. helpdesk's FollowUp.save saves the whole
-# ticket to bump `modified`; loaded with only these, that save writes only
-# these (Django's rule for deferred fields), and receivers see that none of
-# the fields they watch changed (tickets.changes).
-LOCKED_FIELDS = ("title", "status", "created", "modified", "queue", "assigned_to")
+# What a post reads of the ticket: what the announcement shows of it.
+LOCKED_FIELDS = ("title", "status", "created", "queue", "assigned_to")
 
 
 def _forbidden() -> ChatRefused:
@@ -208,7 +205,11 @@ def _store(user, ticket_id, body, checked, client_id, publish) -> PostedMessage:
             )
             # Its chat line announces it; the follow-up is not pushed a second time.
             followup.from_chat = True
-            followup.save()
+            # helpdesk's FollowUp.save saves the whole ticket (and a history
+            # record of it) only to bump `modified`: one UPDATE does that, and
+            # the follow-up is saved as a plain model, its receivers all heard.
+            Ticket.objects.filter(pk=locked.pk).update(modified=timezone.now())
+            super(FollowUp, followup).save()
             if checked is not None:
                 attachment = FollowUpAttachment.objects.create(
                     followup=followup,
@@ -231,6 +232,17 @@ def _store(user, ticket_id, body, checked, client_id, publish) -> PostedMessage:
                 ),
             )
             posted = PostedMessage(message)
+            # What the rest of the desk does about a ticket update (the
+            # reporter's notice and e-mail) is the worker's, off the socket's
+            # process, and survives a crash after the commit.
+            outbox.enqueue(
+                outbox.call(
+                    f"chat.posted:{message.pk}",
+                    announce_update,
+                    followup_id=followup.pk,
+                    old_status=old_status,
+                )
+            )
 
             def announce():
                 payload = posted.payload
@@ -251,13 +263,6 @@ def _store(user, ticket_id, body, checked, client_id, publish) -> PostedMessage:
                 ]
                 if publish:
                     posted.broadcast = layer.publish_many(posted.events)
-                ticket_updated.send(
-                    sender=Ticket,
-                    ticket=locked,
-                    followup=followup,
-                    user=user,
-                    old_status=old_status,
-                )
 
             transaction.on_commit(announce)
     except IntegrityError:
@@ -314,6 +319,21 @@ def mark_read(user, ticket_id, up_to) -> int:
 
 
 @outbox.handler
+def announce_update(followup_id: int, old_status: int) -> None:
+    """A chat line is a ticket update for the rest of the desk (ticket_updated)."""
+    followup = FollowUp.objects.filter(pk=followup_id).select_related("ticket", "user").first()
+    if followup is None:
+        return
+    ticket_updated.send(
+        sender=Ticket,
+        ticket=followup.ticket,
+        followup=followup,
+        user=followup.user,
+        old_status=old_status,
+    )
+
+
+@outbox.handler
 def announce_ticket_filed(ticket_id: int) -> None:
     """Push a newly filed ticket to the operator consoles that may see it."""
     ticket = Ticket.objects.filter(pk=ticket_id).first()
@@ -328,6 +348,29 @@ def push_to_consoles(ticket: Ticket, kind: str, data: dict) -> None:
     about a ticket on the consoles of the operators who may see it."""
     event = {"type": "console.notice", "kind": kind, "ticket": ticket_payload(ticket), **data}
     layer.publish_many([(group, event) for group in layer.console_groups_for(ticket)])
+
+
+def push_to_each_console(kind: str, messages: dict[int, str]) -> None:
+    """For many tickets at once (the SLA sweep's escalations): one event per
+    operator, naming the tickets among them that the operator may see, each
+    with its message, rather than an event per ticket."""
+    tickets = {
+        ticket.pk: ticket_payload(ticket)
+        for ticket in Ticket.objects.filter(pk__in=list(messages)).only(
+            "title", "status", "created"
+        )
+    }
+    sends = []
+    for user in scope.ticket_workers():
+        visible = scope.visible_tickets(user).filter(pk__in=list(tickets))
+        notices = [
+            {"ticket": tickets[pk], "message": messages[pk]}
+            for pk in sorted(visible.values_list("pk", flat=True))
+        ]
+        if notices:
+            event = {"type": "console.notices", "kind": kind, "notices": notices}
+            sends.append((layer.console_user_group(user.pk), event))
+    layer.publish_many(sends)
 
 
 @outbox.handler

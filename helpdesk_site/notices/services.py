@@ -73,15 +73,20 @@ def notify_many(notices: list[Notice]) -> list[Notice]:
 
 @outbox.handler
 def push_notices(notice_ids: list[int]) -> None:
-    """Each recipient's open pages hear of their new notices and the unread
-    count. Best effort: a page that missed it shows the count on its next load."""
+    """Each recipient's open pages hear of their newest notice and the unread
+    count: one event per person however many notices a sweep made them (the
+    page shows the newest). Best effort: a page that missed it shows the
+    count on its next load."""
     from helpdesk_site.chat import layer
 
-    sends = []
+    newest = {}
     for notice in Notice.objects.filter(pk__in=notice_ids).order_by("id"):
-        sends.append(
+        newest[notice.recipient_id] = notice
+    unread = selectors.unread_counts(newest)
+    layer.publish_many(
+        [
             (
-                selectors.user_group(notice.recipient_id),
+                selectors.user_group(recipient_id),
                 {
                     "type": "notice.new",
                     "notice": {
@@ -89,11 +94,12 @@ def push_notices(notice_ids: list[int]) -> None:
                         "message": notice.message,
                         "url": notice.path,
                     },
-                    "unread": selectors.unread_count(notice.recipient),
+                    "unread": unread.get(recipient_id, 0),
                 },
             )
-        )
-    layer.publish_many(sends)
+            for recipient_id, notice in newest.items()
+        ]
+    )
 
 
 @transaction.atomic

@@ -18,8 +18,10 @@ database goes out once they are back. Each message has a key that names the
 effect; a key is stored once, and a delivered message is never sent again.
 """
 
+import contextlib
 import datetime as dt
 import logging
+import threading
 import time
 import uuid
 from collections import Counter
@@ -130,16 +132,28 @@ def _deliver_here(keys: list[str]) -> None:
         logger.warning("outbox: could not deliver %s here", keys, exc_info=True)
 
 
+# Each thread's broker connection for kicks, kept open: connecting costs more
+# than the kick itself, and a chat line kicks once.
+_brokers = threading.local()
+
+
 def kick() -> None:
     """Ask a worker to deliver now. Best effort: the beat delivers whatever is
     due every minute, so a broker that is down must not fail the change that
     has just been committed."""
     from helpdesk_site.outbox.tasks import deliver as task
 
+    broker = getattr(_brokers, "connection", None)
     try:
-        with task.app.connection_for_write(transport_options=KICK_TRANSPORT_OPTIONS) as broker:
-            task.apply_async(connection=broker, retry=False)
+        if broker is None:
+            broker = task.app.connection_for_write(transport_options=KICK_TRANSPORT_OPTIONS)
+            _brokers.connection = broker
+        task.apply_async(connection=broker, retry=False)
     except Exception:
+        # Connected afresh next time.
+        _brokers.connection = None
+        with contextlib.suppress(Exception):
+            broker.release()
         logger.warning("outbox: broker unreachable; the next scheduled delivery sends what waits")
 
 

@@ -209,6 +209,13 @@ def works_tickets(user) -> bool:
     return user.is_authenticated and (_is_admin(user) or user.role == Role.OPERATOR)
 
 
+def ticket_workers() -> QuerySet:
+    """The active people for whom works_tickets holds: operators and admins."""
+    return User.objects.filter(
+        Q(role__in=(Role.OPERATOR, Role.ADMIN)) | Q(is_superuser=True), is_active=True
+    )
+
+
 def can_comment(user, ticket) -> bool:
     """Reporters talk on their department's tickets; operators on the ones
     they work. Supervisors read."""

@@ -464,6 +464,22 @@ async def test_sla_notices_can_be_pushed_to_the_console(room):
     await console.disconnect()
 
 
+async def test_many_tickets_notices_reach_each_console_in_one_frame(room):
+    console = await open_socket(room.operator, "/ws/console/")
+    await console.receive_json_from(timeout=TIMEOUT)
+    await database_sync_to_async(services.push_to_each_console)(
+        "escalation", {room.ticket.pk: "已用去 80% 的处理时限"}
+    )
+    frame = await console.receive_json_from(timeout=TIMEOUT)
+    assert frame["type"] == "notices" and frame["kind"] == "escalation"
+    assert frame["notices"] == [
+        {"ticket": frame["notices"][0]["ticket"], "message": "已用去 80% 的处理时限"}
+    ]
+    assert frame["notices"][0]["ticket"]["id"] == room.ticket.pk
+    assert await console.receive_nothing(timeout=0.5)
+    await console.disconnect()
+
+
 async def test_gather_is_not_needed_for_independent_rooms(room):
     """Two rooms at once, in parallel, each sees only its own."""
     other = await database_sync_to_async(file_ticket)(room.filer, title="二号")

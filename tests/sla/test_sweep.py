@@ -187,13 +187,15 @@ def test_concurrent_sweeps_fire_each_step_once(file_at, people):
 def test_escalations_reach_the_operator_consoles_live(
     file_at, people, django_capture_on_commit_callbacks
 ):
+    """One console event per operator per sweep, naming every ticket they may see."""
     from asgiref.sync import async_to_sync, sync_to_async
     from channels.layers import get_channel_layer
 
-    from helpdesk_site.chat.layer import CONSOLE_ALL_GROUP
+    from helpdesk_site.chat.layer import console_user_group
 
     layer = get_channel_layer()
-    ticket = file_at("2025-09-30 09:00")
+    tickets = [file_at("2025-09-30 09:00"), file_at("2025-09-30 09:00")]
+    group = console_user_group(people["lead"].pk)
 
     def sweep():
         with django_capture_on_commit_callbacks(execute=True):
@@ -202,17 +204,21 @@ def test_escalations_reach_the_operator_consoles_live(
     async def console_events():
         # One event loop throughout, as in daphne: a console's channel lives in its loop.
         channel = await layer.new_channel()
-        await layer.group_add(CONSOLE_ALL_GROUP, channel)
+        await layer.group_add(group, channel)
         try:
             await sync_to_async(sweep)()
             events = []
-            while not any(e["type"] == "console.notice" for e in events) and len(events) < 10:
+            while not any(e["type"] == "console.notices" for e in events) and len(events) < 10:
                 events.append(await asyncio.wait_for(layer.receive(channel), timeout=5))
+            # Nothing more about the same sweep.
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(layer.receive(channel), timeout=0.5)
         finally:
-            await layer.group_discard(CONSOLE_ALL_GROUP, channel)
+            await layer.group_discard(group, channel)
         return events
 
     events = async_to_sync(console_events)()
-    event = next(e for e in events if e["type"] == "console.notice")
+    event = next(e for e in events if e["type"] == "console.notices")
     assert event["kind"] == "escalation"
-    assert event["ticket"]["id"] == ticket.pk and f"#{ticket.pk}" in event["message"]
+    assert [n["ticket"]["id"] for n in event["notices"]] == [t.pk for t in tickets]
+    assert all(f"#{n['ticket']['id']}" in n["message"] for n in event["notices"])

@@ -8,6 +8,7 @@
   var rows = document.getElementById("console-conversations");
   var tickets = document.getElementById("console-tickets");
   var notices = document.getElementById("console-notices");
+  var MAX_NOTICES = 50;
   var empty = document.getElementById("console-empty");
   var statusEl = document.getElementById("chat-status");
   var ticketUrl = root.dataset.ticketUrl;
@@ -69,6 +70,8 @@
     li.appendChild(link(frame.ticket));
     li.appendChild(document.createTextNode(" " + (frame.message || frame.kind || "")));
     notices.insertBefore(li, notices.firstElementChild);
+    // A sweep may bring hundreds: the newest stay, the notices page has them all.
+    while (notices.children.length > MAX_NOTICES) { notices.removeChild(notices.lastElementChild); }
   }
 
   function handle(frame) {
@@ -84,6 +87,10 @@
       if (row && Number(row.dataset.last) <= frame.up_to) { setUnread(row, 0); }
     } else if (frame.type === "notice") {
       addNotice(frame);
+    } else if (frame.type === "notices") {
+      frame.notices.forEach(function (n) {
+        addNotice({ticket: n.ticket, message: n.message, kind: frame.kind});
+      });
     }
   }
 
