@@ -106,6 +106,23 @@ UNTRANSLATED = {
             "{% load assignees %}{% for u in ticket|assignees %}",
         ),
     ],
+    # History lines stored in any earlier wording read in today's (tickets.history).
+    "helpdesk/include/ticket_followup_list.html": [
+        (
+            "{% load i18n humanize ticket_to_link followup_permissions %}",
+            "{% load i18n humanize ticket_to_link followup_permissions ticket_history %}",
+        ),
+        (
+            "{{ followup.title|escape|num_to_link }}",
+            "{{ followup|followup_title|escape|num_to_link }}",
+        ),
+        (
+            "{% blocktranslate with change.field as field and change.old_value as old_value"
+            " and change.new_value as new_value %}",
+            "{% blocktranslate with field=change|change_field old_value=change|change_old"
+            " new_value=change|change_new %}",
+        ),
+    ],
     "helpdesk/ticket_list.html": [
         (DATATABLES, DATATABLES + DATATABLES_ZH),
         ('text: "Columns"', 'text: "{% translate "Columns" %}"'),
