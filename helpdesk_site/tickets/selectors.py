@@ -1,5 +1,7 @@
 """Reads of tickets, always starting from the scope module."""
 
+import binascii
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -7,7 +9,8 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from helpdesk.models import Queue, Ticket
+from helpdesk.models import Queue, SavedSearch, Ticket
+from helpdesk.query import query_from_base64
 
 from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.filters import TicketFilter
@@ -278,3 +281,23 @@ def work_queue(user, *, show="all", queue_id=None, page=1, now=None) -> WorkQueu
     ).in_bulk(ids)
     tickets = [found[pk] for pk in ids if pk in found]
     return WorkQueue(show, queue_id, counts, queues, tickets, page, pages, total)
+
+
+def saved_list_query(user, saved_query_id) -> dict:
+    """One of helpdesk's saved list searches the user may use (their own or
+    a shared one) as its query ({"filtering": …, "search_string": …}); empty
+    when there is none or it does not decode."""
+    try:
+        pk = int(saved_query_id)
+    except (TypeError, ValueError):
+        return {}
+    search = SavedSearch.objects.filter(Q(shared=True) | Q(user=user), pk=pk).first()
+    if search is None:
+        return {}
+    # helpdesk stored some as the text of a bytes literal: b'...'
+    raw = search.query[2:-1] if search.query.startswith("b'") else search.query
+    try:
+        query = query_from_base64(raw)
+    except (ValueError, binascii.Error, json.JSONDecodeError, UnicodeDecodeError):
+        return {}
+    return query if isinstance(query, dict) else {}

@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,7 +25,7 @@ from helpdesk.views import staff as helpdesk_staff
 from helpdesk.views.staff import get_dashboard_sort
 
 from helpdesk_site.people.models import User
-from helpdesk_site.tickets import scope, selectors, services
+from helpdesk_site.tickets import legacy_queries, scope, selectors, services
 from helpdesk_site.tickets.forms import BulkAssignForm, EscalationForm, ReclassifyForm
 from helpdesk_site.tickets.models import FINISHED_STATUSES
 from sla import clock_text
@@ -123,10 +123,46 @@ def _queue_id(value) -> int | None:
     return number if 0 < number < 2**31 else None
 
 
+def _legacy_landing(request):
+    """Where a link or saved search of helpdesk's list (its `?status=`,
+    `?assigned_to=`, `?saved_query=`) now leads, or None for the queue's own."""
+    if "show" in request.GET or not legacy_queries.LEGACY_PARAMS & set(request.GET):
+        return None
+    if "saved_query" in request.GET:
+        query = selectors.saved_list_query(request.user, request.GET["saved_query"])
+        filtering = query.get("filtering") or {}
+        filtering_null = query.get("filtering_null") or {}
+        words = query.get("search_string") or ""
+    else:
+        filtering, filtering_null = legacy_queries.filtering_from_params(
+            {name: request.GET.getlist(name) for name in request.GET}
+        )
+        words = request.GET.get("q", "")
+    if not isinstance(filtering, dict) or not isinstance(filtering_null, dict):
+        filtering, filtering_null = {}, {}
+    landing = legacy_queries.landing(
+        filtering,
+        filtering_null,
+        str(words)[:200],
+        user_id=request.user.pk,
+        worked_statuses=selectors.WORKED_STATUSES,
+    )
+    if landing.search is not None:
+        return redirect(f"{reverse('tickets:list')}?{urlencode(landing.search)}")
+    params = {"show": landing.show}
+    if landing.queue_id is not None:
+        params["queue"] = landing.queue_id
+    return redirect(f"{reverse('helpdesk:list')}?{urlencode(params)}")
+
+
 @helpdesk_staff_member_required
 def work_queue(request):
     """The operator's list (in place of helpdesk's): open tickets soonest due
-    first, with filters, counts and bulk take or assign."""
+    first, with filters, counts and bulk take or assign. helpdesk's own list
+    queries land on the filter that shows the same tickets."""
+    landing = _legacy_landing(request)
+    if landing is not None:
+        return landing
     queue = selectors.work_queue(
         request.user,
         show=request.GET.get("show", "all"),
