@@ -31,7 +31,7 @@ from helpdesk_site.tickets.models import FINISHED_STATUSES
 from sla import clock_text
 from sla import selectors as sla_selectors
 from sla import services as sla_services
-from sla.forms import ResolutionForm
+from sla.forms import HoldForm, ResolutionForm
 
 DEFAULT_PAGE_SIZE = 25
 # helpdesk's query-string names: each table's page and sort order.
@@ -283,12 +283,48 @@ def escalate(request, ticket_id):
     return redirect("helpdesk:view", ticket_id=ticket.pk)
 
 
+def _worked_ticket(request, ticket_id):
+    ticket = scope.get_visible_ticket_or_404(request.user, ticket_id)
+    if not scope.works_tickets(request.user):
+        raise PermissionDenied(_("Only operators handle tickets."))
+    return ticket
+
+
+@helpdesk_staff_member_required
+def hold(request, ticket_id):
+    """helpdesk's 操作 → 暂停: asks what the ticket is waiting for, then
+    pauses the clocks through the SLA service with that reason."""
+    ticket = _worked_ticket(request, ticket_id)
+    form = HoldForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        sla_services.set_on_hold(ticket, request.user, on_hold=True, reason=form.reason())
+        messages.success(request, _("The clocks are paused."))
+        return redirect("helpdesk:view", ticket_id=ticket.pk)
+    return render(
+        request,
+        "tickets/hold.html",
+        {"ticket": ticket, "hold_form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@helpdesk_staff_member_required
+@require_POST
+def unhold(request, ticket_id):
+    """helpdesk's 操作 → 恢复: the clocks run again (SLA service)."""
+    ticket = _worked_ticket(request, ticket_id)
+    sla_services.set_on_hold(ticket, request.user, on_hold=False)
+    messages.success(request, _("The clocks run again."))
+    return redirect("helpdesk:view", ticket_id=ticket.pk)
+
+
 @helpdesk_staff_member_required
 def update_ticket(request, ticket_id, *args, **kwargs):
     """helpdesk's update view, refusing a 处理人 outside the ticket's queue; it
-    resolves or closes a fault or emergency
-    only with its root cause and fix: they go to the fault-handling log
-    first. Without them the update is refused, nothing saved."""
+    resolves or closes a fault or emergency only with its root cause and fix
+    (asked for in its own reply form, tickets/_respond_root_cause.html): they
+    go to the fault-handling log first. Without them the update is refused,
+    nothing saved."""
     ticket = scope.get_visible_ticket_or_404(request.user, ticket_id)
     owner = request.POST.get("owner", "") if request.method == "POST" else ""
     if owner not in ("", "-1", "0"):
@@ -299,23 +335,23 @@ def update_ticket(request, ticket_id, *args, **kwargs):
         cause = ResolutionForm(request.POST)
         if not cause.is_valid():
             messages.error(request, _("Root cause and fix are limited to 2000 characters each."))
-            return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#resolve")
+            return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#ticketTab")
         root_cause, fix = cause.cleaned_data["root_cause"], cause.cleaned_data["fix"]
         if root_cause.strip() or fix.strip():
             try:
                 sla_services.record_root_cause(ticket, request.user, root_cause=root_cause, fix=fix)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
-                return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#resolve")
+                return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#ticketTab")
         elif sla_services.needs_root_cause(ticket):
             messages.error(
                 request,
                 _(
-                    "A fault or emergency is resolved with its root cause and fix: fill them in "
-                    "under “Resolve” on this page. Nothing was saved."
+                    "A fault or emergency is resolved or closed with its root cause and fix: "
+                    "fill them in under the new status in the reply form. Nothing was saved."
                 ),
             )
-            return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#resolve")
+            return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#ticketTab")
     return helpdesk_staff.update_ticket_view(request, ticket_id, *args, **kwargs)
 
 
