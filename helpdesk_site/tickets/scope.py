@@ -275,6 +275,22 @@ def assignable_users(queues) -> QuerySet:
     return users.filter(pk__in=ids).order_by("last_name", "first_name", "username")
 
 
+def may_name_team_leads(user) -> bool:
+    """Who names the operator team leads (运维组长): an administrator, or the
+    supervisor of the whole prefecture."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    region = supervised_region(user)
+    return _is_admin(user) or (region is not None and region.level == Region.Level.PREFECTURE)
+
+
+def team_lead_candidates() -> QuerySet:
+    """Who may be named a team lead: the active operators."""
+    return User.objects.filter(role=Role.OPERATOR, is_active=True).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
 def may_be_assigned(user, ticket_or_queue) -> bool:
     """Whether `user` may be 处理人 of this ticket (or of tickets of this queue)."""
     queue = getattr(ticket_or_queue, "queue", ticket_or_queue)
