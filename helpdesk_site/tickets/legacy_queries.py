@@ -15,10 +15,11 @@ IN_PARAMS = {
     "status": "status__in",
     "priority": "priority__in",
 }
-# Any of these in a request to the list means a query of helpdesk's list.
+# Any of these in a request to the list means a query of helpdesk's list
+# (`queue` alone is the work queue's own too).
 LEGACY_PARAMS = frozenset(
     {*IN_PARAMS, "saved_query", "q", "sort", "sortreverse", "kbitem", "date_from", "date_to"}
-)
+) - {"queue"}
 NOBODY = "-1"
 
 

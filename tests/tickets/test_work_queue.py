@@ -96,6 +96,16 @@ def test_bulk_take_and_assign_only_to_who_may_work_them(client, now, reporter, o
     assert colleague in choices and supervisor not in choices and reporter not in choices
 
 
+def test_the_counts_follow_a_change_at_once(client, now, reporter, operator):
+    now.set("2025-09-30 09:00")
+    first, _second = file_ticket(reporter), file_ticket(reporter)
+    client.force_login(operator)
+    assert client.get(QUEUE).context["queue"].counts["mine"] == 0
+    client.post(reverse("helpdesk:bulk_assign"), {"ticket_id": [first.pk], "assignee": "me"})
+    counts = client.get(QUEUE).context["queue"].counts
+    assert counts["mine"] == 1 and counts["unassigned"] == 1
+
+
 def test_a_reporter_cannot_bulk_assign(client, now, reporter, operator):
     now.set("2025-09-30 09:00")
     ticket = file_ticket(reporter)
