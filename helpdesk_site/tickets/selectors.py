@@ -9,7 +9,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from helpdesk.models import Queue, SavedSearch, Ticket
+from helpdesk.models import SavedSearch, Ticket
 from helpdesk.query import query_from_base64
 
 from helpdesk_site.tickets import queue_counts, scope
@@ -262,12 +262,13 @@ def work_queue(user, *, show="all", queue_id=None, page=1, now=None) -> WorkQueu
     now = now or timezone.now()
     show = show if show in QUEUE_FILTERS else "all"
     active = scope.visible_tickets(user).filter(status__in=WORKED_STATUSES)
-    # One pass: every filter's count in every queue (kept a while: queue_counts).
+    # One pass: every filter's count in every queue, with its title (kept a
+    # while: queue_counts).
     by_queue = queue_counts.kept(
         user,
         now,
         lambda: list(
-            active.values("queue_id")
+            active.values("queue_id", "queue__title")
             .annotate(
                 **{name: Count("pk", filter=_filter_q(name, user, now)) for name in QUEUE_FILTERS}
             )
@@ -275,11 +276,8 @@ def work_queue(user, *, show="all", queue_id=None, page=1, now=None) -> WorkQueu
         ),
     )
     counts = {name: sum(row[name] for row in by_queue) for name in QUEUE_FILTERS}
-    titles = dict(
-        Queue.objects.filter(pk__in=[r["queue_id"] for r in by_queue]).values_list("pk", "title")
-    )
     queues = sorted(
-        (QueueCount(r["queue_id"], titles[r["queue_id"]], r[show]) for r in by_queue if r[show]),
+        (QueueCount(r["queue_id"], r["queue__title"], r[show]) for r in by_queue if r[show]),
         key=lambda q: q.title,
     )
     chosen = active.filter(_filter_q(show, user, now))
