@@ -82,6 +82,20 @@ UNTRANSLATED = {
     ],
     # The 处理人 lists offer only the operators of the ticket's queue (scope.assignable_users).
     "helpdesk/ticket_desc_table.html": [
+        # 暂停 asks what the ticket waits for (tickets/_hold_dialog.html), then
+        # pauses the clocks through the SLA service (staff_views.hold).
+        (
+            """<form class="d-inline ticket-hold" method="post" action="hold/">
+                {% csrf_token %}
+                <button class="dropdown-item" type="submit">
+                  <i class="fa-regular fa-circle-pause me-2"></i> {% translate "Hold" %}
+                </button>
+              </form>""",
+            """<a class="dropdown-item" id="hold-action" href="{% url 'helpdesk:hold' ticket.id %}"
+                 data-bs-toggle="modal" data-bs-target="#hold-dialog">
+                <i class="fa-regular fa-circle-pause me-2"></i> {% translate "Hold" %}
+              </a>""",
+        ),
         (
             "{% for user in assignable_users %}",
             "{% load assignees %}{% for user in ticket|assignees %}",
@@ -104,6 +118,30 @@ UNTRANSLATED = {
         (
             "{% for u in assignable_users %}",
             "{% load assignees %}{% for u in ticket|assignees %}",
+        ),
+        # A fault or emergency is resolved or closed here with its root cause
+        # and fix (tickets/_respond_root_cause.html; staff_views.update_ticket).
+        (
+            "      </fieldset>\n      {# Public update checkbox #}",
+            "      </fieldset>\n      {% load workbench %}{% respond_root_cause %}\n"
+            "      {# Public update checkbox #}",
+        ),
+    ],
+    # History lines stored in any earlier wording read in today's (tickets.history).
+    "helpdesk/include/ticket_followup_list.html": [
+        (
+            "{% load i18n humanize ticket_to_link followup_permissions %}",
+            "{% load i18n humanize ticket_to_link followup_permissions ticket_history %}",
+        ),
+        (
+            "{{ followup.title|escape|num_to_link }}",
+            "{{ followup|followup_title|escape|num_to_link }}",
+        ),
+        (
+            "{% blocktranslate with change.field as field and change.old_value as old_value"
+            " and change.new_value as new_value %}",
+            "{% blocktranslate with field=change|change_field old_value=change|change_old"
+            " new_value=change|change_new %}",
         ),
     ],
     "helpdesk/ticket_list.html": [

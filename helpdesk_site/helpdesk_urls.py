@@ -12,7 +12,8 @@ templates can still link to them:
   bulk take and assign), and its update view refuses a 处理人 who does not work the ticket's
   queue or to resolve a fault or
   emergency without its root cause (tickets/staff_views.py); the workbench
-  adds its own actions beside them (WORKBENCH);
+  adds its own actions beside them (WORKBENCH), and its hold and unhold
+  pause and resume the clocks through the SLA service, with a reason;
 - nothing on the record is erased (helpdesk_site/audit/, docs/audit.md): a
   ticket is withdrawn (撤销) on the page that was helpdesk's delete page, its
   list's bulk "delete" is refused, follow-ups and attachments are never
@@ -49,6 +50,8 @@ REPLACED = {
     "delete": audit_views.withdraw_ticket,
     "mass_update": audit_views.mass_update,
     "update": staff_views.update_ticket,
+    "hold": staff_views.hold,
+    "unhold": staff_views.unhold,
     "followup_delete": audit_views.refuse_followup_delete,
     "attachment_del": audit_views.refuse_attachment_delete,
     **dict.fromkeys(DISABLED, disabled_view),

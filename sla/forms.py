@@ -38,3 +38,19 @@ class HoldForm(forms.Form):
         label = dict(self.WAITING_FOR)[self.cleaned_data["waiting_for"]]
         note = self.cleaned_data["note"].strip()
         return f"{label}：{note}" if note else str(label)
+
+
+class TeamLeadForm(forms.Form):
+    """One row of the team-lead list: a subsystem (none: every subsystem
+    without its own lead) and its lead (none: nobody)."""
+
+    subsystem = forms.ModelChoiceField(queryset=None, required=False)
+    user = forms.ModelChoiceField(queryset=None, required=False, label=_("Team lead"))
+
+    def __init__(self, *args, **kwargs):
+        from helpdesk_site.tickets import scope
+        from helpdesk_site.tickets.models import Subsystem
+
+        super().__init__(*args, **kwargs)
+        self.fields["subsystem"].queryset = Subsystem.objects.all()
+        self.fields["user"].queryset = scope.team_lead_candidates()

@@ -266,3 +266,18 @@ def unreachable_steps() -> list[str]:
                 % names
             )
     return warnings
+
+
+@dataclass(frozen=True)
+class TeamLeadRow:
+    subsystem: Subsystem | None
+    lead: User | None
+
+
+def team_lead_rows() -> list[TeamLeadRow]:
+    """The team lead of every subsystem, the lead of all the others first."""
+    leads = {t.subsystem_id: t.user for t in TeamLead.objects.select_related("user")}
+    subsystems = Subsystem.objects.filter(is_active=True).order_by("position", "pk")
+    return [TeamLeadRow(None, leads.get(None))] + [
+        TeamLeadRow(s, leads.get(s.pk)) for s in subsystems
+    ]

@@ -12,7 +12,7 @@ import functools
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,7 +26,8 @@ from helpdesk_site.notices.models import Kind as NoticeKind
 from helpdesk_site.notices.models import Notice
 from helpdesk_site.outbox import services as outbox
 from helpdesk_site.people.models import Role, User
-from helpdesk_site.tickets.models import FINISHED_STATUSES, Category, TicketDetails
+from helpdesk_site.tickets import scope
+from helpdesk_site.tickets.models import FINISHED_STATUSES, Category, Subsystem, TicketDetails
 from sla import business_time as bt
 from sla import defaults
 from sla.models import (
@@ -597,6 +598,23 @@ def record_resolution(ticket: Ticket, user, *, root_cause: str, fix: str) -> Non
             public=True,
             new_status=Ticket.RESOLVED_STATUS,
         )
+
+
+@transaction.atomic
+def name_team_lead(actor, *, subsystem: Subsystem | None, user: User | None) -> TeamLead | None:
+    """Name `user` the operator team lead (运维组长) of `subsystem` (None: of
+    every subsystem without its own), or, with no user, name nobody there."""
+    if not scope.may_name_team_leads(actor):
+        raise PermissionDenied(
+            _("Only administrators and the prefecture's supervisor name team leads.")
+        )
+    if user is None:
+        TeamLead.objects.filter(subsystem=subsystem).delete()
+        return None
+    if not scope.team_lead_candidates().filter(pk=user.pk).exists():
+        raise ValidationError(_("A team lead is an active operator."))
+    lead, _created = TeamLead.objects.update_or_create(subsystem=subsystem, defaults={"user": user})
+    return lead
 
 
 def team_lead_for(ticket: Ticket) -> User | None:

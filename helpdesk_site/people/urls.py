@@ -30,4 +30,5 @@ urlpatterns = [
     ),
     path("users/", views.accounts, name="accounts"),
     path("users/<int:user_id>/reset/", views.reset_password, name="reset_password"),
+    path("users/team-leads/", views.name_team_lead, name="name_team_lead"),
 ]

@@ -2,11 +2,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse_lazy
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +14,10 @@ from helpdesk_site.chat import ratelimit
 from helpdesk_site.people import selectors, services
 from helpdesk_site.people.addresses import client_address
 from helpdesk_site.people.forms import OutboxPasswordResetForm
+from helpdesk_site.tickets import scope
+from sla import selectors as sla_selectors
+from sla import services as sla_services
+from sla.forms import TeamLeadForm
 
 PAGE_SIZE = 30
 
@@ -34,7 +38,44 @@ def accounts(request):
     page = Paginator(users.select_related("department").order_by("username"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "people/accounts.html", {"page": page, "query": query})
+    names_leads = scope.may_name_team_leads(request.user)
+    return render(
+        request,
+        "people/accounts.html",
+        {
+            "page": page,
+            "query": query,
+            "team_leads": sla_selectors.team_lead_rows() if names_leads else None,
+            "lead_candidates": scope.team_lead_candidates() if names_leads else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def name_team_lead(request):
+    """An administrator or the prefecture's supervisor names the operator
+    team lead (运维组长) of a subsystem, or of all the others."""
+    form = TeamLeadForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a subsystem and an operator from the lists."))
+        return redirect(f"{reverse('accounts')}#team-leads")
+    subsystem, user = form.cleaned_data["subsystem"], form.cleaned_data["user"]
+    try:
+        sla_services.name_team_lead(request.user, subsystem=subsystem, user=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        where = subsystem.name if subsystem else _("every other subsystem")
+        if user is None:
+            messages.success(request, _("No team lead for %(where)s now.") % {"where": where})
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now the team lead for %(where)s.")
+                % {"name": user.display_name(), "where": where},
+            )
+    return redirect(f"{reverse('accounts')}#team-leads")
 
 
 @login_required

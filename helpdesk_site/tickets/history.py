@@ -7,10 +7,24 @@ queue number). Just before helpdesk saves them, these receivers put the
 same facts as the page should show them: the person's name, 未分配, 是/否,
 the priority's and queue's labels. The line itself ("将处理人由 未分配 改为
 王运维") is the catalogue's translation of helpdesk's template text.
+
+Lines stored before that (English: "Changed Owner from None to operator.",
+"Assigned to operator", "… and Resolved"; or helpdesk's own Chinese:
+"所有者", "所有待办") are reworded when shown (shown_change, shown_title),
+not rewritten in the database: the history is the record of what was done,
+kept as stored (the audit app keeps it append-only), and a user name stored
+then is read as the person's name of today.
 """
 
+import functools
+import gettext as gettext_module
+import re
+from pathlib import Path
+
+import helpdesk
 from django.contrib.auth import get_user_model
 from django.db.models.signals import pre_save
+from django.utils import translation
 from django.utils.translation import gettext
 from helpdesk.models import FollowUp, Queue, Ticket, TicketChange
 
@@ -102,6 +116,80 @@ def _readable_followup(sender, instance, raw=False, **kwargs):
     ):
         return
     instance.title = readable_title(instance.title, instance.ticket)
+
+
+# The field names helpdesk writes on a change (its update_ticket and hold views).
+FIELDS = ("Title", "Status", "Owner", "Priority", "Queue", "Due on", "On Hold")
+HELPDESK_LOCALE = Path(helpdesk.__file__).parent / "locale"
+
+
+@functools.cache
+def _former_words() -> dict[str, str]:
+    """Each word helpdesk may have stored in a history line, in English or in
+    its own Chinese catalogue, mapped to its English original."""
+    shipped = gettext_module.translation(
+        "django", HELPDESK_LOCALE, languages=["zh_Hans"], fallback=True
+    )
+    with translation.override("en"):
+        statuses = [str(label) for _value, label in Ticket.STATUS_CHOICES]
+    words = {}
+    for original in (*FIELDS, *statuses, "Unassigned"):
+        words[original] = original
+        words.setdefault(shipped.gettext(original), original)
+    return words
+
+
+def _today(word: str) -> str:
+    """A stored field name or status in today's words; anything else as is."""
+    original = _former_words().get(word)
+    return gettext(original) if original else word
+
+
+def _statuses_now() -> set[str]:
+    return {str(label) for _value, label in Ticket.STATUS_CHOICES}
+
+
+def shown_value(field: str, value) -> str:
+    """A stored change value as the page shows it today, given the field's
+    name in today's words."""
+    value = "" if value is None else str(value)
+    if field in (gettext("Owner"), gettext("Status")):
+        value = _today(value)
+    return readable_value(field, value)
+
+
+def shown_change(change) -> tuple[str, str, str]:
+    """A stored TicketChange (of any age) as (field, before, after) in today's words."""
+    field = _today(change.field)
+    return field, shown_value(field, change.old_value), shown_value(field, change.new_value)
+
+
+# helpdesk's English titles that name the assignee by user name.
+ENGLISH_ASSIGNED = re.compile(r"^Assigned to (?P<username>\S+?)(?P<bulk> in bulk update)?$")
+
+
+def shown_title(followup) -> str:
+    """A follow-up's stored title in today's words: helpdesk's English
+    titles ("Ticket placed on hold", "Assigned to operator", "… and
+    Resolved") as the catalogue has them now, with the person's name."""
+    title = followup.title or ""
+    translated = gettext(title) if title else title
+    if translated != title:
+        return translated
+    assigned = ENGLISH_ASSIGNED.match(title)
+    if assigned:
+        name = _person(assigned["username"])
+        if assigned["bulk"]:
+            return gettext("Assigned to {username} in bulk update").format(username=name)
+        return gettext("Assigned to %(username)s") % {"username": name}
+    head, joined, tail = title.rpartition(" and ")
+    if joined and (tail in _former_words() or tail in _statuses_now()):
+        status = _today(tail)
+        if head == followup.ticket.title:
+            return status
+        shown_head = shown_title(FollowUp(title=head, ticket=followup.ticket))
+        return gettext("%(change)s, %(status)s") % {"change": shown_head, "status": status}
+    return title
 
 
 def connect():

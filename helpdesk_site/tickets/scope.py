@@ -260,7 +260,11 @@ ASSIGNEE_ROLES = (Role.OPERATOR,)
 def _queue_permission_q(queues) -> Q:
     """Users holding helpdesk's permission for any of these queues, granted
     to them or to one of their groups."""
-    codenames = [q.permission_name.split(".", 1)[1] for q in queues]
+    if isinstance(queues, QuerySet):
+        names = list(queues.values_list("permission_name", flat=True))
+    else:
+        names = [q.permission_name for q in queues]
+    codenames = [name.split(".", 1)[1] for name in names]
     return Q(
         user_permissions__content_type__app_label="helpdesk",
         user_permissions__codename__in=codenames,
@@ -278,8 +282,24 @@ def assignable_users(queues) -> QuerySet:
 
     workers = Q(role__in=ASSIGNEE_ROLES) | Q(pk__in=TeamLead.objects.values("user_id"))
     users = User.objects.filter(workers, is_active=True)
-    ids = users.filter(_queue_permission_q(list(queues))).values("pk")
+    ids = users.filter(_queue_permission_q(queues)).values("pk")
     return users.filter(pk__in=ids).order_by("last_name", "first_name", "username")
+
+
+def may_name_team_leads(user) -> bool:
+    """Who names the operator team leads (运维组长): an administrator, or the
+    supervisor of the whole prefecture."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    region = supervised_region(user)
+    return _is_admin(user) or (region is not None and region.level == Region.Level.PREFECTURE)
+
+
+def team_lead_candidates() -> QuerySet:
+    """Who may be named a team lead: the active operators."""
+    return User.objects.filter(role=Role.OPERATOR, is_active=True).order_by(
+        "last_name", "first_name", "username"
+    )
 
 
 def may_be_assigned(user, ticket_or_queue) -> bool:

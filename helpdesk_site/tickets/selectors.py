@@ -1,5 +1,7 @@
 """Reads of tickets, always starting from the scope module."""
 
+import binascii
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -7,9 +9,10 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from helpdesk.models import Queue, Ticket
+from helpdesk.models import SavedSearch, Ticket
+from helpdesk.query import query_from_base64
 
-from helpdesk_site.tickets import scope
+from helpdesk_site.tickets import queue_counts, scope
 from helpdesk_site.tickets.filters import TicketFilter
 from helpdesk_site.tickets.models import FINISHED_STATUSES
 from sla.models import SlaClock
@@ -212,22 +215,34 @@ class WorkQueue:
     total: int
 
 
+# The queue's walk over the running clocks reads this many first, then
+# twice as many at each further step.
+FIRST_STEP = 4 * QUEUE_PAGE_SIZE
+
+
 def _page_ids(chosen: QuerySet[Ticket], start: int, size: int) -> list[int]:
-    """Ids of one page of `chosen`, soonest due first. Walks the open clocks
-    by due instant (an index) and keeps each ticket's first, so a page reads
-    about twice its size in clocks whatever the number of tickets; tickets
-    with no running clock (paused, or no policy) follow, by priority."""
+    """Ids of one page of `chosen`, soonest due first. Walks the running
+    clocks in due order (their index, slaclock_running_due), keeps each
+    ticket at its first clock and asks which of a step's tickets are chosen,
+    until the page is full: a first page reads a few hundred index entries
+    and probes as many tickets by key, however many tickets there are.
+    Tickets with no running clock (paused, or no policy) follow, by priority."""
     wanted = start + size
-    rows = list(
-        _running_clocks()
-        .filter(ticket__in=chosen.values("pk"))
-        .order_by("due_at", "ticket_id")
-        .values_list("ticket_id", flat=True)[
-            : wanted * len(SlaClock._meta.get_field("kind").choices)
-        ]
-    )
-    timed = list(dict.fromkeys(rows))
-    if len(timed) >= wanted:
+    running = _running_clocks().order_by("due_at", "ticket_id").values_list("ticket_id", flat=True)
+    timed: list[int] = []
+    seen: set[int] = set()
+    offset, step, exhausted = 0, FIRST_STEP, False
+    while len(timed) < wanted and not exhausted:
+        rows = list(running[offset : offset + step])
+        exhausted = len(rows) < step
+        offset += step
+        step *= 2
+        new = [pk for pk in dict.fromkeys(rows) if pk not in seen]
+        seen.update(new)
+        if new:
+            kept = set(chosen.filter(pk__in=new).values_list("pk", flat=True))
+            timed += [pk for pk in new if pk in kept]
+    if len(timed) >= wanted or not exhausted:
         return timed[start:wanted]
     # Every timed ticket is in `timed`: the rest come after them.
     rest = (
@@ -235,8 +250,9 @@ def _page_ids(chosen: QuerySet[Ticket], start: int, size: int) -> list[int]:
         .order_by("priority", "id")
         .values_list("pk", flat=True)
     )
+    page = timed[start:wanted]
     offset = max(0, start - len(timed))
-    return timed[start:wanted] + list(rest[offset : offset + size - len(timed[start:wanted])])
+    return page + list(rest[offset : offset + size - len(page)])
 
 
 def work_queue(user, *, show="all", queue_id=None, page=1, now=None) -> WorkQueue:
@@ -246,20 +262,22 @@ def work_queue(user, *, show="all", queue_id=None, page=1, now=None) -> WorkQueu
     now = now or timezone.now()
     show = show if show in QUEUE_FILTERS else "all"
     active = scope.visible_tickets(user).filter(status__in=WORKED_STATUSES)
-    # One pass: every filter's count in every queue.
-    by_queue = list(
-        active.values("queue_id")
-        .annotate(
-            **{name: Count("pk", filter=_filter_q(name, user, now)) for name in QUEUE_FILTERS}
-        )
-        .order_by()
+    # One pass: every filter's count in every queue, with its title (kept a
+    # while: queue_counts).
+    by_queue = queue_counts.kept(
+        user,
+        now,
+        lambda: list(
+            active.values("queue_id", "queue__title")
+            .annotate(
+                **{name: Count("pk", filter=_filter_q(name, user, now)) for name in QUEUE_FILTERS}
+            )
+            .order_by()
+        ),
     )
     counts = {name: sum(row[name] for row in by_queue) for name in QUEUE_FILTERS}
-    titles = dict(
-        Queue.objects.filter(pk__in=[r["queue_id"] for r in by_queue]).values_list("pk", "title")
-    )
     queues = sorted(
-        (QueueCount(r["queue_id"], titles[r["queue_id"]], r[show]) for r in by_queue if r[show]),
+        (QueueCount(r["queue_id"], r["queue__title"], r[show]) for r in by_queue if r[show]),
         key=lambda q: q.title,
     )
     chosen = active.filter(_filter_q(show, user, now))
@@ -278,3 +296,23 @@ def work_queue(user, *, show="all", queue_id=None, page=1, now=None) -> WorkQueu
     ).in_bulk(ids)
     tickets = [found[pk] for pk in ids if pk in found]
     return WorkQueue(show, queue_id, counts, queues, tickets, page, pages, total)
+
+
+def saved_list_query(user, saved_query_id) -> dict:
+    """One of helpdesk's saved list searches the user may use (their own or
+    a shared one) as its query ({"filtering": …, "search_string": …}); empty
+    when there is none or it does not decode."""
+    try:
+        pk = int(saved_query_id)
+    except (TypeError, ValueError):
+        return {}
+    search = SavedSearch.objects.filter(Q(shared=True) | Q(user=user), pk=pk).first()
+    if search is None:
+        return {}
+    # helpdesk stored some as the text of a bytes literal: b'...'
+    raw = search.query[2:-1] if search.query.startswith("b'") else search.query
+    try:
+        query = query_from_base64(raw)
+    except (ValueError, binascii.Error, json.JSONDecodeError, UnicodeDecodeError):
+        return {}
+    return query if isinstance(query, dict) else {}

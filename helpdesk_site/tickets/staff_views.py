@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,13 +25,13 @@ from helpdesk.views import staff as helpdesk_staff
 from helpdesk.views.staff import get_dashboard_sort
 
 from helpdesk_site.people.models import User
-from helpdesk_site.tickets import scope, selectors, services
+from helpdesk_site.tickets import legacy_queries, scope, selectors, services
 from helpdesk_site.tickets.forms import BulkAssignForm, EscalationForm, ReclassifyForm
 from helpdesk_site.tickets.models import FINISHED_STATUSES
 from sla import clock_text
 from sla import selectors as sla_selectors
 from sla import services as sla_services
-from sla.forms import ResolutionForm
+from sla.forms import HoldForm, ResolutionForm
 
 DEFAULT_PAGE_SIZE = 25
 # helpdesk's query-string names: each table's page and sort order.
@@ -123,10 +123,46 @@ def _queue_id(value) -> int | None:
     return number if 0 < number < 2**31 else None
 
 
+def _legacy_landing(request):
+    """Where a link or saved search of helpdesk's list (its `?status=`,
+    `?assigned_to=`, `?saved_query=`) now leads, or None for the queue's own."""
+    if "show" in request.GET or not legacy_queries.LEGACY_PARAMS & set(request.GET):
+        return None
+    if "saved_query" in request.GET:
+        query = selectors.saved_list_query(request.user, request.GET["saved_query"])
+        filtering = query.get("filtering") or {}
+        filtering_null = query.get("filtering_null") or {}
+        words = query.get("search_string") or ""
+    else:
+        filtering, filtering_null = legacy_queries.filtering_from_params(
+            {name: request.GET.getlist(name) for name in request.GET}
+        )
+        words = request.GET.get("q", "")
+    if not isinstance(filtering, dict) or not isinstance(filtering_null, dict):
+        filtering, filtering_null = {}, {}
+    landing = legacy_queries.landing(
+        filtering,
+        filtering_null,
+        str(words)[:200],
+        user_id=request.user.pk,
+        worked_statuses=selectors.WORKED_STATUSES,
+    )
+    if landing.search is not None:
+        return redirect(f"{reverse('tickets:list')}?{urlencode(landing.search)}")
+    params = {"show": landing.show}
+    if landing.queue_id is not None:
+        params["queue"] = landing.queue_id
+    return redirect(f"{reverse('helpdesk:list')}?{urlencode(params)}")
+
+
 @helpdesk_staff_member_required
 def work_queue(request):
     """The operator's list (in place of helpdesk's): open tickets soonest due
-    first, with filters, counts and bulk take or assign."""
+    first, with filters, counts and bulk take or assign. helpdesk's own list
+    queries land on the filter that shows the same tickets."""
+    landing = _legacy_landing(request)
+    if landing is not None:
+        return landing
     queue = selectors.work_queue(
         request.user,
         show=request.GET.get("show", "all"),
@@ -247,12 +283,48 @@ def escalate(request, ticket_id):
     return redirect("helpdesk:view", ticket_id=ticket.pk)
 
 
+def _worked_ticket(request, ticket_id):
+    ticket = scope.get_visible_ticket_or_404(request.user, ticket_id)
+    if not scope.works_tickets(request.user):
+        raise PermissionDenied(_("Only operators handle tickets."))
+    return ticket
+
+
+@helpdesk_staff_member_required
+def hold(request, ticket_id):
+    """helpdesk's 操作 → 暂停: asks what the ticket is waiting for, then
+    pauses the clocks through the SLA service with that reason."""
+    ticket = _worked_ticket(request, ticket_id)
+    form = HoldForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        sla_services.set_on_hold(ticket, request.user, on_hold=True, reason=form.reason())
+        messages.success(request, _("The clocks are paused."))
+        return redirect("helpdesk:view", ticket_id=ticket.pk)
+    return render(
+        request,
+        "tickets/hold.html",
+        {"ticket": ticket, "hold_form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@helpdesk_staff_member_required
+@require_POST
+def unhold(request, ticket_id):
+    """helpdesk's 操作 → 恢复: the clocks run again (SLA service)."""
+    ticket = _worked_ticket(request, ticket_id)
+    sla_services.set_on_hold(ticket, request.user, on_hold=False)
+    messages.success(request, _("The clocks run again."))
+    return redirect("helpdesk:view", ticket_id=ticket.pk)
+
+
 @helpdesk_staff_member_required
 def update_ticket(request, ticket_id, *args, **kwargs):
     """helpdesk's update view, refusing a 处理人 outside the ticket's queue; it
-    resolves or closes a fault or emergency
-    only with its root cause and fix: they go to the fault-handling log
-    first. Without them the update is refused, nothing saved."""
+    resolves or closes a fault or emergency only with its root cause and fix
+    (asked for in its own reply form, tickets/_respond_root_cause.html): they
+    go to the fault-handling log first. Without them the update is refused,
+    nothing saved."""
     ticket = scope.get_visible_ticket_or_404(request.user, ticket_id)
     owner = request.POST.get("owner", "") if request.method == "POST" else ""
     if owner not in ("", "-1", "0"):
@@ -263,23 +335,23 @@ def update_ticket(request, ticket_id, *args, **kwargs):
         cause = ResolutionForm(request.POST)
         if not cause.is_valid():
             messages.error(request, _("Root cause and fix are limited to 2000 characters each."))
-            return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#resolve")
+            return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#ticketTab")
         root_cause, fix = cause.cleaned_data["root_cause"], cause.cleaned_data["fix"]
         if root_cause.strip() or fix.strip():
             try:
                 sla_services.record_root_cause(ticket, request.user, root_cause=root_cause, fix=fix)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
-                return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#resolve")
+                return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#ticketTab")
         elif sla_services.needs_root_cause(ticket):
             messages.error(
                 request,
                 _(
-                    "A fault or emergency is resolved with its root cause and fix: fill them in "
-                    "under “Resolve” on this page. Nothing was saved."
+                    "A fault or emergency is resolved or closed with its root cause and fix: "
+                    "fill them in under the new status in the reply form. Nothing was saved."
                 ),
             )
-            return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#resolve")
+            return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#ticketTab")
     return helpdesk_staff.update_ticket_view(request, ticket_id, *args, **kwargs)
 
 

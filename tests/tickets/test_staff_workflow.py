@@ -82,6 +82,34 @@ def test_history_reads_in_chinese_with_names(client, desk):
     assert titles[-1] == "已解决"
 
 
+def test_history_stored_before_the_chinese_change_reads_in_chinese(client, desk):
+    ticket, operator = desk["ticket"], desk["operator"]
+    # As helpdesk stored them: English, or its own Chinese words, and user names.
+    assigned = FollowUp.objects.create(
+        ticket=ticket, title=f"Assigned to {operator.username}", public=True
+    )
+    assigned.ticketchange_set.create(field="Owner", old_value="None", new_value=operator.username)
+    held = FollowUp.objects.create(ticket=ticket, title="Ticket placed on hold", public=True)
+    held.ticketchange_set.create(field="On Hold", old_value="False", new_value="True")
+    moved = FollowUp.objects.create(ticket=ticket, title=f"{ticket.title} and Resolved")
+    moved.ticketchange_set.create(
+        field="所有者", old_value=operator.username, new_value="Unassigned"
+    )
+    moved.ticketchange_set.create(field="Status", old_value="Open", new_value="Resolved")
+    client.force_login(operator)
+    page = client.get(reverse("helpdesk:view", args=[ticket.pk])).content.decode()
+    for line in (
+        "将处理人由 未分配 改为 王运维。",
+        "分配给 王运维",
+        "将处理人由 王运维 改为 未分配。",
+        "将状态由 打开 改为 已解决。",
+    ):
+        assert line in page, line
+    for english in ("Changed", "Assigned to", "Owner", "所有者", "placed on hold", " and "):
+        assert english not in page, english
+    assert FollowUp.objects.get(pk=assigned.pk).title == f"Assigned to {operator.username}"
+
+
 def test_the_assignee_list_offers_the_queues_operators_only(client, desk):
     client.force_login(desk["operator"])
     page = client.get(reverse("helpdesk:view", args=[desk["ticket"].pk])).content.decode()

@@ -96,6 +96,16 @@ def test_bulk_take_and_assign_only_to_who_may_work_them(client, now, reporter, o
     assert colleague in choices and supervisor not in choices and reporter not in choices
 
 
+def test_the_counts_follow_a_change_at_once(client, now, reporter, operator):
+    now.set("2025-09-30 09:00")
+    first, _second = file_ticket(reporter), file_ticket(reporter)
+    client.force_login(operator)
+    assert client.get(QUEUE).context["queue"].counts["mine"] == 0
+    client.post(reverse("helpdesk:bulk_assign"), {"ticket_id": [first.pk], "assignee": "me"})
+    counts = client.get(QUEUE).context["queue"].counts
+    assert counts["mine"] == 1 and counts["unassigned"] == 1
+
+
 def test_a_reporter_cannot_bulk_assign(client, now, reporter, operator):
     now.set("2025-09-30 09:00")
     ticket = file_ticket(reporter)
@@ -111,12 +121,13 @@ def test_a_page_costs_the_same_few_queries_however_many_tickets(
     for _ in range(30):
         file_ticket(reporter)
     client.force_login(operator)
-    client.get(QUEUE)  # the session and calendars, as on any later page
-    # Session and user (2), permissions (2), counts and queue names (2), the
-    # page's ids, the rest after timed ones, its rows, its clocks (4), the
-    # calendar (4), the assignee list (2), helpdesk's saved searches (1), and
-    # the test's savepoint (2): none of them per ticket.
-    with django_assert_max_num_queries(19):
+    client.get(QUEUE)  # the session and calendars, as on any later page; the counts kept
+    # Session and user (2), permissions (2), the walk over the running clocks
+    # and which of their tickets are chosen (2), the rest after timed ones (1),
+    # its rows (1), its clocks and the calendar (5), the assignee list (2),
+    # helpdesk's saved searches (1), and the test's savepoint (2): none of
+    # them per ticket.
+    with django_assert_max_num_queries(18):
         response = client.get(QUEUE, {"show": "unassigned", "page": 2})
     assert len(rows(response)) == 5
 

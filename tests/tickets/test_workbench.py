@@ -86,6 +86,40 @@ def test_helpdesks_form_refuses_to_resolve_a_fault_without_its_root_cause(client
     assert resolved.data["root_cause_missing"] is False
 
 
+def test_helpdesks_reply_form_asks_a_fault_for_its_root_cause(
+    client, fault, now, reporter, operator
+):
+    client.force_login(operator)
+    page = workbench(client, fault)
+    form = page[page.index('id="ticket-respond-form"') :]
+    form = form[: form.index("</form>")]
+    assert 'id="respond-root-cause"' in form
+    assert 'name="root_cause"' in form and 'name="fix"' in form
+    assert "故障原因" in form and "处理措施" in form
+    question = file_ticket(reporter, category=Category.CONSULTATION)
+    assert 'id="respond-root-cause"' not in workbench(client, question)
+
+
+def test_helpdesks_hold_asks_why_and_pauses_through_the_sla_service(client, fault, operator):
+    client.force_login(operator)
+    page = workbench(client, fault)
+    assert 'id="hold-action"' in page and 'id="hold-dialog"' in page
+    url = reverse("helpdesk:hold", args=[fault.pk])
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {})
+    assert refused.status_code == 400 and "请选择工单在等待什么" in refused.content.decode()
+    assert not Ticket.objects.get(pk=fault.pk).on_hold
+    client.post(url, {"waiting_for": "reporter", "note": "请提供营业执照编号"})
+    assert Ticket.objects.get(pk=fault.pk).on_hold
+    paused = HandlingLogEntry.objects.get(ticket=fault, kind=LogKind.PAUSED)
+    assert "请提供营业执照编号" in paused.text
+    clock = fault.sla_clocks.get(kind="resolution")
+    assert clock.running_since is None and "请提供营业执照编号" in clock.paused_reason
+    client.post(reverse("helpdesk:unhold", args=[fault.pk]))
+    assert not Ticket.objects.get(pk=fault.pk).on_hold
+    assert fault.sla_clocks.get(kind="resolution").running_since is not None
+
+
 def test_a_consultation_resolves_in_helpdesks_form_without_a_root_cause(
     client, now, reporter, operator
 ):

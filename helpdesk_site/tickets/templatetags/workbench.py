@@ -5,7 +5,9 @@ from django import template
 
 from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.forms import ReclassifyForm
+from helpdesk_site.tickets.models import FINISHED_STATUSES
 from sla import services as sla_services
+from sla.forms import HoldForm, ResolutionForm
 
 register = template.Library()
 
@@ -25,4 +27,34 @@ def workbench_actions(context):
         "team_lead": sla_services.team_lead_for(ticket) if works else None,
         "csrf_token": context.get("csrf_token"),
         "request": context["request"],
+    }
+
+
+@register.inclusion_tag("tickets/_hold_dialog.html", takes_context=True)
+def hold_dialog(context):
+    """What helpdesk's 操作 → 暂停 asks before it pauses the clocks."""
+    return {
+        "ticket": context["ticket"],
+        "works": scope.works_tickets(context["request"].user),
+        "hold_form": HoldForm(),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("tickets/_respond_root_cause.html", takes_context=True)
+def respond_root_cause(context):
+    """Root cause and fix inside helpdesk's reply form, for a fault or an
+    emergency not yet finished: asked for when the new status resolves or
+    closes it (helpdesk's update view, wrapped, records them first)."""
+    ticket = context["ticket"]
+    details = getattr(ticket, "details", None)
+    return {
+        "ask": (
+            scope.works_tickets(context["request"].user)
+            and details is not None
+            and details.category in sla_services.ROOT_CAUSE_REQUIRED
+            and ticket.status not in FINISHED_STATUSES
+        ),
+        "finishing": " ".join(str(status) for status in FINISHED_STATUSES),
+        "form": ResolutionForm(),
     }
