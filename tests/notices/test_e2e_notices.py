@@ -70,7 +70,7 @@ def as_the_operator(change, *args, **kwargs):
     def run():
         try:
             change(*args, **kwargs)
-        except Exception as error:  # noqa: BLE001 (reported to the test below)
+        except Exception as error:  # reported to the test below
             failures.append(error)
         finally:
             connection.close()
