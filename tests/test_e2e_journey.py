@@ -112,9 +112,9 @@ def test_a_clerk_files_talks_sees_the_fix_and_rates(
     page.wait_for_url(f"{live_server.url}/tickets/{ticket.pk}/#rating")
     # Asked to rate, right where the notice led.
     assert page.get_by_label("非常满意").is_visible()
-    assert page.evaluate(
+    page.wait_for_function(
         "() => { const r = document.getElementById('rating').getBoundingClientRect();"
-        " return r.top < innerHeight && r.bottom > 0; }"
+        " return r.top >= 0 && r.top < innerHeight; }"
     )
     assert unread_count(page, device) == "1"  # the first reply's notice, not yet opened
     thread.get_by_text("模板已发布，问题已解决。").wait_for()
