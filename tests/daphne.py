@@ -81,3 +81,20 @@ def running_daphne(tmp_path, env: dict, flags=(), ready_path="/accounts/login/")
             if cursor.fetchone()[0] == 0:
                 break
         time.sleep(0.1)
+
+
+def served_static(tmp_path, env: dict) -> None:
+    """Static files collected where a daphne started with `env` serves them
+    from (its VAR_DIR), as `make run` does."""
+    collect = {
+        **os.environ,
+        "DATABASE_URL": shared_database_url(),
+        "VAR_DIR": str(tmp_path / "var"),
+        **env,
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=collect,
+        check=True,
+    )

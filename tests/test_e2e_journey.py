@@ -1,7 +1,8 @@
 """A clerk's whole journey in a real browser, on a phone and on a desktop:
 log in, file with an attachment while FAQ suggestions show where the eye is,
-read the operator's reply in the one conversation, chat, see the
-resolution, rate it. Screenshots go to test-artifacts/ (not committed).
+read the operator's reply in the one conversation, chat, hear of the
+resolution in the notices and follow the notice to the ticket, rate it.
+Screenshots go to test-artifacts/ (not committed).
 
 Runs in its own pytest process (`make e2e`) with Debian's Chromium.
 """
@@ -26,6 +27,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def box(page, selector) -> dict:
     return page.locator(selector).bounding_box()
+
+
+def unread_count(page, device) -> str:
+    """The unread count the clerk sees: on the menu's button on a phone, in
+    the menu on a desktop."""
+    where = ".navbar-toggler" if device == "phone" else ".navbar-nav"
+    return page.locator(f"{where} [data-notices-unread]").inner_text()
 
 
 @pytest.mark.parametrize(
@@ -73,6 +81,8 @@ def test_a_clerk_files_talks_sees_the_fix_and_rates(
     # The operator replies through helpdesk's own service.
     update_ticket(engineer, ticket, comment="请在证照目录中发布模板后重新制作。", public=True)
     page.reload()
+    # The menu counts the reply as a notice (on a phone, on the menu's button).
+    assert unread_count(page, device) == "1"
     thread = page.locator("#chat-messages")
     thread.get_by_text("请在证照目录中发布模板后重新制作。").wait_for()
     assert thread.get_by_text("报错截图.png").count() == 1
@@ -90,7 +100,23 @@ def test_a_clerk_files_talks_sees_the_fix_and_rates(
         public=True,
         new_status=Ticket.RESOLVED_STATUS,
     )
-    page.reload()
+    # The clerk hears of it in the notices and follows the notice to the ticket.
+    if device == "phone":
+        page.get_by_role("button", name="菜单").click()
+    page.get_by_role("link", name=re.compile("^通知")).click()
+    page.wait_for_url(f"{live_server.url}/notices/")
+    notice = page.locator(".notice-unread", has_text="请对处理结果进行评价")
+    assert "模板已发布" in notice.inner_text()
+    screenshot(page, f"journey-{device}-3-notices")
+    notice.locator(".notice-open").click()
+    page.wait_for_url(f"{live_server.url}/tickets/{ticket.pk}/#rating")
+    # Asked to rate, right where the notice led.
+    assert page.get_by_label("非常满意").is_visible()
+    page.wait_for_function(
+        "() => { const r = document.getElementById('rating').getBoundingClientRect();"
+        " return r.top >= 0 && r.top < innerHeight; }"
+    )
+    assert unread_count(page, device) == "1"  # the first reply's notice, not yet opened
     thread.get_by_text("模板已发布，问题已解决。").wait_for()
     texts = thread.locator("li").all_inner_texts()
     order = ["模板未发布", "请在证照目录中发布模板后重新制作", "我去发布模板", "问题已解决"]
@@ -101,5 +127,5 @@ def test_a_clerk_files_talks_sees_the_fix_and_rates(
     page.get_by_label("非常满意").check()
     page.get_by_role("button", name="提交评价").click()
     page.locator("#rating", has_text="非常满意").wait_for()
-    screenshot(page, f"journey-{device}-3-rated")
+    screenshot(page, f"journey-{device}-4-rated")
     assert Rating.objects.get(ticket=ticket).score == 5

@@ -26,8 +26,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PAGES = ["/tickets/", "/tickets/new/", "/kb/", "/notices/"]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
-# The main controls a thumb has to hit.
-TARGETS = "main .btn, .navbar-toggler, main .page-link, .language-switch .btn"
+# The main controls a thumb has to hit: buttons, page links, fields, and the
+# notices that lead to their ticket.
+TARGETS = (
+    "main .btn, .navbar-toggler, main .page-link, .language-switch .btn,"
+    " main .form-control, main .form-select, main .notice-open"
+)
 TOO_SMALL = """
 selector => Array.from(document.querySelectorAll(selector))
   .filter(e => e.offsetParent !== null)
@@ -121,6 +125,10 @@ def test_every_page_of_a_reporter_and_a_supervisor_fits_a_phone(desk, browser, l
             small = page.evaluate(TOO_SMALL, TARGETS)
             if small:
                 problems.append(f"{path} ({user.role}): small targets {small}")
+            if user == clerk and path == "/notices/":
+                # Measured above, so they must be there: mark read, this ticket's, all.
+                assert page.locator("main .notices-button").count() >= 3
+                assert page.locator("main .notice-open").count() >= 2
         page.get_by_role("button", name="菜单").click()
         page.get_by_role("link", name="知识库", exact=True).wait_for(state="visible")
         small = page.evaluate(TOO_SMALL, ".navbar-nav .nav-link")

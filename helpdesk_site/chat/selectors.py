@@ -124,6 +124,25 @@ def messages_after(user, ticket_id, after_id: int, limit: int | None = None) -> 
     return [message_payload(m) for m in rows[:limit]], len(rows) > limit
 
 
+def replies_after(user, ticket_id, after_id: int, limit: int | None = None) -> tuple[list, bool]:
+    """The public follow-ups of the ticket (replies, resolutions) with an id
+    above `after_id`, oldest first, as the socket pushes them, at most `limit`
+    of them, and whether more follow: what a panel without a socket polls for."""
+    require_view(user, ticket_id)
+    if isinstance(after_id, bool) or not isinstance(after_id, int) or not 0 <= after_id <= MAX_ID:
+        raise ChatRefused("invalid", _("after_id must be a whole number."))
+    limit = limit or settings.CHAT_HISTORY_PAGE
+    ticket = Ticket.objects.get(pk=ticket_id)
+    rows = list(
+        scope.visible_followups(user, ticket)
+        .filter(public=True, chat_message__isnull=True, pk__gt=after_id)
+        .prefetch_related("followupattachment_set", "ticketchange_set")
+        .order_by("pk")[: limit + 1]
+    )
+    edits = followup_edits([f.pk for f in rows[:limit]])
+    return [reply_payload(f, edits.get(f.pk)) for f in rows[:limit]], len(rows) > limit
+
+
 def read_marks(user, ticket_id) -> list[dict]:
     require_view(user, ticket_id)
     return [

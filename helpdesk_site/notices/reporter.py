@@ -53,8 +53,20 @@ def excerpt(text: str) -> str:
 def followup_recorded(followup, actor) -> None:
     """A follow-up was added by someone through helpdesk or the portal."""
     reporter = _reporter(followup.ticket_id)
-    if not followup.public or reporter is None or actor is None or actor.pk == reporter.pk:
+    if reporter is None:
         return
+    about = notice_about(followup, actor, reporter)
+    if about is not None:
+        kind, message = about
+        services.notify([reporter], ticket=followup.ticket, kind=kind, message=message)
+
+
+@in_site_language
+def notice_about(followup, actor, reporter):
+    """(kind, message) of what a follow-up tells the ticket's reporter, or
+    None when it tells them nothing (the demo data's history uses it too)."""
+    if not followup.public or actor is None or actor.pk == reporter.pk:
+        return None
     ticket = followup.ticket
     names = {"id": ticket.pk, "title": ticket.title}
     status = STATUS_MESSAGES.get(followup.new_status)
@@ -63,16 +75,14 @@ def followup_recorded(followup, actor) -> None:
         kind, message = status[0], _(status[1]) % names
         if comment:
             message = f"{message} {comment}"
-    elif comment:
-        kind = Kind.REPLY
-        message = _("%(who)s replied on ticket #%(id)s «%(title)s»: %(text)s") % {
+        return kind, message
+    if comment:
+        return Kind.REPLY, _("%(who)s replied on ticket #%(id)s «%(title)s»: %(text)s") % {
             **names,
             "who": actor.display_name(),
             "text": comment,
         }
-    else:
-        return
-    services.notify([reporter], ticket=ticket, kind=kind, message=message)
+    return None
 
 
 @in_site_language

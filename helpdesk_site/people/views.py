@@ -14,7 +14,7 @@ from helpdesk_site.chat import ratelimit
 from helpdesk_site.people import selectors, services
 from helpdesk_site.people.addresses import client_address
 from helpdesk_site.people.forms import OutboxPasswordResetForm
-from helpdesk_site.tickets import scope
+from helpdesk_site.tickets import idempotency, scope
 from sla import selectors as sla_selectors
 from sla import services as sla_services
 from sla.forms import TeamLeadForm
@@ -81,9 +81,36 @@ def name_team_lead(request):
 @login_required
 @require_POST
 def reset_password(request, user_id):
+    """Reset once per form: a double click or a reload of the answer must not
+    make a second password after the first was read out to the person. The
+    repeat is told so, without the password (which is never stored)."""
     user = get_object_or_404(selectors.resettable_users(request.user), pk=user_id)
-    password = services.reset_to_one_time_password(request.user, user)
-    return render(request, "people/one_time_password.html", {"account": user, "password": password})
+    token = request.POST.get(idempotency.TOKEN_FIELD, "")
+    if token and not idempotency.valid_key(token):
+        messages.error(request, idempotency.INVALID_KEY_MESSAGE)
+        return render(request, "people/one_time_password.html", {"account": user}, status=400)
+    made = {}
+
+    def reset():
+        made["password"] = services.reset_to_one_time_password(request.user, user)
+        return idempotency.Outcome(200, body={"account": user.pk})
+
+    try:
+        idempotency.once(
+            user=request.user,
+            key=token,
+            action=f"people.reset_password:{user.pk}",
+            data=request.POST,
+            perform=reset,
+        )
+    except idempotency.KeyReused:
+        messages.error(request, idempotency.REUSED_MESSAGE)
+        return render(request, "people/one_time_password.html", {"account": user}, status=400)
+    return render(
+        request,
+        "people/one_time_password.html",
+        {"account": user, "password": made.get("password"), "repeated": "password" not in made},
+    )
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

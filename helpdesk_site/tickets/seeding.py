@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from helpdesk.models import FollowUp, Ticket
 
+from helpdesk_site.notices.models import Notice
+from helpdesk_site.notices.reporter import notice_about
 from helpdesk_site.people.models import Department, Role, User
 from helpdesk_site.regions.codes import SHIPPED_DIVISIONS
 from helpdesk_site.regions.models import Region
@@ -316,9 +318,44 @@ def _give_history(created, now: dt.datetime, handlers: dict[str, User]) -> None:
     ratings of some resolved ones, as history up to `now`."""
     for ticket, _row in created:
         start_clocks_after_the_fact(ticket, now)
+    _tell_reporters(created, now)
     for ticket, row in created:
         if row.resolved is not None:
             _rate(ticket, row, now, handlers)
+
+
+# A demo reporter's notices of the last days are still unread; older ones were read.
+UNREAD_NOTICES_FOR = dt.timedelta(days=2)
+
+
+def _tell_reporters(created, now: dt.datetime) -> None:
+    """The notices the reporters had of the operator's replies and
+    resolutions, as history: stored, never mailed or pushed."""
+    reporters = {ticket.pk: row.reporter for ticket, row in created}
+    followups = (
+        FollowUp.objects.filter(ticket_id__in=reporters, public=True)
+        .select_related("ticket", "user")
+        .order_by("date", "id")
+    )
+    notices = []
+    for followup in followups:
+        reporter = reporters[followup.ticket_id]
+        about = notice_about(followup, followup.user, reporter)
+        if about is None:
+            continue
+        kind, message = about
+        read = followup.date < now - UNREAD_NOTICES_FOR
+        notices.append(
+            Notice(
+                recipient=reporter,
+                ticket_id=followup.ticket_id,
+                kind=kind,
+                message=message,
+                created_at=followup.date,
+                read_at=min(now, followup.date + dt.timedelta(hours=2)) if read else None,
+            )
+        )
+    Notice.objects.bulk_create(notices, batch_size=BATCH)
 
 
 def _rate(ticket: Ticket, row: _DemoRow, now: dt.datetime, handlers) -> None:

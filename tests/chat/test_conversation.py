@@ -98,3 +98,66 @@ def test_the_message_box_speaks_plainly(room):
     page = page_of(room.filer, room.ticket)
     placeholder = re.search(r'id="chat-input"[^>]*placeholder="([^"]*)"', page).group(1)
     assert placeholder and "Markdown" not in placeholder
+
+
+# --- without a socket: the panel polls for lines and replies over HTTP --------
+
+
+def polled(user, ticket, **params) -> dict:
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("chat:messages", args=[ticket.pk]), params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_a_panel_without_a_socket_gets_the_replies_it_has_not_shown(room):
+    page = page_of(room.filer, room.ticket)
+    shown = int(re.search(r'data-replies-up-to="(\d+)"', page).group(1))
+    services.post_message(room.filer, room.ticket, "证照打印是空白的")
+    update_ticket(room.operator, room.ticket, comment="内部排查：模板缺字段", public=False)
+    update_ticket(room.operator, room.ticket, comment="请更新证照模板后再打印", public=True)
+    services.post_message(room.operator, room.ticket, "更新好了告诉我")
+
+    data = polled(room.filer, room.ticket, after=0, replies_after=shown)
+    # The reply once, as the socket would have pushed it; the note never; the
+    # chat lines among the messages, not again as replies.
+    assert [r["html"] for r in data["replies"]] == ["请更新证照模板后再打印"]
+    assert data["replies"][0]["author"]["staff"] and not data["replies_more"]
+    assert [m["body"] for m in data["messages"]] == ["证照打印是空白的", "更新好了告诉我"]
+    # Asked again from the newest one it has, nothing is new.
+    again = polled(room.filer, room.ticket, after=0, replies_after=data["replies"][0]["id"])
+    assert again["replies"] == []
+    # Staff polling the same way get no internal note pushed either.
+    staff = polled(room.operator, room.ticket, after=0, replies_after=shown)
+    assert [r["html"] for r in staff["replies"]] == ["请更新证照模板后再打印"]
+
+
+def test_replies_come_in_pages_that_say_more_follow(room, settings):
+    settings.CHAT_HISTORY_PAGE = 2
+    for n in range(3):
+        update_ticket(room.operator, room.ticket, comment=f"第{n + 1}条回复", public=True)
+    seen, cursor, more = [], 0, True
+    while more:
+        page = polled(room.filer, room.ticket, after=0, replies_after=cursor)
+        assert len(page["replies"]) <= 2
+        seen += page["replies"]
+        cursor, more = seen[-1]["id"], page["replies_more"]
+    texts = [r["html"] for r in seen]
+    assert [t for t in texts if "回复" in t] == ["第1条回复", "第2条回复", "第3条回复"]
+    assert len({r["id"] for r in seen}) == len(seen)
+
+
+def test_the_chat_only_panel_is_not_sent_replies(room):
+    update_ticket(room.operator, room.ticket, comment="请更新证照模板后再打印", public=True)
+    assert "replies" not in polled(room.operator, room.ticket, after=0)
+
+
+@pytest.mark.parametrize("value", ["-1", "abc", str(2**63), ""])
+def test_a_bad_replies_cursor_is_a_json_400(room, value):
+    client = Client()
+    client.force_login(room.filer)
+    response = client.get(
+        reverse("chat:messages", args=[room.ticket.pk]), {"after": 0, "replies_after": value}
+    )
+    assert response.status_code == 400 and "replies_after" in response.json()["message"]

@@ -10,6 +10,8 @@ import time
 
 import pytest
 from django.db import connection
+from helpdesk.models import Ticket
+from helpdesk.update_ticket import update_ticket
 
 from helpdesk_site.chat.models import ChatMessage
 from tests.chat.test_degraded import PrivateRedis
@@ -166,12 +168,37 @@ def test_with_websockets_blocked_the_panel_talks_over_http(daphne, room, browser
     reporter.fill("#id_password", PASSWORD)
     reporter.click("button.btn-primary")
     reporter.wait_for_selector('#chat-status[data-state="polling"]')
+    assert reporter.inner_text("#chat-status") == "未能实时连接，正在定时检查新消息"
+    reporter.evaluate("() => { window.notReloaded = true; }")
 
     send(reporter, "我这里打不开 websocket")
     operator.locator("#chat-messages .chat-body", has_text="打不开").wait_for()
     send(operator, "没关系，这样也能收到")
     reporter.locator("#chat-messages .chat-body", has_text="这样也能收到").wait_for()
     assert bodies(reporter) == ["我这里打不开 websocket", "没关系，这样也能收到"]
+
+    # The operator's public reply and the resolution reach the polling page
+    # too, in the one thread, each once; the internal note never does.
+    update_ticket(room.operator, room.ticket, comment="内部：代理拦截了升级", public=False)
+    update_ticket(room.operator, room.ticket, comment="已调整代理设置，请重试。", public=True)
+    update_ticket(
+        room.operator,
+        room.ticket,
+        comment="问题已解决。",
+        public=True,
+        new_status=Ticket.RESOLVED_STATUS,
+    )
+    connection.close()
+    replies = reporter.locator("#chat-messages .chat-reply-body")
+    replies.filter(has_text="问题已解决").wait_for()
+    texts = reporter.locator("#chat-messages li").all_inner_texts()
+    assert sum("已调整代理设置" in t for t in texts) == 1
+    assert sum("问题已解决" in t for t in texts) == 1
+    assert not any("代理拦截" in t for t in texts)
+    assert texts.index(next(t for t in texts if "这样也能收到" in t)) < texts.index(
+        next(t for t in texts if "已调整代理设置" in t)
+    )
+    assert reporter.evaluate("() => window.notReloaded === true")
     reporter_context.close()
     operator_context.close()
 

@@ -137,3 +137,49 @@ def test_a_page_is_contiguous_whatever_its_lines_say():
     a page of history still counts as complete."""
     states = cursor_steps([["page", 0, [m(1, 0), m(3, 2)]], ["live", m(4, 3)]])
     assert [s["upTo"] for s in states] == [3, 4]
+
+
+# --- how often a panel without a socket asks (chat.js's PollPace, under Node) --
+
+
+def pace_delays(outcomes, hidden=False) -> list[int]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed")
+    script = """
+const {PollPace} = require(process.argv[1]);
+const pace = new PollPace();
+const hidden = process.argv[3] === "1";
+const out = JSON.parse(process.argv[2]).map(
+  (o) => (o === "reset" ? (pace.reset(), 0) : pace.next(o, hidden)),
+);
+process.stdout.write(JSON.stringify(out));
+"""
+    done = subprocess.run(
+        [node, "-e", script, str(CHAT_JS), json.dumps(outcomes), "1" if hidden else "0"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def test_polling_slows_while_nothing_comes_and_is_quick_again_when_something_does():
+    delays = pace_delays(["quiet"] * 12 + ["news"])
+    quiet = delays[:-1]
+    assert quiet == sorted(quiet) and quiet[0] > 3000
+    assert max(quiet) == 30000  # a reply waits at most half a minute
+    assert delays[-1] == 3000
+
+
+def test_polling_backs_off_further_while_the_server_fails():
+    delays = pace_delays(["failed"] * 8 + ["quiet", "reset", "quiet"])
+    failing = delays[:8]
+    assert failing == sorted(failing) and failing[0] == 6000 and max(failing) == 60000
+    # Back to normal: no slower than a quiet conversation, and quick after a reset.
+    assert delays[8] == 30000 and delays[10] == 4500
+
+
+def test_a_page_out_of_sight_polls_at_the_slowest_pace():
+    assert set(pace_delays(["news", "quiet", "failed"], hidden=True)) == {60000}

@@ -3,6 +3,8 @@ administrator or the county's supervisor, changed at the next login; and
 e-mail reset where the desk sends mail, which tells nobody whether an
 account exists."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -133,3 +135,46 @@ def test_without_mail_the_page_sends_people_to_their_supervisor(client, settings
     settings.PASSWORD_RESET_BY_EMAIL = False
     response = client.get(reverse("password_reset"))
     assert response.status_code == 404 and "一次性密码" in response.content.decode()
+
+
+def reset_form(client, actor, user) -> dict:
+    """The fields of the account's reset form as the accounts page renders it."""
+    client.force_login(actor)
+    page = client.get(reverse("accounts"), {"q": user.username}).content.decode()
+    action = reverse("reset_password", args=[user.pk])
+    form = page.split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
+    return dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form))
+
+
+def test_a_reset_form_sent_twice_resets_once(client, office):
+    clerk, supervisor = office["clerk"], office["kangding supervisor"]
+    fields = reset_form(client, supervisor, clerk)
+    assert fields.get("submit_token")
+    url = reverse("reset_password", args=[clerk.pk])
+    first = client.post(url, fields)
+    password = first.context["password"]
+    # A double click, or a reload of the answer: the password read out stays valid.
+    again = client.post(url, fields)
+    assert again.status_code == 200 and again.context["password"] is None
+    page = again.content.decode()
+    assert "已由此表单重置过" in page and password not in page
+    clerk.refresh_from_db()
+    assert clerk.check_password(password)
+    # A new form (the page's "reset again") makes a new one.
+    renewed = client.post(url, reset_form(client, supervisor, clerk))
+    assert renewed.context["password"] not in (None, password)
+
+
+def test_a_reset_token_is_not_good_for_another_account(client, office):
+    clerk, supervisor = office["clerk"], office["kangding supervisor"]
+    fields = reset_form(client, supervisor, clerk)
+    client.post(reverse("reset_password", args=[clerk.pk]), fields)
+    colleague = UserFactory(department=clerk.department)
+    before = colleague.password
+    response = client.post(reverse("reset_password", args=[colleague.pk]), fields)
+    assert response.status_code == 400
+    colleague.refresh_from_db()
+    assert colleague.password == before and not colleague.must_change_password
+    bad_token = {"submit_token": "空 格"}
+    response = client.post(reverse("reset_password", args=[colleague.pk]), bad_token)
+    assert response.status_code == 400 and "刷新页面" in response.content.decode()

@@ -96,9 +96,22 @@ def test_demo_history_is_never_after_now_and_the_first_sweep_sends_nothing_from_
     states = set(BadRatingFollowUp.objects.values_list("state", flat=True))
     assert FollowUpState.RECTIFIED in states and len(states) >= 3
 
+    # The reporters' notices of the operator's replies and resolutions are
+    # there as history: the latest unread, none from the future.
+    reporters = User.objects.filter(role=Role.REPORTER)
+    told = Notification.objects.filter(recipient__in=reporters)
+    assert told.filter(read_at__isnull=False).exists()
+    assert told.filter(read_at__isnull=True).exists()
+    assert not told.filter(created_at__gt=now).exists()
+    assert not told.filter(read_at__gt=now).exists()
+    assert told.filter(message__contains="请对处理结果进行评价").exists()
+    kd = told.filter(recipient__username="kd_reporter")
+    assert kd.exists() and all(n.ticket_id for n in kd)
+
     # First start: the beat's sweeps find nothing of the past to send.
+    notices = Notification.objects.count()
     assert Message.objects.count() == 0
     assert sla.sweep(now=now) == 0
     assert satisfaction.sweep(now=now) == 0
-    assert Notification.objects.count() == 0
+    assert Notification.objects.count() == notices
     assert Message.objects.count() == 0

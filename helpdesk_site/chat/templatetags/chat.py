@@ -14,8 +14,8 @@ def connection_strings() -> dict:
     return {
         "live": _("Live"),
         "connecting": _("Connecting…"),
-        "degraded": _("Live delivery interrupted; checking every few seconds"),
-        "polling": _("Websocket unavailable; checking every few seconds"),
+        "degraded": _("Live delivery interrupted; checking for new messages regularly"),
+        "polling": _("No live connection; checking for new messages regularly"),
         "offline": _("Offline; will reconnect"),
     }
 
@@ -36,6 +36,7 @@ def chat_room(context, ticket, with_replies=False):
         "entries": entries,
         "with_replies": with_replies,
         "up_to": max(chat_ids, default=0),
+        "replies_up_to": max((e["id"] for e in entries if e["kind"] == "reply"), default=0),
         "ticket_id": ticket.pk,
         "me": person_payload(user),
         "can_post": scope.can_comment(user, ticket),

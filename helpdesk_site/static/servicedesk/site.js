@@ -18,3 +18,12 @@ document.addEventListener("DOMContentLoaded", showFollowsField);
 document.addEventListener("change", (event) => {
   if (event.target.matches("select[name=category]")) showFollowsField();
 });
+
+// A link to a part of a page (a notice's #rating): the browser scrolls there
+// as the page loads, before the chat and other scripts have filled the page
+// above it; scroll there again once everything has loaded.
+window.addEventListener("load", () => {
+  const id = decodeURIComponent(location.hash.slice(1));
+  const target = id && document.getElementById(id);
+  if (target) setTimeout(() => target.scrollIntoView({ block: "start" }), 300);
+});

@@ -58,8 +58,39 @@
 
   ChatCursor.prototype.hasGap = function () { return this.waiting.size > 0; };
 
+  // --- the pace of polling without a socket (pure; run under Node too) --------
+  //
+  // Quick while the conversation moves, slower while nothing comes, slower
+  // still while requests fail (a server in trouble is not pressed harder), and
+  // at the slowest while the page is out of sight.
+
+  function PollPace(options) {
+    options = options || {};
+    this.quickest = options.quickest || 3000;
+    this.quiet = options.quiet || 30000;        // slowest while all is well
+    this.failing = options.failing || 60000;    // slowest while requests fail
+    this.hidden = options.hidden || 60000;      // while the page is not looked at
+    this.delay = this.quickest;
+  }
+
+  // The pause before the next poll, after one that found news, found nothing
+  // or failed; `hidden` when the page is out of sight.
+  PollPace.prototype.next = function (outcome, hidden) {
+    if (outcome === "news") {
+      this.delay = this.quickest;
+    } else if (outcome === "failed") {
+      this.delay = Math.min(this.failing, Math.max(this.delay, this.quickest) * 2);
+    } else {
+      this.delay = Math.min(Math.max(this.quiet, this.quickest), Math.round(this.delay * 1.5));
+    }
+    return hidden ? Math.max(this.delay, this.hidden) : this.delay;
+  };
+
+  // Someone on the page acted (sent a line, came back to the tab): an answer may follow soon.
+  PollPace.prototype.reset = function () { this.delay = this.quickest; };
+
   if (typeof module === "object" && module.exports) {
-    module.exports = {ChatCursor: ChatCursor};
+    module.exports = {ChatCursor: ChatCursor, PollPace: PollPace};
   }
 
   // --- the panel --------------------------------------------------------------
@@ -85,6 +116,10 @@
 
   var ws = null;
   var cursor = new ChatCursor();
+  var pace = new PollPace();
+  var polling = false;
+  // The newest public reply shown: a panel without a socket asks for those after it.
+  var repliesUpTo = Number(root.dataset.repliesUpTo) || 0;
   var outbox = new Map();         // client_id -> body, posts not yet acknowledged
   var gapTimer = null;
   var shown = new Set();
@@ -120,6 +155,8 @@
     if (message.author.staff) { li.classList.add("chat-staff"); }
     li.dataset.id = message.id;
     li.dataset.author = message.author.id;
+    // Replies arriving later are placed among the lines by this time.
+    li.dataset.at = message.created;
     var meta = document.createElement("div");
     meta.className = "chat-meta";
     var author = document.createElement("span");
@@ -212,8 +249,11 @@
     list.insertBefore(li, next);
   }
 
+  function hasReply(id) { return list.querySelector('[data-reply="' + Number(id) + '"]') !== null; }
+
   function addReply(entry) {
-    if (!withReplies || list.querySelector('[data-reply="' + Number(entry.id) + '"]')) { return; }
+    if (entry.id > repliesUpTo) { repliesUpTo = entry.id; }
+    if (!withReplies || hasReply(entry.id)) { return; }
     var atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     insertInOrder(renderReply(entry), entry);
     if (atBottom) { list.scrollTop = list.scrollHeight; }
@@ -315,33 +355,72 @@
     });
   }
 
+  // Everything after the cursors, over HTTP: chat lines, and on the portal's
+  // page the public replies too. Resolves with how many were new, or with
+  // `failed` when the server could not be asked.
   function fetchMissed() {
     if (fetching) { return fetching; }
-    var after = cursor.upTo;
-    fetching = http(messagesUrl + "?after=" + after).then(function (data) {
-      addPage(after, data.messages);
-      noteReads(data.reads || []);
+    var found = 0;
+    function ask() {
+      var after = cursor.upTo;
+      var url = messagesUrl + "?after=" + after;
+      if (withReplies) { url += "&replies_after=" + repliesUpTo; }
+      return http(url).then(function (data) {
+        found += data.messages.filter(function (m) { return !shown.has(m.id); }).length;
+        addPage(after, data.messages);
+        noteReads(data.reads || []);
+        (data.replies || []).forEach(function (entry) {
+          if (!hasReply(entry.id)) { found += 1; }
+          addReply(entry);
+        });
+        if (data.more || data.replies_more) { return ask(); }
+        return {found: found, failed: false};
+      });
+    }
+    fetching = ask().catch(function () {
+      return {found: found, failed: true};
+    }).then(function (result) {
       fetching = null;
-      if (data.more) { return fetchMissed(); }
-    }).catch(function () { fetching = null; });
+      return result;
+    });
     return fetching;
   }
 
+  function schedulePoll(delay) {
+    clearTimeout(pollTimer);
+    pollTimer = setTimeout(poll, delay);
+  }
+
   function poll() {
-    fetchMissed();
     flushOutbox();
+    fetchMissed().then(function (result) {
+      if (!polling) { return; }
+      var outcome = result.failed ? "failed" : (result.found ? "news" : "quiet");
+      schedulePoll(pace.next(outcome, document.visibilityState === "hidden"));
+    });
   }
 
   function startPolling(state) {
     setStatus(state);
-    if (pollTimer === null) {
-      pollTimer = setInterval(poll, 3000);
+    if (!polling) {
+      polling = true;
+      pace.reset();
       poll();
     }
   }
 
   function stopPolling() {
-    if (pollTimer !== null) { clearInterval(pollTimer); pollTimer = null; }
+    polling = false;
+    clearTimeout(pollTimer);
+    pollTimer = null;
+  }
+
+  // While polling, someone is looking or an answer may follow soon: back to
+  // the quickest pace, the next poll after `delay`.
+  function hurryPolling(delay) {
+    if (!polling) { return; }
+    pace.reset();
+    schedulePoll(delay);
   }
 
   function newClientId() {
@@ -450,10 +529,19 @@
         showPresence(frame.presence || []);
         if (degraded) { startPolling("degraded"); } else { stopPolling(); setStatus("live"); }
         resume();
+        // Resuming brings back chat lines only: replies missed meanwhile come over HTTP.
+        if (withReplies && !degraded) { fetchMissed(); }
         break;
       case "status":
         degraded = frame.state !== "live";
-        if (degraded) { startPolling("degraded"); } else { stopPolling(); setStatus("live"); resume(); }
+        if (degraded) {
+          startPolling("degraded");
+        } else {
+          stopPolling();
+          setStatus("live");
+          resume();
+          if (withReplies) { fetchMissed(); }
+        }
         break;
       case "history":
         addPage(frame.after_id, frame.messages);
@@ -519,6 +607,7 @@
   function send(body) {
     var clientId = newClientId();
     outbox.set(clientId, body);
+    hurryPolling(pace.quickest);
     if (wsOpen() && !degraded) {
       ws.send(JSON.stringify({type: "post", body: body, client_id: clientId}));
       return;
@@ -574,7 +663,10 @@
     });
   }
 
-  document.addEventListener("visibilitychange", scheduleRead);
+  document.addEventListener("visibilitychange", function () {
+    scheduleRead();
+    if (document.visibilityState === "visible") { hurryPolling(0); }
+  });
   // A laptop lid closing or a cable pulled: drop the socket at once, and on
   // return reconnect straight away and fetch whatever was missed.
   window.addEventListener("offline", function () {
