@@ -1,10 +1,10 @@
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from helpdesk_site.audit.append_only import AppendOnlyModel
 from helpdesk_site.people.models import Department
 from helpdesk_site.regions.models import Region
 from rectification import rules
@@ -116,14 +116,6 @@ class RectificationItem(models.Model):
         return self.status in rules.OPEN_STATUSES
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("the rectification history is append-only")
-
-    def delete(self):
-        raise PermissionError("the rectification history is append-only")
-
-
 class Action(models.TextChoices):
     CREATE = "create", pgettext_lazy("rectification", "Created")
     START = "start", pgettext_lazy("rectification", "Started")
@@ -131,7 +123,7 @@ class Action(models.TextChoices):
     MARK_OVERDUE = "mark_overdue", pgettext_lazy("rectification", "Overdue and escalated")
 
 
-class RectificationEvent(models.Model):
+class RectificationEvent(AppendOnlyModel):
     """One change of an item (整改记录); only ever added."""
 
     item = models.ForeignKey(RectificationItem, on_delete=models.PROTECT, related_name="events")
@@ -152,23 +144,10 @@ class RectificationEvent(models.Model):
     status_after = models.CharField(_("status after"), max_length=12, choices=Status.choices)
     note = models.TextField(_("note"), blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         ordering = ["at", "id"]
         verbose_name = _("rectification record")
         verbose_name_plural = _("rectification records")
-        triggers = [
-            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
-        ]
 
     def __str__(self):
         return f"{self.item_id} {self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("the rectification history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("the rectification history is append-only")
