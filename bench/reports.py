@@ -495,6 +495,7 @@ def main():
     parser.add_argument("--tickets", type=int, default=200_000, help="tickets in the year 2025")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-documents", action="store_true", help="skip the .docx and .xlsx")
+    parser.add_argument("--fill-only", action="store_true", help="create and fill, measure nothing")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench-annual-report.docx")
     args = parser.parse_args()
     prepare_environment(args.database, args.redis_db)
@@ -508,6 +509,8 @@ def main():
         f"on {os.cpu_count()} cores"
     )
     fill(args.tickets)
+    if args.fill_only:
+        return
 
     from django.conf import settings
     from django.test import Client
@@ -528,6 +531,10 @@ def main():
     def figures(period, region=prefecture):
         return selectors.figures(selectors.Filters(period=period, region=region), user=supervisor)
 
+    # The page as served, less collectstatic's manifest (not made for a bench).
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
     client = Client(HTTP_HOST=(settings.ALLOWED_HOSTS or ["localhost"])[0].lstrip("."))
     client.force_login(supervisor)
 
