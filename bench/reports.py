@@ -2,7 +2,7 @@
 PostgreSQL, against a plain SQL version of the same figures.
 
     .venv/bin/python bench/reports.py --database bench_ledger_200k --redis-db 8 \
-        --tickets 200000 [--rounds 3] [--no-documents]
+        --tickets 200000 [--rounds 3] [--measure page figures baseline ...]
 
 Works in the named database on the server of DATABASE_URL (created, migrated
 and filled on first use, so a rerun only measures; the name must start with
@@ -488,13 +488,22 @@ def commit() -> str:
     return found.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
 
 
+MEASUREMENTS = ("page", "figures", "baseline", "month", "county", "docx", "xlsx")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", required=True, help="bench database, e.g. bench_ledger_1m")
     parser.add_argument("--redis-db", type=int, required=True, help="Redis database number")
     parser.add_argument("--tickets", type=int, default=200_000, help="tickets in the year 2025")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--no-documents", action="store_true", help="skip the .docx and .xlsx")
+    parser.add_argument(
+        "--measure",
+        nargs="+",
+        choices=MEASUREMENTS,
+        default=list(MEASUREMENTS),
+        help="what to time (default: all)",
+    )
     parser.add_argument("--fill-only", action="store_true", help="create and fill, measure nothing")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench-annual-report.docx")
     args = parser.parse_args()
@@ -543,42 +552,53 @@ def main():
         assert response.status_code == 200, response.status_code
         return response
 
-    page()  # warm-up: templates, translations, first compiled queries
-    _r, page_median = timed("dashboard page, prefecture, year", page, args.rounds)
-    ours, _m = timed("  its figures alone (selectors.figures)", lambda: figures(year), args.rounds)
     start, end = year.instants()
     before_start, before_end = previous.instants()
     bounds = {"s": start, "e": end, "ps": before_start, "pe": before_end}
-    plain, plain_median = timed(
-        "baseline: the same figures in plain SQL", lambda: baseline(bounds), args.rounds
-    )
-    differ = check_equal(ours, plain)
-    print(
-        f"    year: {ours.volume['total']:,} filed, {ours.resolution['n']:,} resolved; "
-        + ("main figures equal to the plain SQL's" if not differ else f"DIFFER: {differ}")
-    )
-    print(f"    page / plain SQL: {page_median / plain_median:.2f}×")
-    timed(
-        "dashboard figures, prefecture, one month",
-        lambda: figures(containing("month", dt.date(2025, 6, 1))),
-        args.rounds,
-    )
-    timed("dashboard figures, 康定市, year", lambda: figures(year, kangding), args.rounds)
-    if args.no_documents:
-        return
-    content, _m = timed(
-        "annual report .docx, prefecture",
-        lambda: services.render_report(year, prefecture, "docx"),
-        args.rounds,
-    )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(content)
-    print(f"    wrote {args.out} ({len(content):,} bytes)")
-    timed(
-        "annual report .xlsx, prefecture",
-        lambda: services.render_report(year, prefecture, "xlsx"),
-        args.rounds,
-    )
+    measured, results = set(args.measure), {}
+    if "page" in measured:
+        page()  # warm-up: templates, translations, first compiled queries
+        _r, results["page"] = timed("dashboard page, prefecture, year", page, args.rounds)
+    if "figures" in measured:
+        ours, results["figures"] = timed(
+            "  its figures alone (selectors.figures)", lambda: figures(year), args.rounds
+        )
+    if "baseline" in measured:
+        plain, results["baseline"] = timed(
+            "baseline: the same figures in plain SQL", lambda: baseline(bounds), args.rounds
+        )
+        if "figures" in measured:
+            differ = check_equal(ours, plain)
+            print(
+                f"    year: {ours.volume['total']:,} filed, {ours.resolution['n']:,} resolved; "
+                + ("main figures equal to the plain SQL's" if not differ else f"DIFFER: {differ}")
+            )
+    if "month" in measured:
+        timed(
+            "dashboard figures, prefecture, one month",
+            lambda: figures(containing("month", dt.date(2025, 6, 1))),
+            args.rounds,
+        )
+    if "county" in measured:
+        timed("dashboard figures, 康定市, year", lambda: figures(year, kangding), args.rounds)
+    if "docx" in measured:
+        content, results["docx"] = timed(
+            "annual report .docx, prefecture",
+            lambda: services.render_report(year, prefecture, "docx"),
+            args.rounds,
+        )
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_bytes(content)
+        print(f"    wrote {args.out} ({len(content):,} bytes)")
+    if "xlsx" in measured:
+        timed(
+            "annual report .xlsx, prefecture",
+            lambda: services.render_report(year, prefecture, "xlsx"),
+            args.rounds,
+        )
+    for name in ("page", "figures", "docx"):
+        if name in results and "baseline" in results:
+            print(f"{name} / plain SQL: {results[name] / results['baseline']:.2f}×")
 
 
 if __name__ == "__main__":
