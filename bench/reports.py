@@ -271,8 +271,6 @@ def fill(n: int) -> None:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    call_command("load_regions", verbosity=0)
-    call_command("seed_demo", tickets=0, verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM helpdesk_ticket WHERE title LIKE %s", [BENCH_TITLE + "%"]
@@ -281,6 +279,8 @@ def fill(n: int) -> None:
         if existing:
             print(f"{existing:,} bench tickets already there (delete the database to refill)")
             return
+        call_command("load_regions", verbosity=0)
+        call_command("seed_demo", tickets=0, verbosity=0)
         cursor.execute("SELECT coalesce(max(id), 0) FROM helpdesk_ticket")
         base = cursor.fetchone()[0]
         started = time.perf_counter()
