@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import F
 from helpdesk.models import FollowUp, Ticket
 
 from helpdesk_site.people.models import Role, User
@@ -71,6 +72,8 @@ def test_demo_history_is_never_after_now_and_the_first_sweep_sends_nothing_from_
     from helpdesk_site.outbox.models import Message
     from helpdesk_site.satisfaction import services as satisfaction
     from helpdesk_site.satisfaction.models import BadRatingFollowUp, FollowUpState, Rating
+    from rectification import services as ledger
+    from rectification.models import RectificationEvent, RectificationItem
     from sla import services as sla
     from sla.models import EscalationEvent, HandlingLogEntry, SlaClock
 
@@ -87,6 +90,10 @@ def test_demo_history_is_never_after_now_and_the_first_sweep_sends_nothing_from_
     assert not HandlingLogEntry.objects.filter(at__gt=now).exists()
     assert not EscalationEvent.objects.filter(fired_at__gt=now).exists()
     assert not Rating.objects.filter(rated_at__gt=now).exists()
+    # Last month's weak spots in the ledger, in several states, none dated later.
+    assert {"done", "withdrawn"} <= set(RectificationItem.objects.values_list("status", flat=True))
+    assert RectificationItem.objects.exclude(deadline=F("original_deadline")).exists()
+    assert not RectificationEvent.objects.filter(at__gt=now).exists()
     # Escalations that came due in the past are on record, as history.
     assert EscalationEvent.objects.exists()
     assert clocks.filter(stopped_at__isnull=True, breached_at__isnull=False).exists()
@@ -100,5 +107,6 @@ def test_demo_history_is_never_after_now_and_the_first_sweep_sends_nothing_from_
     assert Message.objects.count() == 0
     assert sla.sweep(now=now) == 0
     assert satisfaction.sweep(now=now) == 0
+    assert ledger.send_reminders(now=now) == 0 and ledger.check_overdue(now=now) == 0
     assert Notification.objects.count() == 0
     assert Message.objects.count() == 0
