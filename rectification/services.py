@@ -368,12 +368,15 @@ def escalation_recipients(item: RectificationItem) -> list[User]:
     return list(found.values())
 
 
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
 def _notify(item, message, now, recipients, actor=None) -> None:
     """A notice to each person (not to whoever acted), leading to the item's
-    page; its e-mail, sent with it, carries the finding and the measures."""
-    text = "\n".join(
-        [message, f"{_('Finding')}：{item.finding}", f"{_('Measures')}：{item.measures}"]
-    )
+    page; its e-mail, sent with it, carries the finding and the measures.
+    One line: the mail's subject is the notice's beginning."""
+    text = _one_line(f"{message} {_('Finding')}：{item.finding} {_('Measures')}：{item.measures}")
     notices.notify(
         [user for user in recipients if actor is None or user.pk != actor.pk],
         message=text,

@@ -137,6 +137,7 @@ def test_an_overdue_item_escalates_exactly_once(
     assert sorted(m.payload["to"][0] for m in mails) == ["gz@example.cn", "kd@example.cn"]
     assert f"/rectification/{late.pk}/" in mails.first().payload["body"]
     assert "12件中7件达标" in mails.first().payload["body"]  # the finding
+    assert all("\n" not in m.payload["subject"] for m in mails)  # a valid mail header
 
     # Later checks find nothing new; the item can still be completed, late.
     assert services.check_overdue(now=at("2025-11-16 00:05")) == 0
