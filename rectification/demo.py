@@ -36,10 +36,13 @@ def seed_items(now: dt.datetime) -> int:
     _start, end = period.instants()
     created = min(end + dt.timedelta(hours=10), now - dt.timedelta(hours=1))
     made = 0
-    for index, spot in enumerate(spots[:4]):
+    for spot in spots:
         department = selectors.suggested_department(spot)
         if department is None:
             continue
+        if made == 4:
+            break
+        index = made
         deadline = rules.deadline_after(created, rules.DEFAULT_WORKING_DAYS, calendar)
         item = RectificationItem.objects.create(
             finding=spot.evidence,
