@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='rectificationevent',
             name='action',
-            field=models.CharField(choices=[('create', 'Created'), ('start', 'Started'), ('complete', 'Completed'), ('mark_overdue', 'Overdue and escalated'), ('extend', 'Deadline extended'), ('withdraw', 'Withdrawn'), ('remind', 'Reminded of the deadline')], max_length=16, verbose_name='action'),
+            field=models.CharField(choices=[('create', 'Created'), ('start', 'Started'), ('complete', 'Completed'), ('mark_overdue', 'Overdue and escalated'), ('extend', 'Deadline extended'), ('withdraw', 'Withdraw'), ('remind', 'Reminded of the deadline')], max_length=16, verbose_name='action'),
         ),
         migrations.AlterField(
             model_name='rectificationevent',
