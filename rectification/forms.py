@@ -58,6 +58,36 @@ class CompleteForm(forms.Form):
         _styled(self)
 
 
+class ExtendForm(forms.Form):
+    working_days = forms.IntegerField(
+        label=_("Extend by (working days)"),
+        min_value=rules.MIN_WORKING_DAYS,
+        max_value=rules.MAX_WORKING_DAYS,
+        initial=5,
+    )
+    reason = forms.CharField(
+        label=_("Reason for the extension"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the withdrawal"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
 class LedgerFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All")), *Status.choices], required=False

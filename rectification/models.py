@@ -1,10 +1,10 @@
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from helpdesk_site.audit.append_only import AppendOnlyModel
 from helpdesk_site.people.models import Department
 from helpdesk_site.regions.models import Region
 from rectification import rules
@@ -15,6 +15,7 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Being rectified")
     DONE = "done", _("Done")
     OVERDUE = "overdue", _("Overdue")
+    WITHDRAWN = "withdrawn", pgettext_lazy("rectification", "Withdrawn")
 
 
 class Dimension(models.TextChoices):
@@ -61,6 +62,9 @@ class RectificationItem(models.Model):
     measures = models.TextField(_("measures"))
     working_days = models.PositiveSmallIntegerField(_("working days"))
     deadline = models.DateField(_("deadline"))
+    # The deadline first set: an extension moves `deadline`, and reports
+    # judge 按期/逾期 against this one.
+    original_deadline = models.DateField(_("original deadline"))
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
     )
@@ -87,6 +91,20 @@ class RectificationItem(models.Model):
     completion_note = models.TextField(_("completion note"), blank=True)
     # Set once, in the transaction that marks the item overdue and notifies.
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    # Set once, in the transaction that sends the reminder before the deadline.
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(
+        pgettext_lazy("rectification", "withdrawn"), null=True, blank=True
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("rectification", "withdrawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
 
     class Meta:
         ordering = ["-period_start", "-created_at", "-id"]
@@ -115,13 +133,9 @@ class RectificationItem(models.Model):
     def is_open(self) -> bool:
         return self.status in rules.OPEN_STATUSES
 
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("the rectification history is append-only")
-
-    def delete(self):
-        raise PermissionError("the rectification history is append-only")
+    @property
+    def extended(self) -> bool:
+        return self.deadline != self.original_deadline
 
 
 class Action(models.TextChoices):
@@ -129,9 +143,12 @@ class Action(models.TextChoices):
     START = "start", pgettext_lazy("rectification", "Started")
     COMPLETE = "complete", pgettext_lazy("rectification", "Completed")
     MARK_OVERDUE = "mark_overdue", pgettext_lazy("rectification", "Overdue and escalated")
+    EXTEND = "extend", pgettext_lazy("rectification", "Deadline extended")
+    WITHDRAW = "withdraw", pgettext_lazy("rectification", "Withdraw")
+    REMIND = "remind", pgettext_lazy("rectification", "Reminded of the deadline")
 
 
-class RectificationEvent(models.Model):
+class RectificationEvent(AppendOnlyModel):
     """One change of an item (整改记录); only ever added."""
 
     item = models.ForeignKey(RectificationItem, on_delete=models.PROTECT, related_name="events")
@@ -151,24 +168,14 @@ class RectificationEvent(models.Model):
     )
     status_after = models.CharField(_("status after"), max_length=12, choices=Status.choices)
     note = models.TextField(_("note"), blank=True)
+    # An extension's deadlines, before and after.
+    deadline_before = models.DateField(_("deadline before"), null=True, blank=True)
+    deadline_after = models.DateField(_("deadline after"), null=True, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         ordering = ["at", "id"]
         verbose_name = _("rectification record")
         verbose_name_plural = _("rectification records")
-        triggers = [
-            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
-        ]
 
     def __str__(self):
         return f"{self.item_id} {self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("the rectification history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("the rectification history is append-only")

@@ -14,7 +14,7 @@ from reporting import documents
 from reporting.sections import Section
 from reporting.xlsx_layout import Column
 
-OUTCOMES = ("按期完成", "逾期完成", "整改中", "待整改", "已逾期")
+OUTCOMES = ("按期完成", "逾期完成", "整改中", "待整改", "已逾期", "已撤销")
 PREVIOUS_HEADERS = ["编号", "弱项", "责任部门", "整改期限", "完成情况", "整改措施及完成说明"]
 # Shares of the text width of an A4 page at GB/T 9704 margins.
 PREVIOUS_SHARES = [2.4, 2.6, 2.6, 2.1, 1.8, 4.1]
@@ -30,6 +30,7 @@ SHEET_COLUMNS = [
     ("整改措施", "text"),
     ("期限（工作日）", "int"),
     ("整改期限", "date"),
+    ("原定期限", "date"),
     ("状态", "text"),
     ("完成情况", "text"),
     ("完成时间", "datetime"),
@@ -37,6 +38,14 @@ SHEET_COLUMNS = [
     ("创建人", "text"),
     ("创建时间", "datetime"),
 ]
+
+
+def deadline_text(item: RectificationItem) -> str:
+    """The deadline, and the first one when it was extended (reports judge
+    按期/逾期 against the first)."""
+    if item.extended:
+        return f"{item.original_deadline:%Y-%m-%d}（延期至{item.deadline:%Y-%m-%d}）"
+    return f"{item.deadline:%Y-%m-%d}"
 
 
 def _label(item: RectificationItem) -> str:
@@ -68,13 +77,15 @@ def previous_summary(rows) -> str:
 
 def _previous_row(row) -> list[str]:
     item = row.item
-    note = item.completion_note if row.status == "done" else item.measures
+    note = {"done": item.completion_note, "withdrawn": item.withdrawal_reason}.get(
+        row.status, item.measures
+    )
     number = item.number + ("（往期）" if row.carried_over else "")
     return [
         number,
         _label(item),
         str(item.department),
-        f"{item.deadline:%Y-%m-%d}",
+        deadline_text(item),
         row.outcome,
         note,
     ]
@@ -117,7 +128,7 @@ def word(report, figures) -> None:
                     _label(item),
                     str(item.department),
                     item.measures,
-                    f"{item.deadline:%Y-%m-%d}",
+                    deadline_text(item),
                     item.get_status_display(),
                 ]
                 for item in entered
@@ -133,7 +144,9 @@ def ledger_rows(figures) -> list[RectificationItem]:
     before = filters.period.previous()
     items = selectors.items_in(filters.region).filter(period_kind=filters.period.kind)
     recent = items.filter(period_start__in=[filters.period.start, before.start])
-    still_open = items.filter(period_start__lt=before.start).exclude(status="done")
+    still_open = items.filter(period_start__lt=before.start).exclude(
+        status__in=["done", "withdrawn"]
+    )
     return list(
         (recent | still_open).distinct().order_by("period_start", "id").prefetch_related("events")
     )
@@ -165,6 +178,7 @@ def workbook(book, figures) -> None:
                 item.measures,
                 item.working_days,
                 item.deadline,
+                item.original_deadline,
                 item.get_status_display(),
                 outcomes.get(item.pk, ""),
                 _local(item.completed_at),

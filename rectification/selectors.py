@@ -115,7 +115,7 @@ def as_of_cutoff(items, cutoff: dt.datetime, carried_over=False) -> list[Reporte
             ReportedItem(
                 item,
                 status,
-                rules.completion_phrase(status, completed_on, item.deadline),
+                rules.completion_phrase(status, completed_on, item.original_deadline),
                 carried_over,
             )
         )
@@ -139,7 +139,7 @@ def previous_items(region: Region, period: Period, now=None) -> list[ReportedIte
     carried = [
         row
         for row in as_of_cutoff(earlier, cutoff, carried_over=True)
-        if row.status != rules.Status.DONE
+        if row.status not in (rules.Status.DONE, rules.Status.WITHDRAWN)
     ]
     return as_of_cutoff(last, cutoff) + carried
 

@@ -1,16 +1,16 @@
 """Every change to the rectification ledger goes through a function here:
 one per transition, each recorded in the item's append-only history."""
 
-from django.conf import settings
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk_site.notices import links
-from helpdesk_site.notices.models import Notice
-from helpdesk_site.outbox import services as outbox
+from helpdesk_site.notices import services as notices
+from helpdesk_site.notices.models import Kind
 from helpdesk_site.people.models import Department, User
 from helpdesk_site.satisfaction import selectors as people_to_notify
 from helpdesk_site.tickets import scope as ticket_scope
@@ -27,7 +27,7 @@ def nothing_late_message() -> str:
 NOTE_MAX = 4000
 
 
-def _record(item, action, actor, before, note="", at=None) -> RectificationEvent:
+def _record(item, action, actor, before, note="", at=None, **deadlines) -> RectificationEvent:
     return RectificationEvent.objects.create(
         item=item,
         at=at or timezone.now(),
@@ -36,6 +36,7 @@ def _record(item, action, actor, before, note="", at=None) -> RectificationEvent
         status_before=before or "",
         status_after=item.status,
         note=note,
+        **deadlines,
     )
 
 
@@ -86,6 +87,7 @@ def create_from_weak_spot(
     finding = _text(finding or spot.evidence, _("finding"), NOTE_MAX)
     working_days = _working_days(working_days)
     period = spot.filters.period
+    deadline = rules.deadline_after(now, working_days, selectors.calendar())
     item = RectificationItem(
         finding=finding,
         region=region,
@@ -100,7 +102,8 @@ def create_from_weak_spot(
         department=department,
         measures=measures,
         working_days=working_days,
-        deadline=rules.deadline_after(now, working_days, selectors.calendar()),
+        deadline=deadline,
+        original_deadline=deadline,
         status=Status.PENDING,
         created_by=user,
         created_at=now,
@@ -135,7 +138,7 @@ def accept_proposal(spot: selectors.WeakSpot, user: User, *, now=None) -> Rectif
     )
 
 
-def _transition(item_pk, user, action, now, **changes) -> RectificationItem:
+def _transition(item_pk, user, action, now, note="", **changes) -> RectificationItem:
     item = (
         RectificationItem.objects.select_for_update()
         .select_related("department__region", "region")
@@ -151,10 +154,13 @@ def _transition(item_pk, user, action, now, **changes) -> RectificationItem:
             _("An item that is “%(status)s” cannot be %(action)s.")
             % {"status": Status(before).label, "action": Action(action).label}
         ) from None
+    deadlines = {}
+    if "deadline" in changes:
+        deadlines = {"deadline_before": item.deadline, "deadline_after": changes["deadline"]}
     for name, value in changes.items():
         setattr(item, name, value)
     item.save()
-    _record(item, action, user, before, note=changes.get("completion_note", ""), at=now)
+    _record(item, action, user, before, note=note, at=now, **deadlines)
     return item
 
 
@@ -176,10 +182,132 @@ def complete(item: RectificationItem, user: User, *, note: str, now=None) -> Rec
         user,
         rules.Action.COMPLETE,
         now,
+        note=note,
         completed_at=now,
         completed_by=user,
         completion_note=note,
     )
+
+
+@transaction.atomic
+def extend(
+    item: RectificationItem, user: User, *, working_days: int, reason: str, now=None
+) -> RectificationItem:
+    """Move the deadline N working days later on the SLA calendar, with the
+    reason, before it has passed; the history keeps both deadlines and the
+    first one stays for the reports' 按期/逾期. The department and the
+    supervisors who would hear of it being late are told."""
+    now = now or timezone.now()
+    reason = _text(reason, _("reason for the extension"), NOTE_MAX)
+    working_days = _working_days(working_days)
+    current = RectificationItem.objects.select_for_update().get(pk=item.pk)
+    if rules.is_past(current.deadline, timezone.localtime(now).date()):
+        raise ValidationError(_("The deadline has passed: the item can no longer be extended."))
+    deadline = rules.extended_deadline(current.deadline, working_days, selectors.calendar())
+    item = _transition(
+        item.pk,
+        user,
+        rules.Action.EXTEND,
+        now,
+        note=reason,
+        deadline=deadline,
+        working_days=current.working_days + working_days,
+    )
+    message = _(
+        "The deadline of rectification item %(number)s (%(department)s: %(name)s) was extended "
+        "from %(before)s to %(after)s by %(who)s: %(reason)s"
+    ) % {
+        "number": item.number,
+        "department": item.department,
+        "name": item.group_name,
+        "before": current.deadline.strftime("%Y-%m-%d"),
+        "after": deadline.strftime("%Y-%m-%d"),
+        "who": user.display_name(),
+        "reason": reason,
+    }
+    _notify(item, message, now, [*department_people(item), *escalation_recipients(item)], user)
+    return item
+
+
+@transaction.atomic
+def withdraw(item: RectificationItem, user: User, *, reason: str, now=None) -> RectificationItem:
+    """Take an item off the ledger's open work (已撤销), with the reason: it
+    is closed, never overdue, and reports show it as 已撤销. A done item
+    stays done."""
+    now = now or timezone.now()
+    reason = _text(reason, _("reason for the withdrawal"), NOTE_MAX)
+    item = _transition(
+        item.pk,
+        user,
+        rules.Action.WITHDRAW,
+        now,
+        note=reason,
+        withdrawn_at=now,
+        withdrawn_by=user,
+        withdrawal_reason=reason,
+    )
+    message = _(
+        "Rectification item %(number)s (%(department)s: %(name)s) was withdrawn by %(who)s: "
+        "%(reason)s"
+    ) % {
+        "number": item.number,
+        "department": item.department,
+        "name": item.group_name,
+        "who": user.display_name(),
+        "reason": reason,
+    }
+    _notify(item, message, now, [*department_people(item), *escalation_recipients(item)], user)
+    return item
+
+
+def send_reminders(now=None) -> int:
+    """Remind the responsible department and its county's supervisors of
+    each open item whose deadline is near (rules.reminder_day), once per
+    item: the mark, the history line and the notices are one transaction,
+    and an item taken by a concurrent sweep is skipped."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    calendar = selectors.calendar()
+    reminded = 0
+    with transaction.atomic():
+        # A reminder falls at most a few weeks before its deadline, even
+        # across the longest holidays.
+        candidates = (
+            RectificationItem.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                status__in=[Status.PENDING, Status.IN_PROGRESS],
+                reminded_at__isnull=True,
+                deadline__gte=today,
+                deadline__lte=today + dt.timedelta(days=30),
+            )
+            .select_related("department__region", "region")
+            .order_by("deadline", "pk")
+        )
+        for item in candidates:
+            if not rules.reminder_due(item.deadline, today, calendar):
+                continue
+            item.reminded_at = now
+            item.save(update_fields=["reminded_at"])
+            message = reminder_message(item)
+            _record(item, Action.REMIND, None, item.status, note=message, at=now)
+            county = people_to_notify.county_supervisors(item.department.region_id[:6])
+            _notify(item, message, now, [*department_people(item), *county])
+            reminded += 1
+    return reminded
+
+
+def reminder_message(item: RectificationItem) -> str:
+    return _("Rectification item %(number)s (%(department)s: %(name)s) is due on %(deadline)s.") % {
+        "number": item.number,
+        "department": item.department,
+        "name": item.group_name,
+        "deadline": item.deadline.strftime("%Y-%m-%d"),
+    }
+
+
+def department_people(item: RectificationItem):
+    """Those who work in the responsible department."""
+    return User.objects.filter(department=item.department, is_active=True)
 
 
 def check_overdue(now=None) -> int:
@@ -210,7 +338,7 @@ def check_overdue(now=None) -> int:
                 item.save(update_fields=["status", "escalated_at"])
                 message = overdue_message(item)
                 _record(item, Action.MARK_OVERDUE, None, before, note=message, at=now)
-                _notify(item, message, now)
+                _notify(item, message, now, escalation_recipients(item))
             escalated += len(batch)
         if len(batch) < 200:
             return escalated
@@ -240,36 +368,19 @@ def escalation_recipients(item: RectificationItem) -> list[User]:
     return list(found.values())
 
 
-def _link(item) -> str:
-    return links.absolute(settings.SITE_URL, reverse("rectification:detail", args=[item.pk]))
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
 
 
-def _notify(item, message, now) -> None:
-    """In-app notices, and their e-mails through the outbox in the same
-    transaction: sent after the commit, retried until the mail server takes
-    them, each once (the key names the item)."""
-    notices = Notice.objects.bulk_create(
-        Notice(recipient=user, message=message, created_at=now)
-        for user in escalation_recipients(item)
-    )
-    body = "\n".join(
-        [
-            message,
-            "",
-            f"{_('Finding')}：{item.finding}",
-            f"{_('Measures')}：{item.measures}",
-            _link(item),
-        ]
-    )
-    outbox.enqueue(
-        *(
-            outbox.mail(
-                f"rectification.overdue:{item.pk}:{n.recipient_id}",
-                subject=message,
-                body=body,
-                to=[n.recipient.email],
-            )
-            for n in notices
-            if n.recipient.email
-        )
+def _notify(item, message, now, recipients, actor=None) -> None:
+    """A notice to each person (not to whoever acted), leading to the item's
+    page; its e-mail, sent with it, carries the finding and the measures.
+    One line: the mail's subject is the notice's beginning."""
+    text = _one_line(f"{message} {_('Finding')}：{item.finding} {_('Measures')}：{item.measures}")
+    notices.notify(
+        [user for user in recipients if actor is None or user.pk != actor.pk],
+        message=text,
+        kind=Kind.RECTIFICATION,
+        link=reverse("rectification:detail", args=[item.pk]),
+        at=now,
     )

@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/start/", views.start, name="start"),
     path("<int:pk>/complete/", views.complete, name="complete"),
+    path("<int:pk>/extend/", views.extend, name="extend"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
 ]

@@ -11,7 +11,14 @@ from django.views.decorators.http import require_POST
 
 from helpdesk_site.tickets import scope as ticket_scope
 from rectification import rules, selectors, services
-from rectification.forms import CompleteForm, ItemForm, LedgerFilterForm, WeakSpotForm
+from rectification.forms import (
+    CompleteForm,
+    ExtendForm,
+    ItemForm,
+    LedgerFilterForm,
+    WeakSpotForm,
+    WithdrawForm,
+)
 from rectification.models import Status
 from reporting.forms import PeriodForm
 from reporting.selectors import Filters
@@ -211,7 +218,7 @@ def accept(request):
     return redirect("rectification:detail", pk=item.pk)
 
 
-def _detail_context(request, item, complete_form=None):
+def _detail_context(request, item, **forms):
     dashboard = urlencode(
         {"kind": item.period_kind, "date": item.period_start.isoformat(), "region": item.region_id}
     )
@@ -220,7 +227,10 @@ def _detail_context(request, item, complete_form=None):
         "item": item,
         "history": selectors.history(item),
         "actions": [a.value for a in rules.allowed_actions(rules.Status(item.status))],
-        "complete_form": complete_form or CompleteForm(),
+        "complete_form": forms.get("complete") or CompleteForm(),
+        "extend_form": forms.get("extend") or ExtendForm(),
+        "withdraw_form": forms.get("withdraw") or WithdrawForm(),
+        "open_form": next(iter(forms), ""),
         "dashboard_query": dashboard,
         "tickets_url": f"{reverse('reporting:tickets')}?{dashboard}&{key}",
         "late": item.is_open and rules.is_past(item.deadline, timezone.localdate()),
@@ -250,20 +260,44 @@ def start(request, pk):
     return redirect("rectification:detail", pk=item.pk)
 
 
+def _act(request, pk, name, form_class, service, done_message):
+    """One of the item page's forms: the service on a valid form, else the
+    page again with the form's errors (400)."""
+    _root(request.user)
+    item = selectors.item_or_404(request.user, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            service(item, request.user, **form.cleaned_data)
+        except ValidationError as refusal:
+            # Said at the top: the form may be gone with the status it needs.
+            messages.error(request, "；".join(refusal.messages))
+        else:
+            messages.success(request, done_message)
+            return redirect("rectification:detail", pk=item.pk)
+    return render(
+        request,
+        "rectification/detail.html",
+        _detail_context(request, item, **{name: form}),
+        status=400,
+    )
+
+
 @login_required
 @require_POST
 def complete(request, pk):
-    _root(request.user)
-    item = selectors.item_or_404(request.user, pk)
-    form = CompleteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.complete(item, request.user, note=form.cleaned_data["note"])
-        except ValidationError as refusal:
-            form.add_error(None, refusal)
-        else:
-            messages.success(request, _("Marked as done."))
-            return redirect("rectification:detail", pk=item.pk)
-    return render(
-        request, "rectification/detail.html", _detail_context(request, item, form), status=400
+    return _act(request, pk, "complete", CompleteForm, services.complete, _("Marked as done."))
+
+
+@login_required
+@require_POST
+def extend(request, pk):
+    return _act(request, pk, "extend", ExtendForm, services.extend, _("The deadline was extended."))
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    return _act(
+        request, pk, "withdraw", WithdrawForm, services.withdraw, _("The item was withdrawn.")
     )

@@ -241,21 +241,34 @@ class WordReport:
         self._header_footer(body)
 
     def _header_footer(self, section) -> None:
-        section.header.is_linked_to_previous = False
-        section.footer.is_linked_to_previous = False
-        header = section.header.paragraphs[0]
-        header.text = ""
-        run = header.add_run(f"{self.signature.organisation}　{self.title}")
-        run.font.size = SIZE_HEADER
-        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _bottom_border(header)
-        footer = section.footer.paragraphs[0]
-        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        footer.add_run("— ")
-        _field(footer, "PAGE", "1")
-        footer.add_run(" —")
-        for run in footer.runs:
-            run.font.size = SIZE_PAGE_NUMBER
+        """The same header on every page; the page number "— 1 —" at the
+        outer edge, one character in (GB/T 9704): right on odd pages, left
+        on even ones, so Word keeps a footer of each kind."""
+        self.document.settings.odd_and_even_pages_header_footer = True
+        for header_part in (section.header, section.even_page_header):
+            header_part.is_linked_to_previous = False
+            header = header_part.paragraphs[0]
+            header.text = ""
+            run = header.add_run(f"{self.signature.organisation}　{self.title}")
+            run.font.size = SIZE_HEADER
+            header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _bottom_border(header)
+        for footer_part, alignment in (
+            (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+            (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+        ):
+            footer_part.is_linked_to_previous = False
+            footer = footer_part.paragraphs[0]
+            footer.alignment = alignment
+            if alignment == WD_ALIGN_PARAGRAPH.RIGHT:
+                footer.paragraph_format.right_indent = SIZE_BODY
+            else:
+                footer.paragraph_format.left_indent = SIZE_BODY
+            footer.add_run("— ")
+            _field(footer, "PAGE", "1")
+            footer.add_run(" —")
+            for run in footer.runs:
+                run.font.size = SIZE_PAGE_NUMBER
 
     def closing(self, date_text: str) -> None:
         """Signatures and date, then the 版记 with 报送 and 抄送."""

@@ -1,7 +1,6 @@
 import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from helpdesk.models import Ticket
 
+from helpdesk_site.audit.append_only import AppendOnlyModel
 from helpdesk_site.people.models import Department
 from helpdesk_site.regions.models import Region
 from helpdesk_site.tickets.models import Category, Subsystem
@@ -407,14 +407,6 @@ class EscalationEvent(models.Model):
         return f"{self.clock} {self.step}"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("the fault-handling log is append-only")
-
-    def delete(self):
-        raise PermissionError("the fault-handling log is append-only")
-
-
 class LogKind(models.TextChoices):
     FILED = "filed", pgettext_lazy("handling log", "Filed")
     FIRST_RESPONSE = "first_response", pgettext_lazy("handling log", "First response")
@@ -442,9 +434,10 @@ class LogKind(models.TextChoices):
     RATING_OVERDUE = "rating_overdue", pgettext_lazy("handling log", "Bad-rating follow-up overdue")
 
 
-class HandlingLogEntry(models.Model):
+class HandlingLogEntry(AppendOnlyModel):
     """One line of a ticket's fault-handling log (故障处理记录). Lines are only
-    ever added: the model, its querysets and the admin refuse edits and deletes."""
+    ever added: the model, its querysets, the admin and the database refuse
+    edits and deletes."""
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="handling_log"
@@ -462,30 +455,16 @@ class HandlingLogEntry(models.Model):
     text = models.TextField(_("details"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
+    # The PostgreSQL trigger comes with AppendOnlyModel; SQLite gets the same
+    # from the audit app's migration (helpdesk_site/audit/sqlite.py).
+    class Meta(AppendOnlyModel.Meta):
         ordering = ["at", "id"]
         verbose_name = _("fault-handling log entry")
         verbose_name_plural = _("fault-handling log")
         indexes = [models.Index(fields=["ticket", "at"], name="handlinglog_ticket_at")]
-        # Append-only in PostgreSQL itself, whatever the client (raw SQL, a
-        # cascade from a deleted ticket or user); SQLite gets the same from
-        # the audit app's migration (helpdesk_site/audit/sqlite.py).
-        triggers = [
-            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
-        ]
 
     def __str__(self):
         return f"#{self.ticket_id} {self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("the fault-handling log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("the fault-handling log is append-only")
 
 
 class Incident(models.Model):

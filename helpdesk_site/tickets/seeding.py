@@ -183,6 +183,10 @@ def seed_demo(
             )
             _give_history(created, latest, handlers)
         progress(f"{min(start + BATCH, tickets)} / {tickets}")
+    # The rectification ledger reads the tickets' weak spots: after them.
+    from rectification import demo as ledger_demo
+
+    ledger_demo.seed_items(latest)
     return max(0, tickets - existing)
 
 

@@ -103,7 +103,29 @@ def test_the_excel_report_has_the_ledger_sheet(ledger):
     assert set(rows) == {ledger[k].number for k in ("done", "older", "current")}
     done = rows[ledger["done"].number]
     assert done[6] == "康定市政务服务中心" and done[9] == dt.datetime(2025, 11, 11)
-    assert done[10] == "已完成" and done[11] == "按期完成" and done[13] == "已调整值守排班"
+    assert done[10] == dt.datetime(2025, 11, 11)  # never extended: the first deadline
+    assert done[11] == "已完成" and done[12] == "按期完成" and done[14] == "已调整值守排班"
+
+
+def test_reports_show_an_extension_and_a_withdrawal(ledger, kangding_supervisor):
+    older = services.extend(
+        ledger["older"],
+        kangding_supervisor,
+        working_days=5,
+        reason="跨年度",
+        now=at("2025-11-12 09:00"),
+    )
+    services.withdraw(
+        ledger["current"], kangding_supervisor, reason="与往期事项重复", now=at("2025-11-13 09:00")
+    )
+    table = cells(word("513301"))
+    assert f"{older.original_deadline:%Y-%m-%d}（延期至{older.deadline:%Y-%m-%d}）" in table
+    assert "已撤销" in table
+    content = reports.render_report(WEEK, Region.objects.get(code="513301"), "xlsx", now=NOW)
+    sheet = load_workbook(io.BytesIO(content))["整改台账"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert rows[older.number][9] != rows[older.number][10]
+    assert rows[ledger["current"].number][11] == "已撤销"
 
 
 def test_a_report_with_no_items_says_so(db):

@@ -72,3 +72,39 @@ def test_the_outcome_says_whether_it_was_done_in_time():
     assert rules.completion_phrase(Status.DONE, dt.date(2025, 11, 20), deadline) == "逾期完成"
     assert rules.completion_phrase(Status.OVERDUE, None, deadline) == "已逾期"
     assert rules.completion_phrase(Status.IN_PROGRESS, None, deadline) == "整改中"
+
+
+def test_extending_and_withdrawing_follow_the_status():
+    assert rules.next_status(rules.Action.EXTEND, Status.IN_PROGRESS) == Status.IN_PROGRESS
+    with pytest.raises(rules.TransitionRefused):
+        rules.next_status(rules.Action.EXTEND, Status.OVERDUE)
+    assert rules.next_status(rules.Action.WITHDRAW, Status.OVERDUE) == Status.WITHDRAWN
+    for closed in (Status.DONE, Status.WITHDRAWN):
+        with pytest.raises(rules.TransitionRefused):
+            rules.next_status(rules.Action.WITHDRAW, closed)
+    assert rules.allowed_actions(Status.PENDING) == ["start", "complete", "extend", "withdraw"]
+    assert rules.allowed_actions(Status.WITHDRAWN) == []
+
+
+def test_a_withdrawn_item_reads_as_withdrawn_never_overdue():
+    deadline = dt.date(2025, 11, 19)
+    events = [(local("2025-11-12 10:00"), "pending"), (local("2025-11-13 10:00"), "withdrawn")]
+    assert rules.status_on(events, deadline, local("2025-11-24 00:00")) == Status.WITHDRAWN
+    assert rules.completion_phrase(Status.WITHDRAWN, None, deadline) == "已撤销"
+
+
+def test_the_reminder_falls_two_working_days_before_the_deadline():
+    # Friday 11-14 → Wednesday 11-12; Monday 11-17 → Thursday 11-13.
+    assert rules.reminder_day(dt.date(2025, 11, 14), CALENDAR) == dt.date(2025, 11, 12)
+    assert rules.reminder_day(dt.date(2025, 11, 17), CALENDAR) == dt.date(2025, 11, 13)
+    # Just after National Day: back across the holiday to 09-30.
+    assert rules.reminder_day(dt.date(2025, 10, 10), CALENDAR) == dt.date(2025, 9, 30)
+    assert not rules.reminder_due(dt.date(2025, 11, 14), dt.date(2025, 11, 11), CALENDAR)
+    assert rules.reminder_due(dt.date(2025, 11, 14), dt.date(2025, 11, 13), CALENDAR)
+    assert not rules.reminder_due(dt.date(2025, 11, 14), dt.date(2025, 11, 15), CALENDAR)
+
+
+def test_an_extension_counts_working_days_from_the_deadline():
+    # Friday 11-14 + 3 working days = Wednesday 11-19; 09-30 + 1 = 10-09.
+    assert rules.extended_deadline(dt.date(2025, 11, 14), 3, CALENDAR) == dt.date(2025, 11, 19)
+    assert rules.extended_deadline(dt.date(2025, 9, 30), 1, CALENDAR) == dt.date(2025, 10, 9)

@@ -178,3 +178,36 @@ def test_proposals_are_accepted_in_one_click(kangding, kangding_centre):
     assert item.department == kangding_centre and item.working_days == 15
     assert item.deadline == dt.date(2025, 12, 11)  # 15 working days after Thursday 11-20
     assert item.created_at == at("2025-11-20 12:00")
+
+
+def test_extending_and_withdrawing_from_the_item_page(
+    kangding, kangding_supervisor, kangding_centre, make_item, now
+):
+    now.set("2025-11-20 10:00")
+    item = make_item(kangding_supervisor, kangding_centre, created="2025-11-19 10:00", days=5)
+    url = reverse("rectification:detail", args=[item.pk])
+    page = kangding.get(url).content.decode()
+    assert "延长整改期限" in page and "撤销整改事项" in page
+    bad = kangding.post(reverse("rectification:extend", args=[item.pk]), {"working_days": "0"})
+    body = bad.content.decode()
+    assert bad.status_code == 400 and "延期原因" in body and "data-error" in body
+    assert '<details class="border-top pt-2 mt-2" data-extend open>' in body
+    done = kangding.post(
+        reverse("rectification:extend", args=[item.pk]),
+        {"working_days": "3", "reason": "等待省级平台升级"},
+    )
+    assert done.url == url
+    page = kangding.get(url).content.decode()
+    assert "2025-12-01" in page and "原定2025-11-26到期" in page and "等待省级平台升级" in page
+    assert "2025-11-26 → 2025-12-01" in page
+    withdrawn = kangding.post(
+        reverse("rectification:withdraw", args=[item.pk]), {"reason": "<b>重复</b>"}
+    )
+    assert withdrawn.url == url
+    page = kangding.get(url).content.decode()
+    assert 'data-status="withdrawn"' in page and "已撤销" in page
+    assert "&lt;b&gt;重复&lt;/b&gt;" in page and "<b>重复</b>" not in page
+    assert "data-action=" not in page
+    again = kangding.post(reverse("rectification:withdraw", args=[item.pk]), {"reason": "再撤"})
+    assert again.status_code == 400 and "不能执行" in again.content.decode()
+    assert RectificationItem.objects.get().status == Status.WITHDRAWN

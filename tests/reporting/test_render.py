@@ -37,6 +37,21 @@ def poppler(tool: str, pdf) -> str:
     ).stdout
 
 
+def page_number_x(pdf, page: int, number: str) -> float:
+    """Where the page's number stands: the left edge of the lowest word that
+    is the number."""
+    boxes = subprocess.run(
+        [shutil.which("pdftotext"), "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', boxes)
+    lowest = max((float(y), float(x)) for x, y, text in words if text.strip("— ") == number)
+    return lowest[1]
+
+
 def test_the_report_renders_to_a4_pages_with_its_chinese_text(week, tmp_path):
     content = services.render_report(
         containing("week", dt.date(2025, 11, 12)),
@@ -68,6 +83,12 @@ def test_the_report_renders_to_a4_pages_with_its_chinese_text(week, tmp_path):
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     for text in [document.core_properties.title, *headings]:
         assert re.sub(r"\s", "", text) in rendered, text
+
+    # Page numbers at the outer edge (GB/T 9704): the body's first page (odd)
+    # at the right, its second (even) at the left.
+    width = float(re.search(r"Page size:\s+([\d.]+)", info).group(1))
+    for page, number, right in ((2, "1", True), (3, "2", False)):
+        assert (page_number_x(pdf, page, number) > width / 2) is right, page
 
     # A page with charts has far more ink than the title page.
     ink = [sum(Image.open(page).convert("L").histogram()[:128]) for page in pages]

@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
@@ -66,9 +67,17 @@ def test_body_pages_have_the_organisation_in_the_header_and_page_numbers(week, s
     cover, body = document.sections
     assert not "".join(p.text for p in cover.header.paragraphs)  # none on the title page
     assert "某某科技有限公司甘孜项目部" in body.header.paragraphs[0].text
-    footer = body.footer.paragraphs[0]
-    assert footer.text == "— 1 —"
-    assert " PAGE " in footer._p.xml
+    assert "某某科技有限公司甘孜项目部" in body.even_page_header.paragraphs[0].text
+    assert document.settings.odd_and_even_pages_header_footer
+    # GB/T 9704: odd pages numbered at the right, even pages at the left.
+    for part, alignment in (
+        (body.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (body.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
+        footer = part.paragraphs[0]
+        assert footer.text == "— 1 —"
+        assert " PAGE " in footer._p.xml
+        assert footer.alignment == alignment
     assert body._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
 
 

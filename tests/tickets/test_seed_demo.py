@@ -71,6 +71,8 @@ def test_demo_history_is_never_after_now_and_the_first_sweep_sends_nothing_from_
     from helpdesk_site.outbox.models import Message
     from helpdesk_site.satisfaction import services as satisfaction
     from helpdesk_site.satisfaction.models import BadRatingFollowUp, FollowUpState, Rating
+    from rectification import services as ledger
+    from rectification.models import RectificationEvent, RectificationItem
     from sla import services as sla
     from sla.models import EscalationEvent, HandlingLogEntry, SlaClock
 
@@ -87,6 +89,9 @@ def test_demo_history_is_never_after_now_and_the_first_sweep_sends_nothing_from_
     assert not HandlingLogEntry.objects.filter(at__gt=now).exists()
     assert not EscalationEvent.objects.filter(fired_at__gt=now).exists()
     assert not Rating.objects.filter(rated_at__gt=now).exists()
+    # Last month's weak spots in the ledger, in several states, none dated later.
+    assert RectificationItem.objects.filter(status="done").exists()
+    assert not RectificationEvent.objects.filter(at__gt=now).exists()
     # Escalations that came due in the past are on record, as history.
     assert EscalationEvent.objects.exists()
     assert clocks.filter(stopped_at__isnull=True, breached_at__isnull=False).exists()
@@ -113,5 +118,6 @@ def test_demo_history_is_never_after_now_and_the_first_sweep_sends_nothing_from_
     assert Message.objects.count() == 0
     assert sla.sweep(now=now) == 0
     assert satisfaction.sweep(now=now) == 0
+    assert ledger.send_reminders(now=now) == 0 and ledger.check_overdue(now=now) == 0
     assert Notification.objects.count() == notices
     assert Message.objects.count() == 0
