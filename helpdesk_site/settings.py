@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "sla",
     "reporting",
     "rectification",
+    "training",
     "helpdesk_site.satisfaction",
     "kb",
     "helpdesk_site.outbox",
