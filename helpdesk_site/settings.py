@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "reporting",
     "rectification",
     "training",
+    "quizzes",
     "helpdesk_site.satisfaction",
     "kb",
     "helpdesk_site.outbox",
@@ -532,3 +533,10 @@ INSTALLED_APPS += ["helpdesk_site.backups"]
 # A repeated form post or API call with the same token within this many
 # seconds answers what the first one answered; older tokens are purged.
 IDEMPOTENCY_WINDOW_SECONDS = env.int("IDEMPOTENCY_WINDOW_SECONDS", default=24 * 3600)
+
+# --- Training assessment (quizzes/) -------------------------------------------
+# Attempts whose time ran out unsubmitted are scored as of their deadline.
+CELERY_BEAT_SCHEDULE["quizzes-close-expired"] = {
+    "task": "quizzes.tasks.close_expired",
+    "schedule": 300.0,
+}
