@@ -433,6 +433,12 @@ CELERY_BEAT_SCHEDULE["rectification-check-overdue"] = {
     "task": "rectification.tasks.check_overdue",
     "schedule": crontab(minute=5),
 }
+# Training plans (training/) at risk of missing the year's floor of rounds warn
+# their supervisors; the rule counts working days, so once a day is enough.
+CELERY_BEAT_SCHEDULE["training-warn-plans-at-risk"] = {
+    "task": "training.tasks.warn_plans_at_risk",
+    "schedule": crontab(minute=15, hour=8),
+}
 # Who a Word report goes to (报送: the contract's client) and comes from (the
 # operating organisation: the author, the header and the signature block);
 # 抄送 lists further recipients, comma-separated. The Word report shows the

@@ -26,6 +26,7 @@ from helpdesk_site.tickets.services import ensure_subsystems, grant_subsystems
 from sla.models import HandlingLogEntry, LogKind, TeamLead
 from sla.selectors import Calendars
 from sla.services import start_clocks_after_the_fact
+from training import demo as training_demo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEMO_PASSWORD = "Ganzi@2026"  # noqa: S105 — demo accounts only, listed in the README
@@ -181,6 +182,7 @@ def seed_demo(
             )
             _give_history(created, latest, handlers)
         progress(f"{min(start + BATCH, tickets)} / {tickets}")
+    training_demo.seed(accounts, latest)
     return max(0, tickets - existing)
 
 

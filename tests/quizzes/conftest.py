@@ -11,7 +11,9 @@ from training.models import Attendance, AttendanceMethod, Invitation, TrainingPl
 
 
 def supervisor(code="513301", **fields):
-    return UserFactory(role=Role.SUPERVISOR, department=None, supervised_region=region(code), **fields)
+    return UserFactory(
+        role=Role.SUPERVISOR, department=None, supervised_region=region(code), **fields
+    )
 
 
 def training_session(code="513301", starts_at=None, title="事项管理系统操作培训", **fields):

@@ -46,7 +46,9 @@ def test_the_order_stays_the_same_within_one_attempt(quiz, session, clerk):
     assert again.pk == attempt.pk
     assert again.question_order == attempt.question_order
     assert again.option_order == attempt.option_order
-    assert sorted(attempt.question_order) == sorted(quiz.entries.values_list("question_id", flat=True))
+    assert sorted(attempt.question_order) == sorted(
+        quiz.entries.values_list("question_id", flat=True)
+    )
 
 
 def test_attempts_are_limited_and_a_pass_ends_them(quiz, session, clerk, centre):

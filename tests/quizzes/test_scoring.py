@@ -77,7 +77,9 @@ def test_the_same_seed_gives_the_same_order():
 
 
 def test_orders_differ_between_seeds_and_true_false_keeps_its_order():
-    keys = [Key(i, SINGLE, tuple(range(i * 10, i * 10 + 4)), frozenset({i * 10})) for i in range(12)]
+    keys = [
+        Key(i, SINGLE, tuple(range(i * 10, i * 10 + 4)), frozenset({i * 10})) for i in range(12)
+    ]
     orders = {tuple(scoring.shuffled(keys, seed)[0]) for seed in range(20)}
     assert len(orders) > 1
     for seed in range(20):
