@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from helpdesk_site.tickets.models import Subsystem
 from quizzes.models import Kind, QuestionState
@@ -32,7 +33,9 @@ class QuestionForm(forms.Form):
         empty_label=_("General (all subsystems)"),
     )
     stem = forms.CharField(
-        label=_("Question"), max_length=STEM_MAX, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("quiz", "Question"),
+        max_length=STEM_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     explanation = forms.CharField(
         label=_("Explanation"),

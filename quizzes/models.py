@@ -56,7 +56,7 @@ class Question(models.Model):
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
+        verbose_name=pgettext_lazy("quiz", "author"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
@@ -83,7 +83,7 @@ class Question(models.Model):
 
 class Option(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
-    position = models.PositiveSmallIntegerField(_("position"))
+    position = models.PositiveSmallIntegerField(pgettext_lazy("quiz", "position"))
     text = models.CharField(_("option"), max_length=500)
     is_correct = models.BooleanField(_("right answer"), default=False)
 
@@ -178,15 +178,15 @@ class Attempt(models.Model):
     # Where the person worked when they took it, for results per department.
     department = models.ForeignKey(
         Department,
-        verbose_name=_("department"),
+        verbose_name=pgettext_lazy("quiz", "department"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     number = models.PositiveSmallIntegerField(_("attempt"))
-    started_at = models.DateTimeField(_("started"))
-    deadline = models.DateTimeField(_("deadline"))
+    started_at = models.DateTimeField(pgettext_lazy("quiz", "started"))
+    deadline = models.DateTimeField(pgettext_lazy("quiz", "deadline"))
     seed = models.BigIntegerField()
     # [question id, ...] and {question id: [option id, ...]} as shown.
     question_order = models.JSONField(default=list)

@@ -397,7 +397,7 @@ def per_session(found: QuizResults) -> list[SessionResult]:
 def managed_sessions(user):
     """Training sessions whose quiz the user sets, the latest first."""
     return (
-        TrainingSession.objects.filter(scope.quiz_managed_sessions_q(user))
+        scope.quiz_managed_sessions(user)
         .select_related("plan__region", "quiz")
         .order_by("-starts_at", "-pk")
     )

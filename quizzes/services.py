@@ -71,6 +71,7 @@ def save_question(
     explanation: str,
     options: Sequence[tuple[str, bool]],
     question: Question | None = None,
+    now=None,
 ) -> Question:
     """Write a new draft, or change a draft. Published questions are not
     changed (their quizzes were scored against them): retire and write anew."""
@@ -82,7 +83,7 @@ def save_question(
     if len(options) > MAX_OPTIONS:
         raise ValidationError(_("A question has six options at most."))
     if question is None:
-        question = Question(author=user)
+        question = Question(author=user, created_at=now or timezone.now())
     elif question.state != QuestionState.DRAFT:
         raise ValidationError(
             _("Only a draft can be changed; retire this question and write a new one.")
@@ -97,7 +98,7 @@ def save_question(
 
 
 @transaction.atomic
-def draft_from_faq(user, faq: Faq) -> Question:
+def draft_from_faq(user, faq: Faq, now=None) -> Question:
     """A draft single-choice question from a published FAQ: the FAQ's
     question is the stem and its answer the explanation; the author then
     writes the options and a reviewer publishes it."""
@@ -113,6 +114,7 @@ def draft_from_faq(user, faq: Faq) -> Question:
         explanation=faq.answer.strip(),
         source_faq=faq,
         author=user,
+        created_at=now or timezone.now(),
     )
 
 
@@ -164,6 +166,7 @@ def save_quiz(
     time_limit_minutes: int,
     max_attempts: int,
     question_ids: Iterable[int],
+    now=None,
 ) -> Quiz:
     """Set a session's quiz: its rules and its questions (published ones).
     Fixed once someone has started it, so every attempt is scored alike."""
@@ -180,7 +183,7 @@ def save_quiz(
     if len(questions) != len(ids):
         raise ValidationError(_("Only published questions can be put in a quiz."))
     if quiz is None:
-        quiz = Quiz(session=session, created_by=user)
+        quiz = Quiz(session=session, created_by=user, created_at=now or timezone.now())
     quiz.pass_mark = pass_mark
     quiz.time_limit_minutes = time_limit_minutes
     quiz.max_attempts = max_attempts

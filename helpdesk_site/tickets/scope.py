@@ -337,79 +337,6 @@ def url_kwargs_in_scope(user, kwargs: dict) -> bool:
     return True
 
 
-<<<<<<< HEAD
-# --- Quizzes (培训成果考核, quizzes/) -----------------------------------------
-# Who writes and reviews the question bank, who sets a session's quiz, who may
-# take it, and whose results a person reads. The bank is the desk's, not a
-# region's; results follow the department the person worked in when they
-# took the quiz.
-
-
-def writes_quiz_questions(user) -> bool:
-    """Operators and supervisors write questions (and administrators)."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and (_is_admin(user) or user.role in (Role.OPERATOR, Role.SUPERVISOR))
-    )
-
-
-def reviews_quiz_questions(user) -> bool:
-    """Supervisors (and administrators) publish and retire questions."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and (_is_admin(user) or user.role == Role.SUPERVISOR)
-    )
-
-
-def quiz_managed_sessions_q(user) -> Q:
-    """The training sessions whose quiz a user sets, as a Q over
-    training.TrainingSession: a supervisor those of their region's subtree's
-    plans; an administrator all."""
-    if not (user.is_authenticated and user.is_active):
-        return Q(pk__in=[])
-    if _is_admin(user):
-        return Q()
-    region = supervised_region(user)
-    if region is None:
-        return Q(pk__in=[])
-    return Q(plan__region__code__startswith=region.subtree_prefix)
-
-
-def manages_session_quiz(user, session) -> bool:
-    from training.models import TrainingSession
-
-    return TrainingSession.objects.filter(quiz_managed_sessions_q(user), pk=session.pk).exists()
-
-
-def may_take_quiz(user, quiz) -> bool:
-    """An open quiz, taken by those the training app lets take its
-    session's quiz (training.selectors.may_take_session_quiz)."""
-    from training.selectors import may_take_session_quiz
-
-    return quiz.is_open and may_take_session_quiz(user, quiz.session)
-
-
-def quiz_attempts_q(user) -> Q:
-    """Whose attempts a user reads, as a Q over quizzes.Attempt: everyone
-    their own; a supervisor those made in a department of their subtree;
-    an administrator all."""
-    if not (user.is_authenticated and user.is_active):
-        return Q(pk__in=[])
-    if _is_admin(user):
-        return Q()
-    own = Q(user_id=user.pk)
-    region = supervised_region(user)
-    if region is None:
-        return own
-    return own | Q(department__region__code__startswith=region.subtree_prefix)
-
-
-def reads_quiz_results(user) -> bool:
-    """Whether the user reads other people's results (supervisors, administrators)."""
-    return user.is_authenticated and user.is_active and reported_region(user) is not None
-=======
 # --- Training (培训) -----------------------------------------------------------
 # Supervisors plan, invite and correct attendance for their region's subtree
 # (a county supervisor: their county's plans and sessions, and read the
@@ -536,4 +463,66 @@ def visible_training_materials(user) -> QuerySet[Material]:
 def sees_training_needs(user) -> bool:
     """Training needs and effect read tickets' figures: supervisors' reports."""
     return reported_region(user) is not None
->>>>>>> train
+
+
+# --- Quizzes (培训成果考核, quizzes/) -----------------------------------------
+# Who writes and reviews the question bank, who sets a session's quiz, who may
+# take it, and whose results a person reads. The bank is the desk's, not a
+# region's; results follow the department the person worked in when they
+# took the quiz.
+
+
+def writes_quiz_questions(user) -> bool:
+    """Operators and supervisors write questions (and administrators)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (_is_admin(user) or user.role in (Role.OPERATOR, Role.SUPERVISOR))
+    )
+
+
+def reviews_quiz_questions(user) -> bool:
+    """Supervisors (and administrators) publish and retire questions."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (_is_admin(user) or user.role == Role.SUPERVISOR)
+    )
+
+
+def quiz_managed_sessions(user) -> QuerySet[TrainingSession]:
+    """The training sessions whose quiz a user sets: those they manage
+    (manages_session, the training rule)."""
+    return TrainingSession.objects.filter(plan__in=visible_training_plans(user).values("pk"))
+
+
+def manages_session_quiz(user, session) -> bool:
+    return manages_session(user, session)
+
+
+def may_take_quiz(user, quiz) -> bool:
+    """An open quiz, taken by those the training app lets take its
+    session's quiz (training.selectors.may_take_session_quiz)."""
+    from training.selectors import may_take_session_quiz
+
+    return quiz.is_open and may_take_session_quiz(user, quiz.session)
+
+
+def quiz_attempts_q(user) -> Q:
+    """Whose attempts a user reads, as a Q over quizzes.Attempt: everyone
+    their own; a supervisor those made in a department of their subtree;
+    an administrator all."""
+    if not (user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    if _is_admin(user):
+        return Q()
+    own = Q(user_id=user.pk)
+    region = supervised_region(user)
+    if region is None:
+        return own
+    return own | Q(department__region__code__startswith=region.subtree_prefix)
+
+
+def reads_quiz_results(user) -> bool:
+    """Whether the user reads other people's results (supervisors, administrators)."""
+    return user.is_authenticated and user.is_active and reported_region(user) is not None

@@ -153,7 +153,7 @@ def test_writing_a_question_in_the_form(client, operator):
     assert Question.objects.filter(stem="电子印章的哪些环节需要审核？").count() == 1
     bad = client.post(reverse("quizzes:question_new"), {**data, "stem": "", "submit_token": "t2"})
     assert bad.status_code == 400
-    assert "这个字段是必填项" in bad.content.decode()
+    assert "该字段是必填项" in bad.content.decode()
 
 
 def test_another_role_cannot_publish_through_the_page(client, operator):
