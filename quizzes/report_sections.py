@@ -147,4 +147,5 @@ def workbook(book, figures) -> None:
     )
 
 
-SECTION = Section("training_assessment", "培训成果考核", 860, word=word, workbook=workbook)
+# Right after the training part (training/report_sections.py, 1050).
+SECTION = Section("training_assessment", "培训成果考核", 1060, word=word, workbook=workbook)
