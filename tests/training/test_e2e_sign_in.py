@@ -16,8 +16,8 @@ from training.models import Attendance, Invitation, TrainingPlan, TrainingSessio
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-# The 天府通办 APP branch is a subsystem's name.
-ALLOWED_LATIN = {"APP"}
+# A subsystem's name (天府通办 APP) and the file formats materials come in.
+ALLOWED_LATIN = {"APP", "PDF", "Word", "Excel"}
 
 
 def english(text: str) -> set[str]:
