@@ -330,6 +330,8 @@ def sign_in(request, token):
             "attendance": attendance if attendance and attendance.present else None,
             "error": error,
             "token": token,
+            "open": rules.sign_in_open(found.starts_at, found.ends_at, timezone.now()),
+            "window": rules.sign_in_window(found.starts_at, found.ends_at),
         },
         status=status,
     )
