@@ -108,6 +108,8 @@ def seed(accounts: dict, now: dt.datetime) -> TrainingPlan | None:
         )
         session.subsystems.set(Subsystem.objects.filter(code__in=codes))
         session.trainers.set(trainers[: 1 + index % 2])
+        if form != Form.ONLINE:
+            session.audience_departments.set({c.department for c in clerks})
         sessions.append((days, session))
         invited_at = min(now, starts - dt.timedelta(days=10))
         for clerk in clerks:
@@ -149,7 +151,7 @@ def _attend(session, clerks, form) -> None:
 
 def _correct_one(sessions, supervisor, clerks) -> None:
     """A clerk who came but could not scan (phone flat), marked present by hand."""
-    held = [s for days, s in sessions if days < 0]
+    held = [s for days, s in sessions if days < 0 and s.is_offline]
     if not held or len(clerks) < 4:
         return
     services.correct_attendance(

@@ -20,6 +20,8 @@ HOW_TO = re.compile(
 )
 # A "how do I" outside the consultation category counts once it comes again.
 REPEATED_AT_LEAST = 2
+# A department's one or two tickets on a subsystem say nothing about a need.
+MIN_GROUP_TICKETS = 3
 # Below this many tickets on either side, a before/after comparison says little.
 SMALL_NUMBERS = 20
 Z_95 = 1.96
@@ -77,6 +79,8 @@ def rank_needs(facts: Iterable[TicketFact], limit: int | None = None) -> list[Ne
         groups[(fact.department, fact.subsystem)].append(fact)
     needs = []
     for (department, subsystem), rows in groups.items():
+        if len(rows) < MIN_GROUP_TICKETS:
+            continue
         how_to = sum(1 for r in rows if r.how_to)
         repeated = how_to >= REPEATED_AT_LEAST
         needing = sum(1 for r in rows if r.consultation or (repeated and r.how_to))

@@ -136,4 +136,4 @@ def workbook(book, figures) -> None:
     )
 
 
-SECTION = Section("training", "培训情况", 850, word=word, workbook=workbook)
+SECTION = Section("training", "培训情况", 1050, word=word, workbook=workbook)

@@ -209,8 +209,13 @@ def _session_context(request, session, *, invite_form=None, correction_error="")
     if manages or shows_code:
         context["roster"] = selectors.roster(session)
     if manages:
+        # The session's audience, ready to invite.
         context["invite_form"] = invite_form or InviteForm(
-            departments=scope.invitable_departments(user, session)
+            initial={
+                "departments": session.audience_departments.all(),
+                "levels": session.audience_levels,
+            },
+            departments=scope.invitable_departments(user, session),
         )
         context["history"] = selectors.attendance_history(session)[:50]
         context["effect"] = selectors.session_effect(session, now)
@@ -325,6 +330,8 @@ def sign_in(request, token):
             "attendance": attendance if attendance and attendance.present else None,
             "error": error,
             "token": token,
+            "open": rules.sign_in_open(found.starts_at, found.ends_at, timezone.now()),
+            "window": rules.sign_in_window(found.starts_at, found.ends_at),
         },
         status=status,
     )

@@ -30,6 +30,7 @@ def test_needs_rank_departments_that_ask_how_and_propose_kb_topics(
     file_ticket(clerk, "e_seal", category=Category.FAULT, title="制章失败")
     for i in range(2):
         file_ticket(outsider, "case_handling", category=Category.FAULT, title=f"办件怎么退回{i}")
+    file_ticket(outsider, "case_handling", category=Category.FAULT, title="办件退回失败")
     for i in range(8):
         file_ticket(outsider, "e_license", category=Category.FAULT, title=f"证照无法生成{i}")
     now.set("2026-04-02T10:00")

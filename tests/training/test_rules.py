@@ -76,19 +76,23 @@ def fact(department, subsystem, consultation=False, how_to=False):
 
 def test_needs_rank_a_large_share_of_consultations_above_two_out_of_two():
     facts = [fact("A", "e_seal", consultation=i < 40) for i in range(60)]
-    facts += [fact("B", "e_seal", consultation=True) for _ in range(2)]
+    facts += [fact("B", "e_seal", consultation=True) for _ in range(3)]
     facts += [fact("C", "e_seal") for _ in range(30)]
     ranked = needs.rank_needs(facts)
     assert [n.department for n in ranked] == ["A", "B"]
     assert ranked[0].consultations == 40 and ranked[0].tickets == 60
 
 
+def test_groups_of_one_or_two_tickets_are_left_out():
+    assert needs.rank_needs([fact("A", "e_seal", consultation=True)] * 2) == []
+
+
 def test_how_do_i_counts_only_when_repeated():
-    once = [fact("A", "e_license", how_to=True), fact("A", "e_license")]
+    once = [fact("A", "e_license", how_to=True), fact("A", "e_license"), fact("A", "e_license")]
     assert needs.rank_needs(once) == []
     twice = [*once, fact("A", "e_license", how_to=True)]
     (need,) = needs.rank_needs(twice)
-    assert need.needing == 2 and need.how_to == 2
+    assert need.needing == 2 and need.how_to == 2 and need.tickets == 4
 
 
 def test_how_do_i_is_recognised_in_chinese_titles():

@@ -114,3 +114,12 @@ def test_opening_an_online_session_in_its_time_records_attendance(client, now, p
     assert "https://meet.example/x" in during.content.decode()
     attendance = Attendance.objects.get(session=online, user=clerk)
     assert attendance.method == AttendanceMethod.ONLINE
+
+
+def test_the_page_says_when_sign_in_opens_before_it_does(client, now, session, clerk):
+    now.set("2026-05-09T09:00")
+    client.force_login(clerk)
+    page = client.get(reverse("training:sign_in", args=[selectors.sign_in_token(session)]))
+    html = page.content.decode()
+    assert "data-closed" in html and "data-sign-in" not in html
+    assert "签到时间为2026-05-10 08:30至2026-05-10 11:30" in html
