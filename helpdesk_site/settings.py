@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "sla",
     "reporting",
     "rectification",
+    "training",
+    "quizzes",
     "helpdesk_site.satisfaction",
     "kb",
     "helpdesk_site.outbox",
@@ -431,6 +433,12 @@ CELERY_BEAT_SCHEDULE["rectification-check-overdue"] = {
     "task": "rectification.tasks.check_overdue",
     "schedule": crontab(minute=5),
 }
+# Training plans (training/) at risk of missing the year's floor of rounds warn
+# their supervisors; the rule counts working days, so once a day is enough.
+CELERY_BEAT_SCHEDULE["training-warn-plans-at-risk"] = {
+    "task": "training.tasks.warn_plans_at_risk",
+    "schedule": crontab(minute=15, hour=8),
+}
 # Who a Word report goes to (报送: the contract's client) and comes from (the
 # operating organisation: the author, the header and the signature block);
 # 抄送 lists further recipients, comma-separated. The Word report shows the
@@ -531,3 +539,10 @@ INSTALLED_APPS += ["helpdesk_site.backups"]
 # A repeated form post or API call with the same token within this many
 # seconds answers what the first one answered; older tokens are purged.
 IDEMPOTENCY_WINDOW_SECONDS = env.int("IDEMPOTENCY_WINDOW_SECONDS", default=24 * 3600)
+
+# --- Training assessment (quizzes/) -------------------------------------------
+# Attempts whose time ran out unsubmitted are scored as of their deadline.
+CELERY_BEAT_SCHEDULE["quizzes-close-expired"] = {
+    "task": "quizzes.tasks.close_expired",
+    "schedule": 300.0,
+}

@@ -31,6 +31,8 @@ urlpatterns = [
     path("satisfaction/", include("helpdesk_site.satisfaction.urls")),
     path("reports/", include("reporting.urls")),
     path("rectification/", include("rectification.urls")),
+    path("training/", include("training.urls")),
+    path("quizzes/", include("quizzes.urls")),
     path("media/<path:path>", ticket_views.protected_media, name="protected_media"),
     path("healthz/", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),

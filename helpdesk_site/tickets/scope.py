@@ -32,9 +32,10 @@ from helpdesk.models import (
 from helpdesk.user import HelpdeskUser
 
 from helpdesk_site.audit.models import Withdrawal
-from helpdesk_site.people.models import Role, User
+from helpdesk_site.people.models import Department, Role, User
 from helpdesk_site.regions.models import Region
 from helpdesk_site.tickets.models import TicketDetails
+from training.models import Material, TrainingPlan, TrainingSession
 
 
 def _is_admin(user) -> bool:
@@ -361,3 +362,194 @@ def url_kwargs_in_scope(user, kwargs: dict) -> bool:
         if not can_view_ticket(user, owner):
             return False
     return True
+
+
+# --- Training (培训) -----------------------------------------------------------
+# Supervisors plan, invite and correct attendance for their region's subtree
+# (a county supervisor: their county's plans and sessions, and read the
+# sessions their county's people are invited to); administrators for the
+# whole prefecture. Operators may be trainers: they see and run the sessions
+# they train, and keep the materials. Everyone sees the sessions they are
+# invited to or enrolled in, and signs in only to those.
+
+
+def plans_training_for(user, region=None) -> bool:
+    """Whether the user plans training for `region` (or for any region)."""
+    root = reported_region(user)
+    if root is None:
+        return False
+    return region is None or region.code.startswith(root.subtree_prefix)
+
+
+def visible_training_plans(user) -> QuerySet[TrainingPlan]:
+    root = reported_region(user)
+    if root is None:
+        return TrainingPlan.objects.none()
+    return TrainingPlan.objects.filter(region__code__startswith=root.subtree_prefix)
+
+
+def visible_training_sessions(user) -> QuerySet[TrainingSession]:
+    if not user.is_authenticated or not user.is_active:
+        return TrainingSession.objects.none()
+    rule = Q(invitations__user=user) | Q(enrolments__user=user) | Q(trainers=user)
+    root = reported_region(user)
+    if root is not None:
+        prefix = root.subtree_prefix
+        rule |= Q(plan__region__code__startswith=prefix)
+        rule |= Q(invitations__user__department__region__code__startswith=prefix)
+    ids = TrainingSession.objects.filter(rule).values("pk")
+    return TrainingSession.objects.filter(pk__in=ids)
+
+
+def get_visible_session_or_404(user, session_id) -> TrainingSession:
+    try:
+        return visible_training_sessions(user).select_related("plan__region").get(pk=session_id)
+    except (TrainingSession.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def manages_session(user, session) -> bool:
+    """Edit, invite and correct attendance: supervisors of the plan's region."""
+    return plans_training_for(user, session.plan.region)
+
+
+def trains_session(user, session) -> bool:
+    return user.is_authenticated and session.trainers.filter(pk=user.pk).exists()
+
+
+def shows_sign_in_code(user, session) -> bool:
+    """The session's sign-in QR code is shown to its supervisors and trainers."""
+    return manages_session(user, session) or trains_session(user, session)
+
+
+def is_invited_or_enrolled(user, session) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return (
+        session.invitations.filter(user=user).exists()
+        or session.enrolments.filter(user=user).exists()
+    )
+
+
+def may_sign_in(user, session) -> bool:
+    """Only the people invited to or enrolled in a session sign in to it."""
+    return is_invited_or_enrolled(user, session)
+
+
+def may_enrol(user, session) -> bool:
+    """A person enrols in a session they were invited to."""
+    return user.is_authenticated and session.invitations.filter(user=user).exists()
+
+
+def invitable_departments_of_region(user, region) -> QuerySet[Department]:
+    """Departments a supervisor may invite to a session of `region`'s plan:
+    in the region's subtree and in their own."""
+    root = reported_region(user)
+    if root is None or not plans_training_for(user, region):
+        return Department.objects.none()
+    return Department.objects.filter(region__code__startswith=root.subtree_prefix).filter(
+        region__code__startswith=region.subtree_prefix
+    )
+
+
+def invitable_departments(user, session) -> QuerySet[Department]:
+    return invitable_departments_of_region(user, session.plan.region)
+
+
+def invitable_people(user, session, *, departments=(), levels=()) -> QuerySet[User]:
+    """The department staff (部门工作人员) an invitation of these departments or
+    region levels reaches, within what the supervisor may invite."""
+    allowed = invitable_departments(user, session)
+    chosen = Q(pk__in=[d.pk for d in departments]) | Q(region__level__in=list(levels))
+    return User.objects.filter(
+        is_active=True,
+        role=Role.REPORTER,
+        department__in=allowed.filter(chosen).values("pk"),
+    )
+
+
+def keeps_training_materials(user) -> bool:
+    """Supervisors and operators (the trainers) upload and version materials."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return reported_region(user) is not None or user.role == Role.OPERATOR
+
+
+def visible_training_materials(user) -> QuerySet[Material]:
+    if not user.is_authenticated or not user.is_active:
+        return Material.objects.none()
+    if user.role == Role.OPERATOR or _is_admin(user):
+        return Material.objects.all()
+    rule = Q(sessions__in=visible_training_sessions(user).values("pk"))
+    root = reported_region(user)
+    if root is not None:
+        rule |= Q(region__code__startswith=root.subtree_prefix)
+    return Material.objects.filter(pk__in=Material.objects.filter(rule).values("pk"))
+
+
+def sees_training_needs(user) -> bool:
+    """Training needs and effect read tickets' figures: supervisors' reports."""
+    return reported_region(user) is not None
+
+
+# --- Quizzes (培训成果考核, quizzes/) -----------------------------------------
+# Who writes and reviews the question bank, who sets a session's quiz, who may
+# take it, and whose results a person reads. The bank is the desk's, not a
+# region's; results follow the department the person worked in when they
+# took the quiz.
+
+
+def writes_quiz_questions(user) -> bool:
+    """Operators and supervisors write questions (and administrators)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (_is_admin(user) or user.role in (Role.OPERATOR, Role.SUPERVISOR))
+    )
+
+
+def reviews_quiz_questions(user) -> bool:
+    """Supervisors (and administrators) publish and retire questions."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (_is_admin(user) or user.role == Role.SUPERVISOR)
+    )
+
+
+def quiz_managed_sessions(user) -> QuerySet[TrainingSession]:
+    """The training sessions whose quiz a user sets: those they manage
+    (manages_session, the training rule)."""
+    return TrainingSession.objects.filter(plan__in=visible_training_plans(user).values("pk"))
+
+
+def manages_session_quiz(user, session) -> bool:
+    return manages_session(user, session)
+
+
+def may_take_quiz(user, quiz) -> bool:
+    """An open quiz, taken by those the training app lets take its
+    session's quiz (training.selectors.may_take_session_quiz)."""
+    from training.selectors import may_take_session_quiz
+
+    return quiz.is_open and may_take_session_quiz(user, quiz.session)
+
+
+def quiz_attempts_q(user) -> Q:
+    """Whose attempts a user reads, as a Q over quizzes.Attempt: everyone
+    their own; a supervisor those made in a department of their subtree;
+    an administrator all."""
+    if not (user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    if _is_admin(user):
+        return Q()
+    own = Q(user_id=user.pk)
+    region = supervised_region(user)
+    if region is None:
+        return own
+    return own | Q(department__region__code__startswith=region.subtree_prefix)
+
+
+def reads_quiz_results(user) -> bool:
+    """Whether the user reads other people's results (supervisors, administrators)."""
+    return user.is_authenticated and user.is_active and reported_region(user) is not None

@@ -25,9 +25,11 @@ from helpdesk_site.satisfaction.workdays import add_working_days
 from helpdesk_site.tickets.demo import DemoTicket, demo_rating, demo_ticket
 from helpdesk_site.tickets.models import Subsystem, TicketDetails
 from helpdesk_site.tickets.services import ensure_subsystems, grant_subsystems
+from quizzes import demo as quizzes_demo
 from sla.models import HandlingLogEntry, LogKind, TeamLead
 from sla.selectors import Calendars
 from sla.services import start_clocks_after_the_fact
+from training import demo as training_demo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEMO_PASSWORD = "Ganzi@2026"  # noqa: S105 — demo accounts only, listed in the README
@@ -183,6 +185,8 @@ def seed_demo(
             )
             _give_history(created, latest, handlers)
         progress(f"{min(start + BATCH, tickets)} / {tickets}")
+    training_demo.seed(accounts, latest)
+    quizzes_demo.seed(accounts, latest)
     # The rectification ledger reads the tickets' weak spots: after them.
     from rectification import demo as ledger_demo
 

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class QuizzesConfig(AppConfig):
+    name = "quizzes"
+    label = "quizzes"
+    verbose_name = _("Training assessment (培训成果考核)")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from quizzes.report_sections import SECTION
+        from reporting import sections
+
+        sections.register(SECTION)
