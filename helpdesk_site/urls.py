@@ -31,6 +31,7 @@ urlpatterns = [
     path("satisfaction/", include("helpdesk_site.satisfaction.urls")),
     path("reports/", include("reporting.urls")),
     path("rectification/", include("rectification.urls")),
+    path("residency/", include("residency.urls")),
     path("media/<path:path>", ticket_views.protected_media, name="protected_media"),
     path("healthz/", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),

@@ -23,6 +23,7 @@ from helpdesk_site.satisfaction.workdays import add_working_days
 from helpdesk_site.tickets.demo import DemoTicket, demo_rating, demo_ticket
 from helpdesk_site.tickets.models import Subsystem, TicketDetails
 from helpdesk_site.tickets.services import ensure_subsystems, grant_subsystems
+from residency import demo as residency_demo
 from sla.models import HandlingLogEntry, LogKind, TeamLead
 from sla.selectors import Calendars
 from sla.services import start_clocks_after_the_fact
@@ -181,6 +182,7 @@ def seed_demo(
             )
             _give_history(created, latest, handlers)
         progress(f"{min(start + BATCH, tickets)} / {tickets}")
+    residency_demo.seed(accounts, latest)
     return max(0, tickets - existing)
 
 
