@@ -15,13 +15,14 @@ class AssessmentForm(forms.Form):
     items are read from the desk when the assessment is recorded."""
 
     assessed_on = forms.DateField(
-        label=_("Assessment date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Assessment date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     period_from = forms.DateField(
-        label=_("Figures from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Figures from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     period_to = forms.DateField(
-        label=_("Figures to"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Figures to"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     note = forms.CharField(
         label=_("Assessor's note"),

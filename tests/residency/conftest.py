@@ -2,11 +2,10 @@ import datetime as dt
 
 import pytest
 
-from helpdesk_site.regions.models import Region
 from residency import services
 from residency.models import AssessmentTemplate, Engineer, Source
 from sla.models import TeamLead
-from tests.factories import OperatorFactory, UserFactory
+from tests.factories import OperatorFactory, UserFactory, region
 from tests.rectification.conftest import (  # noqa: F401  supervisors of 康定, 泸定 and the prefecture
     kangding_supervisor,
     luding_supervisor,
@@ -43,14 +42,14 @@ def team_lead(db):
 def engineer(db, team_lead):
     user = OperatorFactory(username="eng_wang", first_name="运维", last_name="王")
     return Engineer.objects.create(
-        user=user, post=Region.objects.get(code="513301"), on_duty_since=dt.date(2025, 9, 1)
+        user=user, post=region("513301"), on_duty_since=dt.date(2025, 9, 1)
     )
 
 
 @pytest.fixture
 def luding_engineer(db):
     user = OperatorFactory(username="eng_li", first_name="驻场", last_name="李")
-    return Engineer.objects.create(user=user, post=Region.objects.get(code="513322"))
+    return Engineer.objects.create(user=user, post=region("513322"))
 
 
 @pytest.fixture
