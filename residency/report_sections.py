@@ -160,4 +160,4 @@ def workbook(book, figures) -> None:
     )
 
 
-SECTION = Section("residency", "驻场人员考核", 1050, word=word, workbook=workbook)
+SECTION = Section("residency", "驻场人员考核", 1100, word=word, workbook=workbook)

@@ -48,7 +48,12 @@ def test_a_registered_section_appears_in_word_workbook_and_dashboard(week, train
     region = Region.objects.get(code="513300")
     document = Document(io.BytesIO(services.render_report(WEEK, region, "docx", now=NOW)))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings[-3:] == ["十一、运维人员工作情况", "十二、培训情况", "附录：超期工单清单"]
+    assert headings[-4:] == [
+        "十一、运维人员工作情况",
+        "十二、培训情况",
+        "十三、驻场人员考核",
+        "附录：超期工单清单",
+    ]
     assert "本期开展培训2场。" in [p.text for p in document.paragraphs]
     book = load_workbook(io.BytesIO(services.render_report(WEEK, region, "xlsx", now=NOW)))
     assert book.sheetnames.index("培训") == book.sheetnames.index("运维人员") + 1
