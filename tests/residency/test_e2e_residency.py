@@ -64,3 +64,15 @@ def test_a_supervisor_records_an_assessment(
     assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
     page.goto(f"{live_server.url}/residency/engineers/{engineer.pk}/")
     fits_and_chinese(page, "engineer")
+
+    # The engineer reads their own assessment, and cannot record one.
+    own = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    own.goto(f"{live_server.url}/accounts/login/")
+    own.fill("#id_username", engineer.user.username)
+    own.fill("#id_password", PASSWORD)
+    own.click("main form button")
+    own.wait_for_load_state()
+    own.goto(f"{live_server.url}/residency/")
+    own.wait_for_selector("[data-standing=deadline]")
+    assert own.locator("[data-action=assess]").count() == 0
+    fits_and_chinese(own, "own")
