@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "rectification",
     "training",
     "quizzes",
+    "residency",
     "helpdesk_site.satisfaction",
     "kb",
     "helpdesk_site.outbox",
@@ -439,6 +440,15 @@ CELERY_BEAT_SCHEDULE["training-warn-plans-at-risk"] = {
     "task": "training.tasks.warn_plans_at_risk",
     "schedule": crontab(minute=15, hour=8),
 }
+# Resident engineers' re-assessment deadlines (residency/): reminders 3 days and
+# 1 day before and on the last day, then the missed ones flagged, each once;
+# the deadlines are whole calendar days, so hourly is enough. The contract
+# year (合同年度) starts on this month and day (MM-DD).
+CELERY_BEAT_SCHEDULE["residency-sweep"] = {
+    "task": "residency.tasks.sweep",
+    "schedule": crontab(minute=10),
+}
+RESIDENCY_CONTRACT_YEAR_START = env.str("RESIDENCY_CONTRACT_YEAR_START", default="01-01")
 # Who a Word report goes to (报送: the contract's client) and comes from (the
 # operating organisation: the author, the header and the signature block);
 # 抄送 lists further recipients, comma-separated. The Word report shows the

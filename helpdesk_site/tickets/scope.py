@@ -553,3 +553,48 @@ def quiz_attempts_q(user) -> Q:
 def reads_quiz_results(user) -> bool:
     """Whether the user reads other people's results (supervisors, administrators)."""
     return user.is_authenticated and user.is_active and reported_region(user) is not None
+
+
+# --- Resident engineers (驻场人员, residency/) --------------------------------
+# Who sees which engineer and assessment (驻场考核), as conditions over
+# residency's Engineer (path "") or anything that reaches one ("engineer__"):
+# - supervisor: the engineers posted in their region's subtree, so a county's
+#   supervisor sees the engineers posted in that county, the prefecture's all;
+# - admin: every engineer;
+# - operator: only themselves, read-only;
+# - reporter: none.
+# Supervisors record assessments of the engineers they see; administrators
+# configure the assessment template.
+
+
+def engineers_in_region_q(region, path: str = "") -> Q:
+    """Engineers posted in a region's subtree (what a report on it covers)."""
+    return Q(**{f"{path}post__code__startswith": region.subtree_prefix})
+
+
+def visible_engineers_q(user, path: str = "") -> Q:
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if _is_admin(user):
+        return Q()
+    if user.role == Role.SUPERVISOR:
+        region = supervised_region(user)
+        return Q(pk__in=[]) if region is None else engineers_in_region_q(region, path)
+    if user.role == Role.OPERATOR:
+        return Q(**{f"{path}user_id": user.pk})
+    return Q(pk__in=[])
+
+
+def may_assess(user, engineer) -> bool:
+    """A supervisor assesses the engineers posted in their region's subtree."""
+    region = supervised_region(user)
+    return (
+        user.is_active
+        and region is not None
+        and engineer.post_id is not None
+        and engineer.post_id.startswith(region.subtree_prefix)
+    )
+
+
+def may_configure_assessments(user) -> bool:
+    return user.is_authenticated and user.is_active and _is_admin(user)
