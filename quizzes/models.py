@@ -156,6 +156,8 @@ class QuizQuestion(models.Model):
 
     class Meta:
         ordering = ["quiz", "id"]
+        verbose_name = _("question of a quiz")
+        verbose_name_plural = _("questions of a quiz")
         constraints = [
             models.UniqueConstraint(fields=["quiz", "question"], name="quiz_question_once")
         ]

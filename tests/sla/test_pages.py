@@ -195,7 +195,7 @@ def test_admin_refuses_a_notice_with_dates_of_another_year(client):
 def test_helpdesk_staff_views_drive_the_clocks_and_name_the_operator(client, file_at, operator):
     ticket = file_at("2025-09-30 09:00")
     client.force_login(operator)
-    client.post(reverse("helpdesk:hold", args=[ticket.pk]))
+    client.post(reverse("helpdesk:hold", args=[ticket.pk]), {"waiting_for": "reporter"})
     assert SlaClock.objects.get(ticket=ticket, kind="resolution").is_paused
     assert HandlingLogEntry.objects.get(ticket=ticket, kind=LogKind.PAUSED).actor == operator
     client.post(reverse("helpdesk:unhold", args=[ticket.pk]))
