@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "kb",
     "helpdesk_site.outbox",
     "helpdesk_site.notices",
+    "helpdesk_site.navigation",
 ]
 
 MIDDLEWARE = [
