@@ -1163,12 +1163,23 @@ def settle(site: Site, rec: Recorder, profile: Profile, users, stop, abort) -> d
     abort.set()
     for user in users:
         user.join(timeout=15)
+    # Mail a killed worker had claimed is delivered again once its claim runs
+    # out and beat's next delivery comes round: wait for that too, or the
+    # drill would count delayed mail as lost.
+    from django.db import connections
+
+    from helpdesk_site.outbox.models import Message, State
+    from helpdesk_site.outbox.services import setting
+
+    connections.close_all()
+    pending = Message.objects.filter(state=State.PENDING)
+    claim_runs_out = setting("OUTBOX_CLAIM_SECONDS") + 60 + 15
     quiet_since, size = now(), -1
-    while now() < deadline + profile.settle:
+    while now() < deadline + max(profile.settle, claim_runs_out):
         with contextlib.suppress(Exception):
             queued = site.redis().llen("celery")
             current = mail_bytes(site)
-            if current != size or queued:
+            if current != size or queued or pending.exists():
                 quiet_since, size = now(), current
             elif now() - quiet_since >= 4:
                 break
@@ -1177,11 +1188,37 @@ def settle(site: Site, rec: Recorder, profile: Profile, users, stop, abort) -> d
     with contextlib.suppress(Exception):
         r = site.redis()
         broker = {"queued": r.llen("celery"), "unacked": r.hlen("unacked")}
+        broker["outbox pending"] = pending.count()
     rec.note("done")
     return broker
 
 
 # --- Counting what was kept ------------------------------------------------
+
+
+def _outbox_state_of_lost(notifications: Counter, sent: Counter) -> dict:
+    """For escalation e-mails not found in the mail folder: the state their
+    outbox messages are in, so a loss can be told from a delay."""
+    from helpdesk_site.notices.models import Notice
+    from helpdesk_site.outbox.models import Message
+
+    lost = [k for k, n in notifications.items() if sent[k] < n]
+    if not lost:
+        return {}
+    ids = []
+    for address, message in lost:
+        ids += Notice.objects.filter(recipient__email=address, message=message).values_list(
+            "pk", flat=True
+        )
+    keys = [f"notices.mail:{pk}" for pk in ids]
+    found = Counter(Message.objects.filter(key__in=keys).values_list("state", flat=True))
+    found["no outbox message"] = len(keys) - sum(found.values())
+    errors = Counter(
+        Message.objects.filter(key__in=keys)
+        .exclude(last_error="")
+        .values_list("last_error", flat=True)
+    )
+    return {"states": dict(found), "errors": dict(errors.most_common(3)), "example": lost[0]}
 
 
 def read_mail(site: Site) -> list[tuple[str, str, str]]:
@@ -1305,6 +1342,7 @@ def verify(rec: Recorder, sweep: tuple[int, int], site: Site) -> dict:
             "duplicated": sum(max(0, n - notifications[k]) for k, n in escalation_sent.items()),
         },
         "other": other,
+        "lost escalations": _outbox_state_of_lost(notifications, escalation_sent),
     }
 
     # Escalation steps of the sweep's backlog: every step of every clock's ladder is due.
@@ -1483,10 +1521,14 @@ def report(rec, faults, results, broker, site, profile, users, elapsed) -> None:
         print(f"  {label:<26}{cells}")
     if results["mail"]["other"]:
         print(f"  other e-mails: {results['mail']['other']}")
+    if lost := results["mail"]["lost escalations"]:
+        print(f"  escalation e-mails not found, their outbox messages: {lost['states']}")
+        print(f"    errors: {lost['errors'] or 'none'}; for example {lost['example']}")
     if broker:
         print(
             f"  broker at the end: {broker['queued']} tasks queued, "
-            f"{broker['unacked']} held unacknowledged by a dead worker"
+            f"{broker['unacked']} held unacknowledged by a dead worker; "
+            f"{broker.get('outbox pending', '?')} messages still waiting in the outbox"
         )
     print("\nEscalation steps of the sweep's backlog")
     for label, value in results["escalations"].items():

@@ -58,7 +58,8 @@ LIVE_GRACE = dt.timedelta(seconds=30)
 KICK_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2}
 
 
-def _setting(name: str) -> int:
+def setting(name: str) -> int:
+    """An outbox setting (OUTBOX_...), or its default."""
     return getattr(settings, name, DEFAULTS[name])
 
 
@@ -170,7 +171,7 @@ def deliver(*, now=None, keys=None) -> dict[str, int]:
     run out, and the messages are delivered again after it."""
     now = now or timezone.now()
     counts = Counter()
-    size = _setting("OUTBOX_BATCH")
+    size = setting("OUTBOX_BATCH")
     while True:
         token, batch = _claim(now, keys, size)
         if not batch:
@@ -197,7 +198,7 @@ def _claim(now, keys, size) -> tuple[str, list[Message]]:
         Message.objects.filter(id__in=ids, state=State.PENDING, due_at__lte=now).update(
             claim=token,
             attempts=F("attempts") + 1,
-            due_at=now + dt.timedelta(seconds=_setting("OUTBOX_CLAIM_SECONDS")),
+            due_at=now + dt.timedelta(seconds=setting("OUTBOX_CLAIM_SECONDS")),
         )
         return token, list(Message.objects.filter(id__in=ids, claim=token).order_by("id"))
 
@@ -205,7 +206,7 @@ def _claim(now, keys, size) -> tuple[str, list[Message]]:
 def _deliver_batch(batch, token, now, counts) -> None:
     # Start no send in the claim's second half: one that hangs until the mail
     # timeout still ends before another worker may take the same messages.
-    deadline = time.monotonic() + _setting("OUTBOX_CLAIM_SECONDS") / 2
+    deadline = time.monotonic() + setting("OUTBOX_CLAIM_SECONDS") / 2
     mails = [m for m in batch if m.kind == Kind.MAIL]
     if mails:
         _send_mails(mails, token, now, counts, deadline)
@@ -270,14 +271,14 @@ def _delivered(message, token, counts) -> None:
 
 def backoff(attempts: int) -> dt.timedelta:
     """The wait after `attempts` failed attempts."""
-    seconds = _setting("OUTBOX_RETRY_SECONDS") * 2 ** (attempts - 1)
-    return dt.timedelta(seconds=min(seconds, _setting("OUTBOX_RETRY_MAX_SECONDS")))
+    seconds = setting("OUTBOX_RETRY_SECONDS") * 2 ** (attempts - 1)
+    return dt.timedelta(seconds=min(seconds, setting("OUTBOX_RETRY_MAX_SECONDS")))
 
 
 def _failed(message, token, error, now, counts) -> None:
     text = f"{type(error).__name__}: {error}"[:2000]
     mine = Message.objects.filter(pk=message.pk, claim=token)
-    if message.attempts >= _setting("OUTBOX_MAX_ATTEMPTS"):
+    if message.attempts >= setting("OUTBOX_MAX_ATTEMPTS"):
         mine.update(state=State.FAILED, claim="", last_error=text)
         counts["failed"] += 1
         logger.error(
@@ -304,7 +305,7 @@ def retry(ids) -> int:
 
 def purge(now=None) -> int:
     """Forget delivered messages older than OUTBOX_KEEP_DAYS."""
-    before = (now or timezone.now()) - dt.timedelta(days=_setting("OUTBOX_KEEP_DAYS"))
+    before = (now or timezone.now()) - dt.timedelta(days=setting("OUTBOX_KEEP_DAYS"))
     deleted, _by_model = Message.objects.filter(
         state=State.DELIVERED, created_at__lt=before
     ).delete()
