@@ -1,4 +1,4 @@
-"""The knowledge base's words: domain terms, stop words and the clerks' synonyms.
+"""The knowledge base's words: domain terms, stop words, synonyms and asking words.
 
 Pure data, no Django. DOMAIN.md's vocabulary and the subsystem names are added
 to jieba's dictionary so they stay whole words; the synonym groups map the way
@@ -228,3 +228,44 @@ PLATFORM_MARKERS = frozenset(
         "菜单",
     )
 )
+
+# What a question asks for, by the words that ask it: a place, a person, a
+# time, an amount, a way to get in touch, a yes or no, a procedure. Most of
+# these words are stop words to the search (they match everything), yet two
+# FAQs that share their subject often differ just here ("寄到哪" wants the
+# 邮寄地址, not the 邮寄方式). The re-ranker (kb.reranking) compares the kinds
+# the query asks with those the FAQ's question asks.
+QUESTION_KINDS = {
+    "place": (
+        "哪里",
+        "哪儿",
+        "在哪",
+        "去哪",
+        "到哪",
+        "何处",
+        "什么地方",
+        "地址",
+        "地点",
+        "网址",
+        "网站",
+        "官网",
+    ),
+    "person": ("谁", "哪些人", "什么人", "哪类人", "人群", "对象"),
+    "time": (
+        "什么时候",
+        "啥时候",
+        "何时",
+        "几点",
+        "哪天",
+        "多久",
+        "多长时间",
+        "日期",
+        "期限",
+        "截止",
+        "时间",
+    ),
+    "amount": ("多少", "几", "标准", "金额", "比例", "费用"),
+    "contact": ("电话", "热线", "联系方式", "号码", "邮箱"),
+    "yes_or_no": ("吗", "是否", "能不能", "可不可以", "是不是", "有没有"),
+    "procedure": ("怎么", "如何", "怎样", "咋", "流程", "步骤", "程序"),
+}

@@ -26,7 +26,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from kb import ranking
-from kb.lexicon import STOP_CHARACTERS
+from kb.lexicon import QUESTION_KINDS, STOP_CHARACTERS
 from kb.segment import BROAD_THESAURUS_GROUP, normalise, thesaurus
 
 WEIGHTS_FILE = Path(__file__).with_name("rerank_weights.json")
@@ -84,6 +84,11 @@ FEATURES = (
     "stand_in_either",
     "broad_either",
     "partly_either",
+    # What the query asks for (kb.lexicon.QUESTION_KINDS): the share of its
+    # kinds the question asks too, and whether both ask something and
+    # nothing alike.
+    "kind_answered",
+    "kind_mismatch",
 )
 
 
@@ -250,6 +255,7 @@ class Reading:
     pairs: dict[str, float]
     # (word, weight, its stand-ins, its broader group)
     words: list[tuple[str, float, frozenset[str], frozenset[str]]]
+    kinds: frozenset[str]
 
 
 def read_query(query: QueryText, text_stats: TextStats) -> Reading:
@@ -268,7 +274,21 @@ def read_query(query: QueryText, text_stats: TextStats) -> Reading:
         words.append(
             (word, text_stats.word_idf(word), stand_ins, stand_ins | set(broad.get(word, ())))
         )
-    return Reading(chars, pairs, words)
+    return Reading(chars, pairs, words, question_kinds(typed_text))
+
+
+def question_kinds(text: str) -> frozenset[str]:
+    """What a (normalised) question asks for: kb.lexicon.QUESTION_KINDS
+    whose words it holds."""
+    return frozenset(
+        kind for kind, words in QUESTION_KINDS.items() if any(word in text for word in words)
+    )
+
+
+def _kind_features(asked: frozenset[str], question: str) -> list[float]:
+    said = question_kinds(question)
+    answered = len(asked & said) / len(asked) if asked else 0.0
+    return [answered, float(bool(asked) and bool(said) and asked.isdisjoint(said))]
 
 
 def _word_shares(reading: Reading, text: str) -> list[float]:
@@ -305,6 +325,7 @@ def _text_features(reading: Reading, question: str, answer: str, text_stats) -> 
         _weighted_share(own_chars, "".join(reading.chars)),
         *_word_shares(reading, question),
         *_word_shares(reading, either),
+        *_kind_features(reading.kinds, question),
     ]
 
 

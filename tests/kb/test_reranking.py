@@ -93,3 +93,21 @@ def test_character_statistics_weigh_a_rare_character_above_a_common_one():
     assert text_stats.idf("缓") > text_stats.idf("企")
     assert text_stats.word_idf("缓缴") > text_stats.word_idf("企业")
     assert text_stats.documents == len(COLLECTION) + 1
+
+
+def test_a_question_asking_what_the_query_asks_ranks_above_one_asking_something_else():
+    # Same subject, same words: one FAQ gives the address a parcel goes to,
+    # the other the way to send it. "寄到哪" asks for a place.
+    asked = query("行政复议材料寄到哪")
+    questions = ["行政复议材料的邮寄方式是什么？", "行政复议材料的邮寄地址在哪里？"]
+    found, stats, text_stats = first_stage(asked, questions, 20, answers=["邮寄。", "邮寄。"])
+    ranked = reranking.rerank(asked, found, stats, text_stats)
+    assert [key for key, _probability in ranked] == [1, 0]
+
+
+def test_what_a_question_asks_for_is_read_from_its_asking_words():
+    assert reranking.question_kinds("健康证明去哪开") == {"place"}
+    assert reranking.question_kinds("减税抗疫贷谁能申请") == {"person"}
+    assert reranking.question_kinds("税务咨询电话是多少") == {"contact", "amount"}
+    assert reranking.question_kinds("社保能晚交吗") == {"yes_or_no"}
+    assert reranking.question_kinds("企业社保费缓缴") == set()
