@@ -1246,6 +1246,7 @@ def verify(rec: Recorder, sweep: tuple[int, int], site: Site) -> dict:
     from helpdesk.models import FollowUp, Ticket
 
     from helpdesk_site.chat.models import ChatMessage
+    from helpdesk_site.notices.models import Kind as NoticeKind
     from helpdesk_site.notices.models import Notice as Notification
     from sla.models import (
         EscalationEvent,
@@ -1304,9 +1305,9 @@ def verify(rec: Recorder, sweep: tuple[int, int], site: Site) -> dict:
     mails = read_mail(site)
     notifications = Counter(
         (email_, message.strip())
-        for email_, message in Notification.objects.exclude(recipient__email="").values_list(
-            "recipient__email", "message"
-        )
+        for email_, message in Notification.objects.filter(kind=NoticeKind.ESCALATION)
+        .exclude(recipient__email="")
+        .values_list("recipient__email", "message")
     )
     by_address = defaultdict(list)
     for address, message in notifications:
