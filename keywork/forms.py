@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from helpdesk_site.people.models import Department
 from helpdesk_site.regions.models import Region
@@ -38,7 +39,9 @@ class DateInput(forms.DateInput):
 
 
 class BoardFilterForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+    year = forms.TypedChoiceField(
+        label=pgettext_lazy("key work", "Year"), coerce=int, required=False, empty_value=None
+    )
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("All")), *Kind.choices], required=False
     )
@@ -61,9 +64,11 @@ class BoardFilterForm(forms.Form):
 
 
 class ItemForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    title = forms.CharField(label=pgettext_lazy("key work", "Title"), max_length=TITLE_MAX)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=pgettext_lazy("key work", "Year"), min_value=2000, max_value=2100
+    )
     goal = forms.CharField(
         label=_("Goal"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -94,7 +99,7 @@ class ItemForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=TITLE_MAX)
-    deadline = forms.DateField(label=_("Deadline"), widget=DateInput)
+    deadline = forms.DateField(label=pgettext_lazy("key work", "Deadline"), widget=DateInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,7 +131,7 @@ class SubmitForm(forms.Form):
         label=_("Material"), help_text=_("Images, PDF, Word, Excel, ZIP or text; up to 5 files.")
     )
     note = forms.CharField(
-        label=_("Note"),
+        label=pgettext_lazy("key work", "Note"),
         max_length=TEXT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -34,8 +34,8 @@ class Item(models.Model):
     (材料报送), from a provincial or prefecture document, owned by a county
     (or the prefecture) and, where named, one of its departments."""
 
-    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
-    title = models.CharField(_("title"), max_length=200)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("key work", "year"), db_index=True)
+    title = models.CharField(pgettext_lazy("key work", "title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     goal = models.TextField(_("goal"))
     source_title = models.CharField(_("source document"), max_length=200)
@@ -70,15 +70,17 @@ class Item(models.Model):
     created_at = models.DateTimeField(_("entered"), default=timezone.now)
     completed_at = models.DateTimeField(pgettext_lazy("key work", "done"), null=True, blank=True)
     # Why it was marked done with milestones open, or what was done.
-    completion_note = models.TextField(_("completion note"), blank=True)
+    completion_note = models.TextField(pgettext_lazy("key work", "completion note"), blank=True)
     cancelled_at = models.DateTimeField(
         pgettext_lazy("key work", "cancelled"), null=True, blank=True
     )
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     # Set once each, in the transaction that sends the reminder / escalation
     # about the item's own due date.
-    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
-    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    reminded_at = models.DateTimeField(pgettext_lazy("key work", "reminded"), null=True, blank=True)
+    escalated_at = models.DateTimeField(
+        pgettext_lazy("key work", "escalated"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -110,7 +112,7 @@ class Item(models.Model):
 class Milestone(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("milestone"), max_length=200)
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(pgettext_lazy("key work", "deadline"))
     done_at = models.DateTimeField(pgettext_lazy("key work", "done"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -120,8 +122,10 @@ class Milestone(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
-    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    reminded_at = models.DateTimeField(pgettext_lazy("key work", "reminded"), null=True, blank=True)
+    escalated_at = models.DateTimeField(
+        pgettext_lazy("key work", "escalated"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["deadline", "id"]

@@ -74,8 +74,10 @@ def filtered(items: QuerySet, *, year=None, kind="", status="", county="", text=
 
 
 def years(user) -> list[int]:
+    """The years with items, and this year and the last, newest first."""
     found = set(Item.objects.filter(scope.key_work_q(user)).values_list("year", flat=True))
-    found.add(timezone.localdate().year)
+    this_year = timezone.localdate().year
+    found |= {this_year, this_year - 1}
     return sorted(found, reverse=True)
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from helpdesk_site.notices import services as notices
 from helpdesk_site.notices.models import Kind as NoticeKind
@@ -305,7 +306,8 @@ def complete(item: Item, user: User, *, note: str = "", now=None) -> Item:
     note = (note or "").strip()
     if len(note) > TEXT_MAX:
         raise ValidationError(
-            _("The note is too long (at most %(n)d characters).") % {"n": TEXT_MAX}
+            pgettext("key work", "The note is too long (at most %(n)d characters).")
+            % {"n": TEXT_MAX}
         )
     open_count = item.milestones.filter(done_at__isnull=True).count()
     try:

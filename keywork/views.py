@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from helpdesk_site.tickets import scope
@@ -243,7 +244,14 @@ def start(request, pk):
 @login_required
 @require_POST
 def complete(request, pk):
-    return _act(request, pk, "complete", CompleteForm, services.complete, _("Marked as done."))
+    return _act(
+        request,
+        pk,
+        "complete",
+        CompleteForm,
+        services.complete,
+        pgettext("key work", "Marked as done."),
+    )
 
 
 @login_required
