@@ -198,7 +198,7 @@ class Action(models.TextChoices):
     EDIT = "edit", pgettext_lazy("key work", "Edited")
     START = "start", pgettext_lazy("key work", "Started")
     COMPLETE = "complete", pgettext_lazy("key work", "Marked done")
-    MARK_LATE = "mark_late", pgettext_lazy("key work", "Late and escalated")
+    MARK_LATE = "mark_late", pgettext_lazy("key work", "Marked late")
     CATCH_UP = "catch_up", pgettext_lazy("key work", "Back on schedule")
     CANCEL = "cancel", pgettext_lazy("key work", "Cancelled")
     REOPEN = "reopen", pgettext_lazy("key work", "Reopened")

@@ -462,7 +462,7 @@ def _act(item: Item, milestone: Milestone | None, which: str, now, quiet: bool) 
     )
     item = Item.objects.select_for_update(of=("self",)).get(pk=item.pk)
     if item.status in (Status.NOT_STARTED, Status.IN_PROGRESS):
-        _transition(item, None, rules.Action.MARK_LATE, now, note=message)
+        _transition(item, None, rules.Action.MARK_LATE, now)
     _record(item, Action.ESCALATE, None, item.status, at=now, note=message, milestone=milestone)
     if not quiet:
         _notify(item, message, now, supervisors(item))

@@ -67,7 +67,7 @@ def index(request):
             "form": form,
             "board": selectors.board(board_items, user),
             "page": page,
-            "late": selectors.late_ids(listed),
+            "late_ids": selectors.late_ids(listed),
             "query": query.urlencode(),
             "county_query": county_query.urlencode(),
             "chosen_county": chosen.get("county", ""),

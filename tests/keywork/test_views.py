@@ -201,3 +201,40 @@ def test_a_supervisor_enters_an_item_and_its_milestones(
         },
     )
     assert response.status_code == 400  # 泸定 is not among the choices
+
+
+def test_the_owner_reaches_a_milestone_and_the_supervisor_edits_and_reopens(
+    client, board_items, clerk, kangding_supervisor
+):
+    late, _luding = board_items
+    milestone = late.milestones.get(title="试运行")
+    client.force_login(clerk)
+    page = client.get(reverse("keywork:detail", args=[late.pk])).content.decode()
+    assert "完成此节点" in page
+    response = client.post(reverse("keywork:reach", args=[late.pk, milestone.pk]))
+    assert response.status_code == 302
+    again = client.post(reverse("keywork:reach", args=[late.pk, milestone.pk]))
+    assert again.status_code == 400 and "该节点已完成" in again.content.decode()
+    assert client.get(reverse("keywork:edit", args=[late.pk])).status_code == 403
+    client.force_login(kangding_supervisor)
+    data = {
+        "title": late.title,
+        "kind": late.kind,
+        "year": "2026",
+        "goal": late.goal,
+        "source_title": late.source_title,
+        "source_number": late.source_number,
+        "source_issuer": late.source_issuer,
+        "region": "513301",
+        "department": str(late.department_id),
+        "due_date": "2027-01-15",
+    }
+    assert client.post(reverse("keywork:edit", args=[late.pk]), data).status_code == 302
+    response = client.post(reverse("keywork:complete", args=[late.pk]), {"note": "不再推开"})
+    assert response.status_code == 302
+    response = client.post(reverse("keywork:reopen", args=[late.pk]), {"reason": "省里要求继续"})
+    assert response.status_code == 302
+    page = client.get(reverse("keywork:detail", args=[late.pk])).content.decode()
+    assert "修改了：完成时限" in page and "省里要求继续" in page and "重新打开" in page
+    late.refresh_from_db()
+    assert late.status == Status.IN_PROGRESS and late.due_date.isoformat() == "2027-01-15"
