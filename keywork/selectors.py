@@ -5,7 +5,7 @@ and what the reports show."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -71,6 +71,11 @@ def filtered(items: QuerySet, *, year=None, kind="", status="", county="", text=
             Q(title__icontains=text) | Q(goal__icontains=text) | Q(source_title__icontains=text)
         )
     return items
+
+
+def closed_last() -> Case:
+    """Open items first (Jira's unresolved first), then done and cancelled."""
+    return Case(When(status__in=[Status.DONE, Status.CANCELLED], then=1), default=0)
 
 
 def years(user) -> list[int]:

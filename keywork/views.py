@@ -53,7 +53,7 @@ def index(request):
         status=chosen.get("status", ""),
         county=chosen.get("county", ""),
         text=(chosen.get("q") or "").strip(),
-    ).order_by("due_date", "id")
+    ).order_by(selectors.closed_last(), "due_date", "id")
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -167,3 +167,12 @@ def test_others_may_not_change_an_item(make_item, luding_supervisor, luding_cler
         services.post_update(item, operator, text="只读")
     with pytest.raises(PermissionDenied):
         services.cancel(item, luding_supervisor, reason="不是我的")
+
+
+def test_the_beat_task_reminds_and_escalates(make_item, now, clerk, kangding_supervisor):
+    from keywork import tasks
+
+    make_item(milestones=[("试运行", "2026-11-13"), ("推开", "2026-11-19")])
+    now.set("2026-11-16 10:00")
+    assert tasks.sweep.delay().get() == 2  # 推开 reminded, 试运行 escalated
+    assert tasks.sweep.delay().get() == 0
