@@ -172,6 +172,7 @@ def edit_item(item: Item, user: User, *, now=None, **fields) -> Item:
     item.save()
     note = _("Changed: %(fields)s") % {"fields": "、".join(changed)}
     _record(item, Action.EDIT, user, item.status, at=now, note=note)
+    _catch_up(item, now)
     return item
 
 
@@ -193,7 +194,7 @@ def add_milestone(item: Item, user: User, *, title: str, deadline: dt.date, now=
     return _add_milestone(item, user, title, deadline, now)
 
 
-def _catch_up(item: Item, user, now) -> None:
+def _catch_up(item: Item, now) -> None:
     """A late item whose missed deadlines are all met is back on schedule."""
     today = timezone.localtime(now).date()
     if item.status != Status.LATE or rules.is_past(item.due_date, today):
@@ -211,7 +212,7 @@ def _reach(item: Item, milestone: Milestone, user, now) -> None:
     milestone.done_at, milestone.done_by = now, user
     milestone.save(update_fields=["done_at", "done_by"])
     _record(item, Action.MILESTONE_DONE, user, item.status, at=now, milestone=milestone)
-    _catch_up(item, user, now)
+    _catch_up(item, now)
 
 
 @transaction.atomic

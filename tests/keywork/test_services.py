@@ -1,14 +1,19 @@
 """Key work's changes and the sweep: reminders before a deadline and
 escalations after it on the business calendar, each once."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from helpdesk_site.notices.models import Kind as NoticeKind
 from helpdesk_site.notices.models import Notice
-from keywork import services
-from keywork.models import Action, Kind, Status, Update
+from helpdesk_site.people.models import Role
+from helpdesk_site.tickets import scope
+from keywork import services, tasks
+from keywork.models import Action, Item, Kind, Status, Update
+from tests.factories import UserFactory
 from tests.sla.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -170,9 +175,32 @@ def test_others_may_not_change_an_item(make_item, luding_supervisor, luding_cler
 
 
 def test_the_beat_task_reminds_and_escalates(make_item, now, clerk, kangding_supervisor):
-    from keywork import tasks
-
     make_item(milestones=[("试运行", "2026-11-13"), ("推开", "2026-11-19")])
     now.set("2026-11-16 10:00")
     assert tasks.sweep.delay().get() == 2  # 推开 reminded, 试运行 escalated
     assert tasks.sweep.delay().get() == 0
+
+
+def test_moving_a_missed_due_date_later_puts_the_item_back_on_schedule(
+    make_item, kangding_supervisor
+):
+    item = make_item(kind=Kind.SUBMISSION, title="材料报送", due="2026-11-13")
+    services.escalate_late(at("2026-11-16 10:00"))
+    item.refresh_from_db()
+    assert item.status == Status.LATE
+    services.edit_item(
+        item, kangding_supervisor, due_date=dt.date(2026, 11, 30), now=at("2026-11-17 10:00")
+    )
+    item.refresh_from_db()
+    assert item.status == Status.IN_PROGRESS
+    assert services.escalate_late(at("2026-11-18 10:00")) == 0
+    assert services.escalate_late(at("2026-12-01 10:00")) == 1
+
+
+def test_an_administrator_sees_and_changes_every_item(
+    make_item, luding_centre, prefecture_supervisor
+):
+    admin = UserFactory(role=Role.ADMIN, department=None)
+    item = make_item(region="513322", department=luding_centre, user=prefecture_supervisor)
+    assert Item.objects.filter(scope.key_work_q(admin)).count() == 1
+    services.cancel(item, admin, reason="重复录入", now=at("2026-11-05 10:00"))
