@@ -13,7 +13,7 @@ from helpdesk_site.people.models import Department
 from helpdesk_site.regions.models import Region
 from helpdesk_site.tickets import scope
 from keywork import rules
-from keywork.models import Event, Item, Milestone, Status, Update
+from keywork.models import Attachment, Item, Milestone, Status, Update
 from sla.selectors import Calendars
 
 PREFECTURE_CODE = "513300"
@@ -111,14 +111,14 @@ def board(items: QuerySet, user, today=None) -> list[CountyRow]:
     州本级), with the items' milestones done of all, done and late counts."""
     today = today or timezone.localdate()
     rows = {r.code: CountyRow(r) for r in board_regions(user)}
-    late_ids = set(items.filter(overdue_q(today)).values_list("pk", flat=True))
+    late = late_ids(items, today)
     for item in items:
         row = rows.get(item.region_id[:6])
         if row is None:
             continue
         row.items += 1
         row.done += item.status == Status.DONE
-        row.late += item.pk in late_ids
+        row.late += item.pk in late
         row.milestones_done += item.milestones_done
         row.milestones_total += item.milestones_total
     return list(rows.values())
@@ -158,9 +158,7 @@ def timeline(item: Item) -> list[tuple[dt.datetime, str, object]]:
     return sorted(rows, key=lambda row: row[0], reverse=True)
 
 
-def attachment_or_404(user, pk: int):
-    from keywork.models import Attachment
-
+def attachment_or_404(user, pk: int) -> Attachment:
     found = (
         Attachment.objects.filter(
             pk=pk, update__item__in=Item.objects.filter(scope.key_work_q(user))
@@ -309,7 +307,3 @@ def progress_by(region: Region, year: int, day: dt.date) -> tuple[list, list]:
             row.milestones_done += item.milestones_done
             row.milestones_total += item.milestones_total
     return [counties[k] for k in sorted(counties)], list(kinds.values())
-
-
-def history(item: Item) -> QuerySet[Event]:
-    return item.events.select_related("actor", "milestone")
