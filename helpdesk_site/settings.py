@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "helpdesk_site.outbox",
     "helpdesk_site.notices",
     "helpdesk_site.navigation",
+    "keywork",
 ]
 
 MIDDLEWARE = [
@@ -557,3 +558,14 @@ CELERY_BEAT_SCHEDULE["quizzes-close-expired"] = {
     "task": "quizzes.tasks.close_expired",
     "schedule": 300.0,
 }
+
+# --- Key work (keywork/) -----------------------------------------------------
+# Owners are reminded this many working days before a
+# milestone's or an item's deadline, and the supervisors told on the first
+# working day after a missed one, each once; deadlines are whole days, so
+# hourly is enough.
+CELERY_BEAT_SCHEDULE["keywork-sweep"] = {
+    "task": "keywork.tasks.sweep",
+    "schedule": crontab(minute=20),
+}
+KEYWORK_REMIND_WORKING_DAYS = env.int("KEYWORK_REMIND_WORKING_DAYS", default=3)

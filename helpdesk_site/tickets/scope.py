@@ -598,3 +598,77 @@ def may_assess(user, engineer) -> bool:
 
 def may_configure_assessments(user) -> bool:
     return user.is_authenticated and user.is_active and _is_admin(user)
+
+
+# --- Key work (重点工作, keywork/) ---------------------------------------------
+# Who sees and works which key-work item, as conditions over keywork's Item:
+# - supervisor: the items owned in their region's subtree (by the owner
+#   county, or by an owner department lying in it), which they also enter,
+#   edit and close; the prefecture's supervisor all of them;
+# - department staff: the items their department owns, on which they post
+#   progress updates and submit materials;
+# - operator: every item, read-only (they support the work);
+# - admin: everything.
+
+
+def _key_work_region_q(region) -> Q:
+    prefix = region.subtree_prefix
+    return Q(region__code__startswith=prefix) | Q(department__region__code__startswith=prefix)
+
+
+def key_work_q(user) -> Q:
+    if not (user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    if _is_admin(user) or user.role == Role.OPERATOR:
+        return Q()
+    if user.role == Role.SUPERVISOR:
+        region = supervised_region(user)
+        return Q(pk__in=[]) if region is None else _key_work_region_q(region)
+    if user.department_id:
+        return Q(department_id=user.department_id)
+    return Q(pk__in=[])
+
+
+def sees_key_work(user) -> bool:
+    """The menu entry: supervisors, operators and administrators, and the
+    staff of a department that owns an item."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if _is_admin(user) or user.role in (Role.OPERATOR, Role.SUPERVISOR):
+        return True
+    from keywork.models import Item
+
+    return bool(user.department_id) and Item.objects.filter(key_work_q(user)).exists()
+
+
+def enters_key_work(user, region=None) -> bool:
+    """Supervisors (and administrators) enter and edit items owned in their
+    region's subtree."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if _is_admin(user):
+        return True
+    root = supervised_region(user)
+    if root is None:
+        return False
+    return region is None or region.code.startswith(root.subtree_prefix)
+
+
+def edits_key_work(user, item) -> bool:
+    return enters_key_work(user, item.region) or (
+        item.department_id is not None and enters_key_work(user, item.department.region)
+    )
+
+
+def reports_key_work_progress(user, item) -> bool:
+    """Post updates and submit materials: the item's editors and the staff
+    of its owner department."""
+    if edits_key_work(user, item):
+        return True
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.REPORTER
+        and item.department_id is not None
+        and user.department_id == item.department_id
+    )
