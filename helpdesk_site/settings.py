@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "helpdesk_site.outbox",
     "helpdesk_site.notices",
     "helpdesk_site.navigation",
+    "indicators",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ from helpdesk_site.tickets.demo import DemoTicket, demo_rating, demo_ticket
 from helpdesk_site.tickets.models import Subsystem, TicketDetails
 from helpdesk_site.tickets.services import ensure_subsystems, grant_subsystems
 from quizzes import demo as quizzes_demo
+from indicators import demo as indicators_demo
 from residency import demo as residency_demo
 from sla.models import HandlingLogEntry, LogKind, TeamLead
 from sla.selectors import Calendars
@@ -189,6 +190,7 @@ def seed_demo(
     training_demo.seed(accounts, latest)
     quizzes_demo.seed(accounts, latest)
     residency_demo.seed(accounts, latest)
+    indicators_demo.seed(accounts, latest)
     # The rectification ledger reads the tickets' weak spots: after them.
     from rectification import demo as ledger_demo
 
