@@ -242,7 +242,11 @@ def enter_by_hand(user, county, period: periods.Period, values: dict, now=None) 
         elif not (0 <= Decimal(value) <= indicator.full_marks):
             errors.append(
                 _("%(name)s: %(value)s is out of range (0 to %(high)s).")
-                % {"name": indicator.name, "value": value, "high": f"{indicator.full_marks:g}"}
+                % {
+                    "name": indicator.name,
+                    "value": value,
+                    "high": f"{indicator.full_marks.normalize():f}",
+                }
             )
     if errors:
         raise ValidationError(errors)
@@ -308,7 +312,9 @@ def draft_finding(
 
 
 def _draft_for_update(user, finding: Finding) -> Finding:
-    locked = Finding.objects.select_for_update().select_related("region").get(pk=finding.pk)
+    locked = (
+        Finding.objects.select_for_update(of=("self",)).select_related("region").get(pk=finding.pk)
+    )
     _may_edit(user, locked.region)
     if locked.signed:
         raise ValidationError(_("A signed-off finding can no longer be changed."))
@@ -346,7 +352,9 @@ def rectify(user, finding: Finding, *, department, measures, working_days, now=N
     from rectification import services as ledger
 
     locked = (
-        Finding.objects.select_for_update().select_related("region", "indicator").get(pk=finding.pk)
+        Finding.objects.select_for_update(of=("self",))
+        .select_related("region", "indicator")
+        .get(pk=finding.pk)
     )
     _may_edit(user, locked.region)
     if not locked.signed:

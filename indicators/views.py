@@ -222,7 +222,8 @@ def tree(request):
     total = sum(r.weight for r in roots)
     if roots and total != 100:
         warnings.append(
-            _("The level-one weights add up to %(sum)s, not 100.") % {"sum": f"{total:g}"}
+            _("The level-one weights add up to %(sum)s, not 100.")
+            % {"sum": f"{total.normalize():f}"}
         )
     for root in roots:
         children = [i for i in indicators if i.parent_id == root.pk]
@@ -230,7 +231,7 @@ def tree(request):
         if children and weights != 100:
             warnings.append(
                 _("The weights under %(name)s add up to %(sum)s, not 100.")
-                % {"name": root.name, "sum": f"{weights:g}"}
+                % {"name": root.name, "sum": f"{weights.normalize():f}"}
             )
     return render(
         request,
