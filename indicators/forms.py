@@ -76,7 +76,7 @@ class CopyTreeForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    period = PeriodField(label=_("Period"))
+    period = PeriodField(label=_("Assessment period"))
     file = forms.FileField(label=_("The province's score sheet (.xlsx)"))
 
     def __init__(self, *args, today: dt.date, **kwargs):
