@@ -61,7 +61,7 @@ def test_the_monthly_report_has_ranks_falls_and_signed_findings(two_months):
     )
     assert "草稿不入报告" not in body
     cells = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
-    assert ["18", "泸定县"] == cells[[r[1] for r in cells].index("泸定县")][:2]
+    assert cells[[r[1] for r in cells].index("泸定县")][:2] == ["18", "泸定县"]
     assert ["泸定县", "网上可办率", "80.00", "41.00", "-39.00"] in cells
 
 
