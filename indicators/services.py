@@ -171,6 +171,12 @@ def _check_period(period: periods.Period, now) -> None:
         )
 
 
+def _lock_tree(year: int) -> dict[str, Indicator]:
+    """The year's indicators, locked: imports and hand entries of one year
+    take turns, so two at once cannot both find a period empty and collide."""
+    return {i.code: i for i in Indicator.objects.select_for_update().filter(year=year)}
+
+
 def import_sheet(user, period: periods.Period, uploaded, now=None) -> ImportRecord:
     """Replace the period's figures by those of the province's sheet. The
     file is checked by content; every row is checked before anything is
@@ -193,11 +199,9 @@ def import_sheet(user, period: periods.Period, uploaded, now=None) -> ImportReco
         raise ImportRefused(_file_message(error)) from None
     if parsed.errors:
         raise ImportRefused([_row_message(e) for e in parsed.errors])
-    indicators = {i.code: i for i in selectors.indicators_of(period.year)}
     with transaction.atomic():
-        existing = Score.objects.select_for_update().filter(
-            period_kind=period.kind, period_start=period.start
-        )
+        indicators = _lock_tree(period.year)
+        existing = Score.objects.filter(period_kind=period.kind, period_start=period.start)
         replaced = existing.count()
         existing.delete()
         Score.objects.bulk_create(
@@ -251,7 +255,8 @@ def enter_by_hand(user, county, period: periods.Period, values: dict, now=None) 
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        existing = Score.objects.select_for_update().filter(
+        _lock_tree(period.year)
+        existing = Score.objects.filter(
             county=county, period_kind=period.kind, period_start=period.start
         )
         replaced = existing.count()

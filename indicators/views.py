@@ -122,6 +122,9 @@ def overview(request):
             "findings": selectors.findings_for(request.user).filter(
                 period_kind=period.kind, period_start=period.start
             ),
+            "prefecture": Region.objects.filter(
+                ticket_scope.indicator_regions_q(request.user), code=selectors.PREFECTURE
+            ).first(),
         },
     )
 
