@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -78,6 +79,19 @@ class Indicator(models.Model):
     @property
     def level(self) -> int:
         return 1 if self.parent_id is None else 2
+
+    def clean(self):
+        """Two levels, within one year (the admin's form checks this too;
+        indicators.services.save_indicator adds the rules that need the scores)."""
+        parent = self.parent if self.parent_id else None
+        if parent is None:
+            return
+        if parent.pk == self.pk or parent.parent_id is not None:
+            raise ValidationError({"parent": _("The parent must be a level-one indicator.")})
+        if parent.year != self.year:
+            raise ValidationError(
+                {"parent": _("The parent must be an indicator of the same year.")}
+            )
 
 
 class Score(models.Model):
