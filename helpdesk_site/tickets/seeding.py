@@ -25,8 +25,8 @@ from helpdesk_site.satisfaction.workdays import add_working_days
 from helpdesk_site.tickets.demo import DemoTicket, demo_rating, demo_ticket
 from helpdesk_site.tickets.models import Subsystem, TicketDetails
 from helpdesk_site.tickets.services import ensure_subsystems, grant_subsystems
-from quizzes import demo as quizzes_demo
 from indicators import demo as indicators_demo
+from quizzes import demo as quizzes_demo
 from residency import demo as residency_demo
 from sla.models import HandlingLogEntry, LogKind, TeamLead
 from sla.selectors import Calendars
