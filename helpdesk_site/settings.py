@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "helpdesk_site.notices",
     "helpdesk_site.navigation",
     "keywork",
+    "indicators",
 ]
 
 MIDDLEWARE = [

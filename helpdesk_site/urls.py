@@ -35,6 +35,7 @@ urlpatterns = [
     path("quizzes/", include("quizzes.urls")),
     path("residency/", include("residency.urls")),
     path("keywork/", include("keywork.urls")),
+    path("indicators/", include("indicators.urls")),
     path("media/<path:path>", ticket_views.protected_media, name="protected_media"),
     path("healthz/", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),

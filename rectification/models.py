@@ -27,11 +27,14 @@ class Dimension(models.TextChoices):
     DEPARTMENT = "department", pgettext_lazy("rectification", "Department")
     SUBSYSTEM = "subsystem", pgettext_lazy("rectification", "Subsystem")
     CATEGORY = "category", pgettext_lazy("rectification", "Category")
+    # A signed finding of the indicator analysis (indicators/).
+    INDICATOR = "indicator", pgettext_lazy("rectification", "Assessment indicator")
 
 
 class PeriodKind(models.TextChoices):
     WEEK = "week", _("Week")
     MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
     YEAR = "year", _("Year")
 
 
@@ -44,7 +47,7 @@ class RectificationItem(models.Model):
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
     )
-    period_kind = models.CharField(_("period"), max_length=5, choices=PeriodKind.choices)
+    period_kind = models.CharField(_("period"), max_length=7, choices=PeriodKind.choices)
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to (exclusive)"))
     period_title = models.CharField(_("period"), max_length=80)

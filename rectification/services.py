@@ -15,7 +15,13 @@ from helpdesk_site.people.models import Department, User
 from helpdesk_site.satisfaction import selectors as people_to_notify
 from helpdesk_site.tickets import scope as ticket_scope
 from rectification import rules, selectors
-from rectification.models import Action, RectificationEvent, RectificationItem, Status
+from rectification.models import (
+    Action,
+    Dimension,
+    RectificationEvent,
+    RectificationItem,
+    Status,
+)
 
 MEASURES_MAX = 4000
 
@@ -115,6 +121,67 @@ def create_from_weak_spot(
         raise ValidationError(
             _("This weak spot is already in the ledger for this period.")
         ) from None
+    _record(item, Action.CREATE, user, "", at=now)
+    return item
+
+
+@transaction.atomic
+def create_from_finding(
+    user: User,
+    *,
+    region,
+    period_kind: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    period_title: str,
+    key: str,
+    name: str,
+    finding: str,
+    evidence: dict,
+    department: Department,
+    measures: str,
+    working_days: int,
+    now=None,
+) -> RectificationItem:
+    """A signed finding of the indicator analysis (评估指标) becomes an item
+    of the ledger, under the same rules as a weak spot of the reports: the
+    user's region holds the finding's and the department's, the texts and
+    working days are checked, the deadline falls on the SLA calendar, and a
+    finding is entered once."""
+    now = now or timezone.now()
+    if not ticket_scope.may_read_reports_on(user, region):
+        raise PermissionDenied(_("You may only rectify weak spots of your own region."))
+    if not ticket_scope.may_read_reports_on(user, department.region):
+        raise PermissionDenied(_("The responsible department must be in your region."))
+    measures = _text(measures, _("measures"), MEASURES_MAX)
+    finding = _text(finding, _("finding"), NOTE_MAX)
+    working_days = _working_days(working_days)
+    deadline = rules.deadline_after(now, working_days, selectors.calendar())
+    item = RectificationItem(
+        finding=finding,
+        region=region,
+        period_kind=period_kind,
+        period_start=period_start,
+        period_end=period_end,
+        period_title=period_title,
+        dimension=Dimension.INDICATOR,
+        group_key=key,
+        group_name=name,
+        evidence=evidence,
+        department=department,
+        measures=measures,
+        working_days=working_days,
+        deadline=deadline,
+        original_deadline=deadline,
+        status=Status.PENDING,
+        created_by=user,
+        created_at=now,
+    )
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError:
+        raise ValidationError(_("This finding is already in the rectification ledger.")) from None
     _record(item, Action.CREATE, user, "", at=now)
     return item
 

@@ -19,7 +19,7 @@ from rectification.forms import (
     WeakSpotForm,
     WithdrawForm,
 )
-from rectification.models import Status
+from rectification.models import Dimension, Status
 from reporting.forms import PeriodForm
 from reporting.selectors import Filters
 
@@ -233,6 +233,10 @@ def _detail_context(request, item, **forms):
         "open_form": next(iter(forms), ""),
         "dashboard_query": dashboard,
         "tickets_url": f"{reverse('reporting:tickets')}?{dashboard}&{key}",
+        # An indicator finding leads back to its page, not to report figures.
+        "source_url": item.evidence.get("link", "")
+        if item.dimension == Dimension.INDICATOR
+        else "",
         "late": item.is_open and rules.is_past(item.deadline, timezone.localdate()),
     }
 

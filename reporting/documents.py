@@ -144,6 +144,7 @@ DIMENSION_LABELS = {
     "department": "通办部门",
     "subsystem": "子系统",
     "category": "服务类别",
+    "indicator": "评估指标",
 }
 
 
@@ -960,7 +961,7 @@ def build_docx(figures: Figures) -> bytes:
             date_text(figures),
         ]
     )
-    parts = [s for s in sections.ordered() if s.word]
+    parts = [s for s in sections.ordered(period.kind) if s.word]
     for section, title in zip(parts, sections.numbered_titles(parts), strict=True):
         report.heading(title, level=1)
         section.word(report, figures)
@@ -971,7 +972,7 @@ def build_docx(figures: Figures) -> bytes:
 def build_xlsx(figures: Figures) -> bytes:
     """The tables of every part, one sheet each, complete lists included."""
     book = WorkbookReport(caption(figures))
-    for section in sections.ordered():
+    for section in sections.ordered(figures.filters.period.kind):
         if section.workbook:
             section.workbook(book, figures)
     return book.save()

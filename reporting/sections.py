@@ -9,6 +9,9 @@ from its AppConfig.ready():
 
     sections.register(Section("training", "培训情况", order=850, word=..., workbook=...))
 
+A part that only monthly and annual reports carry says so with
+`kinds=("month", "year")`.
+
 Parts are ordered by `order`; the built-in ones are 100, 200, ... 1000 so
 that a part can go between any two. Appendices come after the body. The
 Word report numbers the headings (一、二、... and 附录) from the order.
@@ -29,6 +32,8 @@ class Section:
     workbook: Callable | None = None
     dashboard_template: str = ""
     appendix: bool = False
+    # The report kinds (week, month, year) the part belongs to; empty: all.
+    kinds: tuple[str, ...] = ()
 
 
 _registry: dict[str, Section] = {}
@@ -42,8 +47,10 @@ def register(section: Section) -> Section:
     return section
 
 
-def ordered() -> list[Section]:
-    return sorted(_registry.values(), key=lambda s: (s.appendix, s.order, s.key))
+def ordered(kind: str | None = None) -> list[Section]:
+    """The parts in order; with a kind, only those a report of that kind has."""
+    parts = [s for s in _registry.values() if kind is None or not s.kinds or kind in s.kinds]
+    return sorted(parts, key=lambda s: (s.appendix, s.order, s.key))
 
 
 def chinese_number(n: int) -> str:

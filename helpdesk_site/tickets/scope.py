@@ -672,3 +672,52 @@ def reports_key_work_progress(user, item) -> bool:
         and item.department_id is not None
         and user.department_id == item.department_id
     )
+
+
+# --- Indicator analysis (数据分析, indicators/) -------------------------------
+# The province's assessment figures and the findings drawn from them, by
+# county: a supervisor sees and edits the figures and findings of the
+# counties in their region's subtree (a county's supervisor: that county;
+# the prefecture's: all eighteen, and the prefecture's own findings);
+# administrators everything. The indicator tree and whole-sheet imports are
+# for administrators and the prefecture's supervisor. Operators and
+# reporters see nothing (the pages answer 404).
+
+
+def _indicator_root(user):
+    if not (user.is_authenticated and user.is_active):
+        return None
+    return reported_region(user)
+
+
+def sees_indicators(user) -> bool:
+    return _indicator_root(user) is not None
+
+
+def indicator_regions_q(user, path: str = "") -> Q:
+    """The regions (counties, and the prefecture for its supervisor) whose
+    figures and findings the user reads and edits, as a Q over Region, or
+    over a table reaching one through `path` (e.g. "county__")."""
+    root = _indicator_root(user)
+    if root is None:
+        return Q(pk__in=[])
+    return Q(**{f"{path}code__startswith": root.subtree_prefix})
+
+
+def may_edit_indicator_region(user, region) -> bool:
+    """Figures and findings of a county (or the prefecture) in the user's subtree."""
+    root = _indicator_root(user)
+    return root is not None and region.code.startswith(root.subtree_prefix)
+
+
+def may_configure_indicators(user) -> bool:
+    """The tree and the province's sheet cover the whole prefecture."""
+    root = _indicator_root(user)
+    return root is not None and root.level == Region.Level.PREFECTURE
+
+
+def may_sign_findings(user, region) -> bool:
+    """A supervisor signs off the findings of their subtree."""
+    return getattr(user, "role", None) == Role.SUPERVISOR and may_edit_indicator_region(
+        user, region
+    )
