@@ -103,6 +103,21 @@ class QuestionForm(forms.Form):
         return initial
 
 
+class QuestionImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Filled-in template (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
 class BankFilterForm(forms.Form):
     subsystem = forms.ModelChoiceField(
         label=_("Subsystem"), queryset=Subsystem.objects.all(), required=False

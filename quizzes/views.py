@@ -1,8 +1,10 @@
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,9 +12,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk_site.tickets import idempotency, scope
+from helpdesk_site.tickets.uploads import XLSX
 from kb.selectors import readable_faq_or_404
-from quizzes import scoring, selectors, services
-from quizzes.forms import BankFilterForm, FaqSearchForm, QuestionForm, QuizForm
+from quizzes import scoring, selectors, services, sheet
+from quizzes.forms import (
+    BankFilterForm,
+    FaqSearchForm,
+    QuestionForm,
+    QuestionImportForm,
+    QuizForm,
+)
 from quizzes.models import Kind, QuestionState
 
 PAGE_SIZE = 20
@@ -157,6 +166,50 @@ def question_new(request):
 
 
 @login_required
+def question_import(request):
+    """Many questions at once from the import template, as drafts for review;
+    a sheet with any error imports nothing and lists every error."""
+    _require_writer(request.user)
+    form = QuestionImportForm(request.POST or None, request.FILES or None)
+    errors, status = [], 200
+    if request.method == "POST":
+        if form.is_valid():
+
+            def perform():
+                imported = services.import_questions(request.user, form.cleaned_data["file"])
+                return idempotency.Outcome.redirect(
+                    reverse("quizzes:bank") + "?state=draft", count=len(imported)
+                )
+
+            try:
+                outcome = _once(request, "quizzes.import", perform)
+            except ValidationError as refusal:
+                errors = refusal.messages
+            else:
+                messages.success(
+                    request,
+                    _("Imported %(count)d questions as drafts; another supervisor reviews them.")
+                    % {"count": outcome.body["count"]},
+                )
+                return redirect(outcome.location)
+        status = 400
+    return render(
+        request, "quizzes/question_import.html", {"form": form, "errors": errors}, status=status
+    )
+
+
+@login_required
+def import_template(request):
+    _require_writer(request.user)
+    return FileResponse(
+        io.BytesIO(sheet.template_bytes()),
+        as_attachment=True,
+        filename=sheet.TEMPLATE_NAME,
+        content_type=XLSX,
+    )
+
+
+@login_required
 def question(request, pk):
     """A question: its options and right answers; a draft can be edited here."""
     _require_writer(request.user)
@@ -184,6 +237,7 @@ def question(request, pk):
             "form": form,
             "editable": editable,
             "reviews": scope.reviews_quiz_questions(request.user),
+            "may_publish": scope.may_publish_question(request.user, question),
         },
         status=status,
     )
@@ -196,6 +250,8 @@ def question_publish(request, pk):
     question = selectors.question_or_404(request.user, pk)
     try:
         services.publish_question(question, request.user)
+    except PermissionDenied as refusal:
+        return _bad(request, str(refusal), status=403)
     except ValidationError as refusal:
         return _bad(request, _refusal(refusal))
     messages.success(request, _("Published: the question can now be put in quizzes."))

@@ -8,6 +8,7 @@ from quizzes import services
 from quizzes.models import Kind, Question, QuestionState
 from tests.factories import UserFactory, get_subsystem
 from tests.kb.factories import published_faq
+from tests.quizzes.conftest import supervisor
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +164,32 @@ def test_another_role_cannot_publish_through_the_page(client, operator):
     other = UserFactory()
     client.force_login(other)
     assert client.get(reverse("quizzes:question", args=[question.pk])).status_code == 403
+
+
+def test_a_supervisor_does_not_publish_their_own_question(kangding_supervisor):
+    question = draft(kangding_supervisor)
+    with pytest.raises(PermissionDenied):
+        services.publish_question(question, kangding_supervisor)
+    question.refresh_from_db()
+    assert question.state == QuestionState.DRAFT and question.reviewed_by is None
+    second = supervisor("513300")
+    question = services.publish_question(question, second)
+    assert question.state == QuestionState.PUBLISHED and question.reviewed_by == second
+
+
+def test_the_writer_is_told_a_second_reviewer_publishes(client, kangding_supervisor):
+    question = draft(kangding_supervisor)
+    client.force_login(kangding_supervisor)
+    page = client.get(reverse("quizzes:question", args=[question.pk])).content.decode()
+    assert "data-needs-second-reviewer" in page and "另一位主管" in page
+    assert reverse("quizzes:question_publish", args=[question.pk]) not in page
+    refused = client.post(reverse("quizzes:question_publish", args=[question.pk]))
+    assert refused.status_code == 403
+    assert "不能审核自己" in refused.content.decode()
+    second = supervisor("513300")
+    client.force_login(second)
+    page = client.get(reverse("quizzes:question", args=[question.pk])).content.decode()
+    assert reverse("quizzes:question_publish", args=[question.pk]) in page
+    assert client.post(reverse("quizzes:question_publish", args=[question.pk])).status_code == 302
+    question.refresh_from_db()
+    assert question.state == QuestionState.PUBLISHED
