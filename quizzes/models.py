@@ -154,7 +154,9 @@ class Quiz(models.Model):
 
 class QuizQuestion(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="entries")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["quiz", "id"]
@@ -172,7 +174,9 @@ class Attempt(models.Model):
     """One person's go at a quiz (一次作答): the order shown, the answers
     saved, and once submitted or out of time, the score."""
 
-    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    quiz = models.ForeignKey(
+        Quiz, verbose_name=_("quiz"), on_delete=models.PROTECT, related_name="attempts"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
