@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from helpdesk_site import lists
 from helpdesk_site.tickets import idempotency, scope
 from helpdesk_site.tickets.uploads import XLSX
 from kb.selectors import readable_faq_or_404
 from quizzes import scoring, selectors, services, sheet
+from quizzes.filters import QuestionFilter
 from quizzes.forms import (
-    BankFilterForm,
     FaqSearchForm,
     QuestionForm,
     QuestionImportForm,
@@ -69,33 +70,19 @@ def index(request):
 @login_required
 def bank(request):
     _require_writer(request.user)
-    form = BankFilterForm(request.GET or None)
-    questions = selectors.bank(request.user)
-    status = 200
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        questions = selectors.filtered_bank(
-            questions,
-            subsystem=data["subsystem"],
-            kind=data["kind"],
-            state=data["state"],
-            text=data["q"].strip(),
-        )
-    elif form.is_bound:
-        questions, status = questions.none(), 400
-    page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = lists.filtered_page(
+        request, QuestionFilter, selectors.bank(request.user), per_page=PAGE_SIZE
+    )
     return render(
         request,
         "quizzes/bank.html",
         {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
+            "form": listing.form,
+            "page": listing.page,
+            "query": listing.query,
             "reviews": scope.reviews_quiz_questions(request.user),
         },
-        status=status,
+        status=listing.status,
     )
 
 
