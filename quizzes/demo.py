@@ -108,7 +108,11 @@ def seed(accounts: dict, now: dt.datetime) -> int:
                 now=min(now, session.starts_at),
             )
             quiz = services.set_open(
-                quiz, reviewer, True, now=session.ends_at - dt.timedelta(minutes=30)
+                quiz,
+                reviewer,
+                True,
+                now=session.ends_at - dt.timedelta(minutes=30),
+                announce=False,
             )
         added += _attempts(quiz, session, now)
     return added

@@ -3,14 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from helpdesk_site.tickets.models import Subsystem
-from quizzes.models import Kind, QuestionState
+from quizzes.models import Kind
 from quizzes.services import MAX_OPTIONS, true_false_options
 
 STEM_MAX = 2000
 EXPLANATION_MAX = 4000
 
 
-def _styled(form):
+def styled(form):
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
@@ -61,7 +61,7 @@ class QuestionForm(forms.Form):
             self.fields[f"correct_{i}"] = forms.BooleanField(
                 label=_("Right answer"), required=False
             )
-        _styled(self)
+        styled(self)
 
     def option_rows(self):
         return [
@@ -103,22 +103,19 @@ class QuestionForm(forms.Form):
         return initial
 
 
-class BankFilterForm(forms.Form):
-    subsystem = forms.ModelChoiceField(
-        label=_("Subsystem"), queryset=Subsystem.objects.all(), required=False
+class QuestionImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Filled-in template (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
     )
-    kind = forms.ChoiceField(
-        label=_("Question type"), choices=[("", _("All")), *Kind.choices], required=False
-    )
-    state = forms.ChoiceField(
-        label=_("State"), choices=[("", _("All")), *QuestionState.choices], required=False
-    )
-    q = forms.CharField(label=_("Text"), max_length=100, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _styled(self)
-        self.fields["subsystem"].empty_label = _("All")
+        styled(self)
 
 
 class FaqSearchForm(forms.Form):
@@ -126,7 +123,7 @@ class FaqSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
 
 
 class QuizForm(forms.Form):
@@ -147,4 +144,4 @@ class QuizForm(forms.Form):
     def __init__(self, *args, questions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["questions"].queryset = questions
-        _styled(self)
+        styled(self)

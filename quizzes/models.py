@@ -4,8 +4,8 @@ training session, and each person's attempts."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from helpdesk_site.people.models import Department
 from helpdesk_site.tickets.models import Subsystem
@@ -116,6 +116,8 @@ class Quiz(models.Model):
     )
     # Takers see it only once opened; its questions are fixed from then on.
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    # When its takers were told it opened: once, however often it is closed and reopened.
+    announced_at = models.DateTimeField(_("takers notified"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -143,7 +145,7 @@ class Quiz(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.session}考核"
+        return gettext("Quiz of %(session)s") % {"session": self.session}
 
     @property
     def is_open(self) -> bool:
@@ -152,7 +154,9 @@ class Quiz(models.Model):
 
 class QuizQuestion(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="entries")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["quiz", "id"]
@@ -170,7 +174,9 @@ class Attempt(models.Model):
     """One person's go at a quiz (一次作答): the order shown, the answers
     saved, and once submitted or out of time, the score."""
 
-    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    quiz = models.ForeignKey(
+        Quiz, verbose_name=_("quiz"), on_delete=models.PROTECT, related_name="attempts"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
@@ -214,7 +220,11 @@ class Attempt(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.quiz} · {self.user} · 第{self.number}次"
+        return gettext("%(quiz)s · %(person)s · attempt %(number)d") % {
+            "quiz": self.quiz,
+            "person": self.user,
+            "number": self.number,
+        }
 
     @property
     def is_scored(self) -> bool:

@@ -43,18 +43,6 @@ def bank(user) -> QuerySet[Question]:
     return Question.objects.select_related("subsystem", "author", "reviewed_by", "source_faq")
 
 
-def filtered_bank(questions, *, subsystem=None, kind="", state="", text="") -> QuerySet:
-    if subsystem is not None:
-        questions = questions.filter(subsystem=subsystem)
-    if kind:
-        questions = questions.filter(kind=kind)
-    if state:
-        questions = questions.filter(state=state)
-    if text:
-        questions = questions.filter(Q(stem__icontains=text) | Q(explanation__icontains=text))
-    return questions
-
-
 def question_or_404(user, pk) -> Question:
     try:
         return bank(user).prefetch_related("options").get(pk=pk)

@@ -8,13 +8,20 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from helpdesk_site.notices.models import Kind as NoticeKind
+from helpdesk_site.notices.services import notify
 from helpdesk_site.tickets import scope
+from helpdesk_site.tickets.models import Subsystem
+from helpdesk_site.tickets.uploads import XLSX, check_upload
 from kb.models import Faq, FaqState
-from quizzes import scoring, selectors
+from quizzes import scoring, selectors, sheet
 from quizzes.models import Attempt, Kind, Option, Question, QuestionState, Quiz, QuizQuestion
+from training.selectors import quiz_takers
 
 MAX_OPTIONS = 6
 TRUE_TEXT, FALSE_TEXT = "正确", "错误"
@@ -118,10 +125,109 @@ def draft_from_faq(user, faq: Faq, now=None) -> Question:
     )
 
 
+# What is wrong with a cell or a row of the import sheet, by sheet.RowError code;
+# %(value)s is the error's detail (a limit, or the letters named).
+SHEET_ERRORS = {
+    "header": gettext_lazy(
+        "The first row is not the template's header; download the template and fill it in."
+    ),
+    "unreadable": gettext_lazy("The file cannot be read as an Excel workbook."),
+    "empty": gettext_lazy("The sheet has no questions."),
+    "too_many_rows": gettext_lazy("At most %(value)s questions can be imported at once."),
+    "kind": gettext_lazy("The type must be 单选, 多选 or 判断."),
+    "required": gettext_lazy("This cell must be filled in."),
+    "too_long": gettext_lazy("At most %(value)s characters."),
+    "option_gap": gettext_lazy("Options are written from A on, without an empty one between."),
+    "true_false_options": gettext_lazy(
+        "A true-or-false question has no options; write 正确 or 错误 as its answer."
+    ),
+    "true_false_answer": gettext_lazy("The answer of a true-or-false question is 正确 or 错误."),
+    "answer_letters": gettext_lazy(
+        "The answer is the letters of the right options, such as B or ACD."
+    ),
+    "answer_no_option": gettext_lazy("The answer names option %(value)s, which is not written."),
+    "options_repeat": gettext_lazy("No two options may be the same."),
+    "single_options": gettext_lazy("A single-choice question needs two options or more."),
+    "single_answer": gettext_lazy("A single-choice question has exactly one right option."),
+    "multiple_options": gettext_lazy("A multiple-choice question needs three options or more."),
+    "multiple_answer": gettext_lazy("A multiple-choice question has two right options at least."),
+    "subsystem": gettext_lazy("There is no subsystem of this name or code."),
+}
+
+
+def _sheet_error(error: sheet.RowError) -> str:
+    """A row's error as the writer reads it: the row, the column and what to fix."""
+    text = str(SHEET_ERRORS[error.code])
+    if error.details:
+        text = text % {"value": error.details[0]}
+    if error.column is None:
+        return _("Row %(row)d: ") % {"row": error.row} + text
+    return (
+        _("Row %(row)d, column %(column)s (%(header)s): ")
+        % {"row": error.row, "column": error.column_letter, "header": error.header}
+        + text
+    )
+
+
+def _subsystems_by_name() -> dict[str, Subsystem]:
+    """Subsystems by Chinese name and by code (in any case)."""
+    found = {}
+    for subsystem in Subsystem.objects.all():
+        found[subsystem.code.lower()] = subsystem
+        found[subsystem.name] = subsystem
+    return found
+
+
+@transaction.atomic
+def import_questions(user, uploaded, now=None) -> list[Question]:
+    """Questions from a filled-in import sheet (quizzes/sheet.py), all as
+    drafts of the importing writer for a reviewer to publish. All or nothing:
+    any row in error, and no question is kept; every error is said with its
+    row and column."""
+    _require(
+        scope.writes_quiz_questions(user), _("Only operators and supervisors write questions.")
+    )
+    checked = check_upload(uploaded)
+    if checked.content_type != XLSX:
+        raise ValidationError(_("Upload the filled-in template as an Excel (.xlsx) file."))
+    uploaded.seek(0)
+    rows, errors = sheet.read_workbook(uploaded.read())
+    subsystems = _subsystems_by_name()
+    named = {
+        row.row: subsystems.get(row.subsystem, subsystems.get(row.subsystem.lower()))
+        for row in rows
+    }
+    errors += [
+        sheet.RowError(row.row, sheet.SUBSYSTEM_COLUMN, "subsystem")
+        for row in rows
+        if row.subsystem and named[row.row] is None
+    ]
+    if errors:
+        errors.sort(key=lambda e: (e.row, -1 if e.column is None else e.column))
+        raise ValidationError([_sheet_error(e) for e in errors])
+    now = now or timezone.now()
+    return [
+        save_question(
+            user,
+            kind=row.kind,
+            subsystem=named[row.row],
+            stem=row.stem,
+            explanation=row.explanation,
+            options=list(row.options),
+            now=now,
+        )
+        for row in rows
+    ]
+
+
 @transaction.atomic
 def publish_question(question: Question, reviewer, now=None) -> Question:
     _require(scope.reviews_quiz_questions(reviewer), _("Only supervisors review questions."))
     question = Question.objects.select_for_update().get(pk=question.pk)
+    _require(
+        scope.may_publish_question(reviewer, question),
+        _("A second reviewer publishes this question: its writer cannot approve their own."),
+    )
     if question.state != QuestionState.DRAFT:
         raise ValidationError(_("Only a draft can be published."))
     check_options(question.kind, [(o.text, o.is_correct) for o in question.options.all()])
@@ -197,18 +303,44 @@ def save_quiz(
 
 
 @transaction.atomic
-def set_open(quiz: Quiz, user, is_open: bool, now=None) -> Quiz:
-    """Open a quiz to its takers, or close it again."""
+def set_open(quiz: Quiz, user, is_open: bool, now=None, *, announce: bool = True) -> Quiz:
+    """Open a quiz to its takers, or close it again. The first opening tells
+    the session's invited, enrolled and present people, with a link to the
+    quiz; demo data opens past quizzes as history (announce=False) and
+    sends no notice about the past."""
     _require(
         scope.manages_session_quiz(user, quiz.session),
         _("Only the supervisors of the session's region set its quiz."),
     )
-    quiz = Quiz.objects.select_for_update().get(pk=quiz.pk)
+    now = now or timezone.now()
+    quiz = Quiz.objects.select_for_update().select_related("session").get(pk=quiz.pk)
     if is_open and not quiz.entries.exists():
         raise ValidationError(_("Put questions in the quiz before opening it."))
-    quiz.opened_at = (now or timezone.now()) if is_open else None
+    quiz.opened_at = now if is_open else None
     quiz.save(update_fields=["opened_at"])
+    if is_open and announce and quiz.announced_at is None:
+        _announce(quiz, now)
     return quiz
+
+
+def _announce(quiz: Quiz, now) -> None:
+    notify(
+        quiz_takers(quiz.session),
+        message=_(
+            "The quiz of the training “%(title)s” is open: %(count)d questions, "
+            "%(minutes)d minutes once started."
+        )
+        % {
+            "title": quiz.session.title,
+            "count": quiz.entries.count(),
+            "minutes": quiz.time_limit_minutes,
+        },
+        kind=NoticeKind.TRAINING,
+        link=reverse("quizzes:quiz", args=[quiz.pk]),
+        at=now,
+    )
+    quiz.announced_at = now
+    quiz.save(update_fields=["announced_at"])
 
 
 # --- Attempts ------------------------------------------------------------

@@ -1,18 +1,28 @@
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from helpdesk_site import lists
 from helpdesk_site.tickets import idempotency, scope
+from helpdesk_site.tickets.uploads import XLSX
 from kb.selectors import readable_faq_or_404
-from quizzes import scoring, selectors, services
-from quizzes.forms import BankFilterForm, FaqSearchForm, QuestionForm, QuizForm
+from quizzes import scoring, selectors, services, sheet
+from quizzes.filters import QuestionFilter
+from quizzes.forms import (
+    FaqSearchForm,
+    QuestionForm,
+    QuestionImportForm,
+    QuizForm,
+)
 from quizzes.models import Kind, QuestionState
 
 PAGE_SIZE = 20
@@ -60,33 +70,19 @@ def index(request):
 @login_required
 def bank(request):
     _require_writer(request.user)
-    form = BankFilterForm(request.GET or None)
-    questions = selectors.bank(request.user)
-    status = 200
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        questions = selectors.filtered_bank(
-            questions,
-            subsystem=data["subsystem"],
-            kind=data["kind"],
-            state=data["state"],
-            text=data["q"].strip(),
-        )
-    elif form.is_bound:
-        questions, status = questions.none(), 400
-    page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = lists.filtered_page(
+        request, QuestionFilter, selectors.bank(request.user), per_page=PAGE_SIZE
+    )
     return render(
         request,
         "quizzes/bank.html",
         {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
+            "form": listing.form,
+            "page": listing.page,
+            "query": listing.query,
             "reviews": scope.reviews_quiz_questions(request.user),
         },
-        status=status,
+        status=listing.status,
     )
 
 
@@ -157,6 +153,50 @@ def question_new(request):
 
 
 @login_required
+def question_import(request):
+    """Many questions at once from the import template, as drafts for review;
+    a sheet with any error imports nothing and lists every error."""
+    _require_writer(request.user)
+    form = QuestionImportForm(request.POST or None, request.FILES or None)
+    errors, status = [], 200
+    if request.method == "POST":
+        if form.is_valid():
+
+            def perform():
+                imported = services.import_questions(request.user, form.cleaned_data["file"])
+                return idempotency.Outcome.redirect(
+                    reverse("quizzes:bank") + "?state=draft", count=len(imported)
+                )
+
+            try:
+                outcome = _once(request, "quizzes.import", perform)
+            except ValidationError as refusal:
+                errors = refusal.messages
+            else:
+                messages.success(
+                    request,
+                    _("Imported %(count)d questions as drafts; another supervisor reviews them.")
+                    % {"count": outcome.body["count"]},
+                )
+                return redirect(outcome.location)
+        status = 400
+    return render(
+        request, "quizzes/question_import.html", {"form": form, "errors": errors}, status=status
+    )
+
+
+@login_required
+def import_template(request):
+    _require_writer(request.user)
+    return FileResponse(
+        io.BytesIO(sheet.template_bytes()),
+        as_attachment=True,
+        filename=sheet.TEMPLATE_NAME,
+        content_type=XLSX,
+    )
+
+
+@login_required
 def question(request, pk):
     """A question: its options and right answers; a draft can be edited here."""
     _require_writer(request.user)
@@ -184,6 +224,7 @@ def question(request, pk):
             "form": form,
             "editable": editable,
             "reviews": scope.reviews_quiz_questions(request.user),
+            "may_publish": scope.may_publish_question(request.user, question),
         },
         status=status,
     )
@@ -196,6 +237,8 @@ def question_publish(request, pk):
     question = selectors.question_or_404(request.user, pk)
     try:
         services.publish_question(question, request.user)
+    except PermissionDenied as refusal:
+        return _bad(request, str(refusal), status=403)
     except ValidationError as refusal:
         return _bad(request, _refusal(refusal))
     messages.success(request, _("Published: the question can now be put in quizzes."))

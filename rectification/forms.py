@@ -3,11 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk_site.people.models import Department
 from rectification import rules
-from rectification.models import Dimension, PeriodKind, Status
+from rectification.models import Dimension
 from rectification.services import MEASURES_MAX, NOTE_MAX
 
 
-def _styled(form):
+def styled(form):
     for field in form.fields.values():
         field.widget.attrs.setdefault(
             "class",
@@ -45,7 +45,7 @@ class ItemForm(forms.Form):
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
-        _styled(self)
+        styled(self)
 
 
 class CompleteForm(forms.Form):
@@ -55,7 +55,7 @@ class CompleteForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
 
 
 class ExtendForm(forms.Form):
@@ -73,7 +73,7 @@ class ExtendForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
 
 
 class WithdrawForm(forms.Form):
@@ -85,26 +85,4 @@ class WithdrawForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _styled(self)
-
-
-class LedgerFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("All")), *Status.choices], required=False
-    )
-    dimension = forms.ChoiceField(
-        label=_("Weak spot kind"), choices=[("", _("All")), *Dimension.choices], required=False
-    )
-    period_kind = forms.ChoiceField(
-        label=_("Period"), choices=[("", _("All")), *PeriodKind.choices], required=False
-    )
-    department = forms.ModelChoiceField(
-        label=_("Responsible department"), queryset=Department.objects.none(), required=False
-    )
-    q = forms.CharField(label=_("Text"), max_length=100, required=False)
-
-    def __init__(self, *args, departments, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
-        self.fields["department"].empty_label = _("All")
-        _styled(self)
+        styled(self)

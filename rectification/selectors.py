@@ -59,24 +59,6 @@ def item_or_404(user, pk: int) -> RectificationItem:
     return item
 
 
-def filtered(
-    items: QuerySet, *, status="", dimension="", department=None, period_kind="", text=""
-) -> QuerySet:
-    if status:
-        items = items.filter(status=status)
-    if dimension:
-        items = items.filter(dimension=dimension)
-    if department is not None:
-        items = items.filter(department=department)
-    if period_kind:
-        items = items.filter(period_kind=period_kind)
-    if text:
-        items = items.filter(
-            Q(finding__icontains=text) | Q(measures__icontains=text) | Q(group_name__icontains=text)
-        )
-    return items
-
-
 def status_counts(items: QuerySet) -> dict[str, int]:
     found = {
         row["status"]: row["n"] for row in items.order_by().values("status").annotate(n=Count("pk"))

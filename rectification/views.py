@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,13 +8,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from helpdesk_site import lists
 from helpdesk_site.tickets import scope as ticket_scope
 from rectification import rules, selectors, services
+from rectification.filters import LedgerFilter
 from rectification.forms import (
     CompleteForm,
     ExtendForm,
     ItemForm,
-    LedgerFilterForm,
     WeakSpotForm,
     WithdrawForm,
 )
@@ -67,37 +67,23 @@ def _weak_spot(request, data):
 def ledger(request):
     root = _root(request.user)
     departments = selectors.departments_for(request.user)
-    form = LedgerFilterForm(request.GET or None, departments=departments)
     items = selectors.items_for(request.user)
     counts = selectors.status_counts(items)
-    status = 200
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        items = selectors.filtered(
-            items,
-            status=data["status"],
-            dimension=data["dimension"],
-            department=data["department"],
-            period_kind=data["period_kind"],
-            text=data["q"].strip(),
-        )
-    elif form.is_bound:
-        items, status = items.none(), 400
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = lists.filtered_page(
+        request, LedgerFilter, items, per_page=PAGE_SIZE, departments=departments
+    )
     return render(
         request,
         "rectification/ledger.html",
         {
             "root": root,
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
+            "form": listing.form,
+            "page": listing.page,
+            "query": listing.query,
             "counts": [(s, s.label, counts[s.value]) for s in Status],
             "total": sum(counts.values()),
         },
-        status=status,
+        status=listing.status,
     )
 
 

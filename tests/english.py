@@ -36,6 +36,7 @@ ALLOWED = {
     "pdf",
     "png",
     "pop",
+    "powerpoint",
     "rss",
     "sla",
     "smtp",

@@ -1,5 +1,7 @@
 import base64
 import functools
+import io
+import zipfile
 
 import factory
 from helpdesk.models import Ticket
@@ -15,6 +17,27 @@ PASSWORD = "correct horse battery"
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
+
+PPTX_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/content-types"><Override PartName="/ppt/presentation.xml" ContentType="'
+    'application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/>'
+    "</Types>"
+)
+
+
+def pptx_slides() -> bytes:
+    """A presentation laid out as PowerPoint writes one: the thumbnail
+    (stored, not compressed) comes before the slides, beyond the first few
+    kilobytes of the file."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        out.writestr("[Content_Types].xml", PPTX_CONTENT_TYPES)
+        out.writestr("_rels/.rels", "<Relationships/>")
+        out.writestr("docProps/thumbnail.jpeg", bytes(range(256)) * 64)
+        out.writestr("ppt/presentation.xml", "<p:presentation/>")
+        out.writestr("ppt/slides/slide1.xml", "<p:sld/>")
+    return buffer.getvalue()
 
 
 @functools.cache

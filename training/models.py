@@ -4,8 +4,8 @@ attended, and the materials (教材) kept up to date with the platform."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from helpdesk_site.audit.models import history_user
@@ -48,7 +48,10 @@ class TrainingPlan(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.year} {self.region.name}培训计划"
+        return gettext("%(region)s training plan %(year)d") % {
+            "region": self.region.name,
+            "year": self.year,
+        }
 
 
 class Form(models.TextChoices):

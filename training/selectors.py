@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from helpdesk_site.notices import links
 from helpdesk_site.people.models import Department, User
@@ -44,6 +45,16 @@ def may_take_session_quiz(user, session: TrainingSession) -> bool:
         or Enrolment.objects.filter(session=session, user=user).exists()
         or Attendance.objects.filter(session=session, user=user, present=True).exists()
     )
+
+
+def quiz_takers(session: TrainingSession) -> QuerySet[User]:
+    """Everyone who may take the session's quiz (may_take_session_quiz)."""
+    return User.objects.filter(
+        Q(training_invitations__session=session)
+        | Q(training_enrolments__session=session)
+        | Q(training_attendances__session=session, training_attendances__present=True),
+        is_active=True,
+    ).distinct()
 
 
 def calendar():
@@ -253,7 +264,7 @@ def _topics(department_id, subsystem: Subsystem) -> list[str]:
         faqs = subsystem.faqs.filter(state=FaqState.PUBLISHED).exclude(kbitem__title__in=titles)
         missing = TOPICS_PER_NEED - len(titles)
         titles += list(faqs.values_list("kbitem__title", flat=True)[:missing])
-    return titles or [f"{subsystem.name}常见操作"]
+    return titles or [_("Everyday operations of %(subsystem)s") % {"subsystem": subsystem.name}]
 
 
 def training_needs(region: Region, start, end, limit=10) -> list[NeedRow]:

@@ -517,6 +517,12 @@ def reviews_quiz_questions(user) -> bool:
     )
 
 
+def may_publish_question(user, question) -> bool:
+    """A reviewer publishes questions others wrote: whoever wrote a question
+    needs a second reviewer, so no one approves their own."""
+    return reviews_quiz_questions(user) and question.author_id != user.pk
+
+
 def quiz_managed_sessions(user) -> QuerySet[TrainingSession]:
     """The training sessions whose quiz a user sets: those they manage
     (manages_session, the training rule)."""

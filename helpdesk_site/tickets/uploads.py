@@ -1,5 +1,6 @@
 """What may be attached to a ticket: checked by content, not by name."""
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -9,6 +10,19 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+ZIP = "application/zip"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+# An Office Open XML file is a ZIP archive; the main part among its members
+# says which kind it is, wherever in the archive the program put it.
+OFFICE_MAIN_PARTS = {
+    "word/document.xml": DOCX,
+    "xl/workbook.xml": XLSX,
+    "ppt/presentation.xml": PPTX,
+}
+OFFICE_TYPES = {DOCX, XLSX, PPTX}
+
 # Detected content type -> the file name endings it may carry.
 ALLOWED_TYPES = {
     "image/png": {".png"},
@@ -16,9 +30,10 @@ ALLOWED_TYPES = {
     "image/gif": {".gif"},
     "image/webp": {".webp"},
     "application/pdf": {".pdf"},
-    "application/zip": {".zip"},
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {".docx"},
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {".xlsx"},
+    ZIP: {".zip"},
+    DOCX: {".docx"},
+    XLSX: {".xlsx"},
+    PPTX: {".pptx"},
     "text/plain": {".txt", ".log"},
 }
 SNIFF_BYTES = 8192
@@ -56,6 +71,25 @@ def detect_content_type(head: bytes) -> str | None:
     return None
 
 
+def zip_content_type(uploaded) -> str | None:
+    """What a ZIP archive holds, read from its list of members (nothing is
+    unpacked): a Word, Excel or PowerPoint file when it has the parts of one,
+    otherwise a plain archive; None when it is no readable archive."""
+    uploaded.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            members = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return None
+    finally:
+        uploaded.seek(0)
+    if "[Content_Types].xml" in members:
+        for part, content_type in OFFICE_MAIN_PARTS.items():
+            if part in members:
+                return content_type
+    return ZIP
+
+
 def check_upload(uploaded) -> CheckedUpload:
     """Raise ValidationError unless the file is small enough and its content
     is one of the allowed types, matching its name's ending."""
@@ -75,12 +109,16 @@ def check_upload(uploaded) -> CheckedUpload:
     head = uploaded.read(SNIFF_BYTES)
     uploaded.seek(0)
     content_type = detect_content_type(head)
+    if content_type == ZIP or content_type in OFFICE_TYPES:
+        # The first bytes show a ZIP archive, and at most guess what is in it.
+        content_type = zip_content_type(uploaded)
     ending = PurePath(name).suffix.lower()
     if content_type not in ALLOWED_TYPES:
         raise ValidationError(
             _(
                 "%(name)s is not an accepted kind of file. Accepted: images (PNG, JPEG, "
-                "GIF, WebP), PDF, Word and Excel documents, ZIP archives and plain text."
+                "GIF, WebP), PDF, Word, Excel and PowerPoint documents, ZIP archives and plain "
+                "text."
             )
             % {"name": name}
         )

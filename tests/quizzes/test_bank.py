@@ -8,6 +8,7 @@ from quizzes import services
 from quizzes.models import Kind, Question, QuestionState
 from tests.factories import UserFactory, get_subsystem
 from tests.kb.factories import published_faq
+from tests.quizzes.conftest import supervisor
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +164,60 @@ def test_another_role_cannot_publish_through_the_page(client, operator):
     other = UserFactory()
     client.force_login(other)
     assert client.get(reverse("quizzes:question", args=[question.pk])).status_code == 403
+
+
+def test_a_supervisor_does_not_publish_their_own_question(kangding_supervisor):
+    question = draft(kangding_supervisor)
+    with pytest.raises(PermissionDenied):
+        services.publish_question(question, kangding_supervisor)
+    question.refresh_from_db()
+    assert question.state == QuestionState.DRAFT and question.reviewed_by is None
+    second = supervisor("513300")
+    question = services.publish_question(question, second)
+    assert question.state == QuestionState.PUBLISHED and question.reviewed_by == second
+
+
+def test_the_writer_is_told_a_second_reviewer_publishes(client, kangding_supervisor):
+    question = draft(kangding_supervisor)
+    client.force_login(kangding_supervisor)
+    page = client.get(reverse("quizzes:question", args=[question.pk])).content.decode()
+    assert "data-needs-second-reviewer" in page and "另一位主管" in page
+    assert reverse("quizzes:question_publish", args=[question.pk]) not in page
+    refused = client.post(reverse("quizzes:question_publish", args=[question.pk]))
+    assert refused.status_code == 403
+    assert "不能审核自己" in refused.content.decode()
+    second = supervisor("513300")
+    client.force_login(second)
+    page = client.get(reverse("quizzes:question", args=[question.pk])).content.decode()
+    assert reverse("quizzes:question_publish", args=[question.pk]) in page
+    assert client.post(reverse("quizzes:question_publish", args=[question.pk])).status_code == 302
+    question.refresh_from_db()
+    assert question.state == QuestionState.PUBLISHED
+
+
+def test_the_bank_filters_and_pages_keeping_the_filters(client, operator, kangding_supervisor):
+    for n in range(23):
+        question = services.save_question(
+            operator,
+            kind=Kind.SINGLE,
+            subsystem=get_subsystem("e_license"),
+            stem=f"电子证照第{n}题",
+            explanation="",
+            options=[("甲", True), ("乙", False)],
+        )
+        if n % 2:
+            services.publish_question(question, kangding_supervisor)
+    draft(operator, Kind.TRUE_FALSE, services.true_false_options(True))
+    client.force_login(operator)
+    url = reverse("quizzes:bank")
+    everything = client.get(url)
+    assert everything.context["page"].paginator.count == 24
+    drafts = client.get(url, {"state": "draft", "kind": "single"})
+    assert drafts.context["page"].paginator.count == 12
+    text = client.get(url, {"q": "第1"}).context["page"].paginator.count
+    assert text == 11  # 第1, 第10 … 第19
+    paged = client.get(url, {"state": "", "q": "电子证照"}).content.decode()
+    assert "?state=&amp;q=%E7%94%B5%E5%AD%90%E8%AF%81%E7%85%A7&amp;page=2" in paged
+    bad = client.get(url, {"kind": "essay"})
+    assert bad.status_code == 400 and "选择一个有效的选项" in bad.content.decode()
+    assert bad.context["page"].paginator.count == 0

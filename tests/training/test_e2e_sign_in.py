@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 # A subsystem's name (天府通办 APP) and the file formats materials come in.
-ALLOWED_LATIN = {"APP", "PDF", "Word", "Excel"}
+ALLOWED_LATIN = {"APP", "PDF", "Word", "Excel", "PowerPoint"}
 
 
 def english(text: str) -> set[str]:

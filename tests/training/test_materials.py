@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.factories import PNG
+from tests.factories import PNG, pptx_slides
 from training.models import Invitation, Material
 
 from .conftest import make_session
@@ -85,3 +85,15 @@ def test_invited_clerk_downloads_the_current_version_others_do_not(
     assert new.status_code == 403
     client.force_login(outsider)
     assert client.get(url).status_code == 404
+
+
+def test_slides_are_uploaded_as_a_material(client, prefecture_supervisor):
+    client.force_login(prefecture_supervisor)
+    response = client.post(
+        reverse("training:materials"),
+        {"title": "一件事一次办课件", "file": upload("课件.pptx", pptx_slides())},
+    )
+    assert response.status_code == 302
+    current = Material.objects.get().current
+    assert current.filename == "课件.pptx"
+    assert current.content_type.endswith("presentationml.presentation")

@@ -4,6 +4,7 @@ the trained departments' consultation rate before and after (培训成效)."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.urls import reverse
 
 from helpdesk_site.tickets.models import Category
@@ -45,6 +46,12 @@ def test_needs_rank_departments_that_ask_how_and_propose_kb_topics(
     assert rows[0].need.consultations == 6 and rows[0].need.tickets == 7
     assert rows[0].topics[0] == "电子印章认领流程"
     assert "电子印章认领流程" in page.content.decode()
+    # Without groups or FAQs of its own, a subsystem's everyday operations are the topic,
+    # said in the reader's language.
+    assert rows[1].topics == ["综合受办平台常见操作"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("training:needs"), {"start": "2026-03-01", "end": "2026-04-02"})
+    assert english.context["rows"][1].topics == ["Everyday operations of 综合受办平台"]
 
 
 def test_needs_page_is_for_supervisors_and_refuses_bad_dates(client, clerk, prefecture_supervisor):
