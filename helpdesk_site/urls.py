@@ -34,6 +34,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("quizzes/", include("quizzes.urls")),
     path("residency/", include("residency.urls")),
+    path("inspections/", include("inspections.urls")),
     path("media/<path:path>", ticket_views.protected_media, name="protected_media"),
     path("healthz/", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
