@@ -1,8 +1,9 @@
 """Demo inspections: four plans (综合受办, 电子证照, 电子印章, 资源目录) run by
 王运维 for four weeks, with two runs missed and one recorded late, the
-超期件 of the 18 counties week by week, and the licence production found
-abnormal on the last two runs: the first filed a ticket, the second joined
-it. The past is recorded without notices (the history, not news)."""
+超期件 of the 18 counties week by week, today's runs still to do, and the
+licence production found abnormal on the last two runs: the first filed a
+ticket, the second joined it. The past is recorded without notices (the
+history, not news)."""
 
 import datetime as dt
 import random
@@ -143,9 +144,6 @@ def _record_history(operator, today, now) -> None:
         .select_related("plan__subsystem")
         .order_by("due_on", "plan__name")
     )
-    latest = {}
-    for run in runs:
-        latest[run.plan_id] = run
     seals = [r for r in runs if r.plan.subsystem.code == "e_seal" and r.due_on < today]
     skipped = {r.pk for r in seals[-10 : -10 + MISSED]}
     late = seals[-4].pk if len(seals) >= 4 else None
@@ -153,8 +151,8 @@ def _record_history(operator, today, now) -> None:
     abnormal = {r.pk for r in licences[-2:]}
     for run in runs:
         code = run.plan.subsystem.code
-        if run.pk in skipped or (code == "case_handling" and run is latest[run.plan_id]):
-            continue  # missed, or the week's spot check still to do
+        if run.pk in skipped or (run.due_on == today and code != "e_license"):
+            continue  # missed, or today's still to do
         if run.pk in abnormal:
             continue  # recorded last, at the present
         day = run.due_on + dt.timedelta(days=1) if run.pk == late else run.due_on

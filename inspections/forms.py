@@ -14,7 +14,11 @@ NUMBER_ERROR = _("Enter a number, e.g. 12 or 3.5.")
 def _styled(form) -> None:
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+        if isinstance(widget, forms.RadioSelect):
+            widget.attrs.setdefault("class", "btn-check")
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
             continue
         widget.attrs.setdefault(
             "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
@@ -135,7 +139,7 @@ class RunForm(forms.Form):
                         min_value=0,
                         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
                         error_messages={
-                            "invalid": _("Enter a whole number."),
+                            "invalid": _("Enter a whole number (0 or more)."),
                             "required": _("Enter a number (0 if none)."),
                             "min_value": _("The number cannot be negative."),
                         },

@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from helpdesk.models import Ticket
 
 from helpdesk_site.people.models import Department
@@ -44,13 +45,13 @@ class Plan(models.Model):
     """An inspection plan (巡检计划) of one subsystem: a checklist, how often
     it is run on the business calendar and who runs it."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("inspections", "name"), max_length=100)
     subsystem = models.ForeignKey(
         Subsystem, verbose_name=_("subsystem"), on_delete=models.PROTECT, related_name="+"
     )
     department = models.ForeignKey(
         Department,
-        verbose_name=_("department"),
+        verbose_name=pgettext_lazy("inspections", "department"),
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_(
@@ -78,7 +79,7 @@ class Plan(models.Model):
         help_text=_("Monthly plans: on a day off, the next working day of the same month."),
     )
     starts_on = models.DateField(_("first day"), default=timezone.localdate)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("inspections", "active"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -100,8 +101,10 @@ class Item(models.Model):
     """One line of a plan's checklist (检查项) and the kind of its answer."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
-    name = models.CharField(_("item"), max_length=100)
-    kind = models.CharField(_("answer"), max_length=16, choices=AnswerKind.choices)
+    name = models.CharField(pgettext_lazy("inspections", "item"), max_length=100)
+    kind = models.CharField(
+        pgettext_lazy("inspections", "answer"), max_length=16, choices=AnswerKind.choices
+    )
     guidance = models.CharField(_("how to check"), max_length=300, blank=True)
     above = models.DecimalField(
         _("abnormal above"), max_digits=12, decimal_places=2, null=True, blank=True
@@ -110,7 +113,7 @@ class Item(models.Model):
         _("abnormal below"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("inspections", "active"), default=True)
 
     class Meta:
         ordering = ["order", "id"]
@@ -126,16 +129,16 @@ class Item(models.Model):
 
 
 class RunStatus(models.TextChoices):
-    PENDING = "pending", _("To do")
+    PENDING = "pending", pgettext_lazy("inspections", "To do")
     DONE = "done", _("Done")
-    MISSED = "missed", _("Missed")
+    MISSED = "missed", pgettext_lazy("inspections", "Missed")
 
 
 class Run(models.Model):
     """One due run of a plan (一次巡检): at most one per plan and period."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="runs")
-    period_start = models.DateField(_("period"))
+    period_start = models.DateField(pgettext_lazy("inspections", "period"))
     due_on = models.DateField(_("due on"), db_index=True)
     operator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -206,8 +209,8 @@ class Answer(models.Model):
 
     class Meta:
         ordering = ["item__order", "item_id"]
-        verbose_name = _("answer")
-        verbose_name_plural = _("answers")
+        verbose_name = _("inspection answer")
+        verbose_name_plural = _("inspection answers")
         constraints = [
             models.UniqueConstraint(fields=["run", "item"], name="inspections_one_answer_per_item")
         ]
