@@ -9,6 +9,8 @@ from inspections import rules, services
 from inspections.models import AnswerKind, Choice, Item, Plan
 
 NUMBER_ERROR = _("Enter a number, e.g. 12 or 3.5.")
+# More than any county has cases; the column holds up to about two thousand million.
+COUNT_MAX = 1_000_000
 
 
 def _styled(form) -> None:
@@ -137,11 +139,13 @@ class RunForm(forms.Form):
                     self.fields[self.county_key(item, county)] = forms.IntegerField(
                         label=county.name,
                         min_value=0,
+                        max_value=COUNT_MAX,
                         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
                         error_messages={
                             "invalid": _("Enter a whole number (0 or more)."),
                             "required": _("Enter a number (0 if none)."),
                             "min_value": _("The number cannot be negative."),
+                            "max_value": _("The number is too large."),
                         },
                     )
             if kind in rules.FLAGGED_KINDS:

@@ -169,4 +169,11 @@ def workbook(book, figures) -> None:
     )
 
 
-SECTION = Section("inspections", "巡检与抽检", 1150, word=word, workbook=workbook)
+SECTION = Section(
+    "inspections",
+    "巡检与抽检",
+    1150,
+    word=word,
+    workbook=workbook,
+    dashboard_template="inspections/dashboard_card.html",
+)

@@ -134,10 +134,11 @@ def item_history(item: Item, limit: int = 60) -> list[TrendPoint]:
 
 def county_weeks(item: Item, weeks: int = 12, today=None) -> tuple[list[dt.date], list[dict]]:
     """Per county and week (Monday), the number of the week's last check:
-    the weeks, oldest first, and one row per county with its numbers."""
+    the weeks, newest first (what a phone shows without scrolling), and one
+    row per county with its numbers."""
     today = today or timezone.localdate()
     first = today - dt.timedelta(days=today.weekday() + 7 * (weeks - 1))
-    mondays = [first + dt.timedelta(days=7 * i) for i in range(weeks)]
+    mondays = [first + dt.timedelta(days=7 * i) for i in reversed(range(weeks))]
     latest: dict = {}
     for code, due, count in (
         CountyCount.objects.filter(answer__item=item, answer__run__due_on__gte=first)

@@ -16,6 +16,7 @@ from inspections.models import Answer, AnswerKind, Plan, RunStatus
 from reporting import svgcharts
 
 RECENT_RUNS = 50
+TO_DO_SHOWN = 20
 STATUS_FILTERS = ("pending", "done", "missed", "late")
 
 
@@ -43,7 +44,7 @@ def index(request):
         {
             "to_do": runs.filter(status__in=[RunStatus.PENDING, RunStatus.MISSED])
             .filter(operator=request.user)
-            .order_by("due_on", "plan__name"),
+            .order_by("due_on", "plan__name")[:TO_DO_SHOWN],
             "runs": listed[:RECENT_RUNS],
             "counts": selectors.status_counts(runs),
             "shown": shown,
@@ -180,7 +181,7 @@ def item_trend(request, pk):
         latest = [
             svgcharts.Point(
                 row["county"].name,
-                next((n for n in reversed(row["counts"]) if n is not None), 0),
+                next((n for n in row["counts"] if n is not None), 0),
                 row["county"].code,
             )
             for row in rows

@@ -11,10 +11,13 @@ import pytest
 from django.utils import timezone
 
 from inspections import selectors, services
-from tests.factories import PASSWORD, PNG, region
+from tests.factories import PASSWORD, PNG, get_subsystem, region
 from tests.test_e2e_layout import screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+# File types named in an error, and the subsystem "天府通办" APP 分站点.
+ALLOWED_LATIN = {"PNG", "JPEG", "GIF", "WebP", "APP"}
 
 
 @pytest.fixture(autouse=True)
@@ -43,12 +46,7 @@ def latest_working_day() -> dt.date:
 def fits_and_chinese(page, what):
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, (what, overflow)
-    words = set(re.findall(r"[A-Za-z]{2,}", page.inner_text("main"))) - {
-        "PNG",
-        "JPEG",
-        "GIF",
-        "WebP",
-    }
+    words = set(re.findall(r"[A-Za-z]{2,}", page.inner_text("main"))) - ALLOWED_LATIN
     assert not words, (what, words)
 
 
@@ -93,3 +91,51 @@ def test_an_operator_records_an_inspection(
     page.click("[data-ticket] a")
     page.wait_for_load_state()
     assert "巡检异常" in page.inner_text("main")
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1366, 768)])
+def test_a_supervisor_sets_up_a_plan_and_reads_the_county_trend(
+    browser, live_server, prefecture_supervisor, centre, operator, overdue_plan, width, height
+):
+    from tests.inspections.conftest import counties
+
+    for code in ("513334", "513337"):
+        region(code)
+    day = dt.date(2026, 10, 12)
+    services.make_due_runs(now=timezone.make_aware(dt.datetime.combine(day, dt.time(9))))
+    item = overdue_plan.items.get()
+    for run, litang in zip(overdue_plan.runs.order_by("due_on"), (12, 5), strict=True):
+        counts = {c.code: 1 for c in counties()}
+        counts["513334"] = litang
+        services.record_run(run, operator, {item.pk: services.Given(counts=counts)})
+
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    log_in(page, live_server.url, prefecture_supervisor)
+    page.goto(f"{live_server.url}/inspections/")
+    page.click("[data-action=new-plan]")
+    page.wait_for_selector("[data-plan-form]")
+    fits_and_chinese(page, "plan form")
+    page.fill("#id_name", "电子印章日常巡检")
+    page.select_option("#id_subsystem", str(get_subsystem("e_seal").pk))
+    page.select_option("#id_department", str(centre.pk))
+    page.select_option("#id_operator", str(operator.pk))
+    page.select_option("#id_frequency", "daily")
+    page.fill("#id_items-0-name", "待制章申请数")
+    page.select_option("#id_items-0-kind", "number")
+    page.fill("#id_items-0-above", "二十")
+    page.click("[data-action=save-plan]")
+    page.wait_for_selector("[data-error]")
+    assert "请输入数字" in page.inner_text("main")
+    fits_and_chinese(page, "plan refused")
+    screenshot(page, f"inspection-plan-refused-{width}")
+    page.fill("#id_items-0-above", "20")
+    page.click("[data-action=save-plan]")
+    page.wait_for_selector("[data-items]")
+    fits_and_chinese(page, "plan")
+
+    page.goto(f"{live_server.url}/inspections/items/{item.pk}/")
+    page.wait_for_selector("[data-county-weeks]")
+    cells = page.locator("[data-county='513334'] td").all_inner_texts()
+    assert "12" in cells and "5" in cells
+    fits_and_chinese(page, "county trend")
+    screenshot(page, f"inspection-county-trend-{width}")

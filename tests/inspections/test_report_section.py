@@ -82,3 +82,11 @@ def test_a_county_report_has_its_own_row_and_excel_the_runs(october):
     assert rows == [("理塘县", 2, 3, 12, 7.5)]
     # The plans belong to the prefecture's centre, not to 理塘县.
     assert [r[0] for r in book["巡检记录"].iter_rows(min_row=3, values_only=True)] == ["无"]
+
+
+def test_the_dashboard_card_counts_the_months_runs(client, october, prefecture_supervisor):
+    client.force_login(prefecture_supervisor)
+    page = client.get("/reports/", {"kind": "month", "date": "2026-10-01"}).content.decode()
+    assert "data-inspections-card" in page
+    assert "应巡检6次：按时4次，逾期补录1次，漏检1次；发现异常2项。" in page
+    assert "理塘县 3" in page
