@@ -1,21 +1,23 @@
 """Demo inspections: four plans (综合受办, 电子证照, 电子印章, 资源目录) run by
 王运维 for four weeks, with two runs missed and one recorded late, the
 超期件 of the 18 counties week by week, today's runs still to do, and the
-licence production found abnormal on the last two runs: the first filed a
-ticket, the second joined it. The past is recorded without notices (the
-history, not news)."""
+licence production found abnormal on the last two runs, both joined to the
+open e-licence ticket a department had filed about it. The past is
+recorded without notices (the history, not news)."""
 
 import datetime as dt
 import random
 from decimal import Decimal
 
 from django.utils import timezone
+from helpdesk.models import Ticket
 
 from helpdesk_site.people.models import Department
 from helpdesk_site.tickets.models import Subsystem
+from helpdesk_site.tickets.scope import withdrawn_ticket_ids
 from helpdesk_site.tickets.services import grant_subsystems
 from inspections import selectors, services
-from inspections.models import AnswerKind, Choice, Item, Plan, RunStatus
+from inspections.models import Answer, AnswerKind, Choice, Item, Plan, RunStatus
 from inspections.services import Given
 
 WEEKS = 4
@@ -99,6 +101,7 @@ PLANS = (
 )
 MISSED = 2  # runs of the e-seal plan left undone, a week or more ago
 OFFICE = "甘孜州政务服务和公共资源交易中心"
+FAULT = "营业执照电子证照签发时提示“签章服务不可用”，部分证照未能生成。"
 
 
 def seed(accounts: dict, now: dt.datetime) -> None:
@@ -148,30 +151,47 @@ def _record_history(operator, today, now) -> None:
     skipped = {r.pk for r in seals[-10 : -10 + MISSED]}
     late = seals[-4].pk if len(seals) >= 4 else None
     licences = [r for r in runs if r.plan.subsystem.code == "e_license"]
-    abnormal = {r.pk for r in licences[-2:]}
+    ticket = _open_licence_ticket(licences[-2:], now)
+    abnormal = {r.pk for r in licences[-2:]} if ticket else set()
     for run in runs:
         code = run.plan.subsystem.code
         if run.pk in skipped or (run.due_on == today and code != "e_license"):
             continue  # missed, or today's still to do
-        if run.pk in abnormal:
-            continue  # recorded last, at the present
         day = run.due_on + dt.timedelta(days=1) if run.pk == late else run.due_on
         at = timezone.make_aware(dt.datetime.combine(day, dt.time(9, rng.randint(5, 55))))
         if at > now:
             continue
         services.record_run(
-            run, operator, _answers(run, counties, rng, normal=True), now=at, quiet=True
-        )
-    for index, run in enumerate(licences[-2:]):
-        at = now - dt.timedelta(minutes=10 - index * 5)
-        services.record_run(
             run,
             operator,
-            _answers(run, counties, rng, normal=False),
-            note="营业执照电子证照签发时提示“签章服务不可用”，部分证照未能生成。",
+            _answers(run, counties, rng, normal=True),
+            note=FAULT if run.pk in abnormal else "",
             now=at,
             quiet=True,
         )
+        if run.pk in abnormal:
+            # The tickets of the past are seeded as history, not filed now: the
+            # finding joins the department's open ticket about the same fault.
+            Answer.objects.filter(run=run, item__kind=AnswerKind.STATUS).update(
+                choice=Choice.ABNORMAL, abnormal=True, ticket=ticket, opened_ticket=False
+            )
+
+
+def _open_licence_ticket(runs, now):
+    """The newest open e-licence ticket filed before the first of the runs."""
+    if not runs:
+        return None
+    first = timezone.make_aware(dt.datetime.combine(runs[0].due_on, dt.time()))
+    return (
+        Ticket.objects.filter(
+            status__in=Ticket.OPEN_STATUSES,
+            details__subsystem__code="e_license",
+            created__lt=min(first, now),
+        )
+        .exclude(pk__in=withdrawn_ticket_ids())
+        .order_by("-created")
+        .first()
+    )
 
 
 def _answers(run, counties, rng, normal: bool) -> dict:
