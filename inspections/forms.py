@@ -83,10 +83,18 @@ class ItemForm(forms.ModelForm):
         return data
 
 
+class BaseItemFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+
 ItemFormSet = forms.inlineformset_factory(
     Plan,
     Item,
     form=ItemForm,
+    formset=BaseItemFormSet,
     extra=2,
     can_delete=True,
     min_num=1,

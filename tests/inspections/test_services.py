@@ -186,3 +186,18 @@ def test_county_numbers_are_kept_per_county(now, overdue_plan, operator):
     assert answer.abnormal
     assert answer.counts.count() == len(counties())
     assert "理塘县 12" in answer.ticket.description
+
+
+def test_an_item_with_answers_is_retired_not_deleted(
+    now, licence_plan, operator, prefecture_supervisor
+):
+    now.set("2026-10-08 09:00")
+    services.make_due_runs()
+    services.record_run(licence_plan.runs.get(), operator, answers(licence_plan))
+    answered = licence_plan.items.get(name="今日制证数量")
+    unused = licence_plan.items.create(name="备用检查项", kind="text", order=9)
+    kept = list(licence_plan.items.exclude(pk__in=[answered.pk, unused.pk]))
+    services.save_plan(prefecture_supervisor, licence_plan, kept, [answered, unused])
+    answered.refresh_from_db()
+    assert not answered.active and answered.answers.count() == 1
+    assert not licence_plan.items.filter(pk=unused.pk).exists()
