@@ -76,7 +76,7 @@ docker-check:
 # Each app keeps its own catalogue; helpdesk_site/locale holds the site's,
 # helpdesk_site/helpdesk_locale the Chinese of third-party apps (edited by hand).
 messages: venv
-	for app in helpdesk_site sla kb reporting rectification training quizzes residency keywork indicators; do \
+	for app in helpdesk_site sla kb reporting rectification training quizzes residency keywork indicators inspections; do \
 		(cd $$app && ../$(BIN)/django-admin makemessages -l zh_Hans -l en --ignore 'static/*' && \
 		 ../$(BIN)/django-admin compilemessages) || exit 1; done
 	cd helpdesk_site/helpdesk_locale/zh_Hans/LC_MESSAGES && msgfmt --check -o django.mo django.po

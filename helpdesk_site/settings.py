@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "training",
     "quizzes",
     "residency",
+    "inspections",
     "helpdesk_site.satisfaction",
     "kb",
     "helpdesk_site.outbox",
@@ -570,3 +571,11 @@ CELERY_BEAT_SCHEDULE["keywork-sweep"] = {
     "schedule": crontab(minute=20),
 }
 KEYWORK_REMIND_WORKING_DAYS = env.int("KEYWORK_REMIND_WORKING_DAYS", default=3)
+# --- Inspections and spot checks (inspections/) ------------------------------
+# Inspections (inspections/): each plan's due runs are made on their working
+# day and the runs not recorded by the end of it are flagged as missed, each
+# once; a run is due for a whole day, so every quarter of an hour is enough.
+CELERY_BEAT_SCHEDULE["inspections-sweep"] = {
+    "task": "inspections.tasks.sweep",
+    "schedule": crontab(minute="*/15"),
+}

@@ -36,6 +36,7 @@ urlpatterns = [
     path("residency/", include("residency.urls")),
     path("keywork/", include("keywork.urls")),
     path("indicators/", include("indicators.urls")),
+    path("inspections/", include("inspections.urls")),
     path("media/<path:path>", ticket_views.protected_media, name="protected_media"),
     path("healthz/", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),

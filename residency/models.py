@@ -16,6 +16,7 @@ class Source(models.TextChoices):
     RESPONSE_TIME = rules.Source.RESPONSE_TIME, _("Response time")
     RESOLUTION_TIME = rules.Source.RESOLUTION_TIME, _("Resolution time")
     SATISFACTION = rules.Source.SATISFACTION, _("Satisfaction (好差评)")
+    INSPECTIONS = rules.Source.INSPECTIONS, _("Inspections done on time")
 
 
 class AssessmentTemplate(models.Model):

@@ -43,6 +43,7 @@ class Source(StrEnum):
     RESPONSE_TIME = "response_time"  # median first response against its target
     RESOLUTION_TIME = "resolution_time"  # median resolution against its target
     SATISFACTION = "satisfaction"  # 好差评: share of ratings that are not 差评
+    INSPECTIONS = "inspections"  # share of the engineer's due inspections done on time
 
 
 DATA_SOURCES = tuple(s for s in Source if s != Source.MANUAL)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from helpdesk_site.regions.models import Region
 from helpdesk_site.tickets import scope as ticket_scope
+from inspections import selectors as inspections
 from reporting import selectors as report_selectors
 from reporting import stats
 from reporting.periods import Kind, Period
@@ -224,7 +225,17 @@ def measure(engineer: Engineer, period_from: dt.date, period_to: dt.date, now=No
             if satisfaction["total"]
             else "期间无评价",
         ),
+        Source.INSPECTIONS: _inspections(engineer, period_from, period_to, now),
     }
+
+
+def _inspections(engineer: Engineer, period_from: dt.date, period_to: dt.date, now) -> Measured:
+    """The runs given to the engineer that fell due in the period (and whose
+    due day is over): the share recorded by the end of their due day."""
+    found = inspections.on_time_share(engineer.user, period_from, period_to, now=now)
+    if not found.due:
+        return Measured(None, "期间无应巡检任务")
+    return Measured(rules.score_rate(found.rate), f"{found.on_time}/{found.due} 按时巡检")
 
 
 def _time(row: dict, what: str) -> Measured:

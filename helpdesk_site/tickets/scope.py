@@ -35,6 +35,7 @@ from helpdesk_site.audit.models import Withdrawal
 from helpdesk_site.people.models import Department, Role, User
 from helpdesk_site.regions.models import Region
 from helpdesk_site.tickets.models import TicketDetails
+from inspections.models import Plan, Run
 from training.models import Material, TrainingPlan, TrainingSession
 
 
@@ -727,3 +728,73 @@ def may_sign_findings(user, region) -> bool:
     return getattr(user, "role", None) == Role.SUPERVISOR and may_edit_indicator_region(
         user, region
     )
+
+
+# --- Inspections (巡检/抽检, inspections/) --------------------------------------
+# Plans and their runs belong to the region of the plan's department:
+# - operator: the plans they are responsible for and the runs given to them;
+#   they record only their own runs;
+# - supervisor: the plans and runs of their region's subtree, which they
+#   configure (a county's supervisor their county's, the prefecture's all);
+# - admin: everything;
+# - reporter: nothing.
+
+
+def _inspection_region_q(region, path: str) -> Q:
+    return Q(**{f"{path}department__region__code__startswith": region.subtree_prefix})
+
+
+def visible_plans_q(user, path: str = "") -> Q:
+    """The scope as a Q over Plan, or with path "plan__" over Run."""
+    if not (user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    if _is_admin(user):
+        return Q()
+    if user.role == Role.SUPERVISOR:
+        region = supervised_region(user)
+        return Q(pk__in=[]) if region is None else _inspection_region_q(region, path)
+    if user.role == Role.OPERATOR:
+        return Q(**{f"{path}operator_id": user.pk})
+    return Q(pk__in=[])
+
+
+def visible_plans(user) -> QuerySet[Plan]:
+    return Plan.objects.filter(visible_plans_q(user))
+
+
+def visible_runs(user) -> QuerySet[Run]:
+    """An operator's own runs (also of a plan since given to someone else);
+    the supervisors' and administrators' by the plan's region."""
+    if getattr(user, "role", None) == Role.OPERATOR and not _is_admin(user):
+        return Run.objects.filter(operator_id=user.pk) if user.is_active else Run.objects.none()
+    return Run.objects.filter(visible_plans_q(user, "plan__"))
+
+
+def sees_inspections(user) -> bool:
+    """The menu entry: operators, supervisors and administrators."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (_is_admin(user) or user.role in (Role.OPERATOR, Role.SUPERVISOR))
+    )
+
+
+def configures_inspections(user, department=None) -> bool:
+    """Supervisors set up plans for departments of their region's subtree;
+    administrators for any."""
+    root = reported_region(user)
+    if root is None:
+        return False
+    return department is None or department.region_id.startswith(root.subtree_prefix)
+
+
+def may_record_run(user, run) -> bool:
+    """Only the operator the run is given to records it."""
+    return user.is_authenticated and user.is_active and run.operator_id == user.pk
+
+
+def inspection_departments(user) -> QuerySet[Department]:
+    root = reported_region(user)
+    if root is None:
+        return Department.objects.none()
+    return Department.objects.filter(region__code__startswith=root.subtree_prefix)

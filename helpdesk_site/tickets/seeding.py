@@ -26,6 +26,7 @@ from helpdesk_site.tickets.demo import DemoTicket, demo_rating, demo_ticket
 from helpdesk_site.tickets.models import Subsystem, TicketDetails
 from helpdesk_site.tickets.services import ensure_subsystems, grant_subsystems
 from indicators import demo as indicators_demo
+from inspections import demo as inspections_demo
 from keywork import demo as keywork_demo
 from quizzes import demo as quizzes_demo
 from residency import demo as residency_demo
@@ -193,6 +194,7 @@ def seed_demo(
     residency_demo.seed(accounts, latest)
     keywork_demo.seed(accounts, latest)
     indicators_demo.seed(accounts, latest)
+    inspections_demo.seed(accounts, latest)
     # The rectification ledger reads the tickets' weak spots: after them.
     from rectification import demo as ledger_demo
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from helpdesk.models import FollowUp, FollowUpAttachment, Queue, Ticket
 from helpdesk.update_ticket import update_ticket
 
+from helpdesk_site.people.models import Department
 from helpdesk_site.tickets import notifications, scope
 from helpdesk_site.tickets.models import Category, Subsystem, TicketDetails
 from helpdesk_site.tickets.signals import ticket_filed, ticket_updated
@@ -80,16 +81,21 @@ def file_ticket(
     contact_phone: str = "",
     attachments: list[CheckedUpload] = (),
     follows: Ticket | None = None,
+    department: Department | None = None,
 ) -> Ticket:
     """File a ticket for the reporter's department (提交工单). An after-sales
-    ticket (售后服务) follows an earlier ticket the reporter may see."""
-    if reporter.department_id is None:
+    ticket (售后服务) follows an earlier ticket the reporter may see. An
+    operator, who belongs to no department, files for the `department` whose
+    platform they found a fault of (an inspection's finding)."""
+    if department is not None and not scope.works_tickets(reporter):
+        raise PermissionDenied(_("Only operators file tickets for another department."))
+    if department is None and reporter.department_id is None:
         raise PermissionDenied(_("Only members of a department can file tickets."))
     if category != Category.AFTER_SALES:
         follows = None
     elif follows is None or not scope.can_view_ticket(reporter, follows.pk):
         raise ValidationError(_("Choose the ticket this after-sales request follows."))
-    department = reporter.department
+    department = department or reporter.department
     ticket = Ticket.objects.create(
         title=title,
         queue=subsystem.queue,
