@@ -27,6 +27,7 @@ from helpdesk_site.notices.models import Notice
 from helpdesk_site.outbox import services as outbox
 from helpdesk_site.people.models import Role, User
 from helpdesk_site.tickets import scope
+from helpdesk_site.tickets import services as ticket_services
 from helpdesk_site.tickets.models import FINISHED_STATUSES, Category, Subsystem, TicketDetails
 from sla import business_time as bt
 from sla import defaults
@@ -610,11 +611,26 @@ def name_team_lead(actor, *, subsystem: Subsystem | None, user: User | None) -> 
         )
     if user is None:
         TeamLead.objects.filter(subsystem=subsystem).delete()
+        fallback = TeamLead.objects.filter(subsystem=None).select_related("user").first()
+        if subsystem is not None and fallback is not None:
+            # The lead of every other subsystem now leads this one too.
+            ticket_services.grant_subsystems(fallback.user, [subsystem])
         return None
     if not scope.team_lead_candidates().filter(pk=user.pk).exists():
         raise ValidationError(_("A team lead is an active operator."))
     lead, _created = TeamLead.objects.update_or_create(subsystem=subsystem, defaults={"user": user})
+    # A lead sees and is given the tickets of the queues they lead.
+    ticket_services.grant_subsystems(user, _led_subsystems(subsystem))
     return lead
+
+
+def _led_subsystems(subsystem: Subsystem | None) -> list[Subsystem]:
+    """The subsystems a lead of `subsystem` leads: that one, or (None) every
+    subsystem without its own lead."""
+    if subsystem is not None:
+        return [subsystem]
+    own = TeamLead.objects.filter(subsystem__isnull=False).values("subsystem_id")
+    return list(Subsystem.objects.exclude(pk__in=own).select_related("queue"))
 
 
 def team_lead_for(ticket: Ticket) -> User | None:
