@@ -96,6 +96,21 @@ UNTRANSLATED = {
                 <i class="fa-regular fa-circle-pause me-2"></i> {% translate "Hold" %}
               </a>""",
         ),
+        # 恢复 asks why the clocks run again (tickets/_resume_dialog.html),
+        # then resumes them through the SLA service (staff_views.unhold).
+        (
+            """<form class="d-inline ticket-hold" method="post" action="unhold/">
+                {% csrf_token %}
+                <button class="dropdown-item" type="submit">
+                  <i class="fa-regular fa-circle-right me-1"></i> {% translate "Unhold" %}
+                </button>
+              </form>""",
+            """<a class="dropdown-item" id="resume-action"
+                 href="{% url 'helpdesk:unhold' ticket.id %}"
+                 data-bs-toggle="modal" data-bs-target="#resume-dialog">
+                <i class="fa-regular fa-circle-right me-1"></i> {% translate "Unhold" %}
+              </a>""",
+        ),
         (
             "{% for user in assignable_users %}",
             "{% load assignees %}{% for user in ticket|assignees %}",

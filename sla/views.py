@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from helpdesk_site.tickets import scope
 from sla import selectors, services
-from sla.forms import HoldForm, ResolutionForm
+from sla.forms import HoldForm, ResolutionForm, ResumeForm
 
 PAGE_SIZE = 50
 
@@ -65,7 +65,11 @@ def resolve(request, ticket_id):
 def hold(request, ticket_id):
     ticket = _worked_ticket(request, ticket_id)
     if request.POST.get("resume"):
-        services.set_on_hold(ticket, request.user, on_hold=False)
+        resume = ResumeForm(request.POST)
+        if not resume.is_valid():
+            messages.error(request, _("Choose why the clocks run again."))
+            return redirect("helpdesk:view", ticket_id=ticket.pk)
+        services.set_on_hold(ticket, request.user, on_hold=False, reason=resume.reason())
         messages.success(request, _("The clocks run again."))
         return redirect("helpdesk:view", ticket_id=ticket.pk)
     form = HoldForm(request.POST)

@@ -31,7 +31,7 @@ from helpdesk_site.tickets.models import FINISHED_STATUSES
 from sla import clock_text
 from sla import selectors as sla_selectors
 from sla import services as sla_services
-from sla.forms import HoldForm, ResolutionForm
+from sla.forms import HoldForm, ResolutionForm, ResumeForm
 
 DEFAULT_PAGE_SIZE = 25
 # helpdesk's query-string names: each table's page and sort order.
@@ -309,13 +309,21 @@ def hold(request, ticket_id):
 
 
 @helpdesk_staff_member_required
-@require_POST
 def unhold(request, ticket_id):
-    """helpdesk's 操作 → 恢复: the clocks run again (SLA service)."""
+    """helpdesk's 操作 → 恢复: asks why the clocks run again, then resumes
+    them through the SLA service with that reason."""
     ticket = _worked_ticket(request, ticket_id)
-    sla_services.set_on_hold(ticket, request.user, on_hold=False)
-    messages.success(request, _("The clocks run again."))
-    return redirect("helpdesk:view", ticket_id=ticket.pk)
+    form = ResumeForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        sla_services.set_on_hold(ticket, request.user, on_hold=False, reason=form.reason())
+        messages.success(request, _("The clocks run again."))
+        return redirect("helpdesk:view", ticket_id=ticket.pk)
+    return render(
+        request,
+        "tickets/unhold.html",
+        {"ticket": ticket, "resume_form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @helpdesk_staff_member_required

@@ -8,7 +8,7 @@ from helpdesk.models import Ticket
 
 from helpdesk_site.tickets import scope
 from sla import clock_text, selectors, services
-from sla.forms import HoldForm, ResolutionForm
+from sla.forms import HoldForm, ResolutionForm, ResumeForm
 from sla.models import Incident, LogKind
 
 register = template.Library()
@@ -87,6 +87,7 @@ def sla_panel(context):
         "incident": Incident.objects.filter(ticket=ticket).first(),
         "resolution_form": ResolutionForm(),
         "hold_form": HoldForm(),
+        "resume_form": ResumeForm(),
         "csrf_token": context.get("csrf_token"),
     }
 

@@ -115,9 +115,33 @@ def test_helpdesks_hold_asks_why_and_pauses_through_the_sla_service(client, faul
     assert "请提供营业执照编号" in paused.text
     clock = fault.sla_clocks.get(kind="resolution")
     assert clock.running_since is None and "请提供营业执照编号" in clock.paused_reason
-    client.post(reverse("helpdesk:unhold", args=[fault.pk]))
+    client.post(reverse("helpdesk:unhold", args=[fault.pk]), {"resumed_because": "reporter"})
     assert not Ticket.objects.get(pk=fault.pk).on_hold
     assert fault.sla_clocks.get(kind="resolution").running_since is not None
+
+
+def test_helpdesks_resume_asks_why_and_the_log_shows_it(client, fault, operator):
+    client.force_login(operator)
+    client.post(reverse("helpdesk:hold", args=[fault.pk]), {"waiting_for": "reporter"})
+    page = workbench(client, fault)
+    assert 'id="resume-action"' in page and 'id="resume-dialog"' in page
+    url = reverse("helpdesk:unhold", args=[fault.pk])
+    assert "恢复原因" in client.get(url).content.decode()
+    refused = client.post(url, {"note": "已收到"})
+    assert refused.status_code == 400 and "请选择恢复计时的原因" in refused.content.decode()
+    assert Ticket.objects.get(pk=fault.pk).on_hold
+    assert LogKind.RESUMED not in log_kinds(fault)
+
+    client.post(url, {"resumed_because": "reporter", "note": "已收到营业执照编号"})
+    assert not Ticket.objects.get(pk=fault.pk).on_hold
+    resumed = HandlingLogEntry.objects.get(ticket=fault, kind=LogKind.RESUMED)
+    assert resumed.text == "报告人已答复：已收到营业执照编号" and resumed.actor == operator
+    history = page_log(workbench(client, fault))
+    assert "计时恢复" in history and "报告人已答复：已收到营业执照编号" in history
+
+
+def page_log(page: str) -> str:
+    return page[page.index('id="handling-log"') :].split("</ol>", 1)[0]
 
 
 def test_a_consultation_resolves_in_helpdesks_form_without_a_root_cause(

@@ -7,7 +7,7 @@ from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.forms import ReclassifyForm
 from helpdesk_site.tickets.models import FINISHED_STATUSES
 from sla import services as sla_services
-from sla.forms import HoldForm, ResolutionForm
+from sla.forms import HoldForm, ResolutionForm, ResumeForm
 
 register = template.Library()
 
@@ -37,6 +37,18 @@ def hold_dialog(context):
         "ticket": context["ticket"],
         "works": scope.works_tickets(context["request"].user),
         "hold_form": HoldForm(),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("tickets/_resume_dialog.html", takes_context=True)
+def resume_dialog(context):
+    """What helpdesk's 操作 → 恢复 asks before the clocks run again."""
+    return {
+        "ticket": context["ticket"],
+        "works": scope.works_tickets(context["request"].user),
+        # Apart from the SLA panel's own resume fields on the same page.
+        "resume_form": ResumeForm(auto_id="resume-dialog-%s"),
         "csrf_token": context.get("csrf_token"),
     }
 
