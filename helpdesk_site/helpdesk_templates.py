@@ -115,6 +115,11 @@ UNTRANSLATED = {
             "{% for user in assignable_users %}",
             "{% load assignees %}{% for user in ticket|assignees %}",
         ),
+        # The page also comes back at the update URL after a refused update
+        # (staff_views.ticket_page_again): its links name the ticket's page.
+        ('href="?close"', "href=\"{% url 'helpdesk:view' ticket.id %}?close\""),
+        ('href="?take"', "href=\"{% url 'helpdesk:view' ticket.id %}?take\""),
+        ("href='?subscribe'", "href='{% url 'helpdesk:view' ticket.id %}?subscribe'"),
         # Withdrawing (helpdesk's "delete") is for administrators.
         (
             """<li>
@@ -133,6 +138,22 @@ UNTRANSLATED = {
         (
             "{% for u in assignable_users %}",
             "{% load assignees %}{% for u in ticket|assignees %}",
+        ),
+        # A refused update comes back with what was typed and chosen
+        # (staff_views.ticket_page_again: request.workbench_draft).
+        ("{{ xform.comment }}", "{{ request.workbench_draft.comment }}"),
+        (
+            "                   {% if ticket.status == status_choice.0 %}checked{% endif %} />",
+            "                   {% if request.workbench_draft %}"
+            '{% if request.workbench_draft.new_status == status_choice.0|stringformat:"d" %}'
+            "checked{% endif %}"
+            "{% elif ticket.status == status_choice.0 %}checked{% endif %} />",
+        ),
+        (
+            'id="id_public" switch checked />',
+            'id="id_public" switch'
+            " {% if not request.workbench_draft or request.workbench_draft.public %}checked"
+            "{% endif %} />",
         ),
         # A fault or emergency is resolved or closed here with its root cause
         # and fix (tickets/_respond_root_cause.html; staff_views.update_ticket).

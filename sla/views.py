@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk_site.tickets import scope
+from helpdesk_site.tickets.staff_views import ticket_page_again
 from sla import selectors, services
 from sla.forms import HoldForm, ResolutionForm, ResumeForm
 
@@ -49,14 +50,14 @@ def resolve(request, ticket_id):
     ticket = _worked_ticket(request, ticket_id)
     form = ResolutionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Root cause and fix are limited to 2000 characters each."))
-        return redirect("helpdesk:view", ticket_id=ticket.pk)
+        return ticket_page_again(
+            request, ticket, _("Root cause and fix are limited to 2000 characters each.")
+        )
     try:
         services.record_resolution(ticket, request.user, **form.cleaned_data)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The resolution is on record."))
+        return ticket_page_again(request, ticket, " ".join(error.messages))
+    messages.success(request, _("The resolution is on record."))
     return redirect("helpdesk:view", ticket_id=ticket.pk)
 
 

@@ -8,12 +8,14 @@ becomes the operator's queue (selectors.work_queue), and its update view
 is wrapped so a fault or emergency is resolved only with its root cause.
 """
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -326,6 +328,28 @@ def unhold(request, ticket_id):
     )
 
 
+# What helpdesk's reply form and the SLA panel's resolve form keep when refused.
+DRAFT_FIELDS = ("comment", "new_status", "public", "root_cause", "fix")
+
+
+def ticket_page_again(request, ticket, reason: str):
+    """helpdesk's ticket page once more (400) after a refused update: the
+    reason shown and what the operator typed kept in the forms
+    (`request.workbench_draft`, read by the page's templates). Chosen files
+    cannot be put back in a form; the reason says so."""
+    if request.FILES:
+        reason = "{} {}".format(reason, _("Choose the files again."))
+    messages.error(request, reason)
+    page = copy.copy(request)
+    page.method = "GET"
+    page.POST = QueryDict()
+    page.resolver_match = resolve(reverse("helpdesk:view", args=[ticket.pk]))
+    page.workbench_draft = {name: request.POST.get(name, "") for name in DRAFT_FIELDS}
+    response = helpdesk_staff.view_ticket(page, ticket.pk)
+    response.status_code = 400
+    return response
+
+
 @helpdesk_staff_member_required
 def update_ticket(request, ticket_id, *args, **kwargs):
     """helpdesk's update view, refusing a 处理人 outside the ticket's queue; it
@@ -342,24 +366,24 @@ def update_ticket(request, ticket_id, *args, **kwargs):
     if request.method == "POST" and _finishes(request.POST.get("new_status"), ticket):
         cause = ResolutionForm(request.POST)
         if not cause.is_valid():
-            messages.error(request, _("Root cause and fix are limited to 2000 characters each."))
-            return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#ticketTab")
+            return ticket_page_again(
+                request, ticket, _("Root cause and fix are limited to 2000 characters each.")
+            )
         root_cause, fix = cause.cleaned_data["root_cause"], cause.cleaned_data["fix"]
         if root_cause.strip() or fix.strip():
             try:
                 sla_services.record_root_cause(ticket, request.user, root_cause=root_cause, fix=fix)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#ticketTab")
+                return ticket_page_again(request, ticket, " ".join(error.messages))
         elif sla_services.needs_root_cause(ticket):
-            messages.error(
+            return ticket_page_again(
                 request,
+                ticket,
                 _(
                     "A fault or emergency is resolved or closed with its root cause and fix: "
                     "fill them in under the new status in the reply form. Nothing was saved."
                 ),
             )
-            return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#ticketTab")
     return helpdesk_staff.update_ticket_view(request, ticket_id, *args, **kwargs)
 
 

@@ -110,7 +110,7 @@ def test_resolving_a_fault_from_the_page_needs_a_root_cause(client, file_at, ope
     assert Ticket.objects.get(pk=ticket.pk).status == Ticket.OPEN_STATUS
     client.post(url, {"root_cause": "数据库连接池耗尽", "fix": "调大连接池并重启"})
     assert Ticket.objects.get(pk=ticket.pk).status == Ticket.RESOLVED_STATUS
-    assert client.post(url, {"root_cause": "x" * 3000}).status_code == 302
+    assert client.post(url, {"root_cause": "x" * 3000}).status_code == 400
 
 
 def test_pausing_from_the_page_records_the_reason(client, file_at, operator):

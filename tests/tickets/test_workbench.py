@@ -86,6 +86,47 @@ def test_helpdesks_form_refuses_to_resolve_a_fault_without_its_root_cause(client
     assert resolved.data["root_cause_missing"] is False
 
 
+def test_a_refused_resolve_comes_back_with_what_the_operator_typed(client, fault, operator):
+    client.force_login(operator)
+    url = reverse("helpdesk:update", args=[fault.pk])
+    typed = "已清理证照模板缓存，请重新制作 <b>营业执照</b>"
+    refused = client.post(url, respond(fault, new_status=Ticket.RESOLVED_STATUS, comment=typed))
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "故障原因和处理措施" in page and "本次未保存任何内容" in page
+    form = page[page.index('id="ticket-respond-form"') :]
+    form = form[: form.index("</form>")]
+    # The reply as typed (escaped), the chosen status still chosen.
+    assert "已清理证照模板缓存，请重新制作 &lt;b&gt;营业执照&lt;/b&gt;</textarea>" in form
+    resolved = f'value="{Ticket.RESOLVED_STATUS}"'
+    assert "checked" in form[form.index(resolved) :].split("/>", 1)[0]
+    assert Ticket.objects.get(pk=fault.pk).status == Ticket.OPEN_STATUS
+    # Its links still lead to the ticket, not to the update URL it came back at.
+    assert f'href="/helpdesk/tickets/{fault.pk}/?take"' in page
+
+    # A root cause without a fix: both typed texts come back.
+    refused = client.post(
+        url,
+        respond(fault, new_status=Ticket.RESOLVED_STATUS, comment=typed, root_cause="缓存损坏"),
+    )
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "故障和应急工单必须填写故障原因和处理措施" in page
+    assert 'id="respond-root-cause-text">缓存损坏</textarea>' in page
+    assert "请重新制作 &lt;b&gt;营业执照" in page
+    assert not HandlingLogEntry.objects.filter(ticket=fault, kind=LogKind.ROOT_CAUSE).exists()
+
+
+def test_the_sla_panels_refused_resolve_keeps_the_typed_cause(client, fault, operator):
+    client.force_login(operator)
+    refused = client.post(reverse("sla:resolve", args=[fault.pk]), {"root_cause": "证书过期"})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    panel = page[page.index('id="resolve"') :].split("</form>", 1)[0]
+    assert ">\n证书过期</textarea>" in panel or ">证书过期</textarea>" in panel
+    assert "故障和应急工单必须填写故障原因和处理措施" in page
+    assert Ticket.objects.get(pk=fault.pk).status == Ticket.OPEN_STATUS
+
+
 def test_helpdesks_reply_form_asks_a_fault_for_its_root_cause(
     client, fault, now, reporter, operator
 ):

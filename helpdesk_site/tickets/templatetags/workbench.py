@@ -69,4 +69,6 @@ def respond_root_cause(context):
         ),
         "finishing": " ".join(str(status) for status in FINISHED_STATUSES),
         "form": ResolutionForm(),
+        # What a refused update typed (staff_views.ticket_page_again).
+        "draft": getattr(context["request"], "workbench_draft", None) or {},
     }
