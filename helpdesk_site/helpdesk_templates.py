@@ -155,6 +155,20 @@ UNTRANSLATED = {
             " {% if not request.workbench_draft or request.workbench_draft.public %}checked"
             "{% endif %} />",
         ),
+        # Files chosen through the site's label, not the browser's English
+        # button (tickets/_file_picker.html); one input takes several files.
+        (
+            """<label class="form-label" for="file0">{% translate "Browse..." %}</label>
+                <input class="form-control" type="file" name="attachment" id="file0" multiple />""",
+            """<span class="form-label d-block">{% translate "Attach File(s)" %}</span>
+                {% include "tickets/_file_picker.html" with """
+            """picker_name="attachment" picker_id="file0" picker_multiple=True %}""",
+        ),
+        (
+            """<button class="add_file_field_button btn btn-link btn-sm"
+                    type="button">{% translate "Add Another File" %}</button>""",
+            "",
+        ),
         # A fault or emergency is resolved or closed here with its root cause
         # and fix (tickets/_respond_root_cause.html; staff_views.update_ticket).
         (
