@@ -96,10 +96,30 @@ UNTRANSLATED = {
                 <i class="fa-regular fa-circle-pause me-2"></i> {% translate "Hold" %}
               </a>""",
         ),
+        # 恢复 asks why the clocks run again (tickets/_resume_dialog.html),
+        # then resumes them through the SLA service (staff_views.unhold).
+        (
+            """<form class="d-inline ticket-hold" method="post" action="unhold/">
+                {% csrf_token %}
+                <button class="dropdown-item" type="submit">
+                  <i class="fa-regular fa-circle-right me-1"></i> {% translate "Unhold" %}
+                </button>
+              </form>""",
+            """<a class="dropdown-item" id="resume-action"
+                 href="{% url 'helpdesk:unhold' ticket.id %}"
+                 data-bs-toggle="modal" data-bs-target="#resume-dialog">
+                <i class="fa-regular fa-circle-right me-1"></i> {% translate "Unhold" %}
+              </a>""",
+        ),
         (
             "{% for user in assignable_users %}",
             "{% load assignees %}{% for user in ticket|assignees %}",
         ),
+        # The page also comes back at the update URL after a refused update
+        # (staff_views.ticket_page_again): its links name the ticket's page.
+        ('href="?close"', "href=\"{% url 'helpdesk:view' ticket.id %}?close\""),
+        ('href="?take"', "href=\"{% url 'helpdesk:view' ticket.id %}?take\""),
+        ("href='?subscribe'", "href='{% url 'helpdesk:view' ticket.id %}?subscribe'"),
         # Withdrawing (helpdesk's "delete") is for administrators.
         (
             """<li>
@@ -118,6 +138,36 @@ UNTRANSLATED = {
         (
             "{% for u in assignable_users %}",
             "{% load assignees %}{% for u in ticket|assignees %}",
+        ),
+        # A refused update comes back with what was typed and chosen
+        # (staff_views.ticket_page_again: request.workbench_draft).
+        ("{{ xform.comment }}", "{{ request.workbench_draft.comment }}"),
+        (
+            "                   {% if ticket.status == status_choice.0 %}checked{% endif %} />",
+            "                   {% if request.workbench_draft %}"
+            '{% if request.workbench_draft.new_status == status_choice.0|stringformat:"d" %}'
+            "checked{% endif %}"
+            "{% elif ticket.status == status_choice.0 %}checked{% endif %} />",
+        ),
+        (
+            'id="id_public" switch checked />',
+            'id="id_public" switch'
+            " {% if not request.workbench_draft or request.workbench_draft.public %}checked"
+            "{% endif %} />",
+        ),
+        # Files chosen through the site's label, not the browser's English
+        # button (tickets/_file_picker.html); one input takes several files.
+        (
+            """<label class="form-label" for="file0">{% translate "Browse..." %}</label>
+                <input class="form-control" type="file" name="attachment" id="file0" multiple />""",
+            """<span class="form-label d-block">{% translate "Attach File(s)" %}</span>
+                {% include "tickets/_file_picker.html" with """
+            """picker_name="attachment" picker_id="file0" picker_multiple=True %}""",
+        ),
+        (
+            """<button class="add_file_field_button btn btn-link btn-sm"
+                    type="button">{% translate "Add Another File" %}</button>""",
+            "",
         ),
         # A fault or emergency is resolved or closed here with its root cause
         # and fix (tickets/_respond_root_cause.html; staff_views.update_ticket).

@@ -528,6 +528,11 @@ CHAT_MAX_SOCKETS_PER_USER = env.int("CHAT_MAX_SOCKETS_PER_USER", default=20)
 CHAT_IDEMPOTENCY_WINDOW = env.int("CHAT_IDEMPOTENCY_WINDOW", default=24 * 3600)
 # Threads per daphne process for the sockets' database work (see chat/consumers.py).
 CHAT_DATABASE_THREADS = env.int("CHAT_DATABASE_THREADS", default=2)
+# A panel polling for replies reads again those written within this many
+# seconds (a reply's transaction may commit after a later one's); and a
+# reporter hears of a burst of chat lines on a ticket once per this many minutes.
+CHAT_REPLY_SETTLE_SECONDS = env.int("CHAT_REPLY_SETTLE_SECONDS", default=120)
+CHAT_NOTICE_QUIET_MINUTES = env.int("CHAT_NOTICE_QUIET_MINUTES", default=10)
 
 # --- Audit trail and no hard deletes (helpdesk_site/audit/, docs/audit.md) ---
 # django-simple-history keeps a before/after copy of every change to tickets,

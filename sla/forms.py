@@ -40,6 +40,32 @@ class HoldForm(forms.Form):
         return f"{label}：{note}" if note else str(label)
 
 
+class ResumeForm(forms.Form):
+    """Why the clocks run again (恢复): on the fault-handling log, as the pause's reason is."""
+
+    RESUMED_BECAUSE = [
+        ("reporter", _("The reporter answered")),
+        ("third_party", _("The third party has done its part")),
+        ("not_waiting", _("No longer waiting")),
+    ]
+    resumed_because = forms.ChoiceField(
+        label=_("Reason for resuming"),
+        choices=RESUMED_BECAUSE,
+        widget=forms.Select({"class": "form-select form-select-sm"}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput({"class": "form-control form-control-sm"}),
+    )
+
+    def reason(self) -> str:
+        label = dict(self.RESUMED_BECAUSE)[self.cleaned_data["resumed_because"]]
+        note = self.cleaned_data["note"].strip()
+        return f"{label}：{note}" if note else str(label)
+
+
 class TeamLeadForm(forms.Form):
     """One row of the team-lead list: a subsystem (none: every subsystem
     without its own lead) and its lead (none: nobody)."""

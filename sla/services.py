@@ -27,6 +27,7 @@ from helpdesk_site.notices.models import Notice
 from helpdesk_site.outbox import services as outbox
 from helpdesk_site.people.models import Role, User
 from helpdesk_site.tickets import scope
+from helpdesk_site.tickets import services as ticket_services
 from helpdesk_site.tickets.models import FINISHED_STATUSES, Category, Subsystem, TicketDetails
 from sla import business_time as bt
 from sla import defaults
@@ -328,9 +329,10 @@ def _stop(clock, at, calendars) -> None:
 
 
 @transaction.atomic
-def sync_ticket(ticket: Ticket, *, actor=None, at=None, reason=HOLD_REASON) -> None:
+def sync_ticket(ticket: Ticket, *, actor=None, at=None, reason="") -> None:
     """Bring a ticket's clocks in line with its status, priority, category
-    and hold, logging each change once."""
+    and hold, logging each change once; `reason` is the pause's or the
+    resumption's (a pause without one waits on HOLD_REASON)."""
     clocks = {c.kind: c for c in SlaClock.objects.select_for_update().filter(ticket=ticket)}
     if not clocks:
         return
@@ -402,15 +404,15 @@ def sync_ticket(ticket: Ticket, *, actor=None, at=None, reason=HOLD_REASON) -> N
     paused = [c for c in open_clocks if c.running_since is None]
     if ticket.on_hold and running:
         for clock in running:
-            _pause(clock, at, calendars, str(reason))
+            _pause(clock, at, calendars, str(reason or HOLD_REASON))
             changed.add(clock)
-        log(ticket.pk, LogKind.PAUSED, actor=actor, at=at, text=str(reason))
+        log(ticket.pk, LogKind.PAUSED, actor=actor, at=at, text=str(reason or HOLD_REASON))
     elif not ticket.on_hold and paused:
         for clock in paused:
             clock.running_since = at
             clock.paused_reason = ""
             changed.add(clock)
-        log(ticket.pk, LogKind.RESUMED, actor=actor, at=at)
+        log(ticket.pk, LogKind.RESUMED, actor=actor, at=at, text=str(reason))
 
     for clock in changed:
         _reschedule(clock, calendars)
@@ -550,10 +552,13 @@ def record_first_response(ticket: Ticket, user, at=None) -> bool:
 
 
 @transaction.atomic
-def set_on_hold(ticket: Ticket, user, *, on_hold: bool, reason: str = "") -> None:
-    """Pause (waiting on the reporter or a third party) or resume the clocks."""
-    if on_hold and not reason.strip():
-        raise ValidationError(_("Say what the ticket is waiting for."))
+def set_on_hold(ticket: Ticket, user, *, on_hold: bool, reason: str) -> None:
+    """Pause (waiting on the reporter or a third party) or resume the clocks,
+    with the reason on the fault-handling log either way."""
+    if not reason.strip():
+        if on_hold:
+            raise ValidationError(_("Say what the ticket is waiting for."))
+        raise ValidationError(_("Say why the clocks run again."))
     # An update, not a save: the post_save sync would not know the reason.
     Ticket.objects.filter(pk=ticket.pk).update(on_hold=on_hold)
     ticket.on_hold = on_hold
@@ -610,11 +615,26 @@ def name_team_lead(actor, *, subsystem: Subsystem | None, user: User | None) -> 
         )
     if user is None:
         TeamLead.objects.filter(subsystem=subsystem).delete()
+        fallback = TeamLead.objects.filter(subsystem=None).select_related("user").first()
+        if subsystem is not None and fallback is not None:
+            # The lead of every other subsystem now leads this one too.
+            ticket_services.grant_subsystems(fallback.user, [subsystem])
         return None
     if not scope.team_lead_candidates().filter(pk=user.pk).exists():
         raise ValidationError(_("A team lead is an active operator."))
     lead, _created = TeamLead.objects.update_or_create(subsystem=subsystem, defaults={"user": user})
+    # A lead sees and is given the tickets of the queues they lead.
+    ticket_services.grant_subsystems(user, _led_subsystems(subsystem))
     return lead
+
+
+def _led_subsystems(subsystem: Subsystem | None) -> list[Subsystem]:
+    """The subsystems a lead of `subsystem` leads: that one, or (None) every
+    subsystem without its own lead."""
+    if subsystem is not None:
+        return [subsystem]
+    own = TeamLead.objects.filter(subsystem__isnull=False).values("subsystem_id")
+    return list(Subsystem.objects.exclude(pk__in=own).select_related("queue"))
 
 
 def team_lead_for(ticket: Ticket) -> User | None:

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk_site.tickets import scope
+from helpdesk_site.tickets.staff_views import ticket_page_again
 from sla import selectors, services
-from sla.forms import HoldForm, ResolutionForm
+from sla.forms import HoldForm, ResolutionForm, ResumeForm
 
 PAGE_SIZE = 50
 
@@ -49,14 +50,14 @@ def resolve(request, ticket_id):
     ticket = _worked_ticket(request, ticket_id)
     form = ResolutionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Root cause and fix are limited to 2000 characters each."))
-        return redirect("helpdesk:view", ticket_id=ticket.pk)
+        return ticket_page_again(
+            request, ticket, _("Root cause and fix are limited to 2000 characters each.")
+        )
     try:
         services.record_resolution(ticket, request.user, **form.cleaned_data)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The resolution is on record."))
+        return ticket_page_again(request, ticket, " ".join(error.messages))
+    messages.success(request, _("The resolution is on record."))
     return redirect("helpdesk:view", ticket_id=ticket.pk)
 
 
@@ -65,7 +66,11 @@ def resolve(request, ticket_id):
 def hold(request, ticket_id):
     ticket = _worked_ticket(request, ticket_id)
     if request.POST.get("resume"):
-        services.set_on_hold(ticket, request.user, on_hold=False)
+        resume = ResumeForm(request.POST)
+        if not resume.is_valid():
+            messages.error(request, _("Choose why the clocks run again."))
+            return redirect("helpdesk:view", ticket_id=ticket.pk)
+        services.set_on_hold(ticket, request.user, on_hold=False, reason=resume.reason())
         messages.success(request, _("The clocks run again."))
         return redirect("helpdesk:view", ticket_id=ticket.pk)
     form = HoldForm(request.POST)

@@ -56,5 +56,7 @@ def restore_ticket(*, user, withdrawal: Withdrawal, reason: str) -> Withdrawal:
     withdrawal.save(update_fields=["restored_by", "restored_at", "restore_reason"])
     ticket = withdrawal.ticket
     if not withdrawal.was_on_hold and ticket.on_hold:
-        sla.set_on_hold(ticket, user, on_hold=False)
+        sla.set_on_hold(
+            ticket, user, on_hold=False, reason=_("Restored: %(reason)s") % {"reason": reason}
+        )
     return withdrawal

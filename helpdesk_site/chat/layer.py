@@ -75,8 +75,13 @@ def publish_many(sends: list[tuple[str, dict]]) -> bool:
 async def apublish_many(layer, sends: list[tuple[str, dict]]) -> bool:
     """The same from an event loop (a socket that posted)."""
     try:
-        for group, event in sends:
-            await layer.group_send(group, event)
+        send_many = getattr(layer, "group_send_many", None)
+        if send_many is not None:
+            # The Redis layer (chat.pubsub): one round trip for all of them.
+            await send_many(sends)
+        else:
+            for group, event in sends:
+                await layer.group_send(group, event)
     except Exception:
         logger.warning("chat: channel layer unreachable, %d events not delivered live", len(sends))
         check_now(layer)

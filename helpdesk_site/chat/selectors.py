@@ -1,5 +1,6 @@
 """Reads of chat data, always through the ticket scope module."""
 
+import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from helpdesk.models import FollowUp, Ticket
 from helpdesk_site.audit.selectors import followup_edits
 from helpdesk_site.chat.errors import ChatRefused
 from helpdesk_site.chat.models import ChatMessage, ReadMark
+from helpdesk_site.chat.settling import replies_cursor
 from helpdesk_site.tickets import scope
 
 LIVE_STATUSES = (Ticket.OPEN_STATUS, Ticket.REOPENED_STATUS, Ticket.RESOLVED_STATUS)
@@ -124,10 +126,15 @@ def messages_after(user, ticket_id, after_id: int, limit: int | None = None) -> 
     return [message_payload(m) for m in rows[:limit]], len(rows) > limit
 
 
-def replies_after(user, ticket_id, after_id: int, limit: int | None = None) -> tuple[list, bool]:
+def replies_after(
+    user, ticket_id, after_id: int, limit: int | None = None, now=None
+) -> tuple[list, bool, int]:
     """The public follow-ups of the ticket (replies, resolutions) with an id
     above `after_id`, oldest first, as the socket pushes them, at most `limit`
-    of them, and whether more follow: what a panel without a socket polls for."""
+    of them; whether more follow; and the id to ask after next time, which
+    stays below replies too recent to be sure no lower id is still to commit
+    (chat.settling): what a panel without a socket polls for. The panel
+    drops replies it already shows."""
     require_view(user, ticket_id)
     if isinstance(after_id, bool) or not isinstance(after_id, int) or not 0 <= after_id <= MAX_ID:
         raise ChatRefused("invalid", _("after_id must be a whole number."))
@@ -139,8 +146,18 @@ def replies_after(user, ticket_id, after_id: int, limit: int | None = None) -> t
         .prefetch_related("followupattachment_set", "ticketchange_set")
         .order_by("pk")[: limit + 1]
     )
-    edits = followup_edits([f.pk for f in rows[:limit]])
-    return [reply_payload(f, edits.get(f.pk)) for f in rows[:limit]], len(rows) > limit
+    page, more = rows[:limit], len(rows) > limit
+    edits = followup_edits([f.pk for f in page])
+    cursor = replies_cursor(
+        after_id, [(f.pk, f.date) for f in page], more=more, settled_before=settled_before(now)
+    )
+    return [reply_payload(f, edits.get(f.pk)) for f in page], more, cursor
+
+
+def settled_before(now=None):
+    """Replies written before this instant have had time to commit."""
+    now = now or timezone.now()
+    return now - dt.timedelta(seconds=settings.CHAT_REPLY_SETTLE_SECONDS)
 
 
 def read_marks(user, ticket_id) -> list[dict]:

@@ -75,9 +75,8 @@ def messages(request, ticket_id):
         # The portal's panel without a socket asks for the public replies too.
         if "replies_after" in request.GET:
             replies_after = _whole_number(request.GET["replies_after"], "replies_after")
-            answer["replies"], answer["replies_more"] = selectors.replies_after(
-                request.user, ticket_id, replies_after
-            )
+            replies, more, cursor = selectors.replies_after(request.user, ticket_id, replies_after)
+            answer.update(replies=replies, replies_more=more, replies_cursor=cursor)
         return JsonResponse(answer)
     fields = _fields(request)
     posted = services.post_message(

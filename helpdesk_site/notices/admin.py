@@ -6,6 +6,6 @@ from sla.admin import ReadOnlyAdmin
 
 @admin.register(Notice)
 class NoticeAdmin(ReadOnlyAdmin):
-    list_display = ["recipient", "kind", "ticket_id", "created_at", "read_at", "message"]
+    list_display = ["recipient", "kind", "ticket", "created_at", "read_at", "message"]
     list_filter = ["kind"]
-    list_select_related = ["recipient"]
+    list_select_related = ["recipient", "ticket"]

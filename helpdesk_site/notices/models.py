@@ -25,11 +25,18 @@ class Notice(models.Model):
     e-mail and live push leave through the outbox with it."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notices",
     )
-    ticket = models.ForeignKey(Ticket, null=True, on_delete=models.CASCADE)
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), null=True, on_delete=models.CASCADE
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
-    escalation = models.ForeignKey("sla.EscalationEvent", null=True, on_delete=models.CASCADE)
+    escalation = models.ForeignKey(
+        "sla.EscalationEvent", verbose_name=_("escalation"), null=True, on_delete=models.CASCADE
+    )
     message = models.TextField(_("message"))
     # Where a notice about something other than a ticket leads (a site path).
     link = models.CharField(_("link"), max_length=300, blank=True)

@@ -4,15 +4,17 @@ waits on them, and the progress of their 差评's follow-up. Internal notes and
 their own actions tell them nothing."""
 
 import functools
+from datetime import timedelta
 
 from django.conf import settings
-from django.utils import translation
+from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from helpdesk.models import Ticket
 
 from helpdesk_site.notices import services
-from helpdesk_site.notices.models import Kind
+from helpdesk_site.notices.models import Kind, Notice
 from helpdesk_site.tickets.models import TicketDetails
 
 EXCERPT_CHARS = 100
@@ -51,14 +53,37 @@ def excerpt(text: str) -> str:
 
 @in_site_language
 def followup_recorded(followup, actor) -> None:
-    """A follow-up was added by someone through helpdesk or the portal."""
+    """A follow-up was added by someone through helpdesk or the portal. Of a
+    burst of chat lines the reporter hears once (chat_line_told)."""
     reporter = _reporter(followup.ticket_id)
     if reporter is None:
         return
     about = notice_about(followup, actor, reporter)
-    if about is not None:
-        kind, message = about
+    if about is None:
+        return
+    kind, message = about
+    with transaction.atomic():
+        if _is_chat_line(followup) and chat_line_told(reporter, followup):
+            return
         services.notify([reporter], ticket=followup.ticket, kind=kind, message=message)
+
+
+def _is_chat_line(followup) -> bool:
+    return type(followup).objects.filter(pk=followup.pk, chat_message__isnull=False).exists()
+
+
+def chat_line_told(reporter, followup) -> bool:
+    """Whether the reporter heard of this ticket's conversation within the
+    last CHAT_NOTICE_QUIET_MINUTES (notices are made as lines are delivered,
+    so their times are compared with now): a chat goes line by
+    line, and one notice (and e-mail) per line buried the others. The
+    ticket's details row is held meanwhile, so two lines delivered at once
+    still make one notice."""
+    TicketDetails.objects.select_for_update().filter(ticket_id=followup.ticket_id).first()
+    since = timezone.now() - timedelta(minutes=settings.CHAT_NOTICE_QUIET_MINUTES)
+    return Notice.objects.filter(
+        recipient=reporter, ticket_id=followup.ticket_id, kind=Kind.REPLY, created_at__gte=since
+    ).exists()
 
 
 @in_site_language

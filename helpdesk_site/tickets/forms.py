@@ -12,15 +12,31 @@ from helpdesk_site.tickets.uploads import check_uploads
 from helpdesk_site.tickets.widgets import apply_bootstrap
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class FilePicker(forms.ClearableFileInput):
+    """Several files in one input, chosen through the site's own label
+    (tickets/_file_picker.html): the browser's button reads in the
+    browser's language ("Choose Files" on an English Chromium)."""
+
     allow_multiple_selected = True
+    template_name = "tickets/_file_picker.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        context.update(
+            picker_name=name,
+            picker_id=widget_attrs.get("id") or f"id_{name}",
+            picker_multiple=bool(widget_attrs.get("multiple")),
+            picker_accept=widget_attrs.get("accept", ""),
+        )
+        return context
 
 
 class MultipleFileField(forms.FileField):
     """Several files in one input, as Django's documentation shows."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("widget", FilePicker())
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 

@@ -8,12 +8,14 @@ becomes the operator's queue (selectors.work_queue), and its update view
 is wrapped so a fault or emergency is resolved only with its root cause.
 """
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -31,7 +33,7 @@ from helpdesk_site.tickets.models import FINISHED_STATUSES
 from sla import clock_text
 from sla import selectors as sla_selectors
 from sla import services as sla_services
-from sla.forms import HoldForm, ResolutionForm
+from sla.forms import HoldForm, ResolutionForm, ResumeForm
 
 DEFAULT_PAGE_SIZE = 25
 # helpdesk's query-string names: each table's page and sort order.
@@ -309,13 +311,43 @@ def hold(request, ticket_id):
 
 
 @helpdesk_staff_member_required
-@require_POST
 def unhold(request, ticket_id):
-    """helpdesk's 操作 → 恢复: the clocks run again (SLA service)."""
+    """helpdesk's 操作 → 恢复: asks why the clocks run again, then resumes
+    them through the SLA service with that reason."""
     ticket = _worked_ticket(request, ticket_id)
-    sla_services.set_on_hold(ticket, request.user, on_hold=False)
-    messages.success(request, _("The clocks run again."))
-    return redirect("helpdesk:view", ticket_id=ticket.pk)
+    form = ResumeForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        sla_services.set_on_hold(ticket, request.user, on_hold=False, reason=form.reason())
+        messages.success(request, _("The clocks run again."))
+        return redirect("helpdesk:view", ticket_id=ticket.pk)
+    return render(
+        request,
+        "tickets/unhold.html",
+        {"ticket": ticket, "resume_form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+# What helpdesk's reply form and the SLA panel's resolve form keep when refused.
+DRAFT_FIELDS = ("comment", "new_status", "public", "root_cause", "fix")
+
+
+def ticket_page_again(request, ticket, reason: str):
+    """helpdesk's ticket page once more (400) after a refused update: the
+    reason shown and what the operator typed kept in the forms
+    (`request.workbench_draft`, read by the page's templates). Chosen files
+    cannot be put back in a form; the reason says so."""
+    if request.FILES:
+        reason = "{} {}".format(reason, _("Choose the files again."))
+    messages.error(request, reason)
+    page = copy.copy(request)
+    page.method = "GET"
+    page.POST = QueryDict()
+    page.resolver_match = resolve(reverse("helpdesk:view", args=[ticket.pk]))
+    page.workbench_draft = {name: request.POST.get(name, "") for name in DRAFT_FIELDS}
+    response = helpdesk_staff.view_ticket(page, ticket.pk)
+    response.status_code = 400
+    return response
 
 
 @helpdesk_staff_member_required
@@ -334,24 +366,24 @@ def update_ticket(request, ticket_id, *args, **kwargs):
     if request.method == "POST" and _finishes(request.POST.get("new_status"), ticket):
         cause = ResolutionForm(request.POST)
         if not cause.is_valid():
-            messages.error(request, _("Root cause and fix are limited to 2000 characters each."))
-            return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#ticketTab")
+            return ticket_page_again(
+                request, ticket, _("Root cause and fix are limited to 2000 characters each.")
+            )
         root_cause, fix = cause.cleaned_data["root_cause"], cause.cleaned_data["fix"]
         if root_cause.strip() or fix.strip():
             try:
                 sla_services.record_root_cause(ticket, request.user, root_cause=root_cause, fix=fix)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#ticketTab")
+                return ticket_page_again(request, ticket, " ".join(error.messages))
         elif sla_services.needs_root_cause(ticket):
-            messages.error(
+            return ticket_page_again(
                 request,
+                ticket,
                 _(
                     "A fault or emergency is resolved or closed with its root cause and fix: "
                     "fill them in under the new status in the reply form. Nothing was saved."
                 ),
             )
-            return redirect(reverse("helpdesk:view", args=[ticket.pk]) + "#ticketTab")
     return helpdesk_staff.update_ticket_view(request, ticket_id, *args, **kwargs)
 
 

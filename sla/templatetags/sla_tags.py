@@ -8,7 +8,7 @@ from helpdesk.models import Ticket
 
 from helpdesk_site.tickets import scope
 from sla import clock_text, selectors, services
-from sla.forms import HoldForm, ResolutionForm
+from sla.forms import HoldForm, ResolutionForm, ResumeForm
 from sla.models import Incident, LogKind
 
 register = template.Library()
@@ -85,8 +85,12 @@ def sla_panel(context):
         "open": ticket.status in (Ticket.OPEN_STATUS, Ticket.REOPENED_STATUS),
         "provisional_years": sorted(y for y in years if calendar.is_provisional(y)),
         "incident": Incident.objects.filter(ticket=ticket).first(),
-        "resolution_form": ResolutionForm(),
+        # What a refused resolve typed (tickets.staff_views.ticket_page_again).
+        "resolution_form": ResolutionForm(
+            initial=getattr(context["request"], "workbench_draft", None)
+        ),
         "hold_form": HoldForm(),
+        "resume_form": ResumeForm(),
         "csrf_token": context.get("csrf_token"),
     }
 

@@ -52,3 +52,67 @@ async def test_the_watch_runs_while_sockets_hold_it(layer):
     await asyncio.sleep(0.1)
     assert layer._watches == {}
     assert all(t.cancelled() for t in tasks)
+
+
+class RoundTrips:
+    """A TCP relay in front of Redis that counts round trips: each time the
+    client speaks again after Redis has answered."""
+
+    def __init__(self, target_port):
+        self.target_port = target_port
+        self.count = 0
+        self.server = None
+
+    async def start(self) -> int:
+        self.server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
+        return self.server.sockets[0].getsockname()[1]
+
+    async def _relay(self, client_reader, client_writer):
+        redis_reader, redis_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        state = {"answered": True}
+
+        async def pump(reader, writer, from_client):
+            while data := await reader.read(65536):
+                if from_client and state["answered"]:
+                    self.count += 1
+                state["answered"] = not from_client
+                writer.write(data)
+                await writer.drain()
+            writer.close()
+
+        await asyncio.gather(
+            pump(client_reader, redis_writer, True),
+            pump(redis_reader, client_writer, False),
+            return_exceptions=True,
+        )
+
+    async def stop(self):
+        self.server.close()
+
+
+async def test_a_chat_lines_events_go_out_in_one_round_trip(layer):
+    from urllib.parse import urlsplit
+
+    from helpdesk_site.chat import layer as chat_layer
+
+    url = urlsplit(os.environ["REDIS_URL"])
+    relay = RoundTrips(url.port or 6379)
+    port = await relay.start()
+    sender = ChatChannelLayer(hosts=[f"redis://127.0.0.1:{port}{url.path}"], prefix="test-pubsub")
+    groups = ["chat.ticket.7", "chat.console.queue.3", "chat.console.all"]
+    listeners = {}
+    for group in groups:
+        listeners[group] = await layer.new_channel()
+        await layer.group_add(group, listeners[group])
+    try:
+        await sender.group_send("chat.console.all", {"type": "warm.up"})  # connects
+        await asyncio.wait_for(layer.receive(listeners["chat.console.all"]), 5)
+        relay.count = 0
+        sends = [(group, {"type": "chat.message", "frame": group}) for group in groups]
+        assert await chat_layer.apublish_many(sender, sends)
+        received = [await asyncio.wait_for(layer.receive(listeners[g]), 5) for g in groups]
+        assert [m["frame"] for m in received] == groups
+        assert relay.count == 1
+    finally:
+        await sender.flush()
+        await relay.stop()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from helpdesk.models import Ticket
 from helpdesk.update_ticket import update_ticket
 
+from helpdesk_site.chat import services as chat_services
 from helpdesk_site.notices import services
 from helpdesk_site.notices.models import Kind, Notice
 from helpdesk_site.satisfaction import services as satisfaction
@@ -137,3 +138,29 @@ def test_the_list_is_grouped_by_ticket_and_paged(desk, client):
 
     page = selectors.grouped_page(desk.reporter, 2, per_page=3)
     assert len(page) == 1 and page[0]["ticket"].pk == desk.ticket.pk  # the oldest, last
+
+
+def test_a_burst_of_chat_lines_is_one_notice(desk, now, django_capture_on_commit_callbacks):
+    now.set("2026-11-20 10:00")
+
+    def chat(text):
+        with django_capture_on_commit_callbacks(execute=True):
+            chat_services.post_message(desk.operator, desk.ticket, text)
+
+    chat("您好，我是运维王工")
+    now.set("2026-11-20 10:01")
+    chat("请问是哪一类证照？")
+    now.set("2026-11-20 10:04")
+    chat("方便的话发一张截图")
+    [notice] = notices_of(desk.reporter)
+    assert notice.kind == Kind.REPLY and "您好，我是运维王工" in notice.message
+    assert len([m for m in mail.outbox if m.to == [desk.reporter.email]]) == 1
+
+    # A formal reply is always told; after a quiet spell, the chat again.
+    with django_capture_on_commit_callbacks(execute=True):
+        update_ticket(desk.operator, desk.ticket, comment="已定位问题，正在修复。", public=True)
+    now.set("2026-11-20 10:30")
+    chat("修好了，请再试一次")
+    told = [n.message for n in notices_of(desk.reporter)]
+    assert len(told) == 3
+    assert "已定位问题" in told[1] and "修好了" in told[2]

@@ -4,7 +4,8 @@ leads (运维组长) on the accounts page; escalations then reach them."""
 import pytest
 from django.urls import reverse
 
-from helpdesk_site.people.models import Role
+from helpdesk_site.people.models import Role, User
+from helpdesk_site.tickets import scope
 from sla import services as sla
 from sla.models import TeamLead
 from tests.factories import OperatorFactory, UserFactory, file_ticket, get_subsystem, region
@@ -67,3 +68,33 @@ def test_only_an_active_operator_is_named_and_only_by_those_who_may(client):
     response = name(client, None, clerk)
     assert "请从列表中选择" in response.content.decode()
     assert not TeamLead.objects.exists()
+
+
+def test_a_named_lead_sees_and_is_given_the_tickets_of_the_queues_they_lead(client):
+    admin = UserFactory(role=Role.ADMIN)
+    licences, seals = get_subsystem("e_license"), get_subsystem("e_seal")
+    lead = OperatorFactory(last_name="赵", first_name="组长", subsystems=[licences])
+    general = OperatorFactory(last_name="钱", first_name="组长", subsystems=[licences])
+    reporter = UserFactory(department__region=region("513301001"))
+    seal_ticket = file_ticket(reporter, subsystem="e_seal")
+    cert_ticket = file_ticket(reporter, subsystem="evaluation")
+    assert not scope.may_be_assigned(lead, seal_ticket)
+    assert not scope.can_view_ticket(lead, seal_ticket.pk)
+
+    client.force_login(admin)
+    name(client, seals, lead)
+    lead = User.objects.get(pk=lead.pk)  # as their next request reads them
+    assert scope.may_be_assigned(lead, seal_ticket)
+    assert scope.can_view_ticket(lead, seal_ticket.pk)
+    # The workbench's 处理人 list of that ticket offers the lead.
+    client.force_login(lead)
+    assert client.get(reverse("helpdesk:view", args=[seal_ticket.pk])).status_code == 200
+
+    # The lead of every other subsystem gets the queues without their own lead ...
+    client.force_login(admin)
+    name(client, None, general)
+    assert scope.may_be_assigned(general, cert_ticket)
+    assert not scope.may_be_assigned(general, seal_ticket)
+    # ... and a subsystem's queue once its own lead is gone.
+    name(client, seals, None)
+    assert scope.may_be_assigned(general, seal_ticket)

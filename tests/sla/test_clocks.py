@@ -50,11 +50,14 @@ def test_time_on_hold_never_counts(file_at, now):
     assert response.is_paused and response.due_at is None
     assert response.consumed_seconds == 3600
     now.set("2025-10-09 09:00")
-    services.set_on_hold(Ticket.objects.get(pk=ticket.pk), operator, on_hold=False)
+    services.set_on_hold(
+        Ticket.objects.get(pk=ticket.pk), operator, on_hold=False, reason="厂商已修复"
+    )
     assert clocks(ticket)["response"].due_at == at("2025-10-09 10:00")
     paused = HandlingLogEntry.objects.get(ticket=ticket, kind=LogKind.PAUSED)
     assert paused.text == "等待第三方厂商" and paused.actor == operator
     assert kinds(ticket)[-1] == LogKind.RESUMED
+    assert HandlingLogEntry.objects.get(ticket=ticket, kind=LogKind.RESUMED).text == "厂商已修复"
 
 
 def test_helpdesk_hold_pauses_and_unhold_resumes(file_at, now):

@@ -110,7 +110,7 @@ def test_resolving_a_fault_from_the_page_needs_a_root_cause(client, file_at, ope
     assert Ticket.objects.get(pk=ticket.pk).status == Ticket.OPEN_STATUS
     client.post(url, {"root_cause": "数据库连接池耗尽", "fix": "调大连接池并重启"})
     assert Ticket.objects.get(pk=ticket.pk).status == Ticket.RESOLVED_STATUS
-    assert client.post(url, {"root_cause": "x" * 3000}).status_code == 302
+    assert client.post(url, {"root_cause": "x" * 3000}).status_code == 400
 
 
 def test_pausing_from_the_page_records_the_reason(client, file_at, operator):
@@ -123,7 +123,10 @@ def test_pausing_from_the_page_records_the_reason(client, file_at, operator):
     assert SlaClock.objects.get(ticket=ticket, kind="resolution").is_paused
     assert "省厂商排查中" in HandlingLogEntry.objects.get(kind=LogKind.PAUSED).text
     client.post(url, {"resume": "1"})
+    assert SlaClock.objects.get(ticket=ticket, kind="resolution").is_paused
+    client.post(url, {"resume": "1", "resumed_because": "third_party", "note": "省厂商已修复"})
     assert not SlaClock.objects.get(ticket=ticket, kind="resolution").is_paused
+    assert HandlingLogEntry.objects.get(kind=LogKind.RESUMED).text == "第三方已完成：省厂商已修复"
 
 
 def test_reporters_and_strangers_cannot_pause_or_resolve(client, file_at, reporter):
@@ -198,7 +201,7 @@ def test_helpdesk_staff_views_drive_the_clocks_and_name_the_operator(client, fil
     client.post(reverse("helpdesk:hold", args=[ticket.pk]), {"waiting_for": "reporter"})
     assert SlaClock.objects.get(ticket=ticket, kind="resolution").is_paused
     assert HandlingLogEntry.objects.get(ticket=ticket, kind=LogKind.PAUSED).actor == operator
-    client.post(reverse("helpdesk:unhold", args=[ticket.pk]))
+    client.post(reverse("helpdesk:unhold", args=[ticket.pk]), {"resumed_because": "reporter"})
     assert not SlaClock.objects.get(ticket=ticket, kind="resolution").is_paused
     # What helpdesk's update view calls once its form is valid.
     update_ticket(

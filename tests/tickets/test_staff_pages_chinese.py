@@ -44,7 +44,13 @@ def desk(client):
     form = {"title": ticket.title, "queue": ticket.queue_id, "priority": 3, "body": "—"}
     for step in (
         {"owner": operator.pk, "comment": "已接单，正在排查", "new_status": Ticket.OPEN_STATUS},
-        {"comment": "已修复证照模板", "new_status": Ticket.RESOLVED_STATUS, "public": True},
+        {
+            "comment": "已修复证照模板",
+            "new_status": Ticket.RESOLVED_STATUS,
+            "public": True,
+            "root_cause": "证照模板缺字段",
+            "fix": "补全模板字段",
+        },
     ):
         response = client.post(reverse("helpdesk:update", args=[ticket.pk]), {**form, **step})
         assert response.status_code == 302

@@ -86,6 +86,47 @@ def test_helpdesks_form_refuses_to_resolve_a_fault_without_its_root_cause(client
     assert resolved.data["root_cause_missing"] is False
 
 
+def test_a_refused_resolve_comes_back_with_what_the_operator_typed(client, fault, operator):
+    client.force_login(operator)
+    url = reverse("helpdesk:update", args=[fault.pk])
+    typed = "已清理证照模板缓存，请重新制作 <b>营业执照</b>"
+    refused = client.post(url, respond(fault, new_status=Ticket.RESOLVED_STATUS, comment=typed))
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "故障原因和处理措施" in page and "本次未保存任何内容" in page
+    form = page[page.index('id="ticket-respond-form"') :]
+    form = form[: form.index("</form>")]
+    # The reply as typed (escaped), the chosen status still chosen.
+    assert "已清理证照模板缓存，请重新制作 &lt;b&gt;营业执照&lt;/b&gt;</textarea>" in form
+    resolved = f'value="{Ticket.RESOLVED_STATUS}"'
+    assert "checked" in form[form.index(resolved) :].split("/>", 1)[0]
+    assert Ticket.objects.get(pk=fault.pk).status == Ticket.OPEN_STATUS
+    # Its links still lead to the ticket, not to the update URL it came back at.
+    assert f'href="/helpdesk/tickets/{fault.pk}/?take"' in page
+
+    # A root cause without a fix: both typed texts come back.
+    refused = client.post(
+        url,
+        respond(fault, new_status=Ticket.RESOLVED_STATUS, comment=typed, root_cause="缓存损坏"),
+    )
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "故障和应急工单必须填写故障原因和处理措施" in page
+    assert 'id="respond-root-cause-text">缓存损坏</textarea>' in page
+    assert "请重新制作 &lt;b&gt;营业执照" in page
+    assert not HandlingLogEntry.objects.filter(ticket=fault, kind=LogKind.ROOT_CAUSE).exists()
+
+
+def test_the_sla_panels_refused_resolve_keeps_the_typed_cause(client, fault, operator):
+    client.force_login(operator)
+    refused = client.post(reverse("sla:resolve", args=[fault.pk]), {"root_cause": "证书过期"})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    panel = page[page.index('id="resolve"') :].split("</form>", 1)[0]
+    assert ">\n证书过期</textarea>" in panel or ">证书过期</textarea>" in panel
+    assert "故障和应急工单必须填写故障原因和处理措施" in page
+    assert Ticket.objects.get(pk=fault.pk).status == Ticket.OPEN_STATUS
+
+
 def test_helpdesks_reply_form_asks_a_fault_for_its_root_cause(
     client, fault, now, reporter, operator
 ):
@@ -115,9 +156,33 @@ def test_helpdesks_hold_asks_why_and_pauses_through_the_sla_service(client, faul
     assert "请提供营业执照编号" in paused.text
     clock = fault.sla_clocks.get(kind="resolution")
     assert clock.running_since is None and "请提供营业执照编号" in clock.paused_reason
-    client.post(reverse("helpdesk:unhold", args=[fault.pk]))
+    client.post(reverse("helpdesk:unhold", args=[fault.pk]), {"resumed_because": "reporter"})
     assert not Ticket.objects.get(pk=fault.pk).on_hold
     assert fault.sla_clocks.get(kind="resolution").running_since is not None
+
+
+def test_helpdesks_resume_asks_why_and_the_log_shows_it(client, fault, operator):
+    client.force_login(operator)
+    client.post(reverse("helpdesk:hold", args=[fault.pk]), {"waiting_for": "reporter"})
+    page = workbench(client, fault)
+    assert 'id="resume-action"' in page and 'id="resume-dialog"' in page
+    url = reverse("helpdesk:unhold", args=[fault.pk])
+    assert "恢复原因" in client.get(url).content.decode()
+    refused = client.post(url, {"note": "已收到"})
+    assert refused.status_code == 400 and "请选择恢复计时的原因" in refused.content.decode()
+    assert Ticket.objects.get(pk=fault.pk).on_hold
+    assert LogKind.RESUMED not in log_kinds(fault)
+
+    client.post(url, {"resumed_because": "reporter", "note": "已收到营业执照编号"})
+    assert not Ticket.objects.get(pk=fault.pk).on_hold
+    resumed = HandlingLogEntry.objects.get(ticket=fault, kind=LogKind.RESUMED)
+    assert resumed.text == "报告人已答复：已收到营业执照编号" and resumed.actor == operator
+    history = page_log(workbench(client, fault))
+    assert "计时恢复" in history and "报告人已答复：已收到营业执照编号" in history
+
+
+def page_log(page: str) -> str:
+    return page[page.index('id="handling-log"') :].split("</ol>", 1)[0]
 
 
 def test_a_consultation_resolves_in_helpdesks_form_without_a_root_cause(

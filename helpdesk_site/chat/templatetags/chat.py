@@ -1,9 +1,12 @@
+import datetime as dt
+
 from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from helpdesk_site.chat.selectors import conversation, person_payload
+from helpdesk_site.chat.selectors import conversation, person_payload, settled_before
+from helpdesk_site.chat.settling import replies_cursor
 from helpdesk_site.tickets import scope
 
 register = template.Library()
@@ -36,7 +39,17 @@ def chat_room(context, ticket, with_replies=False):
         "entries": entries,
         "with_replies": with_replies,
         "up_to": max(chat_ids, default=0),
-        "replies_up_to": max((e["id"] for e in entries if e["kind"] == "reply"), default=0),
+        # Where polling for replies carries on from (chat.settling).
+        "replies_up_to": replies_cursor(
+            0,
+            sorted(
+                (e["id"], dt.datetime.fromisoformat(e["created"]))
+                for e in entries
+                if e["kind"] == "reply"
+            ),
+            more=False,
+            settled_before=settled_before(),
+        ),
         "ticket_id": ticket.pk,
         "me": person_payload(user),
         "can_post": scope.can_comment(user, ticket),

@@ -7,7 +7,7 @@ from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.forms import ReclassifyForm
 from helpdesk_site.tickets.models import FINISHED_STATUSES
 from sla import services as sla_services
-from sla.forms import HoldForm, ResolutionForm
+from sla.forms import HoldForm, ResolutionForm, ResumeForm
 
 register = template.Library()
 
@@ -41,6 +41,18 @@ def hold_dialog(context):
     }
 
 
+@register.inclusion_tag("tickets/_resume_dialog.html", takes_context=True)
+def resume_dialog(context):
+    """What helpdesk's 操作 → 恢复 asks before the clocks run again."""
+    return {
+        "ticket": context["ticket"],
+        "works": scope.works_tickets(context["request"].user),
+        # Apart from the SLA panel's own resume fields on the same page.
+        "resume_form": ResumeForm(auto_id="resume-dialog-%s"),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
 @register.inclusion_tag("tickets/_respond_root_cause.html", takes_context=True)
 def respond_root_cause(context):
     """Root cause and fix inside helpdesk's reply form, for a fault or an
@@ -57,4 +69,6 @@ def respond_root_cause(context):
         ),
         "finishing": " ".join(str(status) for status in FINISHED_STATUSES),
         "form": ResolutionForm(),
+        # What a refused update typed (staff_views.ticket_page_again).
+        "draft": getattr(context["request"], "workbench_draft", None) or {},
     }

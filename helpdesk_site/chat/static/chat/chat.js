@@ -118,7 +118,9 @@
   var cursor = new ChatCursor();
   var pace = new PollPace();
   var polling = false;
-  // The newest public reply shown: a panel without a socket asks for those after it.
+  // Where a panel without a socket asks for public replies after: the server's
+  // cursor, which stays below replies that a slower transaction may still
+  // precede (chat/settling.py); replies it sends again are dropped by id.
   var repliesUpTo = Number(root.dataset.repliesUpTo) || 0;
   var outbox = new Map();         // client_id -> body, posts not yet acknowledged
   var gapTimer = null;
@@ -252,7 +254,6 @@
   function hasReply(id) { return list.querySelector('[data-reply="' + Number(id) + '"]') !== null; }
 
   function addReply(entry) {
-    if (entry.id > repliesUpTo) { repliesUpTo = entry.id; }
     if (!withReplies || hasReply(entry.id)) { return; }
     var atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     insertInOrder(renderReply(entry), entry);
@@ -373,7 +374,12 @@
           if (!hasReply(entry.id)) { found += 1; }
           addReply(entry);
         });
-        if (data.more || data.replies_more) { return ask(); }
+        var repliesMore = false;
+        if (typeof data.replies_cursor === "number") {
+          repliesMore = data.replies_more && data.replies_cursor > repliesUpTo;
+          repliesUpTo = Math.max(repliesUpTo, data.replies_cursor);
+        }
+        if (data.more || repliesMore) { return ask(); }
         return {found: found, failed: false};
       });
     }
