@@ -557,3 +557,12 @@ CELERY_BEAT_SCHEDULE["quizzes-close-expired"] = {
     "task": "quizzes.tasks.close_expired",
     "schedule": 300.0,
 }
+
+# --- Report roll-up (reporting/) ----------------------------------------------
+# Finished days' ticket counts are kept so that a report over a year adds up
+# days; a change to a ticket marks its days stale, and this counts them again
+# (and, after midnight, the day just ended). Reports count stale days live.
+CELERY_BEAT_SCHEDULE["reporting-roll-up"] = {
+    "task": "reporting.tasks.roll_up",
+    "schedule": crontab(minute="*/10"),
+}
