@@ -90,6 +90,26 @@ class Scope:
             q &= Q(**{f"{path}assigned_to_id": f.operator_id})
         return q
 
+    @property
+    def whole_prefecture(self) -> bool:
+        """Every ticket but the withdrawn ones: the prefecture, unfiltered."""
+        f = self.filters
+        return (
+            self.allowed
+            and f.region.level == Region.Level.PREFECTURE
+            and not (f.department_id or f.subsystem or f.category or f.operator_id)
+        )
+
+    def clock_q(self, path: str = "clock__") -> Q:
+        """The scope as a condition on a table that reaches a ticket through
+        its clock. For the whole prefecture only the withdrawn tickets' few
+        clocks are left out, found by their tickets, rather than every row
+        joined to its clock to find the ticket."""
+        if not self.whole_prefecture:
+            return self.q(f"{path}ticket__")
+        withdrawn = SlaClock.objects.filter(ticket_id__in=ticket_scope.withdrawn_ticket_ids())
+        return ~Q(**{f"{path}id__in": withdrawn.values("id")})
+
     def tickets(self) -> QuerySet[Ticket]:
         return Ticket.objects.filter(self.q())
 
@@ -238,12 +258,7 @@ def counted_live(scope, runs, trend_unit: str, *, per_day=False):
 def rolls_up(scope) -> bool:
     """Whether the daily roll-up holds this report's counts: it counts the
     whole prefecture, unfiltered."""
-    f = scope.filters
-    return (
-        scope.allowed
-        and f.region.level == Region.Level.PREFECTURE
-        and not (f.department_id or f.subsystem or f.category or f.operator_id)
-    )
+    return scope.whole_prefecture
 
 
 def counted_kept(days, trend_unit: str) -> daily.Breakdown:
@@ -551,9 +566,7 @@ def escalations(scope, period) -> list[dict]:
     escalate again)."""
     start, end = period.instants()
     return list(
-        EscalationEvent.objects.filter(
-            scope.q("clock__ticket__"), fired_at__gte=start, fired_at__lt=end
-        )
+        EscalationEvent.objects.filter(scope.clock_q(), fired_at__gte=start, fired_at__lt=end)
         .values(clock_kind=F("step__clock"), level=F("step__percent"))
         # A step belongs to one clock kind and a ticket has one clock of each
         # kind, so distinct clocks are distinct tickets (and need no join).
