@@ -137,6 +137,10 @@ def generate_due_reports(today: dt.date | None = None, regions=None) -> list[Sto
 # over a year adds up days instead of counting every ticket again.
 
 ROLL_UP_RUN = 31  # days counted per transaction
+# A change marks only days before its own day (no later day is kept), so a
+# day is counted once it has been over this long: a change begun before
+# midnight has committed by then.
+ROLL_UP_AFTER = dt.timedelta(hours=1)
 
 
 def roll_up(today: dt.date | None = None) -> int:
@@ -144,7 +148,7 @@ def roll_up(today: dt.date | None = None) -> int:
     counted yet or was marked stale by a change; returns how many days were
     counted. A day is counted in the same queries reports run live, so its
     kept counts equal the live ones."""
-    today = today or selectors.local_date(timezone.now())
+    today = today or selectors.local_date(timezone.now() - ROLL_UP_AFTER)
     prefecture = Region.objects.filter(level=Region.Level.PREFECTURE).first()
     first = selectors.desk_start()
     if prefecture is None or first is None or first >= today:
@@ -174,7 +178,7 @@ def _count_days(prefecture: Region, start: dt.date, end: dt.date) -> int:
     CountedDay.objects.bulk_create([CountedDay(day=day) for day in days], ignore_conflicts=True)
     # Locked first: a change committed before the lock is counted below, one
     # committed after it waits and then marks the day stale again.
-    list(CountedDay.objects.select_for_update().filter(day__in=days))
+    list(CountedDay.objects.select_for_update().filter(day__in=days).order_by("day"))
     # The whole prefecture, unfiltered: the scope of the reports that read it.
     scope = selectors.Scope(Filters(period=Period(Kind.MONTH, start, end), region=prefecture))
     found = selectors.counted_live(scope, [(start, end)], "day", per_day=True)
@@ -201,7 +205,8 @@ def tickets_changed(ticket_ids, also=()) -> None:
     ).values_list("stopped_at", flat=True)
     today = selectors.local_date(timezone.now())
     days = {selectors.local_date(at) for at in instants if at is not None}
-    stale = [CountedDay(day=day, stale=True) for day in days if day < today]
+    # In order of days, so that two changes lock the same days in one order.
+    stale = [CountedDay(day=day, stale=True) for day in sorted(days) if day < today]
     if stale:
         CountedDay.objects.bulk_create(
             stale, update_conflicts=True, update_fields=["stale"], unique_fields=["day"]
