@@ -3,8 +3,11 @@ counted live, also after an old ticket changes."""
 
 import dataclasses
 import datetime as dt
+import io
+import json
 
 import pytest
+from django.core.management import call_command
 from helpdesk.models import Ticket
 
 from helpdesk_site.audit import services as audit
@@ -16,7 +19,7 @@ from reporting import selectors, services
 from reporting.models import CountedDay
 from reporting.periods import containing
 from reporting.selectors import Filters
-from tests.factories import UserFactory
+from tests.factories import DepartmentFactory, UserFactory, get_subsystem
 from tests.sla.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +93,30 @@ def test_a_change_to_an_old_ticket_is_counted_again(week, now):
     counted_live = live(when)
     assert_same(partly_kept, counted_live)
     assert_same(kept, counted_live)
+
+
+def test_history_imported_for_counted_days_is_counted_again(week, now, tmp_path):
+    now.set("2025-11-20 12:00")
+    services.roll_up()
+    get_subsystem("case_handling")
+    DepartmentFactory(name="康定市政务服务中心", region=Region.objects.get(code="513301"))
+    rows = [
+        {
+            "id": ref,
+            "title": "幼儿园学位申请咨询",
+            "text": "想了解公办幼儿园学位怎么申请。",
+            "created_at": "2025/11/11 15:40:04",
+            "resolution": "请登录教育局网站报名。",
+            "resolved_at": "2025/11/13 9:49:14",
+        }
+        for ref in ("h1", "h2")
+    ]
+    path = tmp_path / "history.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    call_command("import_tickets", str(path), department="康定市政务服务中心", stdout=io.StringIO())
+    stale = set(CountedDay.objects.filter(stale=True).values_list("day", flat=True))
+    assert {dt.date(2025, 11, 11), dt.date(2025, 11, 13)} <= stale
+    when = at("2025-11-20 12:00")
+    kept = every_figure(when)
+    assert kept["week", "513300"].volume["total"] == 6  # the week's four and the two imported
+    assert_same(kept, live(when))
