@@ -584,3 +584,11 @@ CELERY_BEAT_SCHEDULE["inspections-sweep"] = {
     "task": "inspections.tasks.sweep",
     "schedule": crontab(minute="*/15"),
 }
+# --- Report roll-up (reporting/) ----------------------------------------------
+# Finished days' ticket counts are kept so that a report over a year adds up
+# days; a change to a ticket marks its days stale, and this counts them again
+# (and, after midnight, the day just ended). Reports count stale days live.
+CELERY_BEAT_SCHEDULE["reporting-roll-up"] = {
+    "task": "reporting.tasks.roll_up",
+    "schedule": crontab(minute="*/10"),
+}

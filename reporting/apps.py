@@ -11,6 +11,8 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
+        from reporting import receivers
         from reporting.aggregates import register_sqlite_percentile
 
         connection_created.connect(register_sqlite_percentile, dispatch_uid="report_percentile")
+        receivers.connect()

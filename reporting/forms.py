@@ -85,9 +85,10 @@ class DashboardForm(PeriodForm):
 
     def __init__(self, *args, root: Region, **kwargs):
         super().__init__(*args, root=root, **kwargs)
+        # A department's name reads its region's: one query for all of them.
         self.fields["department"].queryset = Department.objects.filter(
             region__code__startswith=root.subtree_prefix
-        )
+        ).select_related("region")
 
     def filters(self) -> Filters:
         data = self.cleaned_data

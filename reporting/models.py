@@ -43,3 +43,44 @@ class StoredReport(models.Model):
 
     def __str__(self):
         return f"{self.region.name} {self.get_kind_display()} {self.period_start}"
+
+
+class CountedDay(models.Model):
+    """A day whose ticket counts are kept in `DayCount` (the daily roll-up):
+    reports read them instead of counting the day's tickets again. A change
+    to a ticket of the day marks it stale until the roll-up counts it again."""
+
+    day = models.DateField(_("day"), primary_key=True)
+    stale = models.BooleanField(_("stale"), default=True)
+    counted_at = models.DateTimeField(_("counted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("counted day")
+        verbose_name_plural = _("counted days")
+
+    def __str__(self):
+        return self.day.isoformat()
+
+
+class DayCount(models.Model):
+    """One group's counts on one day, over the whole prefecture: tickets
+    filed that day, resolution clocks stopped that day and those that met
+    their target. `grouping` is county, department, subsystem, category,
+    problem (subsystem and category) or total (the day's filed tickets)."""
+
+    day = models.DateField(_("day"))
+    grouping = models.CharField(_("grouping"), max_length=16)
+    key = models.CharField(_("key"), max_length=64)
+    filed = models.PositiveIntegerField(_("filed"), default=0)
+    resolved = models.PositiveIntegerField(_("resolved"), default=0)
+    met = models.PositiveIntegerField(_("met"), default=0)
+
+    class Meta:
+        verbose_name = _("day count")
+        verbose_name_plural = _("day counts")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "grouping", "key"], name="daycount_group")
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.grouping}:{self.key}"

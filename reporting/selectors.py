@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, FilteredRelation, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncDay, TruncMonth
 from django.utils import timezone
 from helpdesk.models import Ticket
@@ -25,8 +25,9 @@ from helpdesk_site.tickets import scope as ticket_scope
 from helpdesk_site.tickets.models import Category, Subsystem
 from kb import selectors as kb_selectors
 from kb.models import CandidateState, Deflection, FaqCandidate, SearchMiss
-from reporting import stats, weakspots
+from reporting import daily, stats, weakspots
 from reporting.aggregates import Percentile
+from reporting.models import CountedDay, DayCount
 from reporting.periods import SHANGHAI, Period, as_of
 from sla.models import ClockKind, EscalationEvent, HandlingLogEntry, Incident, LogKind, SlaClock
 
@@ -88,6 +89,26 @@ class Scope:
         if f.operator_id:
             q &= Q(**{f"{path}assigned_to_id": f.operator_id})
         return q
+
+    @property
+    def whole_prefecture(self) -> bool:
+        """Every ticket but the withdrawn ones: the prefecture, unfiltered."""
+        f = self.filters
+        return (
+            self.allowed
+            and f.region.level == Region.Level.PREFECTURE
+            and not (f.department_id or f.subsystem or f.category or f.operator_id)
+        )
+
+    def clock_q(self, path: str = "clock__") -> Q:
+        """The scope as a condition on a table that reaches a ticket through
+        its clock. For the whole prefecture only the withdrawn tickets' few
+        clocks are left out, found by their tickets, rather than every row
+        joined to its clock to find the ticket."""
+        if not self.whole_prefecture:
+            return self.q(f"{path}ticket__")
+        withdrawn = SlaClock.objects.filter(ticket_id__in=ticket_scope.withdrawn_ticket_ids())
+        return ~Q(**{f"{path}id__in": withdrawn.values("id")})
 
     def tickets(self) -> QuerySet[Ticket]:
         return Ticket.objects.filter(self.q())
@@ -166,46 +187,130 @@ def _follow_ups(scope) -> QuerySet[BadRatingFollowUp]:
 # figure. The drill-downs below use the same conditions.
 
 
-def ticket_breakdown(scope, period) -> list[dict]:
-    """The period's tickets in one grouped query, per trend bucket of filing,
-    county, subsystem and category: how many were filed in the period (`n`),
-    and how many had their resolution clock stopped in it (`resolved`) and
-    met its target (`met`). The volume trend, the county table and the
-    subsystem × category problems are sums of these groups."""
-    start, end = period.instants()
-    filed = Q(created__gte=start, created__lt=end)
-    resolved = _stopped_in(period, "resolution_clock__")
-    trunc = TruncMonth if period.trend_unit == "month" else TruncDay
-    rows = list(
+def _instant(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=SHANGHAI)
+
+
+def _in_runs(field_name: str, runs) -> Q:
+    """The instant field within any of the runs of local days."""
+    condition = Q()
+    for first, after in runs:
+        condition |= Q(
+            **{f"{field_name}__gte": _instant(first), f"{field_name}__lt": _instant(after)}
+        )
+    return condition
+
+
+def _as_date(value):
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _details_values(path: str = "") -> dict:
+    # Not the field names: a clock has a category of its own.
+    return {
+        "of_county": Substr(f"{path}details__region_id", 1, 6),
+        "of_department": F(f"{path}details__department_id"),
+        "of_subsystem": F(f"{path}details__subsystem_id"),
+        "of_category": F(f"{path}details__category"),
+    }
+
+
+def _details(row) -> tuple:
+    return row["of_county"], row["of_department"], row["of_subsystem"], row["of_category"]
+
+
+def counted_live(scope, runs, trend_unit: str, *, per_day=False):
+    """The tickets filed in the runs of days and the resolution clocks
+    stopped in them, counted in two grouped queries. One Breakdown, or with
+    `per_day` one per local day (the roll-up's shape)."""
+    found: dict = {}
+
+    def breakdown_for(day):
+        return found.setdefault(day if per_day else None, daily.Breakdown())
+
+    if not runs:
+        return found if per_day else daily.Breakdown()
+    trunc = TruncDay if per_day or trend_unit == "day" else TruncMonth
+    filed = (
         scope.tickets()
-        .annotate(
-            resolution_clock=FilteredRelation(
-                "sla_clocks", condition=Q(sla_clocks__kind=RESOLUTION)
-            )
-        )
-        .filter(filed | resolved)
-        .values(
-            bucket=trunc("created", tzinfo=SHANGHAI),
-            county=Substr("details__region_id", 1, 6),
-            department_id=F("details__department_id"),
-            subsystem_id=F("details__subsystem_id"),
-            category=F("details__category"),
-        )
-        .annotate(
-            n=Count("pk", filter=filed),
-            resolved=Count("pk", filter=resolved),
-            met=Count("pk", filter=resolved & Q(resolution_clock__breached_at__isnull=True)),
-        )
+        .filter(_in_runs("created", runs))
+        .values(bucket=trunc("created", tzinfo=SHANGHAI), **_details_values())
+        .annotate(n=Count("pk"))
         .order_by()
     )
-    for row in rows:
-        if isinstance(row["bucket"], dt.datetime):
-            row["bucket"] = row["bucket"].date()
-    return rows
+    for row in filed:
+        bucket = _as_date(row["bucket"])
+        breakdown_for(bucket).add_tickets(_details(row), filed=row["n"], bucket=bucket)
+    stopped = scope.clocks(RESOLUTION).filter(_in_runs("stopped_at", runs), policy__isnull=False)
+    by_day = {"day": TruncDay("stopped_at", tzinfo=SHANGHAI)} if per_day else {}
+    resolved = (
+        stopped.values(**by_day, **_details_values("ticket__"))
+        .annotate(n=Count("pk"), met=Count("pk", filter=Q(breached_at__isnull=True)))
+        .order_by()
+    )
+    for row in resolved:
+        breakdown_for(_as_date(row.get("day"))).add_tickets(
+            _details(row), resolved=row["n"], met=row["met"]
+        )
+    return found if per_day else breakdown_for(None)
 
 
-def volume(groups) -> dict:
-    trend = {bucket: n for bucket, n in stats.totals(groups, "bucket").items() if n}
+def rolls_up(scope) -> bool:
+    """Whether the daily roll-up holds this report's counts: it counts the
+    whole prefecture, unfiltered."""
+    return scope.whole_prefecture
+
+
+def counted_kept(days, trend_unit: str) -> daily.Breakdown:
+    """The roll-up's counts of these days, added up in the database."""
+    result = daily.Breakdown()
+    if not days:
+        return result
+    kept = DayCount.objects.filter(_in_days(days))
+    totals = kept.filter(grouping=daily.TOTAL).values_list("day", "filed")
+    for day, n in totals:
+        result.trend[daily.bucket_of(day, trend_unit)] += n
+    sums = (
+        kept.exclude(grouping=daily.TOTAL)
+        .values_list("grouping", "key")
+        .annotate(Sum("filed"), Sum("resolved"), Sum("met"))
+        .order_by()
+    )
+    for grouping, key, filed, resolved, met in sums:
+        result.add(grouping, key, filed, resolved, met)
+    return result
+
+
+def _in_days(days) -> Q:
+    condition = Q()
+    for first, after in daily.ranges(days):
+        condition |= Q(day__gte=first, day__lt=after)
+    return condition
+
+
+def ticket_breakdown(scope, period, today: dt.date | None = None) -> daily.Breakdown:
+    """The period's tickets filed per trend bucket, and per county,
+    department, subsystem, category and subsystem × category problem how
+    many were filed in the period, and how many had their resolution clock
+    stopped in it (`resolved`) and met its target (`met`). Whole finished
+    days come from the daily roll-up where it holds the report's counts;
+    the other days are counted live."""
+    first, after = period.start, period.covered_end
+    today = today or local_date(timezone.now())
+    counted: set = set()
+    if rolls_up(scope):
+        counted = set(
+            CountedDay.objects.filter(day__gte=first, day__lt=after, stale=False).values_list(
+                "day", flat=True
+            )
+        )
+    kept, live = daily.split(first, after, counted, today)
+    result = counted_kept(kept, period.trend_unit)
+    return result.merge(counted_live(scope, live, period.trend_unit))
+
+
+def volume(breakdown) -> dict:
+    trend = {bucket: n for bucket, n in breakdown.trend.items() if n}
     return {"total": sum(trend.values()), "trend": trend}
 
 
@@ -219,25 +324,23 @@ def counties_of(region: Region) -> dict[str, str]:
     )
 
 
-def by_county(groups, region: Region) -> list[dict]:
+def by_county(breakdown, region: Region) -> list[dict]:
     """Volume, resolutions and compliance of every county of the region,
     those without tickets too; the prefecture's own departments (州本级)
     are not a county and are reported apart."""
-    groups = [g for g in groups if g["county"]]
-    filed = stats.totals(groups, "county")
-    resolved = stats.totals(groups, "county", "resolved")
-    met = stats.totals(groups, "county", "met")
+    tallies = breakdown.groups["county"]
     names = counties_of(region)
     rows = []
     for code in sorted(names):
+        tally = tallies.get(code, daily.Tally())
         rows.append(
             {
                 "code": code,
                 "name": names.get(code, code),
-                "filed": filed[code],
-                "resolved": resolved[code],
-                "met": met[code],
-                "compliance": stats.rate(met[code], resolved[code]),
+                "filed": tally.filed,
+                "resolved": tally.resolved,
+                "met": tally.met,
+                "compliance": stats.rate(tally.met, tally.resolved),
             }
         )
     return rows
@@ -246,19 +349,7 @@ def by_county(groups, region: Region) -> list[dict]:
 DIMENSIONS = ("county", "prefecture_department", "department", "subsystem", "category")
 
 
-def _group_key(group, dimension) -> str | None:
-    """The key of a breakdown row in a dimension (as used in drill-down
-    links), None when the row is not in it."""
-    if dimension == "county":
-        return group["county"]
-    if dimension in ("department", "prefecture_department"):
-        return str(group["department_id"]) if group["department_id"] else None
-    if dimension == "subsystem":
-        return str(group["subsystem_id"]) if group["subsystem_id"] else None
-    return group["category"] or None
-
-
-def weak_spot_groups(groups, previous_groups, region: Region) -> dict[str, list]:
+def weak_spot_groups(breakdown, previous, region: Region) -> dict[str, list]:
     """Per dimension, every group's filed, resolved and on-time counts in the
     period and in the comparable previous span (`weakspots.Group`). Every
     county of the region is listed; departments of the prefecture itself
@@ -297,23 +388,21 @@ def weak_spot_groups(groups, previous_groups, region: Region) -> dict[str, list]
     result = {}
     for dimension in DIMENSIONS:
         counts = {}
-        for source, rows in (("now", groups), ("before", previous_groups)):
-            for group in rows:
-                key = _group_key(group, dimension)
-                if key is None:
-                    continue
+        grouping = "department" if dimension == "prefecture_department" else dimension
+        for source, found in (("now", breakdown), ("before", previous)):
+            for key, tally in found.groups[grouping].items():
                 if dimension == "prefecture_department" and not own(key):
                     continue
                 if dimension == "county" and key not in county_names:
                     continue
                 row = counts.setdefault(key, {"n": 0, "resolved": 0, "met": 0, "pr": 0, "pm": 0})
                 if source == "now":
-                    row["n"] += group["n"]
-                    row["resolved"] += group["resolved"]
-                    row["met"] += group["met"]
+                    row["n"] += tally.filed
+                    row["resolved"] += tally.resolved
+                    row["met"] += tally.met
                 else:
-                    row["pr"] += group["resolved"]
-                    row["pm"] += group["met"]
+                    row["pr"] += tally.resolved
+                    row["pm"] += tally.met
         if dimension == "county":
             for code in county_names:
                 counts.setdefault(code, {"n": 0, "resolved": 0, "met": 0, "pr": 0, "pm": 0})
@@ -416,6 +505,10 @@ def clock_summary(scope, period, now, *, backlog=True) -> dict:
             f"{kind}:target": Percentile("target_minutes", 0.5, filter=done),
             f"{kind}:breached": Count("pk", filter=breached & Q(kind=kind)),
         }
+    # Tickets with a clock breached in the period: a ticket late on both its
+    # response and its resolution counts once (the breach count, 超时次数,
+    # counts it twice).
+    aggregates["tickets:breached"] = Count("ticket_id", distinct=True, filter=breached)
     if backlog:
         open_at_end = _backlog(cutoff) & Q(kind=RESOLUTION)
         late = _overdue(period, now) & Q(kind=RESOLUTION)
@@ -430,7 +523,7 @@ def clock_summary(scope, period, now, *, backlog=True) -> dict:
             )
         rows |= open_at_end | late
     found = SlaClock.objects.filter(scope.q("ticket__"), rows).aggregate(**aggregates)
-    summary = {kind: {"kind": kind} for kind in (RESPONSE, RESOLUTION)}
+    summary = {kind: {"kind": kind} for kind in (RESPONSE, RESOLUTION, "tickets")}
     for name, value in found.items():
         kind, _sep, key = name.partition(":")
         summary[kind][key] = value
@@ -448,17 +541,8 @@ def breaches(summary) -> dict:
     return {kind: summary[kind]["breached"] for kind in (RESPONSE, RESOLUTION)}
 
 
-def breached_tickets(scope, period) -> int:
-    """Tickets with a clock breached in the period: a ticket late on both its
-    response and its resolution counts once (the breach count, 超时次数,
-    counts it twice)."""
-    start, end = period.instants()
-    return (
-        SlaClock.objects.filter(scope.q("ticket__"), breached_at__gte=start, breached_at__lt=end)
-        .values("ticket_id")
-        .distinct()
-        .count()
-    )
+def breached_tickets(summary) -> int:
+    return summary["tickets"]["breached"]
 
 
 def backlog(summary) -> dict:
@@ -477,9 +561,7 @@ def escalations(scope, period) -> list[dict]:
     escalate again)."""
     start, end = period.instants()
     return list(
-        EscalationEvent.objects.filter(
-            scope.q("clock__ticket__"), fired_at__gte=start, fired_at__lt=end
-        )
+        EscalationEvent.objects.filter(scope.clock_q(), fired_at__gte=start, fired_at__lt=end)
         .values(clock_kind=F("step__clock"), level=F("step__percent"))
         # A step belongs to one clock kind and a ticket has one clock of each
         # kind, so distinct clocks are distinct tickets (and need no join).
@@ -601,7 +683,7 @@ def satisfaction(scope, period, now) -> dict:
     }
 
 
-def recurring_problems(scope, period, groups, limit=10) -> dict:
+def recurring_problems(scope, period, breakdown, limit=10) -> dict:
     """The problems that come back most often: the knowledge base's clusters
     of similar tickets (FAQ candidates) counted over the period's tickets in
     scope, or, while the knowledge base has none there, the subsystem and
@@ -634,9 +716,9 @@ def recurring_problems(scope, period, groups, limit=10) -> dict:
             for row in clusters
         ]
         return {"source": "clusters", "rows": rows}
-    counts = stats.totals(
-        (g for g in groups if g["subsystem_id"]), lambda g: (g["subsystem_id"], g["category"])
-    )
+    counts = {
+        daily.problem_of(key): tally.filed for key, tally in breakdown.groups["problem"].items()
+    }
     top = sorted(
         ((pair, n) for pair, n in counts.items() if n), key=lambda item: (-item[1], item[0])
     )[:limit]
@@ -810,14 +892,15 @@ def figures(filters: Filters, user=None, now=None) -> Figures:
     period = filters.period
     result = Figures(filters=filters, now=now)
     with report_session():
-        groups = ticket_breakdown(scope, period)
+        today = local_date(now)
+        groups = ticket_breakdown(scope, period, today)
         summary = clock_summary(scope, period, now)
         result.volume = volume(groups)
         result.counties = by_county(groups, filters.region)
         result.response = times(summary, RESPONSE)
         result.resolution = times(summary, RESOLUTION)
         result.breaches = breaches(summary)
-        result.breached_tickets = breached_tickets(scope, period)
+        result.breached_tickets = breached_tickets(summary)
         result.escalations = escalations(scope, period)
         result.backlog = backlog(summary)
         result.overdue = overdue(scope, period, now, summary[RESOLUTION]["overdue"])
@@ -833,7 +916,9 @@ def figures(filters: Filters, user=None, now=None) -> Figures:
         result.comparable = before
         result.desk_start = desk_start()
         result.comparable_partial = result.desk_start is None or result.desk_start > before.start
-        result.groups = weak_spot_groups(groups, ticket_breakdown(scope, before), filters.region)
+        result.groups = weak_spot_groups(
+            groups, ticket_breakdown(scope, before, today), filters.region
+        )
         result.weakest = weakspots.weakest(
             g
             for dimension in DIMENSIONS
@@ -842,7 +927,7 @@ def figures(filters: Filters, user=None, now=None) -> Figures:
         )
         result.causes = weak_spot_causes(scope, period, result.weakest)
         earlier = clock_summary(scope, before, now, backlog=False)
-        result.previous_breached_tickets = breached_tickets(scope, before)
+        result.previous_breached_tickets = breached_tickets(earlier)
         result.previous = headline_of(
             {"total": filed_in(scope, before).count()},
             times(earlier, RESPONSE),

@@ -7,14 +7,16 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
+from helpdesk.models import Ticket
 
 from helpdesk_site.outbox import services as outbox
 from helpdesk_site.people.models import Role, User
 from helpdesk_site.regions.models import Region
-from reporting import documents, selectors
-from reporting.models import StoredReport
+from reporting import daily, documents, selectors
+from reporting.models import CountedDay, DayCount, StoredReport
 from reporting.periods import LABELS, Kind, Period, containing, last_completed
 from reporting.selectors import Filters
+from sla.models import ClockKind, SlaClock
 
 BUILDERS = {"docx": documents.build_docx, "xlsx": documents.build_xlsx}
 MIME = {
@@ -128,3 +130,84 @@ def generate_due_reports(today: dt.date | None = None, regions=None) -> list[Sto
                 if not exists:
                     made.append(generate_report(period, region, fmt))
     return made
+
+
+# --- The daily roll-up ---------------------------------------------------------
+# Whole finished days' ticket counts (reporting.daily), kept so that a report
+# over a year adds up days instead of counting every ticket again.
+
+ROLL_UP_RUN = 31  # days counted per transaction
+# A change marks only days before its own day (no later day is kept), so a
+# day is counted once it has been over this long: a change begun before
+# midnight has committed by then.
+ROLL_UP_AFTER = dt.timedelta(hours=1)
+
+
+def roll_up(today: dt.date | None = None) -> int:
+    """Count every finished day since the desk's first ticket that is not
+    counted yet or was marked stale by a change; returns how many days were
+    counted. A day is counted in the same queries reports run live, so its
+    kept counts equal the live ones."""
+    today = today or selectors.local_date(timezone.now() - ROLL_UP_AFTER)
+    prefecture = Region.objects.filter(level=Region.Level.PREFECTURE).first()
+    first = selectors.desk_start()
+    if prefecture is None or first is None or first >= today:
+        return 0
+    counted = set(
+        CountedDay.objects.filter(day__gte=first, day__lt=today, stale=False).values_list(
+            "day", flat=True
+        )
+    )
+    todo = [
+        first + dt.timedelta(days=i)
+        for i in range((today - first).days)
+        if first + dt.timedelta(days=i) not in counted
+    ]
+    done = 0
+    for start, end in daily.ranges(todo):
+        while start < end:
+            stop = min(end, start + dt.timedelta(days=ROLL_UP_RUN))
+            done += _count_days(prefecture, start, stop)
+            start = stop
+    return done
+
+
+@transaction.atomic
+def _count_days(prefecture: Region, start: dt.date, end: dt.date) -> int:
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days)]
+    CountedDay.objects.bulk_create([CountedDay(day=day) for day in days], ignore_conflicts=True)
+    # Locked first: a change committed before the lock is counted below, one
+    # committed after it waits and then marks the day stale again.
+    list(CountedDay.objects.select_for_update().filter(day__in=days).order_by("day"))
+    # The whole prefecture, unfiltered: the scope of the reports that read it.
+    scope = selectors.Scope(Filters(period=Period(Kind.MONTH, start, end), region=prefecture))
+    found = selectors.counted_live(scope, [(start, end)], "day", per_day=True)
+    DayCount.objects.filter(day__in=days).delete()
+    DayCount.objects.bulk_create(
+        DayCount(day=day, grouping=grouping, key=key, filed=filed, resolved=resolved, met=met)
+        for day, breakdown in found.items()
+        for grouping, key, filed, resolved, met in breakdown.rows()
+    )
+    CountedDay.objects.filter(day__in=days).update(stale=False, counted_at=timezone.now())
+    return len(days)
+
+
+def tickets_changed(ticket_ids, also=()) -> None:
+    """Mark stale the counted days a change to these tickets may alter: the
+    day each was filed and the day its resolution clock stopped, and `also`
+    (instants that were a stop before the change). The roll-up counts them
+    again; until then reports count those days live."""
+    ticket_ids = list(ticket_ids)
+    instants = list(also)
+    instants += Ticket.objects.filter(pk__in=ticket_ids).values_list("created", flat=True)
+    instants += SlaClock.objects.filter(
+        ticket_id__in=ticket_ids, kind=ClockKind.RESOLUTION, stopped_at__isnull=False
+    ).values_list("stopped_at", flat=True)
+    today = selectors.local_date(timezone.now())
+    days = {selectors.local_date(at) for at in instants if at is not None}
+    # In order of days, so that two changes lock the same days in one order.
+    stale = [CountedDay(day=day, stale=True) for day in sorted(days) if day < today]
+    if stale:
+        CountedDay.objects.bulk_create(
+            stale, update_conflicts=True, update_fields=["stale"], unique_fields=["day"]
+        )

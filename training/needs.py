@@ -72,27 +72,54 @@ def wilson_lower(successes: int, trials: int, z: float = Z_95) -> float:
     return max(0.0, (centre - spread) / denominator)
 
 
+@dataclass(frozen=True)
+class GroupCounts:
+    """One department × subsystem group's tickets, counted: all of them,
+    consultations, "how do I" titles, and those that are either."""
+
+    department: Hashable
+    subsystem: Hashable
+    tickets: int
+    consultations: int
+    how_to: int
+    consultation_or_how_to: int
+
+
 def rank_needs(facts: Iterable[TicketFact], limit: int | None = None) -> list[Need]:
     """Department × subsystem groups with a training need, the greatest first."""
-    groups: dict[tuple, list[TicketFact]] = defaultdict(list)
+    counts: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for fact in facts:
-        groups[(fact.department, fact.subsystem)].append(fact)
+        row = counts[(fact.department, fact.subsystem)]
+        row[0] += 1
+        row[1] += fact.consultation
+        row[2] += fact.how_to
+        row[3] += fact.consultation or fact.how_to
+    return rank_groups(
+        (
+            GroupCounts(department, subsystem, *row)
+            for (department, subsystem), row in counts.items()
+        ),
+        limit,
+    )
+
+
+def rank_groups(groups: Iterable[GroupCounts], limit: int | None = None) -> list[Need]:
+    """rank_needs over groups already counted (by the database, for a year)."""
     needs = []
-    for (department, subsystem), rows in groups.items():
-        if len(rows) < MIN_GROUP_TICKETS:
+    for group in groups:
+        if group.tickets < MIN_GROUP_TICKETS:
             continue
-        how_to = sum(1 for r in rows if r.how_to)
-        repeated = how_to >= REPEATED_AT_LEAST
-        needing = sum(1 for r in rows if r.consultation or (repeated and r.how_to))
+        repeated = group.how_to >= REPEATED_AT_LEAST
+        needing = group.consultation_or_how_to if repeated else group.consultations
         if needing == 0:
             continue
         needs.append(
             Need(
-                department=department,
-                subsystem=subsystem,
-                tickets=len(rows),
-                consultations=sum(1 for r in rows if r.consultation),
-                how_to=how_to,
+                department=group.department,
+                subsystem=group.subsystem,
+                tickets=group.tickets,
+                consultations=group.consultations,
+                how_to=group.how_to,
                 needing=needing,
             )
         )

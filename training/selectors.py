@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -270,18 +270,24 @@ def _topics(department_id, subsystem: Subsystem) -> list[str]:
 def training_needs(region: Region, start, end, limit=10) -> list[NeedRow]:
     """Departments × subsystems ranked by their share of consultations and
     repeated "how do I" tickets, with topics proposed for each."""
-    facts = [
-        needs.TicketFact(
-            department=department,
-            subsystem=subsystem,
-            consultation=category == Category.CONSULTATION,
-            how_to=needs.is_how_to(title),
+    # Counted in the database: a year's tickets are not read one by one.
+    consultation = Q(category=Category.CONSULTATION)
+    how_to = Q(ticket__title__iregex=needs.HOW_TO.pattern)
+    groups = (
+        _ticket_details(region, start, end)
+        .values("department_id", "subsystem_id")
+        .annotate(
+            tickets=Count("pk"),
+            consultations=Count("pk", filter=consultation),
+            how_to=Count("pk", filter=how_to),
+            either=Count("pk", filter=consultation | how_to),
         )
-        for department, subsystem, category, title in _ticket_details(
-            region, start, end
-        ).values_list("department_id", "subsystem_id", "category", "ticket__title")
-    ]
-    ranked = needs.rank_needs(facts, limit=limit)
+        .values_list(
+            "department_id", "subsystem_id", "tickets", "consultations", "how_to", "either"
+        )
+        .order_by()
+    )
+    ranked = needs.rank_groups((needs.GroupCounts(*row) for row in groups), limit=limit)
     departments = Department.objects.select_related("region").in_bulk(
         {n.department for n in ranked}
     )

@@ -31,6 +31,7 @@ from simple_history.utils import bulk_create_with_history
 
 from helpdesk_site.people.models import Department, Role, User
 from helpdesk_site.regions.models import Region
+from helpdesk_site.tickets import signals
 from helpdesk_site.tickets.importing import HistoricalTicket, RowError
 from helpdesk_site.tickets.models import Category, Subsystem, TicketDetails
 from kb.models import Corpus
@@ -378,6 +379,7 @@ def _store_batch(rows: list[tuple[HistoricalTicket, Placement]], reporters, prio
             for ticket, detail, (item, _placement) in zip(tickets, details, rows, strict=True)
         ]
     )
+    signals.tickets_stored_in_bulk.send(Ticket, ticket_ids=[ticket.pk for ticket in tickets])
     return tickets
 
 

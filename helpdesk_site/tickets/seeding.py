@@ -22,6 +22,7 @@ from helpdesk_site.regions.services import load_regions
 from helpdesk_site.satisfaction import services as satisfaction
 from helpdesk_site.satisfaction.models import BadRatingFollowUp, Rating
 from helpdesk_site.satisfaction.workdays import add_working_days
+from helpdesk_site.tickets import signals
 from helpdesk_site.tickets.demo import DemoTicket, demo_rating, demo_ticket
 from helpdesk_site.tickets.models import Subsystem, TicketDetails
 from helpdesk_site.tickets.services import ensure_subsystems, grant_subsystems
@@ -188,6 +189,9 @@ def seed_demo(
                 subsystems,
             )
             _give_history(created, latest, handlers)
+            signals.tickets_stored_in_bulk.send(
+                Ticket, ticket_ids=[ticket.pk for ticket, _row in created]
+            )
         progress(f"{min(start + BATCH, tickets)} / {tickets}")
     training_demo.seed(accounts, latest)
     quizzes_demo.seed(accounts, latest)

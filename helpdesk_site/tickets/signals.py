@@ -12,3 +12,7 @@ from django.dispatch import Signal
 ticket_filed = Signal()
 # sender: the ticket's class; kwargs: ticket, followup, user, old_status.
 ticket_updated = Signal()
+# Tickets stored in bulk with their history (a demo, an import), which send no
+# post_save: sent after their details and clocks are stored, inside the
+# transaction. sender: the ticket's class; kwargs: ticket_ids.
+tickets_stored_in_bulk = Signal()

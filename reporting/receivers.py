@@ -1,0 +1,50 @@
+"""Changes to tickets that alter counted days of the daily roll-up: each
+marks the days it touches stale (reporting.services.tickets_changed)."""
+
+from django.db.models.signals import post_save, pre_delete, pre_save
+from helpdesk.models import Ticket
+
+from helpdesk_site.audit.models import Withdrawal
+from helpdesk_site.tickets.models import TicketDetails
+from helpdesk_site.tickets.signals import tickets_stored_in_bulk
+from reporting import services
+from sla.models import ClockKind, SlaClock
+
+
+def on_clock_saving(sender, instance, **kwargs):
+    # A resolution reopened or stopped again leaves the day it stopped before.
+    if instance.pk and instance.kind == ClockKind.RESOLUTION:
+        instance._stopped_before = (
+            SlaClock.objects.filter(pk=instance.pk).values_list("stopped_at", flat=True).first()
+        )
+
+
+def on_clock_saved(sender, instance, **kwargs):
+    if instance.kind == ClockKind.RESOLUTION:
+        before = getattr(instance, "_stopped_before", None)
+        services.tickets_changed([instance.ticket_id], also=[before] if before else [])
+
+
+def on_ticket_changed(sender, instance, **kwargs):
+    services.tickets_changed([instance.ticket_id])
+
+
+def on_ticket_deleting(sender, instance, **kwargs):
+    services.tickets_changed([instance.pk])
+
+
+def on_stored_in_bulk(sender, ticket_ids, **kwargs):
+    services.tickets_changed(ticket_ids)
+
+
+def connect():
+    pre_save.connect(on_clock_saving, sender=SlaClock, dispatch_uid="reporting_clock_saving")
+    post_save.connect(on_clock_saved, sender=SlaClock, dispatch_uid="reporting_clock_saved")
+    post_save.connect(
+        on_ticket_changed, sender=TicketDetails, dispatch_uid="reporting_details_saved"
+    )
+    post_save.connect(
+        on_ticket_changed, sender=Withdrawal, dispatch_uid="reporting_withdrawal_saved"
+    )
+    pre_delete.connect(on_ticket_deleting, sender=Ticket, dispatch_uid="reporting_ticket_deleting")
+    tickets_stored_in_bulk.connect(on_stored_in_bulk, dispatch_uid="reporting_stored_in_bulk")
