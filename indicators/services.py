@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk_site.texts import required_text
 from helpdesk_site.tickets import scope as ticket_scope
 from helpdesk_site.tickets.uploads import check_upload
 from indicators import periods, selectors, sheet
@@ -30,17 +31,6 @@ def _configurer(user) -> None:
         raise PermissionDenied(
             _("Only an administrator or the prefecture's supervisor may do this.")
         )
-
-
-def _text(value: str, what: str, limit: int = TEXT_MAX) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError(_("Please fill in the %(what)s.") % {"what": what})
-    if len(value) > limit:
-        raise ValidationError(
-            _("The %(what)s is too long (at most %(n)d characters).") % {"what": what, "n": limit}
-        )
-    return value
 
 
 # --- The tree ---------------------------------------------------------------------
@@ -306,9 +296,9 @@ def draft_finding(
         period_kind=period.kind,
         period_start=period.start,
         indicator=indicator,
-        title=_text(title, _("title"), 120),
-        problem=_text(problem, _("problem")),
-        approach=_text(approach, _("approach")),
+        title=required_text(title, _("title"), 120),
+        problem=required_text(problem, _("problem"), TEXT_MAX),
+        approach=required_text(approach, _("approach"), TEXT_MAX),
         created_by=user,
         created_at=now,
         updated_by=user,
@@ -329,9 +319,9 @@ def _draft_for_update(user, finding: Finding) -> Finding:
 @transaction.atomic
 def edit_finding(user, finding: Finding, *, title, problem, approach, now=None) -> Finding:
     locked = _draft_for_update(user, finding)
-    locked.title = _text(title, _("title"), 120)
-    locked.problem = _text(problem, _("problem"))
-    locked.approach = _text(approach, _("approach"))
+    locked.title = required_text(title, _("title"), 120)
+    locked.problem = required_text(problem, _("problem"), TEXT_MAX)
+    locked.approach = required_text(approach, _("approach"), TEXT_MAX)
     locked.updated_by = user
     locked.updated_at = now or timezone.now()
     locked.save()

@@ -67,8 +67,17 @@ def items_of(plan: Plan) -> list[Item]:
     return list(plan.items.filter(active=True))
 
 
-def answers_of(run: Run) -> list[Answer]:
-    return list(run.answers.select_related("item", "ticket").prefetch_related("counts__county"))
+def answers_of(run: Run, reader) -> list[Answer]:
+    """The run's answers; `ticket_visible` says whether the reader may see
+    the ticket an answer filed or joined, whose title is shown only then."""
+    answers = list(run.answers.select_related("item", "ticket").prefetch_related("counts__county"))
+    ticket_ids = {a.ticket_id for a in answers if a.ticket_id}
+    visible = set(
+        ticket_scope.visible_tickets(reader).filter(pk__in=ticket_ids).values_list("pk", flat=True)
+    )
+    for answer in answers:
+        answer.ticket_visible = answer.ticket_id in visible
+    return answers
 
 
 def counties() -> QuerySet[Region]:

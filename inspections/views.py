@@ -156,7 +156,7 @@ def run_detail(request, pk):
     return render(
         request,
         "inspections/run.html",
-        {"run": run, "form": form, "answers": selectors.answers_of(run)},
+        {"run": run, "form": form, "answers": selectors.answers_of(run, request.user)},
         status=status,
     )
 

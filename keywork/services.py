@@ -17,6 +17,7 @@ from helpdesk_site.notices.models import Kind as NoticeKind
 from helpdesk_site.people.models import Department, User
 from helpdesk_site.regions.models import Region
 from helpdesk_site.satisfaction import selectors as people_to_notify
+from helpdesk_site.texts import required_text
 from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.uploads import check_uploads
 from keywork import rules, selectors
@@ -38,17 +39,6 @@ def _record(item, action, actor, before, *, note="", at=None, milestone=None) ->
         milestone=milestone,
         note=note,
     )
-
-
-def _text(value: str, what: str, limit: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError(_("Please fill in the %(what)s.") % {"what": what})
-    if len(value) > limit:
-        raise ValidationError(
-            _("The %(what)s is too long (at most %(n)d characters).") % {"what": what, "n": limit}
-        )
-    return value
 
 
 def _locked(item: Item) -> Item:
@@ -123,12 +113,12 @@ def create_item(
         raise ValidationError(_("The due date must fall in the item's year or later."))
     item = Item.objects.create(
         year=year,
-        title=_text(title, _("title"), TITLE_MAX),
+        title=required_text(title, _("title"), TITLE_MAX),
         kind=kind,
-        goal=_text(goal, _("goal"), TEXT_MAX),
-        source_title=_text(source_title, _("source document"), TITLE_MAX),
+        goal=required_text(goal, _("goal"), TEXT_MAX),
+        source_title=required_text(source_title, _("source document"), TITLE_MAX),
         source_number=(source_number or "").strip()[:80],
-        source_issuer=_text(source_issuer, _("issuing body"), 120),
+        source_issuer=required_text(source_issuer, _("issuing body"), 120),
         region=region,
         department=department,
         due_date=due_date,
@@ -164,7 +154,7 @@ def edit_item(item: Item, user: User, *, now=None, **fields) -> Item:
         ("source_title", _("source document"), TITLE_MAX),
         ("source_issuer", _("issuing body"), 120),
     ):
-        _text(getattr(item, name), what, limit)
+        required_text(getattr(item, name), what, limit)
     if not changed:
         return item
     if "due_date" in fields:
@@ -178,7 +168,7 @@ def edit_item(item: Item, user: User, *, now=None, **fields) -> Item:
 
 def _add_milestone(item, user, title, deadline, now) -> Milestone:
     milestone = Milestone.objects.create(
-        item=item, title=_text(title, _("milestone"), TITLE_MAX), deadline=deadline
+        item=item, title=required_text(title, _("milestone"), TITLE_MAX), deadline=deadline
     )
     _record(item, Action.ADD_MILESTONE, user, item.status, at=now, milestone=milestone)
     return milestone
@@ -253,7 +243,7 @@ def post_update(
     _may_report(user, item)
     if not item.is_open:
         raise ValidationError(_("The item is closed: progress can no longer be reported."))
-    text = _text(text, _("progress"), TEXT_MAX)
+    text = required_text(text, _("progress"), TEXT_MAX)
     if milestone is not None and (milestone.item_id != item.pk or milestone.is_done):
         raise ValidationError(_("Choose an open milestone of this item."))
     update = Update.objects.create(item=item, author=user, at=now, text=text, milestone=milestone)
@@ -330,7 +320,7 @@ def complete(item: Item, user: User, *, note: str = "", now=None) -> Item:
 def cancel(item: Item, user: User, *, reason: str, now=None) -> Item:
     """Cancelled (已取消) with the reason, e.g. the document was withdrawn."""
     now = now or timezone.now()
-    reason = _text(reason, _("reason for cancelling"), TEXT_MAX)
+    reason = required_text(reason, _("reason for cancelling"), TEXT_MAX)
     item = _locked(item)
     _may_edit(user, item)
     return _transition(
@@ -341,7 +331,7 @@ def cancel(item: Item, user: User, *, reason: str, now=None) -> Item:
 @transaction.atomic
 def reopen(item: Item, user: User, *, reason: str, now=None) -> Item:
     now = now or timezone.now()
-    reason = _text(reason, _("reason for reopening"), TEXT_MAX)
+    reason = required_text(reason, _("reason for reopening"), TEXT_MAX)
     item = _locked(item)
     _may_edit(user, item)
     item = _transition(item, user, rules.Action.REOPEN, now, note=reason, completed_at=None)

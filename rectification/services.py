@@ -13,6 +13,7 @@ from helpdesk_site.notices import services as notices
 from helpdesk_site.notices.models import Kind
 from helpdesk_site.people.models import Department, User
 from helpdesk_site.satisfaction import selectors as people_to_notify
+from helpdesk_site.texts import required_text
 from helpdesk_site.tickets import scope as ticket_scope
 from rectification import rules, selectors
 from rectification.models import (
@@ -46,17 +47,6 @@ def _record(item, action, actor, before, note="", at=None, **deadlines) -> Recti
     )
 
 
-def _text(value: str, what: str, limit: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError(_("Please fill in the %(what)s.") % {"what": what})
-    if len(value) > limit:
-        raise ValidationError(
-            _("The %(what)s is too long (at most %(n)d characters).") % {"what": what, "n": limit}
-        )
-    return value
-
-
 def _working_days(days) -> int:
     if not isinstance(days, int) or not (rules.MIN_WORKING_DAYS <= days <= rules.MAX_WORKING_DAYS):
         raise ValidationError(
@@ -64,6 +54,51 @@ def _working_days(days) -> int:
             % {"low": rules.MIN_WORKING_DAYS, "high": rules.MAX_WORKING_DAYS}
         )
     return days
+
+
+def _may_enter(user: User, region, department: Department) -> None:
+    if not ticket_scope.may_read_reports_on(user, region):
+        raise PermissionDenied(_("You may only rectify weak spots of your own region."))
+    if not ticket_scope.may_read_reports_on(user, department.region):
+        raise PermissionDenied(_("The responsible department must be in your region."))
+
+
+def _enter(
+    user: User,
+    *,
+    finding: str,
+    measures: str,
+    working_days: int,
+    now,
+    already_entered: str,
+    **entry,
+) -> RectificationItem:
+    """Check the texts and working days, set the deadline on the SLA
+    calendar and store the item with its first event; a second entry of the
+    same thing (the ledger's unique constraints) is refused with
+    `already_entered`."""
+    measures = required_text(measures, _("measures"), MEASURES_MAX)
+    finding = required_text(finding, _("finding"), NOTE_MAX)
+    working_days = _working_days(working_days)
+    deadline = rules.deadline_after(now, working_days, selectors.calendar())
+    item = RectificationItem(
+        finding=finding,
+        measures=measures,
+        working_days=working_days,
+        deadline=deadline,
+        original_deadline=deadline,
+        status=Status.PENDING,
+        created_by=user,
+        created_at=now,
+        **entry,
+    )
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError:
+        raise ValidationError(already_entered) from None
+    _record(item, Action.CREATE, user, "", at=now)
+    return item
 
 
 @transaction.atomic
@@ -83,19 +118,17 @@ def create_from_weak_spot(
     both lie in it. A weak spot is entered once per period and region."""
     now = now or timezone.now()
     region = spot.filters.region
-    if not ticket_scope.may_read_reports_on(user, region):
-        raise PermissionDenied(_("You may only rectify weak spots of your own region."))
-    if not ticket_scope.may_read_reports_on(user, department.region):
-        raise PermissionDenied(_("The responsible department must be in your region."))
+    _may_enter(user, region, department)
     if not spot.group.missed:
         raise ValidationError(nothing_late_message())
-    measures = _text(measures, _("measures"), MEASURES_MAX)
-    finding = _text(finding or spot.evidence, _("finding"), NOTE_MAX)
-    working_days = _working_days(working_days)
     period = spot.filters.period
-    deadline = rules.deadline_after(now, working_days, selectors.calendar())
-    item = RectificationItem(
-        finding=finding,
+    return _enter(
+        user,
+        finding=finding or spot.evidence,
+        measures=measures,
+        working_days=working_days,
+        now=now,
+        already_entered=_("This weak spot is already in the ledger for this period."),
         region=region,
         period_kind=period.kind,
         period_start=period.start,
@@ -106,23 +139,7 @@ def create_from_weak_spot(
         group_name=spot.group.name,
         evidence=spot.snapshot(),
         department=department,
-        measures=measures,
-        working_days=working_days,
-        deadline=deadline,
-        original_deadline=deadline,
-        status=Status.PENDING,
-        created_by=user,
-        created_at=now,
     )
-    try:
-        with transaction.atomic():
-            item.save()
-    except IntegrityError:
-        raise ValidationError(
-            _("This weak spot is already in the ledger for this period.")
-        ) from None
-    _record(item, Action.CREATE, user, "", at=now)
-    return item
 
 
 @transaction.atomic
@@ -149,16 +166,14 @@ def create_from_finding(
     working days are checked, the deadline falls on the SLA calendar, and a
     finding is entered once."""
     now = now or timezone.now()
-    if not ticket_scope.may_read_reports_on(user, region):
-        raise PermissionDenied(_("You may only rectify weak spots of your own region."))
-    if not ticket_scope.may_read_reports_on(user, department.region):
-        raise PermissionDenied(_("The responsible department must be in your region."))
-    measures = _text(measures, _("measures"), MEASURES_MAX)
-    finding = _text(finding, _("finding"), NOTE_MAX)
-    working_days = _working_days(working_days)
-    deadline = rules.deadline_after(now, working_days, selectors.calendar())
-    item = RectificationItem(
+    _may_enter(user, region, department)
+    return _enter(
+        user,
         finding=finding,
+        measures=measures,
+        working_days=working_days,
+        now=now,
+        already_entered=_("This finding is already in the rectification ledger."),
         region=region,
         period_kind=period_kind,
         period_start=period_start,
@@ -169,21 +184,7 @@ def create_from_finding(
         group_name=name,
         evidence=evidence,
         department=department,
-        measures=measures,
-        working_days=working_days,
-        deadline=deadline,
-        original_deadline=deadline,
-        status=Status.PENDING,
-        created_by=user,
-        created_at=now,
     )
-    try:
-        with transaction.atomic():
-            item.save()
-    except IntegrityError:
-        raise ValidationError(_("This finding is already in the rectification ledger.")) from None
-    _record(item, Action.CREATE, user, "", at=now)
-    return item
 
 
 def accept_proposal(spot: selectors.WeakSpot, user: User, *, now=None) -> RectificationItem:
@@ -243,7 +244,7 @@ def complete(item: RectificationItem, user: User, *, note: str, now=None) -> Rec
     """Done, with what was done (→ 已完成); an overdue item too, which then
     reads 逾期完成."""
     now = now or timezone.now()
-    note = _text(note, _("completion note"), NOTE_MAX)
+    note = required_text(note, _("completion note"), NOTE_MAX)
     return _transition(
         item.pk,
         user,
@@ -265,7 +266,7 @@ def extend(
     first one stays for the reports' 按期/逾期. The department and the
     supervisors who would hear of it being late are told."""
     now = now or timezone.now()
-    reason = _text(reason, _("reason for the extension"), NOTE_MAX)
+    reason = required_text(reason, _("reason for the extension"), NOTE_MAX)
     working_days = _working_days(working_days)
     current = RectificationItem.objects.select_for_update().get(pk=item.pk)
     if rules.is_past(current.deadline, timezone.localtime(now).date()):
@@ -302,7 +303,7 @@ def withdraw(item: RectificationItem, user: User, *, reason: str, now=None) -> R
     is closed, never overdue, and reports show it as 已撤销. A done item
     stays done."""
     now = now or timezone.now()
-    reason = _text(reason, _("reason for the withdrawal"), NOTE_MAX)
+    reason = required_text(reason, _("reason for the withdrawal"), NOTE_MAX)
     item = _transition(
         item.pk,
         user,

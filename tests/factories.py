@@ -71,6 +71,13 @@ def region(code: str, name: str = "") -> Region:
     )[0]
 
 
+def supervisor(code: str, **fields) -> User:
+    """A supervisor (主管人员) of the region with this code, in no department."""
+    return UserFactory(
+        role=Role.SUPERVISOR, department=None, supervised_region=region(code), **fields
+    )
+
+
 class DepartmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Department

@@ -12,7 +12,6 @@ from tests.rectification.conftest import (  # noqa: F401  supervisors of 康定,
     kangding_supervisor,
     luding_supervisor,
     prefecture_supervisor,
-    supervisor,
 )
 
 OCTOBER = periods.parse("month-2026-10")

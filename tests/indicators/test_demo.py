@@ -5,9 +5,8 @@ import pytest
 from helpdesk_site.people.models import Role
 from indicators import analysis, demo, periods, selectors
 from indicators.models import Finding, ImportRecord, Score
-from tests.factories import UserFactory
+from tests.factories import UserFactory, supervisor
 from tests.indicators.conftest import NOW
-from tests.rectification.conftest import supervisor
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,8 @@ import pytest
 from helpdesk_site.regions.models import Region
 from helpdesk_site.tickets import services as ticket_services
 from indicators import demo, periods, services, sheet
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, supervisor
 from tests.indicators.conftest import NOW, figures_for, upload
-from tests.rectification.conftest import supervisor
 from tests.test_e2e_layout import screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -3,18 +3,18 @@ from decimal import Decimal
 
 import pytest
 
-from helpdesk_site.people.models import Role
 from helpdesk_site.regions.models import Region
 from inspections import services
 from inspections.models import AnswerKind, Item, Plan
-from tests.factories import DepartmentFactory, OperatorFactory, UserFactory, get_subsystem, region
+from tests.factories import (
+    DepartmentFactory,
+    OperatorFactory,
+    UserFactory,
+    get_subsystem,
+    region,
+    supervisor,
+)
 from tests.sla.conftest import Clock
-
-
-def supervisor(code: str, **fields):
-    return UserFactory(
-        role=Role.SUPERVISOR, department=None, supervised_region=region(code), **fields
-    )
 
 
 @pytest.fixture

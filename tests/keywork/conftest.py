@@ -6,8 +6,7 @@ from helpdesk_site.people.models import Role
 from helpdesk_site.regions.models import Region
 from keywork import services
 from keywork.models import Kind
-from tests.factories import DepartmentFactory, OperatorFactory, UserFactory
-from tests.rectification.conftest import supervisor
+from tests.factories import DepartmentFactory, OperatorFactory, UserFactory, supervisor
 from tests.sla.conftest import Clock, at
 
 

@@ -2,13 +2,12 @@ import datetime as dt
 
 import pytest
 
-from helpdesk_site.people.models import Role
 from helpdesk_site.regions.models import Region
 from rectification import selectors, services
 from reporting import weakspots
 from reporting.periods import containing
 from reporting.selectors import Filters
-from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import DepartmentFactory, supervisor
 from tests.reporting.conftest import week  # noqa: F401  a week with known answers
 from tests.satisfaction.conftest import (  # noqa: F401  fixtures the week needs
     file_at,
@@ -17,15 +16,6 @@ from tests.satisfaction.conftest import (  # noqa: F401  fixtures the week needs
     resolve_at,
 )
 from tests.sla.conftest import Clock, at
-
-
-def supervisor(code: str, **fields):
-    return UserFactory(
-        role=Role.SUPERVISOR,
-        department=None,
-        supervised_region=Region.objects.get(code=code),
-        **fields,
-    )
 
 
 @pytest.fixture

@@ -1,8 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import OperatorFactory, UserFactory
-from tests.satisfaction.conftest import supervisor
+from tests.factories import OperatorFactory, UserFactory, supervisor
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from sla.models import ClockKind, SlaClock
-from tests.satisfaction.conftest import supervisor
+from tests.factories import supervisor
 from tests.sla.conftest import at
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from reporting import selectors
 from reporting.periods import containing
 from reporting.selectors import Filters
 from sla.models import EscalationEvent, EscalationStep
+from tests.factories import supervisor
 from tests.kb.factories import published_faq
-from tests.satisfaction.conftest import supervisor
 from tests.sla.conftest import at
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from helpdesk_site.regions.models import Region
 from reporting import selectors
 from reporting.periods import containing
 from reporting.selectors import Filters
-from tests.satisfaction.conftest import supervisor
+from tests.factories import supervisor
 from tests.sla.conftest import at
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from reporting import selectors, weakspots
 from reporting.periods import containing
 from reporting.selectors import Filters
 from sla.models import Incident
+from tests.factories import supervisor
 from tests.reporting.test_documents import cells, docx_of, text
-from tests.satisfaction.conftest import supervisor
 from tests.sla.conftest import at
 
 pytestmark = pytest.mark.django_db

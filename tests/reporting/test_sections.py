@@ -14,7 +14,7 @@ from reporting import sections, services
 from reporting.periods import containing
 from reporting.sections import Section, chinese_number, numbered_titles
 from reporting.xlsx_layout import Column
-from tests.satisfaction.conftest import supervisor
+from tests.factories import supervisor
 from tests.sla.conftest import at
 
 WEEK = containing("week", dt.date(2025, 11, 12))

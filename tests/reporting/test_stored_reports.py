@@ -11,8 +11,7 @@ from helpdesk_site.regions.models import Region
 from reporting import services
 from reporting.models import StoredReport
 from reporting.periods import containing
-from tests.factories import UserFactory
-from tests.satisfaction.conftest import supervisor
+from tests.factories import UserFactory, supervisor
 
 pytestmark = pytest.mark.django_db
 

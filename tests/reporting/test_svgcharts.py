@@ -6,7 +6,7 @@ from django.urls import reverse
 from helpdesk_site.regions.models import Region
 from reporting import svgcharts
 from reporting.svgcharts import Point
-from tests.satisfaction.conftest import supervisor
+from tests.factories import supervisor
 
 
 def test_columns_scale_to_the_tallest_bar():

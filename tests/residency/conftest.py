@@ -10,7 +10,6 @@ from tests.rectification.conftest import (  # noqa: F401  supervisors of 康定,
     kangding_supervisor,
     luding_supervisor,
     prefecture_supervisor,
-    supervisor,
 )
 from tests.sla.conftest import Clock
 

@@ -1,7 +1,6 @@
 import pytest
 from helpdesk.models import Ticket
 
-from helpdesk_site.people.models import Role
 from helpdesk_site.regions.models import Region
 from tests.factories import DepartmentFactory, UserFactory, file_ticket
 from tests.sla.conftest import Clock
@@ -10,15 +9,6 @@ from tests.sla.conftest import Clock
 @pytest.fixture
 def now(monkeypatch):
     return Clock(monkeypatch)
-
-
-def supervisor(code: str, **fields):
-    return UserFactory(
-        role=Role.SUPERVISOR,
-        department=None,
-        supervised_region=Region.objects.get(code=code),
-        **fields,
-    )
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from helpdesk_site.satisfaction import services
 from helpdesk_site.satisfaction.models import BadRatingFollowUp
 from reporting.documents import LOG_LABELS
 from sla.models import HandlingLogEntry, LogKind
-from tests.satisfaction.conftest import supervisor
+from tests.factories import supervisor
 from tests.sla.conftest import at
 
 pytestmark = pytest.mark.django_db

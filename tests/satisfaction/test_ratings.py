@@ -11,8 +11,7 @@ from helpdesk.models import Ticket
 from helpdesk_site.notices.models import Notice
 from helpdesk_site.satisfaction import services
 from helpdesk_site.satisfaction.models import BadRatingFollowUp, FollowUpState, Rating
-from tests.factories import UserFactory
-from tests.satisfaction.conftest import supervisor
+from tests.factories import UserFactory, supervisor
 from tests.sla.conftest import at
 
 pytestmark = pytest.mark.django_db

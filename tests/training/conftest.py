@@ -2,16 +2,9 @@ import datetime as dt
 
 import pytest
 
-from helpdesk_site.people.models import Role
-from tests.factories import DepartmentFactory, OperatorFactory, UserFactory, region
+from tests.factories import DepartmentFactory, OperatorFactory, UserFactory, region, supervisor
 from tests.sla.conftest import Clock, at
 from training.models import TrainingPlan, TrainingSession
-
-
-def supervisor(code: str, **fields):
-    return UserFactory(
-        role=Role.SUPERVISOR, department=None, supervised_region=region(code), **fields
-    )
 
 
 @pytest.fixture
