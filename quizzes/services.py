@@ -323,9 +323,22 @@ def set_open(quiz: Quiz, user, is_open: bool, now=None, *, announce: bool = True
     return quiz
 
 
+def announce_to_newcomers(session, people, at) -> None:
+    """People invited after the quiz was announced are told of it too."""
+    quiz = Quiz.objects.filter(session=session, announced_at__isnull=False).first()
+    if quiz is not None and quiz.opened_at is not None:
+        _notify_takers(quiz, people, at)
+
+
 def _announce(quiz: Quiz, now) -> None:
+    _notify_takers(quiz, quiz_takers(quiz.session), now)
+    quiz.announced_at = now
+    quiz.save(update_fields=["announced_at"])
+
+
+def _notify_takers(quiz: Quiz, people, now) -> None:
     notify(
-        quiz_takers(quiz.session),
+        people,
         message=_(
             "The quiz of the training “%(title)s” is open: %(count)d questions, "
             "%(minutes)d minutes once started."
@@ -339,8 +352,6 @@ def _announce(quiz: Quiz, now) -> None:
         link=reverse("quizzes:quiz", args=[quiz.pk]),
         at=now,
     )
-    quiz.announced_at = now
-    quiz.save(update_fields=["announced_at"])
 
 
 # --- Attempts ------------------------------------------------------------

@@ -155,25 +155,6 @@ class Effect:
     def small_numbers(self) -> bool:
         return min(self.before_tickets, self.after_tickets) < SMALL_NUMBERS
 
-    def verdict(self) -> str:
-        """One Chinese sentence for the report and the page."""
-        if self.change is None:
-            return "培训前后均无足够工单，暂无法评估成效。"
-        before = (
-            f"{self.before_rate * 100:.1f}%（{self.before_consultations}/{self.before_tickets}）"
-        )
-        after = f"{self.after_rate * 100:.1f}%（{self.after_consultations}/{self.after_tickets}）"
-        if self.change < 0:
-            trend = f"下降{-self.change:.1f}个百分点"
-        elif self.change > 0:
-            trend = f"上升{self.change:.1f}个百分点"
-        else:
-            trend = "持平"
-        text = f"参训部门咨询类工单占比培训前{before}，培训后{after}，{trend}。"
-        if self.small_numbers:
-            text += f"工单量较少（少于{SMALL_NUMBERS}件），变化可能出于偶然，仅供参考。"
-        return text
-
 
 def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None

@@ -8,6 +8,7 @@ from reporting.sections import Section
 from reporting.xlsx_layout import Column
 from training import selectors
 from training.models import TrainingPlan
+from training.wording import effect_verdict
 
 SESSION_HEADERS = ["培训名称", "时间", "形式", "涉及子系统", "应到", "实到", "签到率"]
 SESSION_SHARES = [4.0, 2.6, 1.4, 3.2, 1.0, 1.0, 1.4]
@@ -104,7 +105,7 @@ def word(report, figures) -> None:
     report.heading("培训成效", level=2)
     if parts["effects"]:
         for session, effect in parts["effects"]:
-            report.paragraph(f"“{session.title}”：{effect.verdict()}")
+            report.paragraph(f"“{session.title}”：{effect_verdict(effect)}")
     else:
         report.paragraph("本期及前三个月内无已结束的培训，暂无成效数据。")
 

@@ -13,7 +13,7 @@ from helpdesk_site.people.models import Role, User
 from helpdesk_site.regions.models import Region
 from helpdesk_site.tickets import scope
 from helpdesk_site.tickets.uploads import check_upload
-from training import rules, selectors
+from training import rules, selectors, signals
 from training.models import (
     MIN_ROUNDS,
     Attendance,
@@ -129,6 +129,7 @@ def invite(user, session: TrainingSession, *, departments=(), levels=(), now=Non
             link=selectors.session_path(session),
             at=now,
         )
+        signals.people_invited.send(sender=TrainingSession, session=session, people=new, at=now)
     return len(new)
 
 

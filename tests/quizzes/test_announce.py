@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from helpdesk_site.notices.models import Kind, Notice
 from quizzes import services
-from tests.factories import UserFactory
+from tests.factories import DepartmentFactory, UserFactory
 from tests.quizzes.conftest import attended, invited
+from training import services as training_services
 from training.models import Enrolment
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +83,32 @@ def test_a_quiz_that_fails_to_open_tells_nobody(session, kangding_supervisor, ta
     with pytest.raises(ValidationError):
         services.set_open(empty, kangding_supervisor, True)
     assert not Notice.objects.exists()
+
+
+def test_people_invited_after_the_quiz_opened_are_told_of_it(
+    closed_quiz, takers, centre, kangding_supervisor, session
+):
+    services.set_open(closed_quiz, kangding_supervisor, True)
+    told_before = Notice.objects.count()
+    latecomer = UserFactory(department=DepartmentFactory(region=centre.region), username="late")
+
+    training_services.invite(kangding_supervisor, session, departments=[latecomer.department])
+
+    new = Notice.objects.order_by("pk")[told_before:]
+    assert [n.recipient for n in new] == [latecomer, latecomer]
+    assert new[1].link == reverse("quizzes:quiz", args=[closed_quiz.pk])
+
+
+def test_people_invited_while_the_quiz_is_closed_get_only_the_invitation(
+    closed_quiz, takers, centre, kangding_supervisor, session
+):
+    services.set_open(closed_quiz, kangding_supervisor, True)
+    services.set_open(closed_quiz, kangding_supervisor, False)
+    told_before = Notice.objects.count()
+    latecomer = UserFactory(department=DepartmentFactory(region=centre.region), username="late")
+
+    training_services.invite(kangding_supervisor, session, departments=[latecomer.department])
+
+    assert [n.link for n in Notice.objects.order_by("pk")[told_before:]] == [
+        reverse("training:session", args=[session.pk])
+    ]

