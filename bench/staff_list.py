@@ -1,11 +1,13 @@
 """The operator's queue vs django-helpdesk's ticket list, first page, same data, same run.
 
-    .venv/bin/python bench/staff_list.py [--tickets 200000] [--runs 30] [--keep]
-                                         [--database NAME]
+    .venv/bin/python bench/staff_list.py [--tickets 200000] [--runs 30] [--rounds 3]
+                                         [--database NAME] [--keep] [--redis-db N]
 
-Creates a scratch PostgreSQL database (kept with --keep, and reused when it
-already holds the tickets), migrates it, seeds it with the demo seeding code
-(`seed_demo`) and gives the open tickets their running SLA clocks in bulk.
+Works in its own PostgreSQL database (created and dropped, kept with --keep,
+and reused as found when it already exists with the tickets) and Redis
+database (the keys it adds are deleted at the end); migrates it, seeds it
+with the demo seeding code (`seed_demo`) and gives the open tickets their
+running SLA clocks in bulk.
 (seed_demo's own history of clocks, past escalations and ratings, one ticket
 at a time, is left out: the queue reads only the running clocks, and that
 history would take hours at this size.) Then, as
@@ -16,7 +18,8 @@ the demo operator (every queue), it requests in turn:
 2. helpdesk's own list as it stood: its page (ticket_list) and the DataTables
    request the page makes for its first 25 rows (datatables_ticket_list); a
    user sees rows only after both, so their sum is the baseline.
-Each is requested --runs times after one warm-up; prints p50 and p95 of each.
+Each is requested --runs times a round after one warm-up; prints p50 and p95
+of each round and their medians over --rounds, with the load average.
 """
 
 import argparse
@@ -29,10 +32,11 @@ import time
 import types
 from pathlib import Path
 
-import psycopg
-
 ROOT = Path(__file__).resolve().parent.parent
-DB_NAME = "servicedesk_bench_staff_list"
+sys.path.insert(0, str(ROOT))
+
+from bench import runinfo  # noqa: E402
+
 SEED_UNTIL = dt.date(2026, 11, 20)
 
 
@@ -91,85 +95,109 @@ def p95(times: list[float]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=200_000)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--keep", action="store_true", help="keep the database for the next run")
-    parser.add_argument("--database", default=DB_NAME, help="the scratch database's name")
+    parser.add_argument("--runs", type=int, default=30, help="requests of each kind a round")
+    runinfo.add_arguments(parser, database="bench_perf_staff_list", redis_db=14)
     args = parser.parse_args()
-    db_name = args.database
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", db_name):
-        parser.error("--database: lower-case letters, digits and _ only")
+    if args.tickets < 1 or args.runs < 2 or args.rounds < 1:
+        parser.error("--tickets, --rounds at least 1 and --runs at least 2")
 
-    admin = psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True)
-    exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db_name]).fetchone()
-    if not exists:
-        admin.execute(f"CREATE DATABASE {db_name}")
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{db_name}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk_site.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
+    with runinfo.Services(args):
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk_site.settings")
+        import django
 
-    django.setup()
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        call_command("migrate", verbosity=0)
+        seed(args.tickets)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        measure(args)
+        connection.close()
+    return 0
+
+
+def measure(args) -> None:
     from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
+    from django.test.utils import override_settings
+
+    # Pages render without a collectstatic run, as in the tests.
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(
+        ALLOWED_HOSTS=["testserver"], STORAGES=storages, ROOT_URLCONF=baseline_urlconf()
+    ):
+        measure_pages(args)
+
+
+def measure_pages(args) -> None:
     from django.test import Client
 
     from helpdesk_site.people.models import User
     from helpdesk_site.tickets import queue_counts
 
-    try:
-        call_command("migrate", verbosity=0)
-        seed(args.tickets)
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-        settings.ALLOWED_HOSTS = ["testserver"]
-        # Pages render without a collectstatic run, as in the tests.
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-        settings.ROOT_URLCONF = baseline_urlconf()
-        client = Client()
-        client.force_login(User.objects.get(username="operator"))
+    client = Client()
+    client.force_login(User.objects.get(username="operator"))
 
-        def ours():
-            response = client.get("/helpdesk/tickets/")
-            assert response.status_code == 200, response.status_code
+    def ours():
+        response = client.get("/helpdesk/tickets/")
+        assert response.status_code == 200, response.status_code
 
-        def ours_counted_again():
-            queue_counts.changed()  # as after any change to a ticket
-            ours()
+    def ours_counted_again():
+        queue_counts.changed()  # as after any change to a ticket
+        ours()
 
-        page = client.get("/helpdesk-list/").content.decode()
-        datatables_url = re.search(r'"url": "(/helpdesk/datatables_ticket_list/[^"]+)"', page)[1]
-        first_page = {"draw": 1, "start": 0, "length": 25}
+    page = client.get("/helpdesk-list/").content.decode()
+    datatables_url = re.search(r'"url": "(/helpdesk/datatables_ticket_list/[^"]+)"', page)[1]
+    first_page = {"draw": 1, "start": 0, "length": 25}
 
-        def theirs_page():
-            assert client.get("/helpdesk-list/").status_code == 200
+    def theirs_page():
+        assert client.get("/helpdesk-list/").status_code == 200
 
-        def theirs_rows():
-            assert client.get(datatables_url, first_page).status_code == 200
+    def theirs_rows():
+        assert client.get(datatables_url, first_page).status_code == 200
 
+    runinfo.header(
+        "operator's queue vs helpdesk's ticket list, first page, demo operator",
+        args.rounds,
+        tickets=args.tickets,
+        requests=f"{args.runs} of each kind a round",
+    )
+    names = (
+        "operator's queue (/helpdesk/tickets/)",
+        "  the same, counts recomputed each time",
+        "helpdesk list: page + first DataTables rows",
+        "  of which its page",
+        "  of which its DataTables rows",
+    )
+    rounds: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+    for number in range(1, args.rounds + 1):
         ours_ms = timed(args.runs, ours)
         recounted_ms = timed(args.runs, ours_counted_again)
         page_ms = timed(args.runs, theirs_page)
         rows_ms = timed(args.runs, theirs_rows)
         baseline_ms = [a + b for a, b in zip(page_ms, rows_ms, strict=True)]
-        print(f"{args.tickets} tickets, {args.runs} runs each, first page as the demo operator")
-        for name, times in (
-            ("operator's queue (/helpdesk/tickets/)", ours_ms),
-            ("  the same, counts recomputed each time", recounted_ms),
-            ("helpdesk list: page + first DataTables rows", baseline_ms),
-            ("  of which its page", page_ms),
-            ("  of which its DataTables rows", rows_ms),
+        print(f"round {number} (load average {runinfo.load_average()})")
+        for name, times in zip(
+            names, (ours_ms, recounted_ms, baseline_ms, page_ms, rows_ms), strict=True
         ):
-            print(f"{name:46} p50 {statistics.median(times):7.1f} ms   p95 {p95(times):7.1f} ms")
-        print(f"p95 ratio helpdesk / ours: {p95(baseline_ms) / p95(ours_ms):.1f}x")
-    finally:
-        connection.close()
-        if not args.keep:
-            admin.execute(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
-    return 0
+            rounds[name].append((statistics.median(times), p95(times)))
+            print(f"  {name:46} p50 {statistics.median(times):7.1f} ms   p95 {p95(times):7.1f} ms")
+    print(f"medians of {args.rounds} rounds (load average now {runinfo.load_average()}):")
+    for name, figures in rounds.items():
+        p50s, p95s = zip(*figures, strict=True)
+        target = "   (target p95 < 300 ms)" if name == names[0] else ""
+        print(
+            f"  {name:46} p50 {runinfo.median(p50s):7.1f} ms"
+            f"   p95 {runinfo.median(p95s):7.1f} ms{target}"
+        )
+    ratio = runinfo.median(
+        rounds[names[2]][i][1] / rounds[names[0]][i][1] for i in range(args.rounds)
+    )
+    print(f"p95 ratio helpdesk / ours, median over rounds: {ratio:.1f}x")
 
 
 if __name__ == "__main__":
