@@ -3,6 +3,11 @@
     .venv/bin/python bench/staff_list.py [--tickets 200000] [--runs 30] [--rounds 3]
                                          [--database NAME] [--keep] [--redis-db N]
 
+With --fill bulk the data are the reports bench's SQL fill (bench/reports.py:
+--tickets in 2025 and a quarter as many in 2024, 8 % of them open, each with
+its running clocks, spread over 60 operators) and take minutes; the default,
+--fill demo, seeds as described below and takes hours at 200,000.
+
 Works in its own PostgreSQL database (created and dropped, kept with --keep,
 and reused as found when it already exists with the tickets) and Redis
 database (the keys it adds are deleted at the end); migrates it, seeds it
@@ -65,6 +70,20 @@ def seed(count: int) -> None:
     )
 
 
+def open_tickets() -> int:
+    from helpdesk.models import Ticket
+
+    from helpdesk_site.tickets.selectors import WORKED_STATUSES
+
+    return Ticket.objects.filter(status__in=WORKED_STATUSES).count()
+
+
+def running_clocks() -> int:
+    from sla.models import SlaClock
+
+    return SlaClock.objects.filter(running_since__isnull=False, stopped_at__isnull=True).count()
+
+
 def baseline_urlconf():
     """The site's URLs plus helpdesk's own list, which the site replaces."""
     from django.urls import path
@@ -96,6 +115,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=30, help="requests of each kind a round")
+    parser.add_argument(
+        "--fill",
+        choices=("demo", "bulk"),
+        default="demo",
+        help="demo: seed_demo's tickets (hours at 200,000); bulk: the reports bench's SQL fill",
+    )
     runinfo.add_arguments(parser, database="bench_perf_staff_list", redis_db=14)
     args = parser.parse_args()
     if args.tickets < 1 or args.runs < 2 or args.rounds < 1:
@@ -109,8 +134,13 @@ def main() -> int:
         from django.core.management import call_command
         from django.db import connection
 
-        call_command("migrate", verbosity=0)
-        seed(args.tickets)
+        if args.fill == "bulk":
+            from bench.reports import fill
+
+            fill(args.tickets)
+        else:
+            call_command("migrate", verbosity=0)
+            seed(args.tickets)
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
         measure(args)
@@ -164,6 +194,7 @@ def measure_pages(args) -> None:
         "operator's queue vs helpdesk's ticket list, first page, demo operator",
         args.rounds,
         tickets=args.tickets,
+        data=f"{args.fill} fill, {open_tickets()} open tickets, {running_clocks()} running clocks",
         requests=f"{args.runs} of each kind a round",
     )
     names = (
