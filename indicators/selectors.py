@@ -165,13 +165,14 @@ def county_trend(code: str, period: periods.Period) -> list[tuple[periods.Period
 @dataclass(frozen=True)
 class WeakCounty:
     row: analysis.CountyScores
-    weakest: analysis.Weak | None
+    weakest: analysis.Weak
 
 
 def weakest_counties(user, region: Region, standing_: Standing, limit: int = 3) -> list[WeakCounty]:
     """The lowest-ranked counties of the region the user may read, last
-    first, each with the indicator it falls furthest below the mean on,
-    as the overview ranks and names them."""
+    first, each with the indicator it falls furthest below the mean on, as
+    the overview ranks and names them; a county below the mean on nothing
+    is not weak, whatever its rank."""
     visible = visible_counties(user)
     rows = [
         r
@@ -180,10 +181,12 @@ def weakest_counties(user, region: Region, standing_: Standing, limit: int = 3) 
         and r.code.startswith(region.subtree_prefix)
         and analysis.TOTAL in r.ranks
     ]
-    return [
-        WeakCounty(row, next(iter(analysis.weakest(standing_.tree, row, standing_.means, 1)), None))
-        for row in reversed(rows[-limit:])
-    ]
+    found = []
+    for row in reversed(rows):
+        weak = analysis.weakest(standing_.tree, row, standing_.means, 1)
+        if weak:
+            found.append(WeakCounty(row, weak[0]))
+    return found[:limit]
 
 
 # --- Tickets behind a weak score ----------------------------------------------

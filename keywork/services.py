@@ -206,7 +206,11 @@ def edit_milestone(
     now = now or timezone.now()
     item = _locked(item)
     _may_edit(user, item)
-    milestone = Milestone.objects.select_for_update().select_related("owner").get(pk=milestone.pk)
+    milestone = (
+        Milestone.objects.select_for_update(of=("self",))
+        .select_related("owner")
+        .get(pk=milestone.pk)
+    )
     if milestone.item_id != item.pk:
         raise ValidationError(_("That milestone belongs to another item."))
     if not item.is_open:
