@@ -38,6 +38,10 @@ class MultipleFileField(forms.FileField):
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None):
+        # A date input reads only ISO dates, whatever the language's format.
+        super().__init__(attrs, format="%Y-%m-%d")
+
 
 class BoardFilterForm(forms.Form):
     year = forms.TypedChoiceField(
