@@ -127,5 +127,11 @@ def workbook(book, figures) -> None:
 
 
 SECTION = Section(
-    "indicators", "评估指标分析", 1150, word=word, workbook=workbook, kinds=("month", "year")
+    "indicators",
+    "评估指标分析",
+    1150,
+    word=word,
+    workbook=workbook,
+    dashboard_template="indicators/dashboard_card.html",
+    kinds=("month", "year"),
 )

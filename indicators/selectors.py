@@ -112,6 +112,15 @@ def latest_period(kind=None) -> periods.Period | None:
     return found[0] if found else None
 
 
+def latest_period_in(year: int, before: dt.date) -> periods.Period | None:
+    """The year's latest period with figures that began before `before`: a
+    month where there is one (the province's usual rhythm), else a quarter
+    or the year."""
+    found = [p for p in periods_with_figures() if p.year == year and p.start < before]
+    months = [p for p in found if p.kind == periods.Kind.MONTH]
+    return (months or found or [None])[0]
+
+
 @dataclass(frozen=True)
 class Standing:
     """The whole prefecture in one period: the ranking, the prefecture's
@@ -151,6 +160,33 @@ def county_trend(code: str, period: periods.Period) -> list[tuple[periods.Period
     series = periods.series(period, TREND_LENGTH[period.kind])
     trees = {year: tree(year) for year in {p.year for p in series}}
     return [(p, analysis.roll_up(trees[p.year], figures(p, [code]).get(code, {}))) for p in series]
+
+
+@dataclass(frozen=True)
+class WeakCounty:
+    row: analysis.CountyScores
+    weakest: analysis.Weak
+
+
+def weakest_counties(user, region: Region, standing_: Standing, limit: int = 3) -> list[WeakCounty]:
+    """The lowest-ranked counties of the region the user may read, last
+    first, each with the indicator it falls furthest below the mean on, as
+    the overview ranks and names them; a county below the mean on nothing
+    is not weak, whatever its rank."""
+    visible = visible_counties(user)
+    rows = [
+        r
+        for r in standing_.rows
+        if r.code in visible
+        and r.code.startswith(region.subtree_prefix)
+        and analysis.TOTAL in r.ranks
+    ]
+    found = []
+    for row in reversed(rows):
+        weak = analysis.weakest(standing_.tree, row, standing_.means, 1)
+        if weak:
+            found.append(WeakCounty(row, weak[0]))
+    return found[:limit]
 
 
 # --- Tickets behind a weak score ----------------------------------------------
@@ -251,6 +287,16 @@ def findings_for(user) -> QuerySet[Finding]:
     return Finding.objects.filter(
         ticket_scope.indicator_regions_q(user, "region__")
     ).select_related("region", "indicator", "created_by", "signed_by", "rectification_item")
+
+
+def filtered_findings(findings: QuerySet[Finding], *, status="", region="") -> QuerySet[Finding]:
+    """The findings list narrowed to a status and a region's subtree (the
+    dashboard's card links here with both)."""
+    if status:
+        findings = findings.filter(status=status)
+    if region:
+        findings = findings.filter(region__code__startswith=region)
+    return findings
 
 
 def finding_or_404(user, pk) -> Finding:

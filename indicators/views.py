@@ -21,7 +21,7 @@ from indicators.forms import (
     RectifyForm,
     period_choices,
 )
-from indicators.models import Indicator
+from indicators.models import FindingStatus, Indicator
 from reporting import svgcharts
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -453,11 +453,32 @@ def enter(request, code):
 
 @login_required
 def findings(request):
+    """All findings, or (from the dashboard's card) those of one status in
+    one region's subtree."""
     _reader(request.user)
+    status = request.GET.get("status", "")
+    if status and status not in FindingStatus.values:
+        return _bad(request, _("Unknown status."))
+    region = None
+    if request.GET.get("region"):
+        region = Region.objects.filter(
+            ticket_scope.indicator_regions_q(request.user), code=request.GET["region"]
+        ).first()
+        if region is None:
+            return _bad(request, _("Unknown county."))
+    found = selectors.filtered_findings(
+        selectors.findings_for(request.user),
+        status=status,
+        region=region.subtree_prefix if region else "",
+    )
     return render(
         request,
         "indicators/findings.html",
-        {"findings": selectors.findings_for(request.user)[:200]},
+        {
+            "findings": found[:200],
+            "status": FindingStatus(status).label if status else "",
+            "region": region,
+        },
     )
 
 

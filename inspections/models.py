@@ -163,6 +163,8 @@ class Run(models.Model):
     # When the supervisors were told it was missed / recorded late (once each).
     missed_flagged_at = models.DateTimeField(null=True, blank=True)
     late_flagged_at = models.DateTimeField(null=True, blank=True)
+    # When the operator was told the run is due (once, on its due day).
+    due_told_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

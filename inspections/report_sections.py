@@ -2,9 +2,8 @@
 sheets (巡检记录, 超期件抽检). Text is Chinese, the contract's language; each
 function takes the report's `reporting.selectors.Figures`.
 
-The 超期件 per county are also set beside the weak-spot analysis: a county
-the analysis names weak (by its tickets) and whose spot checks found
-overdue cases is named here with both figures."""
+The 超期件 per county also feed the weak-spot analysis (弱项短板分析): the
+reports read a weak county's latest count through selectors.latest_overdue."""
 
 from django.utils import timezone
 
@@ -90,16 +89,6 @@ def county_rows(counties) -> list[list[str]]:
     ]
 
 
-def weak_counties(figures, counties) -> str:
-    """Counties both weak in the ticket analysis and with overdue cases found."""
-    weak = {g.key: g for g in figures.weakest if g.dimension == "county"}
-    both = [c for c in counties if c.county.code in weak and c.latest]
-    if not both:
-        return ""
-    names = "、".join(f"{c.county.name}（最近一次超期件{c.latest}件）" for c in both)
-    return f"弱项短板分析中排名靠后的县（市）同时在抽检中发现超期件：{names}，建议一并督办。"
-
-
 def word(report, figures) -> None:
     runs, findings, counties = _parts(figures)
     report.paragraph(summary(runs, findings))
@@ -123,9 +112,6 @@ def word(report, figures) -> None:
     if any(c.checks for c in counties):
         report.paragraph("综合受办平台超期件抽检（各县市）：", keep_with_next=True)
         report.table(COUNTY_HEADERS, county_rows(counties), COUNTY_SHARES)
-        sentence = weak_counties(figures, counties)
-        if sentence:
-            report.paragraph(sentence)
 
 
 def workbook(book, figures) -> None:

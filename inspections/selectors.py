@@ -231,6 +231,33 @@ def county_overdue(region: Region, start: dt.date, end: dt.date) -> list[CountyO
     ]
 
 
+@dataclass(frozen=True)
+class LatestOverdue:
+    """A county's 超期件 at its latest spot check."""
+
+    count: int
+    checked_on: dt.date
+
+
+def latest_overdue(codes, before: dt.date) -> dict[str, LatestOverdue]:
+    """The 超期件 each of these counties had at its latest spot check due
+    before `before` (the same checks county_overdue counts), by county
+    code; a county never checked is left out. For the reports' weak spots."""
+    found: dict[str, LatestOverdue] = {}
+    rows = (
+        CountyCount.objects.filter(
+            county_id__in=list(codes),
+            answer__run__due_on__lt=before,
+            answer__item__kind=AnswerKind.COUNTY_NUMBERS,
+        )
+        .order_by("answer__run__due_on", "answer__run__done_at", "answer_id")
+        .values_list("county_id", "count", "answer__run__due_on")
+    )
+    for code, count, day in rows:
+        found[code] = LatestOverdue(count, day)
+    return found
+
+
 # --- The resident engineer's assessment -------------------------------------------
 
 

@@ -164,8 +164,37 @@ def flag_missed(now=None, quiet: bool = False) -> int:
     return flagged
 
 
+def tell_operators(now=None) -> int:
+    """Each run due today, still to do, gets one notice to its operator;
+    a run made after its due day (the beat was down) gets none, it is
+    flagged missed instead."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    told = 0
+    for pk in list(
+        Run.objects.filter(
+            status=RunStatus.PENDING, due_on=today, due_told_at__isnull=True
+        ).values_list("pk", flat=True)
+    ):
+        with transaction.atomic():
+            # A racing beat has told them already when this changes nothing.
+            if not Run.objects.filter(pk=pk, due_told_at__isnull=True).update(due_told_at=now):
+                continue
+            run = Run.objects.select_related("plan__subsystem", "operator").get(pk=pk)
+            notices.notify(
+                [run.operator],
+                message=_("Inspection due today: %(plan)s (%(subsystem)s).")
+                % {"plan": run.plan.name, "subsystem": run.plan.subsystem.name},
+                kind=Kind.INSPECTION,
+                link=reverse("inspections:run", args=[run.pk]),
+                at=now,
+            )
+            told += 1
+    return told
+
+
 def sweep(now=None) -> dict:
-    return {"made": make_due_runs(now), "missed": flag_missed(now)}
+    return {"made": make_due_runs(now), "told": tell_operators(now), "missed": flag_missed(now)}
 
 
 def _tell_supervisors(run: Run, message: str, now) -> None:

@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 from helpdesk_site.people.models import Department
 from helpdesk_site.regions.models import Region
 from keywork.models import Kind, Milestone, Status
+from keywork.selectors import DUE_SOON_DAYS
 from keywork.services import TEXT_MAX, TITLE_MAX
 
 
@@ -37,6 +38,10 @@ class MultipleFileField(forms.FileField):
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None):
+        # A date input reads only ISO dates, whatever the language's format.
+        super().__init__(attrs, format="%Y-%m-%d")
+
 
 class BoardFilterForm(forms.Form):
     year = forms.TypedChoiceField(
@@ -47,7 +52,11 @@ class BoardFilterForm(forms.Form):
     )
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=[("", _("All")), ("overdue", _("Overdue")), *Status.choices],
+        choices=[
+            ("", _("All")),
+            ("overdue", _("Overdue")),
+            *Status.choices,
+        ],
         required=False,
     )
     county = forms.ChoiceField(label=_("County"), required=False)
@@ -55,7 +64,10 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, *args, years, regions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, str(y)) for y in years]
+        self.fields["year"].choices = [("", _("All years")), *((y, str(y)) for y in years)]
+        choices = self.fields["status"].choices
+        due_soon = _("Due within %(n)d days") % {"n": DUE_SOON_DAYS}
+        self.fields["status"].choices = [*choices[:2], ("due_soon", due_soon), *choices[2:]]
         self.fields["county"].choices = [("", _("All"))] + [
             (r.code, _("Prefecture level") if r.level == Region.Level.PREFECTURE else r.name)
             for r in regions
@@ -103,6 +115,21 @@ class MilestoneForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class MilestoneEditForm(MilestoneForm):
+    owner = forms.ModelChoiceField(
+        label=pgettext_lazy("key work", "Milestone owner"),
+        queryset=Department.objects.none(),
+        required=False,
+        help_text=_("Reminded of the deadline; empty: the item's owner."),
+    )
+
+    def __init__(self, *args, departments, item_owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = departments
+        self.fields["owner"].empty_label = item_owner
         _styled(self)
 
 

@@ -113,6 +113,16 @@ class Milestone(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("milestone"), max_length=200)
     deadline = models.DateField(pgettext_lazy("key work", "deadline"))
+    # The department that answers for this step when it is not the item's
+    # owner: it is reminded of the deadline.
+    owner = models.ForeignKey(
+        Department,
+        verbose_name=pgettext_lazy("key work", "milestone owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="key_work_milestones",
+    )
     done_at = models.DateTimeField(pgettext_lazy("key work", "done"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -203,6 +213,7 @@ class Action(models.TextChoices):
     CANCEL = "cancel", pgettext_lazy("key work", "Cancelled")
     REOPEN = "reopen", pgettext_lazy("key work", "Reopened")
     ADD_MILESTONE = "add_milestone", pgettext_lazy("key work", "Milestone added")
+    EDIT_MILESTONE = "edit_milestone", pgettext_lazy("key work", "Milestone changed")
     MILESTONE_DONE = "milestone_done", pgettext_lazy("key work", "Milestone reached")
     UPDATE = "update", pgettext_lazy("key work", "Progress update")
     SUBMIT = "submit", pgettext_lazy("key work", "Material submitted")

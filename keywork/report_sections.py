@@ -196,4 +196,11 @@ def workbook(book, figures) -> None:
     )
 
 
-SECTION = Section("keywork", "重点工作推进情况", 1180, word=word, workbook=workbook)
+SECTION = Section(
+    "keywork",
+    "重点工作推进情况",
+    1180,
+    word=word,
+    workbook=workbook,
+    dashboard_template="keywork/dashboard_card.html",
+)

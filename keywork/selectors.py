@@ -17,6 +17,8 @@ from keywork.models import Attachment, Item, Milestone, Status, Update
 from sla.selectors import Calendars
 
 PREFECTURE_CODE = "513300"
+# "Due soon" on the board and the dashboard: a deadline within this many days.
+DUE_SOON_DAYS = 7
 
 
 def calendar():
@@ -31,6 +33,18 @@ def overdue_q(today: dt.date) -> Q:
     )
     return Q(status__in=rules.OPEN_STATUSES) & (
         Q(status=Status.LATE) | Q(due_date__lt=today) | Q(Exists(late_milestone))
+    )
+
+
+def due_soon_q(today: dt.date) -> Q:
+    """Open items with a deadline (their own, or an open milestone's) from
+    today to DUE_SOON_DAYS ahead."""
+    window = (today, today + dt.timedelta(days=DUE_SOON_DAYS))
+    near_milestone = Milestone.objects.filter(
+        item=OuterRef("pk"), done_at__isnull=True, deadline__range=window
+    )
+    return Q(status__in=rules.OPEN_STATUSES) & (
+        Q(due_date__range=window) | Q(Exists(near_milestone))
     )
 
 
@@ -62,6 +76,8 @@ def filtered(items: QuerySet, *, year=None, kind="", status="", county="", text=
         items = items.filter(kind=kind)
     if status == "overdue":
         items = items.filter(overdue_q(timezone.localdate()))
+    elif status == "due_soon":
+        items = items.filter(due_soon_q(timezone.localdate()))
     elif status:
         items = items.filter(status=status)
     if county:
@@ -143,7 +159,7 @@ def late_ids(items: QuerySet, today=None) -> set[int]:
 
 
 def milestones_of(item: Item) -> list[Milestone]:
-    return list(item.milestones.select_related("done_by"))
+    return list(item.milestones.select_related("done_by", "owner__region"))
 
 
 def timeline(item: Item) -> list[tuple[dt.datetime, str, object]]:
@@ -181,6 +197,11 @@ def departments_for(user) -> QuerySet[Department]:
     )
 
 
+def milestone_owners_for(user, item: Item) -> QuerySet[Department]:
+    """The departments of the item's owner county the user may name."""
+    return departments_for(user).filter(region__code__startswith=item.region.subtree_prefix)
+
+
 def owner_regions_for(user) -> QuerySet[Region]:
     root = scope.reported_region(user)
     if root is None:
@@ -189,6 +210,36 @@ def owner_regions_for(user) -> QuerySet[Region]:
         code__startswith=root.subtree_prefix,
         level__in=[Region.Level.PREFECTURE, Region.Level.COUNTY],
     ).order_by("code")
+
+
+@dataclass(frozen=True)
+class Alerts:
+    """What the dashboard's card says, counted as the board's list counts it."""
+
+    county: str
+    open: int
+    overdue: int
+    late_milestones: int
+    due_soon: int
+
+
+def alerts(user, region: Region) -> Alerts:
+    """Open, overdue and due-soon items of the region (all years) within
+    the user's scope, and the missed milestones of the overdue ones: the
+    board's filters with the same county give the same lists."""
+    county = region.code if region.level == Region.Level.COUNTY else ""
+    items = filtered(items_for(user), county=county)
+    overdue = filtered(items, status="overdue")
+    today = timezone.localdate()
+    return Alerts(
+        county=county,
+        open=items.filter(status__in=rules.OPEN_STATUSES).count(),
+        overdue=overdue.count(),
+        late_milestones=Milestone.objects.filter(
+            item__in=overdue.values("pk"), done_at__isnull=True, deadline__lt=today
+        ).count(),
+        due_soon=filtered(items, status="due_soon").count(),
+    )
 
 
 # --- What the reports read ------------------------------------------------------

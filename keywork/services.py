@@ -184,6 +184,70 @@ def add_milestone(item: Item, user: User, *, title: str, deadline: dt.date, now=
     return _add_milestone(item, user, title, deadline, now)
 
 
+def _check_milestone_owner(item: Item, owner: Department | None) -> None:
+    if owner is not None and not owner.region_id.startswith(item.region.subtree_prefix):
+        raise ValidationError(_("The milestone's owner must lie in the item's owner county."))
+
+
+@transaction.atomic
+def edit_milestone(
+    item: Item,
+    milestone: Milestone,
+    user: User,
+    *,
+    title: str,
+    deadline: dt.date,
+    owner: Department | None = None,
+    now=None,
+) -> Milestone:
+    """Change an open milestone's title, deadline or owner; the history says
+    what it was and what it is. A moved deadline is reminded and escalated
+    afresh; a late item whose missed deadlines are all gone is back on schedule."""
+    now = now or timezone.now()
+    item = _locked(item)
+    _may_edit(user, item)
+    milestone = (
+        Milestone.objects.select_for_update(of=("self",))
+        .select_related("owner")
+        .get(pk=milestone.pk)
+    )
+    if milestone.item_id != item.pk:
+        raise ValidationError(_("That milestone belongs to another item."))
+    if not item.is_open:
+        raise ValidationError(_("The item is closed."))
+    if milestone.is_done:
+        raise ValidationError(_("A reached milestone is no longer changed."))
+    title = required_text(title, _("milestone"), TITLE_MAX)
+    _check_milestone_owner(item, owner)
+    changes = []
+    if title != milestone.title:
+        changes.append(f"{_('milestone')}：{milestone.title} → {title}")
+    if deadline != milestone.deadline:
+        what = pgettext("key work", "deadline")
+        changes.append(f"{what}：{milestone.deadline:%Y-%m-%d} → {deadline:%Y-%m-%d}")
+        milestone.reminded_at = milestone.escalated_at = None
+    if owner != milestone.owner:
+        changes.append(
+            f"{pgettext('key work', 'milestone owner')}："
+            f"{milestone.owner or item.owner} → {owner or item.owner}"
+        )
+    if not changes:
+        return milestone
+    milestone.title, milestone.deadline, milestone.owner = title, deadline, owner
+    milestone.save()
+    _record(
+        item,
+        Action.EDIT_MILESTONE,
+        user,
+        item.status,
+        at=now,
+        milestone=milestone,
+        note="；".join(changes),
+    )
+    _catch_up(item, now)
+    return milestone
+
+
 def _catch_up(item: Item, now) -> None:
     """A late item whose missed deadlines are all met is back on schedule."""
     today = timezone.localtime(now).date()
@@ -357,9 +421,14 @@ def remind_days() -> int:
     return getattr(settings, "KEYWORK_REMIND_WORKING_DAYS", rules.REMIND_WORKING_DAYS_BEFORE)
 
 
-def owners(item: Item) -> list[User]:
-    """Who answers for an item: its department's staff, or else the
+def owners(item: Item, milestone: Milestone | None = None) -> list[User]:
+    """Who answers for an item (or one of its milestones): the milestone's
+    own department's staff, else the item's department's, or else the
     supervisors of its county (of the prefecture for 州本级 items)."""
+    if milestone is not None and milestone.owner_id:
+        staff = list(User.objects.filter(department_id=milestone.owner_id, is_active=True))
+        if staff:
+            return staff
     if item.department_id:
         staff = list(User.objects.filter(department_id=item.department_id, is_active=True))
         if staff:
@@ -445,7 +514,7 @@ def _act(item: Item, milestone: Milestone | None, which: str, now, quiet: bool) 
         )
         _record(item, Action.REMIND, None, item.status, at=now, note=message, milestone=milestone)
         if not quiet:
-            _notify(item, message, now, owners(item))
+            _notify(item, message, now, owners(item, milestone))
         return 1
     message = (
         _("Key work %(number)s %(title)s (%(owner)s) is late: “%(what)s” was due on %(deadline)s.")

@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/milestones/", views.add_milestone, name="add_milestone"),
     path("<int:pk>/milestones/<int:milestone>/reach/", views.reach, name="reach"),
+    path(
+        "<int:pk>/milestones/<int:milestone>/edit/",
+        views.edit_milestone,
+        name="edit_milestone",
+    ),
     path("<int:pk>/start/", views.start, name="start"),
     path("<int:pk>/complete/", views.complete, name="complete"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),

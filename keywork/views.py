@@ -15,6 +15,7 @@ from keywork.forms import (
     BoardFilterForm,
     CompleteForm,
     ItemForm,
+    MilestoneEditForm,
     MilestoneForm,
     ReasonForm,
     SubmitForm,
@@ -220,6 +221,40 @@ def submit(request, pk):
 def add_milestone(request, pk):
     return _act(
         request, pk, "milestone", MilestoneForm, services.add_milestone, _("Milestone added.")
+    )
+
+
+@login_required
+def edit_milestone(request, pk, milestone):
+    """A milestone's title, deadline and owner, changed by the item's editors."""
+    item = selectors.item_or_404(request.user, pk)
+    found = get_object_or_404(item.milestones.select_related("owner"), pk=milestone)
+    if not scope.edits_key_work(request.user, item):
+        raise PermissionDenied(_("Only the supervisors of the owner county may change this item."))
+    kwargs = {
+        "departments": selectors.milestone_owners_for(request.user, item),
+        "item_owner": item.owner,
+    }
+    status = 200
+    if request.method == "POST":
+        form = MilestoneEditForm(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                services.edit_milestone(item, found, request.user, **form.cleaned_data)
+            except ValidationError as refusal:
+                form.add_error(None, refusal)
+            else:
+                messages.success(request, _("Milestone saved."))
+                return redirect("keywork:detail", pk=item.pk)
+        status = 400
+    else:
+        initial = {"title": found.title, "deadline": found.deadline, "owner": found.owner_id}
+        form = MilestoneEditForm(initial=initial, **kwargs)
+    return render(
+        request,
+        "keywork/milestone_edit.html",
+        {"form": form, "item": item, "milestone": found},
+        status=status,
     )
 
 

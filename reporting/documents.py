@@ -165,6 +165,21 @@ def group_evidence(group: weakspots.Group, causes: dict | None = None) -> str:
     )
 
 
+def overdue_check_sentence(figures: Figures, group: weakspots.Group) -> str:
+    """A weak county's 超期件 at its latest 综合受办 spot check, as a second
+    piece of evidence: faults reported late and cases overdue go together."""
+    check = figures.overdue_checks.get(group.key) if group.dimension == "county" else None
+    if check is None:
+        return ""
+    return f"综合受办平台超期件抽检：最近一次（{check.checked_on:%Y-%m-%d}）超期件{check.count}件。"
+
+
+def weak_evidence(figures: Figures, group: weakspots.Group) -> str:
+    """A weak spot's evidence as the report's weak-spot part words it."""
+    key = f"{group.dimension}:{group.key}"
+    return group_evidence(group, figures.causes.get(key)) + overdue_check_sentence(figures, group)
+
+
 def group_status(group: weakspots.Group) -> str:
     """How a row of a ranking table reads when it has too little to rank."""
     if not group.filed and not group.resolved:
@@ -395,8 +410,7 @@ def weak_spots_word(report: WordReport, figures: Figures) -> None:
         report.heading("最弱的五项", level=2)
         for index, group in enumerate(figures.weakest, 1):
             key = f"{group.dimension}:{group.key}"
-            evidence = group_evidence(group, figures.causes.get(key))
-            paragraph = report.paragraph(f"{index}. {evidence}")
+            paragraph = report.paragraph(f"{index}. {weak_evidence(figures, group)}")
             paragraph.add_run("工单清单：")
             report.hyperlink(
                 paragraph,
@@ -471,7 +485,7 @@ def weak_spots_sheets(book: WorkbookReport, figures: Figures) -> None:
                 g.resolved,
                 g.met,
                 g.rate,
-                group_evidence(g, figures.causes.get(f"{g.dimension}:{g.key}")),
+                weak_evidence(figures, g),
                 drill_down_url(figures, "group_missed", f"{g.dimension}:{g.key}"),
             ]
             for index, g in enumerate(figures.weakest, 1)

@@ -23,6 +23,7 @@ from helpdesk_site.regions.models import Region
 from helpdesk_site.satisfaction.models import BAD_RATING_MAX, BadRatingFollowUp, Rating, Score
 from helpdesk_site.tickets import scope as ticket_scope
 from helpdesk_site.tickets.models import Category, Subsystem
+from inspections import selectors as inspections
 from kb import selectors as kb_selectors
 from kb.models import CandidateState, Deflection, FaqCandidate, SearchMiss
 from reporting import daily, stats, weakspots
@@ -853,6 +854,8 @@ class Figures:
     groups: dict = field(default_factory=dict)
     weakest: list = field(default_factory=list)
     causes: dict = field(default_factory=dict)
+    # The weak counties' 超期件 at their latest spot check (inspections), by code.
+    overdue_checks: dict = field(default_factory=dict)
 
     @property
     def headline(self) -> dict:
@@ -926,6 +929,9 @@ def figures(filters: Filters, user=None, now=None) -> Figures:
             for g in result.groups[dimension]
         )
         result.causes = weak_spot_causes(scope, period, result.weakest)
+        result.overdue_checks = inspections.latest_overdue(
+            [g.key for g in result.weakest if g.dimension == "county"], period.covered_end
+        )
         earlier = clock_summary(scope, before, now, backlog=False)
         result.previous_breached_tickets = breached_tickets(earlier)
         result.previous = headline_of(

@@ -90,7 +90,15 @@ def dashboard(request):
             "tile_legend": tiles.legend(),
             "extra_sections": [s for s in sections.ordered() if s.dashboard_template],
             "headline": figures.headline,
-            "weakest": [_group_view(g) for g in figures.weakest],
+            "weakest": [
+                _group_view(g)
+                | {
+                    "overdue_check": figures.overdue_checks.get(g.key)
+                    if g.dimension == "county"
+                    else None
+                }
+                for g in figures.weakest
+            ],
             "comparison": comparison_sentence(figures),
             "weak_tables": weak_tables,
             "min_sample": weakspots.MIN_SAMPLE,
