@@ -70,6 +70,12 @@ def seed(count: int) -> None:
     )
 
 
+def all_tickets() -> int:
+    from helpdesk.models import Ticket
+
+    return Ticket.objects.count()
+
+
 def open_tickets() -> int:
     from helpdesk.models import Ticket
 
@@ -193,8 +199,8 @@ def measure_pages(args) -> None:
     runinfo.header(
         "operator's queue vs helpdesk's ticket list, first page, demo operator",
         args.rounds,
-        tickets=args.tickets,
-        data=f"{args.fill} fill, {open_tickets()} open tickets, {running_clocks()} running clocks",
+        data=f"{args.fill} fill, {all_tickets():,} tickets, {open_tickets():,} open, "
+        f"{running_clocks():,} running clocks",
         requests=f"{args.runs} of each kind a round",
     )
     names = (
