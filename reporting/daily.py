@@ -8,9 +8,12 @@ the days of a period simply add, so whole finished days can be kept counted
 """
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+import numpy as np
 
 # The groups a day's counts are kept by; "problem" is a subsystem and
 # category pair ("<subsystem id>:<category>").
@@ -115,3 +118,111 @@ def split(start: dt.date, end: dt.date, counted: set[dt.date], today: dt.date):
     kept = [day for day in days if day in counted and day < today]
     kept_set = set(kept)
     return kept, ranges(day for day in days if day not in kept_set)
+
+
+# --- Stopped clocks, kept per day as columns -------------------------------------
+# Times (median, p90) do not add up over days, so a day keeps every clock
+# stopped in it: its working seconds (exact, as stored), whether it met its
+# target, its target minutes, and for the resolution clock the ticket's
+# operator, county, department, subsystem, category (as numbers, 0 when
+# missing) and why it was late (`CAUSES`). A period's times are then exact
+# percentiles over the days' columns put together.
+
+CLOCK_COLUMNS = (
+    ("seconds", "<f8"),
+    ("met", "u1"),
+    ("target", "<i4"),
+    ("operator", "<i4"),
+    ("county", "<i4"),
+    ("department", "<i4"),
+    ("subsystem", "<i4"),
+    ("category", "u1"),
+    ("cause", "u1"),
+)
+# A late resolution's cause: its first response was already late, else the
+# clock was paused to wait, else the work itself took too long.
+ON_TIME, LATE_RESPONSE, WAITED, LATE_WORK = 0, 1, 2, 3
+CAUSES = {"response": LATE_RESPONSE, "waited": WAITED, "resolution": LATE_WORK}
+_ROW_BYTES = sum(np.dtype(kind).itemsize for _name, kind in CLOCK_COLUMNS)
+
+
+@dataclass
+class Clocks:
+    """Clocks of one kind stopped in some days, one array per column."""
+
+    columns: dict[str, np.ndarray]
+
+    @classmethod
+    def from_rows(cls, rows) -> "Clocks":
+        """From tuples in the order of CLOCK_COLUMNS."""
+        rows = list(rows)
+        return cls(
+            {
+                name: np.array([row[i] for row in rows], dtype=kind)
+                for i, (name, kind) in enumerate(CLOCK_COLUMNS)
+            }
+        )
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> "Clocks":
+        n, offset, columns = len(blob) // _ROW_BYTES, 0, {}
+        for name, kind in CLOCK_COLUMNS:
+            size = np.dtype(kind).itemsize * n
+            columns[name] = np.frombuffer(blob, dtype=kind, count=n, offset=offset)
+            offset += size
+        return cls(columns)
+
+    def to_bytes(self) -> bytes:
+        return b"".join(self.columns[name].astype(kind).tobytes() for name, kind in CLOCK_COLUMNS)
+
+    @classmethod
+    def joined(cls, parts) -> "Clocks":
+        parts = list(parts)
+        if not parts:
+            return cls.from_rows([])
+        return cls(
+            {name: np.concatenate([p.columns[name] for p in parts]) for name, _k in CLOCK_COLUMNS}
+        )
+
+    def __len__(self) -> int:
+        return len(self.columns["seconds"])
+
+    def times(self, where=None) -> dict:
+        """Count, met, median and p90 working minutes and the median target,
+        as PostgreSQL's PERCENTILE_CONT gives them over the same clocks."""
+        seconds, met, target = (self.columns[c] for c in ("seconds", "met", "target"))
+        if where is not None:
+            seconds, met, target = seconds[where], met[where], target[where]
+        ordered = np.sort(seconds)
+        targets = np.sort(target)
+        return {
+            "n": len(ordered),
+            "met": int(met.sum()),
+            "p50": percentile_of_sorted(ordered, 0.5, _minutes),
+            "p90": percentile_of_sorted(ordered, 0.9, _minutes),
+            "target": percentile_of_sorted(targets, 0.5),
+        }
+
+    def causes(self, where) -> dict:
+        """The late clocks among those `where` selects, by cause, and their
+        median target."""
+        cause = self.columns["cause"][where]
+        found = {name: int((cause == code).sum()) for name, code in CAUSES.items()}
+        return {"target": percentile_of_sorted(np.sort(self.columns["target"][where]), 0.5)} | found
+
+
+def percentile_of_sorted(ordered, share: float, value=float) -> float | None:
+    """Linear interpolation between closest ranks of the sorted values, in
+    the order of operations of PostgreSQL's PERCENTILE_CONT, each value
+    taken as `value(v)` (what the query sorted); None for no values."""
+    if not len(ordered):
+        return None
+    position = share * (len(ordered) - 1)
+    low, high = math.floor(position), math.ceil(position)
+    first, second = value(ordered[low]), value(ordered[high])
+    return first + (second - first) * (position - low)
+
+
+def _minutes(seconds) -> float:
+    # As the query's consumed_seconds / 60.0, before interpolating.
+    return float(seconds) / 60.0

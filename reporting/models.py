@@ -84,3 +84,23 @@ class DayCount(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.grouping}:{self.key}"
+
+
+class DayClocks(models.Model):
+    """The clocks of one kind stopped on one day, over the whole
+    prefecture, as columns (`reporting.daily.Clocks`): what a report's
+    times, the operators' figures and the weak spots' causes are computed
+    from, exactly, without reading the clocks again. Kept and marked stale
+    with the day's `CountedDay`."""
+
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("clock"), max_length=12)
+    columns = models.BinaryField(_("columns"))
+
+    class Meta:
+        verbose_name = _("day's clocks")
+        verbose_name_plural = _("days' clocks")
+        constraints = [models.UniqueConstraint(fields=["day", "kind"], name="dayclocks_kind")]
+
+    def __str__(self):
+        return f"{self.day} {self.kind}"

@@ -25,6 +25,22 @@ def on_clock_saved(sender, instance, **kwargs):
         services.tickets_changed([instance.ticket_id], also=[before] if before else [])
 
 
+def on_ticket_saving(sender, instance, update_fields=None, **kwargs):
+    # The operator figures of the days a ticket's clocks stopped count it
+    # for its operator: reassigning it alters them.
+    if instance.pk and (update_fields is None or "assigned_to" in update_fields):
+        instance._operator_before = (
+            Ticket.objects.filter(pk=instance.pk).values_list("assigned_to_id", flat=True).first()
+        )
+
+
+def on_ticket_saved(sender, instance, created, **kwargs):
+    if created or not hasattr(instance, "_operator_before"):
+        return
+    if instance.__dict__.pop("_operator_before") != instance.assigned_to_id:
+        services.tickets_changed([instance.pk])
+
+
 def on_ticket_changed(sender, instance, **kwargs):
     services.tickets_changed([instance.ticket_id])
 
@@ -46,5 +62,7 @@ def connect():
     post_save.connect(
         on_ticket_changed, sender=Withdrawal, dispatch_uid="reporting_withdrawal_saved"
     )
+    pre_save.connect(on_ticket_saving, sender=Ticket, dispatch_uid="reporting_ticket_saving")
+    post_save.connect(on_ticket_saved, sender=Ticket, dispatch_uid="reporting_ticket_saved")
     pre_delete.connect(on_ticket_deleting, sender=Ticket, dispatch_uid="reporting_ticket_deleting")
     tickets_stored_in_bulk.connect(on_stored_in_bulk, dispatch_uid="reporting_stored_in_bulk")

@@ -12,9 +12,10 @@ import datetime as dt
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Substr, TruncDay, TruncMonth
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, Substr, TruncDay, TruncMonth
 from django.utils import timezone
 from helpdesk.models import Ticket
 
@@ -27,7 +28,7 @@ from kb import selectors as kb_selectors
 from kb.models import CandidateState, Deflection, FaqCandidate, SearchMiss
 from reporting import daily, stats, weakspots
 from reporting.aggregates import Percentile
-from reporting.models import CountedDay, DayCount
+from reporting.models import CountedDay, DayClocks, DayCount
 from reporting.periods import SHANGHAI, Period, as_of
 from sla.models import ClockKind, EscalationEvent, HandlingLogEntry, Incident, LogKind, SlaClock
 
@@ -295,6 +296,14 @@ def ticket_breakdown(scope, period, today: dt.date | None = None) -> daily.Break
     stopped in it (`resolved`) and met its target (`met`). Whole finished
     days come from the daily roll-up where it holds the report's counts;
     the other days are counted live."""
+    kept, live = kept_and_live(scope, period, today)
+    result = counted_kept(kept, period.trend_unit)
+    return result.merge(counted_live(scope, live, period.trend_unit))
+
+
+def kept_and_live(scope, period, today: dt.date | None = None):
+    """The period's days the daily roll-up holds for this report (none
+    unless it rolls up), and the runs of days to count live."""
     first, after = period.start, period.covered_end
     today = today or local_date(timezone.now())
     counted: set = set()
@@ -304,9 +313,92 @@ def ticket_breakdown(scope, period, today: dt.date | None = None) -> daily.Break
                 "day", flat=True
             )
         )
-    kept, live = daily.split(first, after, counted, today)
-    result = counted_kept(kept, period.trend_unit)
-    return result.merge(counted_live(scope, live, period.trend_unit))
+    return daily.split(first, after, counted, today)
+
+
+def _late_response() -> Exists:
+    return Exists(
+        SlaClock.objects.filter(
+            ticket_id=OuterRef("ticket_id"), kind=RESPONSE, breached_at__isnull=False
+        )
+    )
+
+
+def _paused() -> Exists:
+    return Exists(
+        HandlingLogEntry.objects.filter(ticket_id=OuterRef("ticket_id"), kind=LogKind.PAUSED)
+    )
+
+
+CATEGORY_NUMBERS = {value: n for n, value in enumerate(Category.values, start=1)}
+
+
+def clocks_live(scope, runs, kind, *, per_day=False):
+    """The clocks of a kind stopped in the runs of days, as columns
+    (`daily.Clocks`); with `per_day`, one Clocks per local day."""
+    if not runs:
+        return {} if per_day else daily.Clocks.from_rows([])
+    values = {
+        "met": Case(When(breached_at__isnull=True, then=Value(1)), default=Value(0)),
+        "operator": Coalesce("ticket__assigned_to_id", Value(0)),
+        "county": Substr("ticket__details__region_id", 1, 6),
+        "department": F("ticket__details__department_id"),
+        "subsystem": F("ticket__details__subsystem_id"),
+        "category": F("ticket__details__category"),
+    }
+    if kind == RESOLUTION:
+        # The subqueries run only for the late clocks.
+        values["cause"] = Case(
+            When(breached_at__isnull=True, then=Value(daily.ON_TIME)),
+            When(_late_response(), then=Value(daily.LATE_RESPONSE)),
+            When(_paused(), then=Value(daily.WAITED)),
+            default=Value(daily.LATE_WORK),
+        )
+    if per_day:
+        values["day"] = TruncDay("stopped_at", tzinfo=SHANGHAI)
+    found = (
+        scope.clocks(kind)
+        .filter(_in_runs("stopped_at", runs), policy__isnull=False)
+        .values_list("consumed_seconds", "target_minutes", *values.values())
+        .order_by()
+    )
+    names = ["seconds", "target", *values]
+    rows: dict = {}
+    for row in found:
+        row = dict(zip(names, row, strict=True))
+        column = (
+            row["seconds"],
+            row["met"],
+            row["target"],
+            row["operator"],
+            int(row["county"] or 0),
+            row["department"] or 0,
+            row["subsystem"] or 0,
+            CATEGORY_NUMBERS.get(row["category"], 0),
+            row.get("cause", daily.ON_TIME),
+        )
+        rows.setdefault(_as_date(row.get("day")), []).append(column)
+    if per_day:
+        return {day: daily.Clocks.from_rows(found) for day, found in rows.items()}
+    return daily.Clocks.from_rows(rows.get(None, []))
+
+
+def stopped_clocks(scope, period, today: dt.date | None = None) -> dict | None:
+    """Per clock kind, the clocks stopped in the period as columns: the kept
+    days' from the roll-up, the others counted live. None when the roll-up
+    does not hold this report (it is counted in SQL instead)."""
+    if not rolls_up(scope):
+        return None
+    kept, live = kept_and_live(scope, period, today)
+    parts: dict = {RESPONSE: [], RESOLUTION: []}
+    if kept:
+        for kind, columns in DayClocks.objects.filter(_in_days(kept)).values_list(
+            "kind", "columns"
+        ):
+            parts[kind].append(daily.Clocks.from_bytes(bytes(columns)))
+    return {
+        kind: daily.Clocks.joined([*parts[kind], clocks_live(scope, live, kind)]) for kind in parts
+    }
 
 
 def volume(breakdown) -> dict:
@@ -429,23 +521,20 @@ def weak_spot_groups(breakdown, previous, region: Region) -> dict[str, list]:
     return result
 
 
-def weak_spot_causes(scope, period, groups) -> dict[str, dict]:
+def weak_spot_causes(scope, period, groups, stopped=None) -> dict[str, dict]:
     """Where each weak group's late resolutions went wrong, for all groups in
     one scan of the period's resolution clocks: the first response was
     already late (`response`), else the clock was paused to wait
     (`waited`), else the work itself took too long (`resolution`); with the
-    group's median target in minutes."""
+    group's median target in minutes. With `stopped` (`stopped_clocks`),
+    from those columns."""
     keys = [f"{group.dimension}:{group.key}" for group in groups]
     if not keys:
         return {}
-    late_response = Exists(
-        SlaClock.objects.filter(
-            ticket_id=OuterRef("ticket_id"), kind=RESPONSE, breached_at__isnull=False
-        )
-    )
-    paused = Exists(
-        HandlingLogEntry.objects.filter(ticket_id=OuterRef("ticket_id"), kind=LogKind.PAUSED)
-    )
+    if stopped is not None:
+        clocks = stopped[RESOLUTION]
+        return {key: clocks.causes(_group_mask(clocks, key)) for key in keys}
+    late_response, paused = _late_response(), _paused()
     # `late` first: the subqueries run only for the late clocks.
     late = Q(breached_at__isnull=False)
     aggregates, anywhere = {}, Q()
@@ -471,6 +560,22 @@ def weak_spot_causes(scope, period, groups) -> dict[str, dict]:
     return causes
 
 
+def _group_mask(clocks, key: str):
+    """A weak-spot group ("dimension:value") as a mask on the columns, the
+    condition of `_group_q`."""
+    dimension, _sep, value = key.partition(":")
+    columns = clocks.columns
+    if dimension == "county" and value.isdigit() and len(value) == 6:
+        return columns["county"] == int(value)
+    if dimension in ("department", "prefecture_department") and value.isdigit():
+        return columns["department"] == int(value)
+    if dimension == "subsystem" and value.isdigit():
+        return columns["subsystem"] == int(value)
+    if dimension == "category" and value in Category.values:
+        return columns["category"] == CATEGORY_NUMBERS[value]
+    raise ValueError(key)
+
+
 def _age(low, high, cutoff) -> Q:
     condition = Q(started_at__lte=cutoff - dt.timedelta(days=low))
     if high is not None:
@@ -482,20 +587,25 @@ def age_key(low, high) -> str:
     return f"{low}-{high or ''}"
 
 
-def clock_summary(scope, period, now, *, backlog=True) -> dict:
+def clock_summary(scope, period, now, *, backlog=True, stopped=None) -> dict:
     """Per clock kind, in one scan of the clocks: the times of the clocks
     stopped in the period (count, met, median and p90 working minutes, the
     median target), the breaches of the period and, for the resolution
     clock, the backlog at the period's end by age and the overdue items.
     Each aggregate filters its own kind (no GROUP BY: grouping would sort
-    every clock first)."""
+    every clock first). With `stopped` (`stopped_clocks`), the times come
+    from those columns and the scan reads only the breached, open and
+    overdue clocks."""
     start, end, cutoff = _bounds(period, now)
-    stopped = _stopped_in(period)
+    stopped_q = _stopped_in(period)
     breached = Q(breached_at__gte=start, breached_at__lt=end)
     minutes = F("consumed_seconds") / 60.0
-    aggregates, rows = {}, stopped | breached
+    aggregates, rows = {}, breached
     for kind in (RESPONSE, RESOLUTION):
-        done = stopped & Q(kind=kind)
+        aggregates[f"{kind}:breached"] = Count("pk", filter=breached & Q(kind=kind))
+        if stopped is not None:
+            continue
+        done = stopped_q & Q(kind=kind)
         aggregates |= {
             f"{kind}:n": Count("pk", filter=done),
             f"{kind}:met": Count("pk", filter=done & Q(breached_at__isnull=True)),
@@ -503,8 +613,9 @@ def clock_summary(scope, period, now, *, backlog=True) -> dict:
             f"{kind}:p50": Percentile(minutes, 0.5, filter=done),
             f"{kind}:p90": Percentile(minutes, 0.9, filter=done),
             f"{kind}:target": Percentile("target_minutes", 0.5, filter=done),
-            f"{kind}:breached": Count("pk", filter=breached & Q(kind=kind)),
         }
+    if stopped is None:
+        rows |= stopped_q
     # Tickets with a clock breached in the period: a ticket late on both its
     # response and its resolution counts once (the breach count, 超时次数,
     # counts it twice).
@@ -527,6 +638,9 @@ def clock_summary(scope, period, now, *, backlog=True) -> dict:
     for name, value in found.items():
         kind, _sep, key = name.partition(":")
         summary[kind][key] = value
+    if stopped is not None:
+        for kind in (RESPONSE, RESOLUTION):
+            summary[kind] |= stopped[kind].times()
     return summary
 
 
@@ -786,25 +900,44 @@ def knowledge_gaps(scope, period, limit=10) -> dict:
     return {"gaps": list(gaps), "applies": True}
 
 
-def operators(scope, period, now) -> list[dict]:
+def operators(scope, period, now, stopped=None) -> list[dict]:
     """Per operator, in one grouped query: resolved in the period,
-    compliance, median resolution, and what they hold open at its end."""
+    compliance, median resolution, and what they hold open at its end.
+    With `stopped` (`stopped_clocks`), the resolved clocks' figures come
+    from those columns and the query counts only the open ones."""
     _start, _end, cutoff = _bounds(period, now)
-    stopped, holding = _stopped_in(period), _backlog(cutoff)
-    found = {
-        row["operator"]: row
-        for row in scope.clocks(RESOLUTION)
-        .filter(stopped | holding)
-        .values(operator=F("ticket__assigned_to"))
-        .annotate(
-            n=Count("pk", filter=stopped),
-            met=Count("pk", filter=stopped & Q(breached_at__isnull=True)),
-            p50=Percentile(F("consumed_seconds") / 60.0, 0.5, filter=stopped),
-            open=Count("pk", filter=holding),
-        )
-        .order_by()
-        if row["operator"] is not None
-    }
+    stopped_q, holding = _stopped_in(period), _backlog(cutoff)
+    clocks = scope.clocks(RESOLUTION)
+    if stopped is None:
+        found = {
+            row["operator"]: row
+            for row in clocks.filter(stopped_q | holding)
+            .values(operator=F("ticket__assigned_to"))
+            .annotate(
+                n=Count("pk", filter=stopped_q),
+                met=Count("pk", filter=stopped_q & Q(breached_at__isnull=True)),
+                p50=Percentile(F("consumed_seconds") / 60.0, 0.5, filter=stopped_q),
+                open=Count("pk", filter=holding),
+            )
+            .order_by()
+            if row["operator"] is not None
+        }
+    else:
+        found = {
+            row["operator"]: {"n": 0, "met": 0, "p50": None} | row
+            for row in clocks.filter(holding)
+            .values(operator=F("ticket__assigned_to"))
+            .annotate(open=Count("pk"))
+            .order_by()
+            if row["operator"] is not None
+        }
+        resolved = stopped[RESOLUTION]
+        by_operator = resolved.columns["operator"]
+        for pk in np.unique(by_operator[by_operator != 0]).tolist():
+            times = resolved.times(by_operator == pk)
+            found.setdefault(pk, {"open": 0}).update(
+                n=times["n"], met=times["met"], p50=times["p50"]
+            )
     people = User.objects.in_bulk(set(found))
     rows = []
     for pk, row in sorted(found.items(), key=lambda item: (-item[1]["n"], item[0])):
@@ -894,7 +1027,8 @@ def figures(filters: Filters, user=None, now=None) -> Figures:
     with report_session():
         today = local_date(now)
         groups = ticket_breakdown(scope, period, today)
-        summary = clock_summary(scope, period, now)
+        stopped = stopped_clocks(scope, period, today)
+        summary = clock_summary(scope, period, now, stopped=stopped)
         result.volume = volume(groups)
         result.counties = by_county(groups, filters.region)
         result.response = times(summary, RESPONSE)
@@ -911,25 +1045,26 @@ def figures(filters: Filters, user=None, now=None) -> Figures:
         result.problems, result.problem_source = problems["rows"], problems["source"]
         result.deflections = deflections(scope, period)
         result.gaps = knowledge_gaps(scope, period)
-        result.operators = operators(scope, period, now)
+        result.operators = operators(scope, period, now, stopped)
         before = period.comparable()
         result.comparable = before
         result.desk_start = desk_start()
         result.comparable_partial = result.desk_start is None or result.desk_start > before.start
-        result.groups = weak_spot_groups(
-            groups, ticket_breakdown(scope, before, today), filters.region
-        )
+        earlier_groups = ticket_breakdown(scope, before, today)
+        result.groups = weak_spot_groups(groups, earlier_groups, filters.region)
         result.weakest = weakspots.weakest(
             g
             for dimension in DIMENSIONS
             if dimension != "prefecture_department"
             for g in result.groups[dimension]
         )
-        result.causes = weak_spot_causes(scope, period, result.weakest)
-        earlier = clock_summary(scope, before, now, backlog=False)
+        result.causes = weak_spot_causes(scope, period, result.weakest, stopped)
+        earlier = clock_summary(
+            scope, before, now, backlog=False, stopped=stopped_clocks(scope, before, today)
+        )
         result.previous_breached_tickets = breached_tickets(earlier)
         result.previous = headline_of(
-            {"total": filed_in(scope, before).count()},
+            volume(earlier_groups),
             times(earlier, RESPONSE),
             times(earlier, RESOLUTION),
             breaches(earlier),

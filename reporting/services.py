@@ -13,7 +13,7 @@ from helpdesk_site.outbox import services as outbox
 from helpdesk_site.people.models import Role, User
 from helpdesk_site.regions.models import Region
 from reporting import daily, documents, selectors
-from reporting.models import CountedDay, DayCount, StoredReport
+from reporting.models import CountedDay, DayClocks, DayCount, StoredReport
 from reporting.periods import LABELS, Kind, Period, containing, last_completed
 from reporting.selectors import Filters
 from sla.models import ClockKind, SlaClock
@@ -187,6 +187,12 @@ def _count_days(prefecture: Region, start: dt.date, end: dt.date) -> int:
         DayCount(day=day, grouping=grouping, key=key, filed=filed, resolved=resolved, met=met)
         for day, breakdown in found.items()
         for grouping, key, filed, resolved, met in breakdown.rows()
+    )
+    DayClocks.objects.filter(day__in=days).delete()
+    DayClocks.objects.bulk_create(
+        DayClocks(day=day, kind=kind, columns=clocks.to_bytes())
+        for kind in ClockKind.values
+        for day, clocks in selectors.clocks_live(scope, [(start, end)], kind, per_day=True).items()
     )
     CountedDay.objects.filter(day__in=days).update(stale=False, counted_at=timezone.now())
     return len(days)
