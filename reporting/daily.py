@@ -120,13 +120,16 @@ def split(start: dt.date, end: dt.date, counted: set[dt.date], today: dt.date):
     return kept, ranges(day for day in days if day not in kept_set)
 
 
-# --- Stopped clocks, kept per day as columns -------------------------------------
+# --- Stopped clocks, kept per day -------------------------------------------------
 # Times (median, p90) do not add up over days, so a day keeps every clock
-# stopped in it: its working seconds (exact, as stored), whether it met its
-# target, its target minutes, and for the resolution clock the ticket's
-# operator, county, department, subsystem, category (as numbers, 0 when
-# missing) and why it was late (`CAUSES`). A period's times are then exact
-# percentiles over the days' columns put together.
+# stopped in it, one row each: its working seconds (exact, as stored),
+# whether it met its target, its target minutes, its ticket, when it
+# started, stopped and was breached (microseconds since the epoch; breached
+# only when not met), and for the resolution clock the ticket's operator,
+# county, department, subsystem, category (as numbers, 0 when missing) and
+# why it was late (`CAUSES`). A period's times are then exact percentiles
+# over the days' rows put together, and its breaches, backlog and overdue
+# items need the clocks table only for the clocks not stopped in it.
 
 CLOCK_COLUMNS = (
     ("seconds", "<f8"),
@@ -138,59 +141,49 @@ CLOCK_COLUMNS = (
     ("subsystem", "<i4"),
     ("category", "u1"),
     ("cause", "u1"),
+    ("ticket", "<i8"),
+    ("started", "<i8"),
+    ("stopped", "<i8"),
+    ("breached", "<i8"),
 )
 # A late resolution's cause: its first response was already late, else the
 # clock was paused to wait, else the work itself took too long.
 ON_TIME, LATE_RESPONSE, WAITED, LATE_WORK = 0, 1, 2, 3
 CAUSES = {"response": LATE_RESPONSE, "waited": WAITED, "resolution": LATE_WORK}
-_ROW_BYTES = sum(np.dtype(kind).itemsize for _name, kind in CLOCK_COLUMNS)
+# One clock a row, packed, so that days' bytes put together are one array.
+ROW = np.dtype(list(CLOCK_COLUMNS))
 
 
 @dataclass
 class Clocks:
-    """Clocks of one kind stopped in some days, one array per column."""
+    """Clocks of one kind stopped in some days, a row each (`ROW`)."""
 
-    columns: dict[str, np.ndarray]
+    rows: np.ndarray
 
     @classmethod
     def from_rows(cls, rows) -> "Clocks":
         """From tuples in the order of CLOCK_COLUMNS."""
-        rows = list(rows)
-        return cls(
-            {
-                name: np.array([row[i] for row in rows], dtype=kind)
-                for i, (name, kind) in enumerate(CLOCK_COLUMNS)
-            }
-        )
+        return cls(np.array(list(rows), dtype=ROW))
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> "Clocks":
-        n, offset, columns = len(blob) // _ROW_BYTES, 0, {}
-        for name, kind in CLOCK_COLUMNS:
-            size = np.dtype(kind).itemsize * n
-            columns[name] = np.frombuffer(blob, dtype=kind, count=n, offset=offset)
-            offset += size
-        return cls(columns)
+        """From one day's `to_bytes`, or several days' put together."""
+        return cls(np.frombuffer(blob, dtype=ROW))
 
     def to_bytes(self) -> bytes:
-        return b"".join(self.columns[name].astype(kind).tobytes() for name, kind in CLOCK_COLUMNS)
+        return self.rows.tobytes()
 
     @classmethod
     def joined(cls, parts) -> "Clocks":
-        parts = list(parts)
-        if not parts:
-            return cls.from_rows([])
-        return cls(
-            {name: np.concatenate([p.columns[name] for p in parts]) for name, _k in CLOCK_COLUMNS}
-        )
+        return cls(np.concatenate([p.rows for p in parts] or [np.empty(0, dtype=ROW)]))
 
     def __len__(self) -> int:
-        return len(self.columns["seconds"])
+        return len(self.rows)
 
     def times(self, where=None) -> dict:
         """Count, met, median and p90 working minutes and the median target,
         as PostgreSQL's PERCENTILE_CONT gives them over the same clocks."""
-        seconds, met, target = (self.columns[c] for c in ("seconds", "met", "target"))
+        seconds, met, target = (self.rows[c] for c in ("seconds", "met", "target"))
         if where is not None:
             seconds, met, target = seconds[where], met[where], target[where]
         ordered = np.sort(seconds)
@@ -206,9 +199,9 @@ class Clocks:
     def causes(self, where) -> dict:
         """The late clocks among those `where` selects, by cause, and their
         median target."""
-        cause = self.columns["cause"][where]
+        cause = self.rows["cause"][where]
         found = {name: int((cause == code).sum()) for name, code in CAUSES.items()}
-        return {"target": percentile_of_sorted(np.sort(self.columns["target"][where]), 0.5)} | found
+        return {"target": percentile_of_sorted(np.sort(self.rows["target"][where]), 0.5)} | found
 
 
 def percentile_of_sorted(ordered, share: float, value=float) -> float | None:
@@ -221,6 +214,14 @@ def percentile_of_sorted(ordered, share: float, value=float) -> float | None:
     low, high = math.floor(position), math.ceil(position)
     first, second = value(ordered[low]), value(ordered[high])
     return first + (second - first) * (position - low)
+
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def microseconds(at: dt.datetime | None) -> int:
+    """An instant as whole microseconds since the epoch (0 for none): exact."""
+    return 0 if at is None else (at - EPOCH) // dt.timedelta(microseconds=1)
 
 
 def _minutes(seconds) -> float:

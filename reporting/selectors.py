@@ -9,10 +9,12 @@ filed before the engine ran have no clocks and count only in volumes.
 """
 
 import datetime as dt
+import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr, TruncDay, TruncMonth
@@ -297,7 +299,11 @@ def ticket_breakdown(scope, period, today: dt.date | None = None) -> daily.Break
     days come from the daily roll-up where it holds the report's counts;
     the other days are counted live."""
     kept, live = kept_and_live(scope, period, today)
-    result = counted_kept(kept, period.trend_unit)
+    key = kept_key(kept)
+    result = cached(
+        key and f"{key}:breakdown:{period.trend_unit}",
+        lambda: counted_kept(kept, period.trend_unit),
+    )
     return result.merge(counted_live(scope, live, period.trend_unit))
 
 
@@ -359,10 +365,18 @@ def clocks_live(scope, runs, kind, *, per_day=False):
     found = (
         scope.clocks(kind)
         .filter(_in_runs("stopped_at", runs), policy__isnull=False)
-        .values_list("consumed_seconds", "target_minutes", *values.values())
+        .values_list(
+            "consumed_seconds",
+            "target_minutes",
+            "ticket_id",
+            "started_at",
+            "stopped_at",
+            "breached_at",
+            *values.values(),
+        )
         .order_by()
     )
-    names = ["seconds", "target", *values]
+    names = ["seconds", "target", "ticket", "started", "stopped", "breached", *values]
     rows: dict = {}
     for row in found:
         row = dict(zip(names, row, strict=True))
@@ -376,6 +390,10 @@ def clocks_live(scope, runs, kind, *, per_day=False):
             row["subsystem"] or 0,
             CATEGORY_NUMBERS.get(row["category"], 0),
             row.get("cause", daily.ON_TIME),
+            row["ticket"],
+            daily.microseconds(row["started"]),
+            daily.microseconds(row["stopped"]),
+            daily.microseconds(row["breached"]),
         )
         rows.setdefault(_as_date(row.get("day")), []).append(column)
     if per_day:
@@ -383,22 +401,74 @@ def clocks_live(scope, runs, kind, *, per_day=False):
     return daily.Clocks.from_rows(rows.get(None, []))
 
 
-def stopped_clocks(scope, period, today: dt.date | None = None) -> dict | None:
-    """Per clock kind, the clocks stopped in the period as columns: the kept
-    days' from the roll-up, the others counted live. None when the roll-up
+# What is computed from kept days alone is cached under the ids of the days'
+# rows: a day counted again gets new rows (they are replaced, never changed),
+# so a key cannot outlive what it was computed from. The time only bounds
+# the memory.
+KEPT_CACHE_SECONDS = 24 * 3600
+
+
+def kept_key(days) -> str | None:
+    """The cache key of these kept days' rows (None for no days)."""
+    if not days:
+        return None
+    ids = sorted(DayClocks.objects.filter(_in_days(days)).values_list("pk", flat=True))
+    return "reports:kept:" + hashlib.sha1(repr(ids).encode(), usedforsecurity=False).hexdigest()
+
+
+def cached(key: str | None, compute):
+    """`compute()`, cached under `key` unless it is None."""
+    if key is None:
+        return compute()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, KEPT_CACHE_SECONDS)
+    return found
+
+
+class Stopped:
+    """Per clock kind, the clocks stopped in a period as rows
+    (`daily.Clocks`): the kept days' from the roll-up, the others counted
+    live; read when first needed. When every day of the period is kept,
+    what is computed from them is cached (`computed`)."""
+
+    def __init__(self, scope, kept, live):
+        self.scope, self.kept, self.live = scope, kept, live
+        self.key = None if live else kept_key(kept)
+        self._clocks = None
+
+    def __getitem__(self, kind) -> daily.Clocks:
+        if self._clocks is None:
+            days: dict = {RESPONSE: [], RESOLUTION: []}
+            if self.kept:
+                for kind_, columns in DayClocks.objects.filter(_in_days(self.kept)).values_list(
+                    "kind", "columns"
+                ):
+                    days[kind_].append(columns)
+            self._clocks = {
+                k: daily.Clocks.joined(
+                    [
+                        daily.Clocks.from_bytes(b"".join(days[k])),
+                        clocks_live(self.scope, self.live, k),
+                    ]
+                )
+                for k in days
+            }
+        return self._clocks[kind]
+
+    def computed(self, name: str, compute):
+        """`compute()`, which reads only these clocks, cached under `name`
+        (which says every argument) when the period is all kept days."""
+        return cached(self.key and f"{self.key}:{name}", compute)
+
+
+def stopped_clocks(scope, period, today: dt.date | None = None) -> Stopped | None:
+    """The clocks stopped in the period (`Stopped`); None when the roll-up
     does not hold this report (it is counted in SQL instead)."""
     if not rolls_up(scope):
         return None
-    kept, live = kept_and_live(scope, period, today)
-    parts: dict = {RESPONSE: [], RESOLUTION: []}
-    if kept:
-        for kind, columns in DayClocks.objects.filter(_in_days(kept)).values_list(
-            "kind", "columns"
-        ):
-            parts[kind].append(daily.Clocks.from_bytes(bytes(columns)))
-    return {
-        kind: daily.Clocks.joined([*parts[kind], clocks_live(scope, live, kind)]) for kind in parts
-    }
+    return Stopped(scope, *kept_and_live(scope, period, today))
 
 
 def volume(breakdown) -> dict:
@@ -532,8 +602,13 @@ def weak_spot_causes(scope, period, groups, stopped=None) -> dict[str, dict]:
     if not keys:
         return {}
     if stopped is not None:
-        clocks = stopped[RESOLUTION]
-        return {key: clocks.causes(_group_mask(clocks, key)) for key in keys}
+        return stopped.computed(
+            f"causes:{_instants_key(period)}:{','.join(keys)}",
+            lambda: {
+                key: stopped[RESOLUTION].causes(_group_mask(stopped[RESOLUTION], key))
+                for key in keys
+            },
+        )
     late_response, paused = _late_response(), _paused()
     # `late` first: the subqueries run only for the late clocks.
     late = Q(breached_at__isnull=False)
@@ -564,7 +639,7 @@ def _group_mask(clocks, key: str):
     """A weak-spot group ("dimension:value") as a mask on the columns, the
     condition of `_group_q`."""
     dimension, _sep, value = key.partition(":")
-    columns = clocks.columns
+    columns = clocks.rows
     if dimension == "county" and value.isdigit() and len(value) == 6:
         return columns["county"] == int(value)
     if dimension in ("department", "prefecture_department") and value.isdigit():
@@ -593,18 +668,16 @@ def clock_summary(scope, period, now, *, backlog=True, stopped=None) -> dict:
     median target), the breaches of the period and, for the resolution
     clock, the backlog at the period's end by age and the overdue items.
     Each aggregate filters its own kind (no GROUP BY: grouping would sort
-    every clock first). With `stopped` (`stopped_clocks`), the times come
-    from those columns and the scan reads only the breached, open and
-    overdue clocks."""
+    every clock first). With `stopped` (`stopped_clocks`), see
+    `_clock_summary_kept`."""
+    if stopped is not None:
+        return _clock_summary_kept(scope, period, now, backlog, stopped)
     start, end, cutoff = _bounds(period, now)
     stopped_q = _stopped_in(period)
     breached = Q(breached_at__gte=start, breached_at__lt=end)
     minutes = F("consumed_seconds") / 60.0
-    aggregates, rows = {}, breached
+    aggregates, rows = {}, stopped_q | breached
     for kind in (RESPONSE, RESOLUTION):
-        aggregates[f"{kind}:breached"] = Count("pk", filter=breached & Q(kind=kind))
-        if stopped is not None:
-            continue
         done = stopped_q & Q(kind=kind)
         aggregates |= {
             f"{kind}:n": Count("pk", filter=done),
@@ -613,34 +686,128 @@ def clock_summary(scope, period, now, *, backlog=True, stopped=None) -> dict:
             f"{kind}:p50": Percentile(minutes, 0.5, filter=done),
             f"{kind}:p90": Percentile(minutes, 0.9, filter=done),
             f"{kind}:target": Percentile("target_minutes", 0.5, filter=done),
+            f"{kind}:breached": Count("pk", filter=breached & Q(kind=kind)),
         }
-    if stopped is None:
-        rows |= stopped_q
     # Tickets with a clock breached in the period: a ticket late on both its
     # response and its resolution counts once (the breach count, 超时次数,
     # counts it twice).
     aggregates["tickets:breached"] = Count("ticket_id", distinct=True, filter=breached)
     if backlog:
-        open_at_end = _backlog(cutoff) & Q(kind=RESOLUTION)
-        late = _overdue(period, now) & Q(kind=RESOLUTION)
-        aggregates[f"{RESOLUTION}:backlog"] = Count("pk", filter=open_at_end)
-        aggregates[f"{RESOLUTION}:overdue"] = Count("pk", filter=late)
-        # The overdue items still open at the period's end: the part of the
-        # 超期 figure that is also in the backlog (积压).
-        aggregates[f"{RESOLUTION}:overdue_open"] = Count("pk", filter=late & open_at_end)
-        for low, high in AGE_BUCKETS:
-            aggregates[f"{RESOLUTION}:{age_key(low, high)}"] = Count(
-                "pk", filter=open_at_end & _age(low, high, cutoff)
-            )
-        rows |= open_at_end | late
+        aggregates |= _open_and_overdue(period, now)
+        rows |= _backlog(cutoff) | _overdue(period, now)
     found = SlaClock.objects.filter(scope.q("ticket__"), rows).aggregate(**aggregates)
     summary = {kind: {"kind": kind} for kind in (RESPONSE, RESOLUTION, "tickets")}
     for name, value in found.items():
         kind, _sep, key = name.partition(":")
         summary[kind][key] = value
-    if stopped is not None:
-        for kind in (RESPONSE, RESOLUTION):
-            summary[kind] |= stopped[kind].times()
+    return summary
+
+
+def _open_and_overdue(period, now) -> dict:
+    """The backlog at the period's end by age and the overdue items, as
+    aggregates over resolution clocks."""
+    _start, _end, cutoff = _bounds(period, now)
+    open_at_end = _backlog(cutoff) & Q(kind=RESOLUTION)
+    late = _overdue(period, now) & Q(kind=RESOLUTION)
+    aggregates = {
+        f"{RESOLUTION}:backlog": Count("pk", filter=open_at_end),
+        f"{RESOLUTION}:overdue": Count("pk", filter=late),
+        # The overdue items still open at the period's end: the part of the
+        # 超期 figure that is also in the backlog (积压).
+        f"{RESOLUTION}:overdue_open": Count("pk", filter=late & open_at_end),
+    }
+    for low, high in AGE_BUCKETS:
+        aggregates[f"{RESOLUTION}:{age_key(low, high)}"] = Count(
+            "pk", filter=open_at_end & _age(low, high, cutoff)
+        )
+    return aggregates
+
+
+def _not_stopped_in(period) -> Q:
+    """The clocks `stopped_clocks` does not hold for the period."""
+    start, end = period.instants()
+    return (
+        Q(stopped_at__isnull=True)
+        | Q(stopped_at__lt=start)
+        | Q(stopped_at__gte=end)
+        | Q(policy__isnull=True)
+    )
+
+
+def _clock_summary_kept(scope, period, now, backlog, stopped) -> dict:
+    """`clock_summary` from the clocks stopped in the period as rows, and
+    the few others (still running, or stopped after the period) from the
+    clocks table: the same figures, added up."""
+    start, end, cutoff = _bounds(period, now)
+    others = _not_stopped_in(period)
+    breached = Q(breached_at__gte=start, breached_at__lt=end)
+    kept = stopped.computed(
+        f"summary:{backlog}:{daily.microseconds(start)}:{daily.microseconds(end)}:"
+        f"{daily.microseconds(cutoff)}",
+        lambda: _stopped_summary(period, now, backlog, stopped),
+    )
+    summary = {kind: {"kind": kind} | kept[kind] for kind in (RESPONSE, RESOLUTION)}
+    summary["tickets"] = {"kind": "tickets"}
+    live_late = list(
+        SlaClock.objects.filter(scope.q("ticket__"), breached & others).values_list(
+            "kind", "ticket_id"
+        )
+    )
+    late_tickets = {}
+    for kind in (RESPONSE, RESOLUTION):
+        found = np.frombuffer(summary[kind].pop("late_tickets"), dtype="<i8")
+        live = np.array([t for k, t in live_late if k == kind], dtype="<i8")
+        summary[kind]["breached"] += len(live)
+        late_tickets[kind] = np.concatenate([found, live])
+    # A ticket has one clock of each kind: within a kind the tickets are
+    # distinct, and a ticket late on both counts once.
+    both = np.intersect1d(late_tickets[RESPONSE], late_tickets[RESOLUTION], assume_unique=True)
+    summary["tickets"]["breached"] = sum(map(len, late_tickets.values())) - len(both)
+    if backlog:
+        end_of_others = (
+            Q(stopped_at__isnull=True)
+            | Q(stopped_at__gte=end)
+            | Q(policy__isnull=True, stopped_at__gte=start)
+        )
+        found = (
+            SlaClock.objects.filter(scope.q("ticket__"), others)
+            .filter(end_of_others, kind=RESOLUTION, started_at__lt=end)
+            .aggregate(**_open_and_overdue(period, now))
+        )
+        for name, value in found.items():
+            key = name.partition(":")[2]
+            summary[RESOLUTION][key] = summary[RESOLUTION].pop(f"kept:{key}") + value
+    return summary
+
+
+def _stopped_summary(period, now, backlog, stopped) -> dict:
+    """`clock_summary`'s figures over the clocks stopped in the period: per
+    kind the times, the breaches of the period (and the tickets late, as
+    bytes) and, for the resolution clock, its part of the backlog by age and
+    of the overdue items (`kept:` figures)."""
+    start, end, cutoff = _bounds(period, now)
+    s, e, c = (daily.microseconds(at) for at in (start, end, cutoff))
+    summary = {}
+    for kind in (RESPONSE, RESOLUTION):
+        rows = stopped[kind].rows
+        late = (rows["met"] == 0) & (rows["breached"] >= s) & (rows["breached"] < e)
+        summary[kind] = stopped[kind].times() | {
+            "breached": int(late.sum()),
+            "late_tickets": rows["ticket"][late].astype("<i8").tobytes(),
+        }
+    if backlog:
+        rows = stopped[RESOLUTION].rows
+        # Stopped in the period: open at its end if stopped after the
+        # cutoff; overdue if breached before the cutoff.
+        open_at_end = (rows["started"] < c) & (rows["stopped"] >= c)
+        late = (rows["met"] == 0) & (rows["breached"] < c) & (rows["started"] < e)
+        kept = {"backlog": open_at_end, "overdue": late, "overdue_open": late & open_at_end}
+        for low, high in AGE_BUCKETS:
+            age = rows["started"] <= daily.microseconds(cutoff - dt.timedelta(days=low))
+            if high is not None:
+                age &= rows["started"] > daily.microseconds(cutoff - dt.timedelta(days=high))
+            kept[age_key(low, high)] = open_at_end & age
+        summary[RESOLUTION] |= {f"kept:{key}": int(mask.sum()) for key, mask in kept.items()}
     return summary
 
 
@@ -684,9 +851,11 @@ def escalations(scope, period) -> list[dict]:
     )
 
 
-def overdue(scope, period, now, total) -> dict:
-    """The overdue items (超期), earliest due first; `total` comes from the
-    clock summary."""
+def overdue(scope, period, now, total, listed=True) -> dict:
+    """The overdue items (超期), earliest due first (unless not `listed`);
+    `total` comes from the clock summary."""
+    if not listed:
+        return {"total": total, "items": []}
     # The first items from the clocks alone, then their tickets: joining
     # every overdue clock to its ticket before the sort costs a full join.
     first = list(
@@ -746,12 +915,14 @@ def emergencies(scope, period, now) -> dict:
     return {"total": found.count(), "items": incidents}
 
 
-def handling_log(scope, period) -> dict:
+def handling_log(scope, period, listed=True) -> dict:
     """The fault-handling log of the period: events by kind, and the root
-    causes and fixes recorded."""
+    causes and fixes recorded (unless not `listed`)."""
     start, end = period.instants()
     entries = HandlingLogEntry.objects.filter(scope.q("ticket__"), at__gte=start, at__lt=end)
     counts = dict(entries.values_list("kind").annotate(n=Count("pk")).order_by())
+    if not listed:
+        return {"counts": counts, "root_causes": []}
     first = list(
         entries.filter(kind=LogKind.ROOT_CAUSE)
         .order_by("at", "pk")
@@ -900,6 +1071,30 @@ def knowledge_gaps(scope, period, limit=10) -> dict:
     return {"gaps": list(gaps), "applies": True}
 
 
+def _instants_key(period) -> str:
+    return ":".join(str(daily.microseconds(at)) for at in period.instants())
+
+
+def _stopped_operators(resolved, cutoff) -> dict[int, dict]:
+    """Per operator, over resolution clocks stopped in a period: resolved,
+    met, median working minutes, and how many were still open at the
+    cutoff (stopped after it)."""
+    by_operator = resolved.rows["operator"]
+    c = daily.microseconds(cutoff)
+    held = (resolved.rows["started"] < c) & (resolved.rows["stopped"] >= c)
+    found = {}
+    for pk in np.unique(by_operator[by_operator != 0]).tolist():
+        mine = by_operator == pk
+        times = resolved.times(mine)
+        found[pk] = {
+            "n": times["n"],
+            "met": times["met"],
+            "p50": times["p50"],
+            "open": int((held & mine).sum()),
+        }
+    return found
+
+
 def operators(scope, period, now, stopped=None) -> list[dict]:
     """Per operator, in one grouped query: resolved in the period,
     compliance, median resolution, and what they hold open at its end.
@@ -923,21 +1118,23 @@ def operators(scope, period, now, stopped=None) -> list[dict]:
             if row["operator"] is not None
         }
     else:
+        # Open at the end: the clocks not stopped in the period from the
+        # clocks table, those stopped in it after the cutoff from the rows.
         found = {
             row["operator"]: {"n": 0, "met": 0, "p50": None} | row
-            for row in clocks.filter(holding)
+            for row in clocks.filter(holding, _not_stopped_in(period))
             .values(operator=F("ticket__assigned_to"))
             .annotate(open=Count("pk"))
             .order_by()
             if row["operator"] is not None
         }
-        resolved = stopped[RESOLUTION]
-        by_operator = resolved.columns["operator"]
-        for pk in np.unique(by_operator[by_operator != 0]).tolist():
-            times = resolved.times(by_operator == pk)
-            found.setdefault(pk, {"open": 0}).update(
-                n=times["n"], met=times["met"], p50=times["p50"]
-            )
+        for pk, kept in stopped.computed(
+            f"operators:{_instants_key(period)}:{daily.microseconds(cutoff)}",
+            lambda: _stopped_operators(stopped[RESOLUTION], cutoff),
+        ).items():
+            row = found.setdefault(pk, {"operator": pk, "n": 0, "met": 0, "p50": None, "open": 0})
+            row.update(n=kept["n"], met=kept["met"], p50=kept["p50"])
+            row["open"] += kept["open"]
     people = User.objects.in_bulk(set(found))
     rows = []
     for pk, row in sorted(found.items(), key=lambda item: (-item[1]["n"], item[0])):
@@ -1017,8 +1214,10 @@ def desk_start() -> dt.date | None:
     return None if first is None else local_date(first)
 
 
-def figures(filters: Filters, user=None, now=None) -> Figures:
-    """Raises periods.FuturePeriod for a period that has not begun."""
+def figures(filters: Filters, user=None, now=None, *, lists=True) -> Figures:
+    """Raises periods.FuturePeriod for a period that has not begun. Without
+    `lists`, the overdue items and the root causes are left empty (their
+    counts are there)."""
     now = now or timezone.now()
     filters = replace(filters, period=as_of(filters.period, local_date(now)))
     scope = scope_for(filters, user)
@@ -1037,9 +1236,9 @@ def figures(filters: Filters, user=None, now=None) -> Figures:
         result.breached_tickets = breached_tickets(summary)
         result.escalations = escalations(scope, period)
         result.backlog = backlog(summary)
-        result.overdue = overdue(scope, period, now, summary[RESOLUTION]["overdue"])
+        result.overdue = overdue(scope, period, now, summary[RESOLUTION]["overdue"], lists)
         result.emergencies = emergencies(scope, period, now)
-        result.handling_log = handling_log(scope, period)
+        result.handling_log = handling_log(scope, period, lists)
         result.satisfaction = satisfaction(scope, period, now)
         problems = recurring_problems(scope, period, groups)
         result.problems, result.problem_source = problems["rows"], problems["source"]

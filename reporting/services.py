@@ -189,11 +189,14 @@ def _count_days(prefecture: Region, start: dt.date, end: dt.date) -> int:
         for grouping, key, filed, resolved, met in breakdown.rows()
     )
     DayClocks.objects.filter(day__in=days).delete()
-    DayClocks.objects.bulk_create(
-        DayClocks(day=day, kind=kind, columns=clocks.to_bytes())
-        for kind in ClockKind.values
-        for day, clocks in selectors.clocks_live(scope, [(start, end)], kind, per_day=True).items()
-    )
+    # A row for every day and kind, with clocks or not: new rows for every
+    # day counted are what keys the figures cached from kept days.
+    empty = daily.Clocks.from_rows([])
+    for kind in ClockKind.values:
+        found = selectors.clocks_live(scope, [(start, end)], kind, per_day=True)
+        DayClocks.objects.bulk_create(
+            DayClocks(day=day, kind=kind, columns=found.get(day, empty).to_bytes()) for day in days
+        )
     CountedDay.objects.filter(day__in=days).update(stale=False, counted_at=timezone.now())
     return len(days)
 
