@@ -227,3 +227,36 @@ def microseconds(at: dt.datetime | None) -> int:
 def _minutes(seconds) -> float:
     # As the query's consumed_seconds / 60.0, before interpolating.
     return float(seconds) / 60.0
+
+
+# The escalations fired on a day, one row each: the clock, its kind (the
+# index in the kinds a report passes) and the step's level (% of target).
+ESCALATIONS = "escalations"
+ESCALATION_ROW = np.dtype([("clock", "<i8"), ("kind", "u1"), ("level", "<i2")])
+
+
+def escalation_rows(rows, kinds) -> np.ndarray:
+    """(clock id, clock kind, level) tuples as escalation rows."""
+    index = {kind: n for n, kind in enumerate(kinds)}
+    return np.array(
+        [(clock, index[kind], level) for clock, kind, level in rows], dtype=ESCALATION_ROW
+    )
+
+
+def escalation_counts(rows: np.ndarray, kinds) -> list[dict]:
+    """By clock kind and level: how many times a step fired, and on how many
+    clocks (a clock has one ticket), ordered by kind and level."""
+    found = []
+    for n, kind in enumerate(kinds):
+        mine = rows[rows["kind"] == n]
+        for level in np.unique(mine["level"]).tolist():
+            clocks = mine["clock"][mine["level"] == level]
+            found.append(
+                {
+                    "clock_kind": kind,
+                    "level": level,
+                    "n": len(clocks),
+                    "tickets": len(np.unique(clocks)),
+                }
+            )
+    return sorted(found, key=lambda row: (row["clock_kind"], row["level"]))

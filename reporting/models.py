@@ -53,6 +53,8 @@ class CountedDay(models.Model):
     day = models.DateField(_("day"), primary_key=True)
     stale = models.BooleanField(_("stale"), default=True)
     counted_at = models.DateTimeField(_("counted"), null=True, blank=True)
+    # New at every count: what is cached from kept days is keyed by it.
+    version = models.UUIDField(_("version"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("counted day")

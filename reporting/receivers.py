@@ -8,21 +8,22 @@ from helpdesk_site.audit.models import Withdrawal
 from helpdesk_site.tickets.models import TicketDetails
 from helpdesk_site.tickets.signals import tickets_stored_in_bulk
 from reporting import services
-from sla.models import ClockKind, SlaClock
+from sla.models import SlaClock
 
 
 def on_clock_saving(sender, instance, **kwargs):
-    # A resolution reopened or stopped again leaves the day it stopped before.
-    if instance.pk and instance.kind == ClockKind.RESOLUTION:
+    # A clock reopened or stopped again leaves the day it stopped before.
+    if instance.pk:
         instance._stopped_before = (
             SlaClock.objects.filter(pk=instance.pk).values_list("stopped_at", flat=True).first()
         )
 
 
 def on_clock_saved(sender, instance, **kwargs):
-    if instance.kind == ClockKind.RESOLUTION:
-        before = getattr(instance, "_stopped_before", None)
-        services.tickets_changed([instance.ticket_id], also=[before] if before else [])
+    # Any clock: its stop and breach are kept for its day, and the steps
+    # recorded as history for it are saved with it.
+    before = getattr(instance, "_stopped_before", None)
+    services.tickets_changed([instance.ticket_id], also=[before] if before else [])
 
 
 def on_ticket_saving(sender, instance, update_fields=None, **kwargs):

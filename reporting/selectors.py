@@ -298,8 +298,7 @@ def ticket_breakdown(scope, period, today: dt.date | None = None) -> daily.Break
     stopped in it (`resolved`) and met its target (`met`). Whole finished
     days come from the daily roll-up where it holds the report's counts;
     the other days are counted live."""
-    kept, live = kept_and_live(scope, period, today)
-    key = kept_key(kept)
+    kept, live, key = kept_and_live(scope, period, today)
     result = cached(
         key and f"{key}:breakdown:{period.trend_unit}",
         lambda: counted_kept(kept, period.trend_unit),
@@ -309,17 +308,19 @@ def ticket_breakdown(scope, period, today: dt.date | None = None) -> daily.Break
 
 def kept_and_live(scope, period, today: dt.date | None = None):
     """The period's days the daily roll-up holds for this report (none
-    unless it rolls up), and the runs of days to count live."""
+    unless it rolls up), the runs of days to count live, and the cache key
+    of the kept days' counts (None for none)."""
     first, after = period.start, period.covered_end
     today = today or local_date(timezone.now())
-    counted: set = set()
+    counted: dict = {}
     if rolls_up(scope):
-        counted = set(
+        counted = dict(
             CountedDay.objects.filter(day__gte=first, day__lt=after, stale=False).values_list(
-                "day", flat=True
+                "day", "version"
             )
         )
-    return daily.split(first, after, counted, today)
+    kept, live = daily.split(first, after, set(counted), today)
+    return kept, live, kept_key({day: counted[day] for day in kept})
 
 
 def _late_response() -> Exists:
@@ -401,19 +402,19 @@ def clocks_live(scope, runs, kind, *, per_day=False):
     return daily.Clocks.from_rows(rows.get(None, []))
 
 
-# What is computed from kept days alone is cached under the ids of the days'
-# rows: a day counted again gets new rows (they are replaced, never changed),
-# so a key cannot outlive what it was computed from. The time only bounds
-# the memory.
+# What is computed from kept days alone is cached under the versions of
+# those days' counts: a day counted again gets a new version, so a key
+# cannot outlive what it was computed from. The time only bounds the memory.
 KEPT_CACHE_SECONDS = 24 * 3600
 
 
-def kept_key(days) -> str | None:
-    """The cache key of these kept days' rows (None for no days)."""
-    if not days:
+def kept_key(versions: dict) -> str | None:
+    """The cache key of the kept days' counts, from each day's version (None
+    for no days)."""
+    if not versions:
         return None
-    ids = sorted(DayClocks.objects.filter(_in_days(days)).values_list("pk", flat=True))
-    return "reports:kept:" + hashlib.sha1(repr(ids).encode(), usedforsecurity=False).hexdigest()
+    found = sorted((day.isoformat(), str(version)) for day, version in versions.items())
+    return "reports:kept:" + hashlib.sha1(repr(found).encode(), usedforsecurity=False).hexdigest()
 
 
 def cached(key: str | None, compute):
@@ -433,14 +434,14 @@ class Stopped:
     live; read when first needed. When every day of the period is kept,
     what is computed from them is cached (`computed`)."""
 
-    def __init__(self, scope, kept, live):
+    def __init__(self, scope, kept, live, key):
         self.scope, self.kept, self.live = scope, kept, live
-        self.key = None if live else kept_key(kept)
+        self.key = None if live else key
         self._clocks = None
 
     def __getitem__(self, kind) -> daily.Clocks:
         if self._clocks is None:
-            days: dict = {RESPONSE: [], RESOLUTION: []}
+            days: dict = {RESPONSE: [], RESOLUTION: [], daily.ESCALATIONS: []}
             if self.kept:
                 for kind_, columns in DayClocks.objects.filter(_in_days(self.kept)).values_list(
                     "kind", "columns"
@@ -453,8 +454,11 @@ class Stopped:
                         clocks_live(self.scope, self.live, k),
                     ]
                 )
-                for k in days
+                for k in (RESPONSE, RESOLUTION)
             }
+            kept = np.frombuffer(b"".join(days[daily.ESCALATIONS]), dtype=daily.ESCALATION_ROW)
+            live = escalations_live(self.scope, self.live)
+            self._clocks[daily.ESCALATIONS] = np.concatenate([kept, live])
         return self._clocks[kind]
 
     def computed(self, name: str, compute):
@@ -836,10 +840,35 @@ def backlog(summary) -> dict:
     }
 
 
-def escalations(scope, period) -> list[dict]:
+CLOCK_KINDS = tuple(ClockKind.values)
+
+
+def escalations_live(scope, runs, *, per_day=False):
+    """The escalations fired in the runs of days as rows
+    (`daily.ESCALATION_ROW`); with `per_day`, per local day."""
+    if not runs:
+        return {} if per_day else daily.escalation_rows([], CLOCK_KINDS)
+    values = {"day": TruncDay("fired_at", tzinfo=SHANGHAI)} if per_day else {}
+    found: dict = {}
+    for row in (
+        EscalationEvent.objects.filter(scope.clock_q(), _in_runs("fired_at", runs))
+        .values_list("clock_id", "step__clock", "step__percent", *values.values())
+        .order_by()
+    ):
+        found.setdefault(_as_date(row[3]) if per_day else None, []).append(row[:3])
+    rows = {day: daily.escalation_rows(rows, CLOCK_KINDS) for day, rows in found.items()}
+    return rows if per_day else rows.get(None, daily.escalation_rows([], CLOCK_KINDS))
+
+
+def escalations(scope, period, stopped=None) -> list[dict]:
     """Escalation steps fired in the period, by clock and level (% of target):
     how many times, and on how many tickets (a reopened ticket's clock can
-    escalate again)."""
+    escalate again). With `stopped` (`stopped_clocks`), from the days' rows."""
+    if stopped is not None:
+        return stopped.computed(
+            f"escalations:{_instants_key(period)}",
+            lambda: daily.escalation_counts(stopped[daily.ESCALATIONS], CLOCK_KINDS),
+        )
     start, end = period.instants()
     return list(
         EscalationEvent.objects.filter(scope.clock_q(), fired_at__gte=start, fired_at__lt=end)
@@ -915,14 +944,12 @@ def emergencies(scope, period, now) -> dict:
     return {"total": found.count(), "items": incidents}
 
 
-def handling_log(scope, period, listed=True) -> dict:
+def handling_log(scope, period) -> dict:
     """The fault-handling log of the period: events by kind, and the root
-    causes and fixes recorded (unless not `listed`)."""
+    causes and fixes recorded."""
     start, end = period.instants()
     entries = HandlingLogEntry.objects.filter(scope.q("ticket__"), at__gte=start, at__lt=end)
     counts = dict(entries.values_list("kind").annotate(n=Count("pk")).order_by())
-    if not listed:
-        return {"counts": counts, "root_causes": []}
     first = list(
         entries.filter(kind=LogKind.ROOT_CAUSE)
         .order_by("at", "pk")
@@ -1216,8 +1243,8 @@ def desk_start() -> dt.date | None:
 
 def figures(filters: Filters, user=None, now=None, *, lists=True) -> Figures:
     """Raises periods.FuturePeriod for a period that has not begun. Without
-    `lists`, the overdue items and the root causes are left empty (their
-    counts are there)."""
+    `lists`, what the dashboard does not show is left empty: the overdue
+    items (their count is there) and the handling log."""
     now = now or timezone.now()
     filters = replace(filters, period=as_of(filters.period, local_date(now)))
     scope = scope_for(filters, user)
@@ -1234,11 +1261,12 @@ def figures(filters: Filters, user=None, now=None, *, lists=True) -> Figures:
         result.resolution = times(summary, RESOLUTION)
         result.breaches = breaches(summary)
         result.breached_tickets = breached_tickets(summary)
-        result.escalations = escalations(scope, period)
+        result.escalations = escalations(scope, period, stopped)
         result.backlog = backlog(summary)
         result.overdue = overdue(scope, period, now, summary[RESOLUTION]["overdue"], lists)
         result.emergencies = emergencies(scope, period, now)
-        result.handling_log = handling_log(scope, period, lists)
+        if lists:
+            result.handling_log = handling_log(scope, period)
         result.satisfaction = satisfaction(scope, period, now)
         problems = recurring_problems(scope, period, groups)
         result.problems, result.problem_source = problems["rows"], problems["source"]

@@ -24,6 +24,11 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.AddField(
+            model_name="countedday",
+            name="version",
+            field=models.UUIDField(blank=True, null=True, verbose_name="version"),
+        ),
         # The clocks a report reads from the table when the days' clocks are
         # kept: those breached in the period but not stopped in it (found in
         # the index alone), and those still running.
@@ -36,6 +41,11 @@ class Migration(migrations.Migration):
             "CREATE INDEX report_clock_running ON sla_slaclock (kind, started_at) "
             "WHERE stopped_at IS NULL",
             "DROP INDEX report_clock_running",
+        ),
+        # The period's first emergencies, from their start.
+        migrations.RunSQL(
+            "CREATE INDEX report_incident_started ON sla_incident (started_at, ticket_id)",
+            "DROP INDEX report_incident_started",
         ),
         # Every counted day is counted again, now with its clocks.
         migrations.RunSQL(
