@@ -89,8 +89,9 @@ class DayCount(models.Model):
 
 
 class DayClocks(models.Model):
-    """The clocks of one kind stopped on one day, over the whole
-    prefecture, as columns (`reporting.daily.Clocks`): what a report's
+    """The clocks of one kind stopped on one day (or, for kind
+    `escalations`, the escalations fired that day), over the whole
+    prefecture, a packed row each (`reporting.daily.Clocks`): what a report's
     times, the operators' figures and the weak spots' causes are computed
     from, exactly, without reading the clocks again. Kept and marked stale
     with the day's `CountedDay`."""

@@ -341,7 +341,7 @@ CATEGORY_NUMBERS = {value: n for n, value in enumerate(Category.values, start=1)
 
 
 def clocks_live(scope, runs, kind, *, per_day=False):
-    """The clocks of a kind stopped in the runs of days, as columns
+    """The clocks of a kind stopped in the runs of days, as rows
     (`daily.Clocks`); with `per_day`, one Clocks per local day."""
     if not runs:
         return {} if per_day else daily.Clocks.from_rows([])
@@ -601,7 +601,7 @@ def weak_spot_causes(scope, period, groups, stopped=None) -> dict[str, dict]:
     already late (`response`), else the clock was paused to wait
     (`waited`), else the work itself took too long (`resolution`); with the
     group's median target in minutes. With `stopped` (`stopped_clocks`),
-    from those columns."""
+    from those rows."""
     keys = [f"{group.dimension}:{group.key}" for group in groups]
     if not keys:
         return {}
@@ -640,18 +640,18 @@ def weak_spot_causes(scope, period, groups, stopped=None) -> dict[str, dict]:
 
 
 def _group_mask(clocks, key: str):
-    """A weak-spot group ("dimension:value") as a mask on the columns, the
+    """A weak-spot group ("dimension:value") as a mask on the rows, the
     condition of `_group_q`."""
     dimension, _sep, value = key.partition(":")
-    columns = clocks.rows
+    rows = clocks.rows
     if dimension == "county" and value.isdigit() and len(value) == 6:
-        return columns["county"] == int(value)
+        return rows["county"] == int(value)
     if dimension in ("department", "prefecture_department") and value.isdigit():
-        return columns["department"] == int(value)
+        return rows["department"] == int(value)
     if dimension == "subsystem" and value.isdigit():
-        return columns["subsystem"] == int(value)
+        return rows["subsystem"] == int(value)
     if dimension == "category" and value in Category.values:
-        return columns["category"] == CATEGORY_NUMBERS[value]
+        return rows["category"] == CATEGORY_NUMBERS[value]
     raise ValueError(key)
 
 
@@ -1126,7 +1126,7 @@ def operators(scope, period, now, stopped=None) -> list[dict]:
     """Per operator, in one grouped query: resolved in the period,
     compliance, median resolution, and what they hold open at its end.
     With `stopped` (`stopped_clocks`), the resolved clocks' figures come
-    from those columns and the query counts only the open ones."""
+    from those rows and the query counts only the open ones."""
     _start, _end, cutoff = _bounds(period, now)
     stopped_q, holding = _stopped_in(period), _backlog(cutoff)
     clocks = scope.clocks(RESOLUTION)
