@@ -8,9 +8,12 @@ the days of a period simply add, so whole finished days can be kept counted
 """
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+import numpy as np
 
 # The groups a day's counts are kept by; "problem" is a subsystem and
 # category pair ("<subsystem id>:<category>").
@@ -115,3 +118,145 @@ def split(start: dt.date, end: dt.date, counted: set[dt.date], today: dt.date):
     kept = [day for day in days if day in counted and day < today]
     kept_set = set(kept)
     return kept, ranges(day for day in days if day not in kept_set)
+
+
+# --- Stopped clocks, kept per day -------------------------------------------------
+# Times (median, p90) do not add up over days, so a day keeps every clock
+# stopped in it, one row each: its working seconds (exact, as stored),
+# whether it met its target, its target minutes, its ticket, when it
+# started, stopped and was breached (microseconds since the epoch; breached
+# only when not met), and for the resolution clock the ticket's operator,
+# county, department, subsystem, category (as numbers, 0 when missing) and
+# why it was late (`CAUSES`). A period's times are then exact percentiles
+# over the days' rows put together, and its breaches, backlog and overdue
+# items need the clocks table only for the clocks not stopped in it.
+
+CLOCK_COLUMNS = (
+    ("seconds", "<f8"),
+    ("met", "u1"),
+    ("target", "<i4"),
+    ("operator", "<i4"),
+    ("county", "<i4"),
+    ("department", "<i4"),
+    ("subsystem", "<i4"),
+    ("category", "u1"),
+    ("cause", "u1"),
+    ("ticket", "<i8"),
+    ("started", "<i8"),
+    ("stopped", "<i8"),
+    ("breached", "<i8"),
+)
+# A late resolution's cause: its first response was already late, else the
+# clock was paused to wait, else the work itself took too long.
+ON_TIME, LATE_RESPONSE, WAITED, LATE_WORK = 0, 1, 2, 3
+CAUSES = {"response": LATE_RESPONSE, "waited": WAITED, "resolution": LATE_WORK}
+# One clock a row, packed, so that days' bytes put together are one array.
+ROW = np.dtype(list(CLOCK_COLUMNS))
+
+
+@dataclass
+class Clocks:
+    """Clocks of one kind stopped in some days, a row each (`ROW`)."""
+
+    rows: np.ndarray
+
+    @classmethod
+    def from_rows(cls, rows) -> "Clocks":
+        """From tuples in the order of CLOCK_COLUMNS."""
+        return cls(np.array(list(rows), dtype=ROW))
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> "Clocks":
+        """From one day's `to_bytes`, or several days' put together."""
+        return cls(np.frombuffer(blob, dtype=ROW))
+
+    def to_bytes(self) -> bytes:
+        return self.rows.tobytes()
+
+    @classmethod
+    def joined(cls, parts) -> "Clocks":
+        return cls(np.concatenate([p.rows for p in parts] or [np.empty(0, dtype=ROW)]))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def times(self, where=None) -> dict:
+        """Count, met, median and p90 working minutes and the median target,
+        as PostgreSQL's PERCENTILE_CONT gives them over the same clocks."""
+        seconds, met, target = (self.rows[c] for c in ("seconds", "met", "target"))
+        if where is not None:
+            seconds, met, target = seconds[where], met[where], target[where]
+        ordered = np.sort(seconds)
+        targets = np.sort(target)
+        return {
+            "n": len(ordered),
+            "met": int(met.sum()),
+            "p50": percentile_of_sorted(ordered, 0.5, _minutes),
+            "p90": percentile_of_sorted(ordered, 0.9, _minutes),
+            "target": percentile_of_sorted(targets, 0.5),
+        }
+
+    def causes(self, where) -> dict:
+        """The late clocks among those `where` selects, by cause, and their
+        median target."""
+        cause = self.rows["cause"][where]
+        found = {name: int((cause == code).sum()) for name, code in CAUSES.items()}
+        return {"target": percentile_of_sorted(np.sort(self.rows["target"][where]), 0.5)} | found
+
+
+def percentile_of_sorted(ordered, share: float, value=float) -> float | None:
+    """Linear interpolation between closest ranks of the sorted values, in
+    the order of operations of PostgreSQL's PERCENTILE_CONT, each value
+    taken as `value(v)` (what the query sorted); None for no values."""
+    if not len(ordered):
+        return None
+    position = share * (len(ordered) - 1)
+    low, high = math.floor(position), math.ceil(position)
+    first, second = value(ordered[low]), value(ordered[high])
+    return first + (second - first) * (position - low)
+
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def microseconds(at: dt.datetime | None) -> int:
+    """An instant as whole microseconds since the epoch (0 for none): exact."""
+    return 0 if at is None else (at - EPOCH) // dt.timedelta(microseconds=1)
+
+
+def _minutes(seconds) -> float:
+    # As the query's consumed_seconds / 60.0, before interpolating.
+    return float(seconds) / 60.0
+
+
+# The escalations fired on a day, one row each: the clock, its kind (the
+# index in the kinds a report passes) and the step's level (% of target).
+ESCALATIONS = "escalations"
+ESCALATION_ROW = np.dtype([("clock", "<i8"), ("kind", "u1"), ("level", "<i2")])
+
+
+def escalation_rows(rows, kinds) -> np.ndarray:
+    """(clock id, clock kind, level) tuples as escalation rows."""
+    index = {kind: n for n, kind in enumerate(kinds)}
+    return np.array(
+        [(clock, index[kind], level) for clock, kind, level in rows], dtype=ESCALATION_ROW
+    )
+
+
+def escalation_counts(rows: np.ndarray, kinds) -> list[dict]:
+    """By clock kind and level: how many times a step fired, and on how many
+    clocks (a clock has one ticket), ordered by kind and level."""
+    found = []
+    for n, kind in enumerate(kinds):
+        mine = rows[rows["kind"] == n]
+        for level in np.unique(mine["level"]).tolist():
+            clocks = mine["clock"][mine["level"] == level]
+            found.append(
+                {
+                    "clock_kind": kind,
+                    "level": level,
+                    "n": len(clocks),
+                    "tickets": len(np.unique(clocks)),
+                }
+            )
+    return sorted(found, key=lambda row: (row["clock_kind"], row["level"]))

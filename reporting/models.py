@@ -53,6 +53,8 @@ class CountedDay(models.Model):
     day = models.DateField(_("day"), primary_key=True)
     stale = models.BooleanField(_("stale"), default=True)
     counted_at = models.DateTimeField(_("counted"), null=True, blank=True)
+    # New at every count: what is cached from kept days is keyed by it.
+    version = models.UUIDField(_("version"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("counted day")
@@ -84,3 +86,24 @@ class DayCount(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.grouping}:{self.key}"
+
+
+class DayClocks(models.Model):
+    """The clocks of one kind stopped on one day (or, for kind
+    `escalations`, the escalations fired that day), over the whole
+    prefecture, a packed row each (`reporting.daily.Clocks`): what a report's
+    times, the operators' figures and the weak spots' causes are computed
+    from, exactly, without reading the clocks again. Kept and marked stale
+    with the day's `CountedDay`."""
+
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("clock"), max_length=12)
+    columns = models.BinaryField(_("columns"))
+
+    class Meta:
+        verbose_name = _("day's clocks")
+        verbose_name_plural = _("days' clocks")
+        constraints = [models.UniqueConstraint(fields=["day", "kind"], name="dayclocks_kind")]
+
+    def __str__(self):
+        return f"{self.day} {self.kind}"

@@ -9,12 +9,15 @@ filed before the engine ran have no clocks and count only in volumes.
 """
 
 import datetime as dt
+import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Substr, TruncDay, TruncMonth
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, Substr, TruncDay, TruncMonth
 from django.utils import timezone
 from helpdesk.models import Ticket
 
@@ -28,7 +31,7 @@ from kb import selectors as kb_selectors
 from kb.models import CandidateState, Deflection, FaqCandidate, SearchMiss
 from reporting import daily, stats, weakspots
 from reporting.aggregates import Percentile
-from reporting.models import CountedDay, DayCount
+from reporting.models import CountedDay, DayClocks, DayCount
 from reporting.periods import SHANGHAI, Period, as_of
 from sla.models import ClockKind, EscalationEvent, HandlingLogEntry, Incident, LogKind, SlaClock
 
@@ -296,18 +299,181 @@ def ticket_breakdown(scope, period, today: dt.date | None = None) -> daily.Break
     stopped in it (`resolved`) and met its target (`met`). Whole finished
     days come from the daily roll-up where it holds the report's counts;
     the other days are counted live."""
+    kept, live, key = kept_and_live(scope, period, today)
+    result = cached(
+        key and f"{key}:breakdown:{period.trend_unit}",
+        lambda: counted_kept(kept, period.trend_unit),
+    )
+    return result.merge(counted_live(scope, live, period.trend_unit))
+
+
+def kept_and_live(scope, period, today: dt.date | None = None):
+    """The period's days the daily roll-up holds for this report (none
+    unless it rolls up), the runs of days to count live, and the cache key
+    of the kept days' counts (None for none)."""
     first, after = period.start, period.covered_end
     today = today or local_date(timezone.now())
-    counted: set = set()
+    counted: dict = {}
     if rolls_up(scope):
-        counted = set(
+        counted = dict(
             CountedDay.objects.filter(day__gte=first, day__lt=after, stale=False).values_list(
-                "day", flat=True
+                "day", "version"
             )
         )
-    kept, live = daily.split(first, after, counted, today)
-    result = counted_kept(kept, period.trend_unit)
-    return result.merge(counted_live(scope, live, period.trend_unit))
+    kept, live = daily.split(first, after, set(counted), today)
+    return kept, live, kept_key({day: counted[day] for day in kept})
+
+
+def _late_response() -> Exists:
+    return Exists(
+        SlaClock.objects.filter(
+            ticket_id=OuterRef("ticket_id"), kind=RESPONSE, breached_at__isnull=False
+        )
+    )
+
+
+def _paused() -> Exists:
+    return Exists(
+        HandlingLogEntry.objects.filter(ticket_id=OuterRef("ticket_id"), kind=LogKind.PAUSED)
+    )
+
+
+CATEGORY_NUMBERS = {value: n for n, value in enumerate(Category.values, start=1)}
+
+
+def clocks_live(scope, runs, kind, *, per_day=False):
+    """The clocks of a kind stopped in the runs of days, as rows
+    (`daily.Clocks`); with `per_day`, one Clocks per local day."""
+    if not runs:
+        return {} if per_day else daily.Clocks.from_rows([])
+    values = {
+        "met": Case(When(breached_at__isnull=True, then=Value(1)), default=Value(0)),
+        "operator": Coalesce("ticket__assigned_to_id", Value(0)),
+        "county": Substr("ticket__details__region_id", 1, 6),
+        "department": F("ticket__details__department_id"),
+        "subsystem": F("ticket__details__subsystem_id"),
+        "category": F("ticket__details__category"),
+    }
+    if kind == RESOLUTION:
+        # The subqueries run only for the late clocks.
+        values["cause"] = Case(
+            When(breached_at__isnull=True, then=Value(daily.ON_TIME)),
+            When(_late_response(), then=Value(daily.LATE_RESPONSE)),
+            When(_paused(), then=Value(daily.WAITED)),
+            default=Value(daily.LATE_WORK),
+        )
+    if per_day:
+        values["day"] = TruncDay("stopped_at", tzinfo=SHANGHAI)
+    found = (
+        scope.clocks(kind)
+        .filter(_in_runs("stopped_at", runs), policy__isnull=False)
+        .values_list(
+            "consumed_seconds",
+            "target_minutes",
+            "ticket_id",
+            "started_at",
+            "stopped_at",
+            "breached_at",
+            *values.values(),
+        )
+        .order_by()
+    )
+    names = ["seconds", "target", "ticket", "started", "stopped", "breached", *values]
+    rows: dict = {}
+    for row in found:
+        row = dict(zip(names, row, strict=True))
+        column = (
+            row["seconds"],
+            row["met"],
+            row["target"],
+            row["operator"],
+            int(row["county"] or 0),
+            row["department"] or 0,
+            row["subsystem"] or 0,
+            CATEGORY_NUMBERS.get(row["category"], 0),
+            row.get("cause", daily.ON_TIME),
+            row["ticket"],
+            daily.microseconds(row["started"]),
+            daily.microseconds(row["stopped"]),
+            daily.microseconds(row["breached"]),
+        )
+        rows.setdefault(_as_date(row.get("day")), []).append(column)
+    if per_day:
+        return {day: daily.Clocks.from_rows(found) for day, found in rows.items()}
+    return daily.Clocks.from_rows(rows.get(None, []))
+
+
+# What is computed from kept days alone is cached under the versions of
+# those days' counts: a day counted again gets a new version, so a key
+# cannot outlive what it was computed from. The time only bounds the memory.
+KEPT_CACHE_SECONDS = 24 * 3600
+
+
+def kept_key(versions: dict) -> str | None:
+    """The cache key of the kept days' counts, from each day's version (None
+    for no days)."""
+    if not versions:
+        return None
+    found = sorted((day.isoformat(), str(version)) for day, version in versions.items())
+    return "reports:kept:" + hashlib.sha1(repr(found).encode(), usedforsecurity=False).hexdigest()
+
+
+def cached(key: str | None, compute):
+    """`compute()`, cached under `key` unless it is None."""
+    if key is None:
+        return compute()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, KEPT_CACHE_SECONDS)
+    return found
+
+
+class Stopped:
+    """Per clock kind, the clocks stopped in a period as rows
+    (`daily.Clocks`): the kept days' from the roll-up, the others counted
+    live; read when first needed. When every day of the period is kept,
+    what is computed from them is cached (`computed`)."""
+
+    def __init__(self, scope, kept, live, key):
+        self.scope, self.kept, self.live = scope, kept, live
+        self.key = None if live else key
+        self._clocks = None
+
+    def __getitem__(self, kind) -> daily.Clocks:
+        if self._clocks is None:
+            days: dict = {RESPONSE: [], RESOLUTION: [], daily.ESCALATIONS: []}
+            if self.kept:
+                for kind_, columns in DayClocks.objects.filter(_in_days(self.kept)).values_list(
+                    "kind", "columns"
+                ):
+                    days[kind_].append(columns)
+            self._clocks = {
+                k: daily.Clocks.joined(
+                    [
+                        daily.Clocks.from_bytes(b"".join(days[k])),
+                        clocks_live(self.scope, self.live, k),
+                    ]
+                )
+                for k in (RESPONSE, RESOLUTION)
+            }
+            kept = np.frombuffer(b"".join(days[daily.ESCALATIONS]), dtype=daily.ESCALATION_ROW)
+            live = escalations_live(self.scope, self.live)
+            self._clocks[daily.ESCALATIONS] = np.concatenate([kept, live])
+        return self._clocks[kind]
+
+    def computed(self, name: str, compute):
+        """`compute()`, which reads only these clocks, cached under `name`
+        (which says every argument) when the period is all kept days."""
+        return cached(self.key and f"{self.key}:{name}", compute)
+
+
+def stopped_clocks(scope, period, today: dt.date | None = None) -> Stopped | None:
+    """The clocks stopped in the period (`Stopped`); None when the roll-up
+    does not hold this report (it is counted in SQL instead)."""
+    if not rolls_up(scope):
+        return None
+    return Stopped(scope, *kept_and_live(scope, period, today))
 
 
 def volume(breakdown) -> dict:
@@ -430,23 +596,25 @@ def weak_spot_groups(breakdown, previous, region: Region) -> dict[str, list]:
     return result
 
 
-def weak_spot_causes(scope, period, groups) -> dict[str, dict]:
+def weak_spot_causes(scope, period, groups, stopped=None) -> dict[str, dict]:
     """Where each weak group's late resolutions went wrong, for all groups in
     one scan of the period's resolution clocks: the first response was
     already late (`response`), else the clock was paused to wait
     (`waited`), else the work itself took too long (`resolution`); with the
-    group's median target in minutes."""
+    group's median target in minutes. With `stopped` (`stopped_clocks`),
+    from those rows."""
     keys = [f"{group.dimension}:{group.key}" for group in groups]
     if not keys:
         return {}
-    late_response = Exists(
-        SlaClock.objects.filter(
-            ticket_id=OuterRef("ticket_id"), kind=RESPONSE, breached_at__isnull=False
+    if stopped is not None:
+        return stopped.computed(
+            f"causes:{_instants_key(period)}:{','.join(keys)}",
+            lambda: {
+                key: stopped[RESOLUTION].causes(_group_mask(stopped[RESOLUTION], key))
+                for key in keys
+            },
         )
-    )
-    paused = Exists(
-        HandlingLogEntry.objects.filter(ticket_id=OuterRef("ticket_id"), kind=LogKind.PAUSED)
-    )
+    late_response, paused = _late_response(), _paused()
     # `late` first: the subqueries run only for the late clocks.
     late = Q(breached_at__isnull=False)
     aggregates, anywhere = {}, Q()
@@ -472,6 +640,22 @@ def weak_spot_causes(scope, period, groups) -> dict[str, dict]:
     return causes
 
 
+def _group_mask(clocks, key: str):
+    """A weak-spot group ("dimension:value") as a mask on the rows, the
+    condition of `_group_q`."""
+    dimension, _sep, value = key.partition(":")
+    rows = clocks.rows
+    if dimension == "county" and value.isdigit() and len(value) == 6:
+        return rows["county"] == int(value)
+    if dimension in ("department", "prefecture_department") and value.isdigit():
+        return rows["department"] == int(value)
+    if dimension == "subsystem" and value.isdigit():
+        return rows["subsystem"] == int(value)
+    if dimension == "category" and value in Category.values:
+        return rows["category"] == CATEGORY_NUMBERS[value]
+    raise ValueError(key)
+
+
 def _age(low, high, cutoff) -> Q:
     condition = Q(started_at__lte=cutoff - dt.timedelta(days=low))
     if high is not None:
@@ -483,20 +667,23 @@ def age_key(low, high) -> str:
     return f"{low}-{high or ''}"
 
 
-def clock_summary(scope, period, now, *, backlog=True) -> dict:
+def clock_summary(scope, period, now, *, backlog=True, stopped=None) -> dict:
     """Per clock kind, in one scan of the clocks: the times of the clocks
     stopped in the period (count, met, median and p90 working minutes, the
     median target), the breaches of the period and, for the resolution
     clock, the backlog at the period's end by age and the overdue items.
     Each aggregate filters its own kind (no GROUP BY: grouping would sort
-    every clock first)."""
+    every clock first). With `stopped` (`stopped_clocks`), see
+    `_clock_summary_kept`."""
+    if stopped is not None:
+        return _clock_summary_kept(scope, period, now, backlog, stopped)
     start, end, cutoff = _bounds(period, now)
-    stopped = _stopped_in(period)
+    stopped_q = _stopped_in(period)
     breached = Q(breached_at__gte=start, breached_at__lt=end)
     minutes = F("consumed_seconds") / 60.0
-    aggregates, rows = {}, stopped | breached
+    aggregates, rows = {}, stopped_q | breached
     for kind in (RESPONSE, RESOLUTION):
-        done = stopped & Q(kind=kind)
+        done = stopped_q & Q(kind=kind)
         aggregates |= {
             f"{kind}:n": Count("pk", filter=done),
             f"{kind}:met": Count("pk", filter=done & Q(breached_at__isnull=True)),
@@ -511,23 +698,121 @@ def clock_summary(scope, period, now, *, backlog=True) -> dict:
     # counts it twice).
     aggregates["tickets:breached"] = Count("ticket_id", distinct=True, filter=breached)
     if backlog:
-        open_at_end = _backlog(cutoff) & Q(kind=RESOLUTION)
-        late = _overdue(period, now) & Q(kind=RESOLUTION)
-        aggregates[f"{RESOLUTION}:backlog"] = Count("pk", filter=open_at_end)
-        aggregates[f"{RESOLUTION}:overdue"] = Count("pk", filter=late)
-        # The overdue items still open at the period's end: the part of the
-        # 超期 figure that is also in the backlog (积压).
-        aggregates[f"{RESOLUTION}:overdue_open"] = Count("pk", filter=late & open_at_end)
-        for low, high in AGE_BUCKETS:
-            aggregates[f"{RESOLUTION}:{age_key(low, high)}"] = Count(
-                "pk", filter=open_at_end & _age(low, high, cutoff)
-            )
-        rows |= open_at_end | late
+        aggregates |= _open_and_overdue(period, now)
+        rows |= _backlog(cutoff) | _overdue(period, now)
     found = SlaClock.objects.filter(scope.q("ticket__"), rows).aggregate(**aggregates)
     summary = {kind: {"kind": kind} for kind in (RESPONSE, RESOLUTION, "tickets")}
     for name, value in found.items():
         kind, _sep, key = name.partition(":")
         summary[kind][key] = value
+    return summary
+
+
+def _open_and_overdue(period, now) -> dict:
+    """The backlog at the period's end by age and the overdue items, as
+    aggregates over resolution clocks."""
+    _start, _end, cutoff = _bounds(period, now)
+    open_at_end = _backlog(cutoff) & Q(kind=RESOLUTION)
+    late = _overdue(period, now) & Q(kind=RESOLUTION)
+    aggregates = {
+        f"{RESOLUTION}:backlog": Count("pk", filter=open_at_end),
+        f"{RESOLUTION}:overdue": Count("pk", filter=late),
+        # The overdue items still open at the period's end: the part of the
+        # 超期 figure that is also in the backlog (积压).
+        f"{RESOLUTION}:overdue_open": Count("pk", filter=late & open_at_end),
+    }
+    for low, high in AGE_BUCKETS:
+        aggregates[f"{RESOLUTION}:{age_key(low, high)}"] = Count(
+            "pk", filter=open_at_end & _age(low, high, cutoff)
+        )
+    return aggregates
+
+
+def _not_stopped_in(period) -> Q:
+    """The clocks `stopped_clocks` does not hold for the period."""
+    start, end = period.instants()
+    return (
+        Q(stopped_at__isnull=True)
+        | Q(stopped_at__lt=start)
+        | Q(stopped_at__gte=end)
+        | Q(policy__isnull=True)
+    )
+
+
+def _clock_summary_kept(scope, period, now, backlog, stopped) -> dict:
+    """`clock_summary` from the clocks stopped in the period as rows, and
+    the few others (still running, or stopped after the period) from the
+    clocks table: the same figures, added up."""
+    start, end, cutoff = _bounds(period, now)
+    others = _not_stopped_in(period)
+    breached = Q(breached_at__gte=start, breached_at__lt=end)
+    kept = stopped.computed(
+        f"summary:{backlog}:{daily.microseconds(start)}:{daily.microseconds(end)}:"
+        f"{daily.microseconds(cutoff)}",
+        lambda: _stopped_summary(period, now, backlog, stopped),
+    )
+    summary = {kind: {"kind": kind} | kept[kind] for kind in (RESPONSE, RESOLUTION)}
+    summary["tickets"] = {"kind": "tickets"}
+    live_late = list(
+        SlaClock.objects.filter(scope.q("ticket__"), breached & others).values_list(
+            "kind", "ticket_id"
+        )
+    )
+    late_tickets = {}
+    for kind in (RESPONSE, RESOLUTION):
+        found = np.frombuffer(summary[kind].pop("late_tickets"), dtype="<i8")
+        live = np.array([t for k, t in live_late if k == kind], dtype="<i8")
+        summary[kind]["breached"] += len(live)
+        late_tickets[kind] = np.concatenate([found, live])
+    # A ticket has one clock of each kind: within a kind the tickets are
+    # distinct, and a ticket late on both counts once.
+    both = np.intersect1d(late_tickets[RESPONSE], late_tickets[RESOLUTION], assume_unique=True)
+    summary["tickets"]["breached"] = sum(map(len, late_tickets.values())) - len(both)
+    if backlog:
+        end_of_others = (
+            Q(stopped_at__isnull=True)
+            | Q(stopped_at__gte=end)
+            | Q(policy__isnull=True, stopped_at__gte=start)
+        )
+        found = (
+            SlaClock.objects.filter(scope.q("ticket__"), others)
+            .filter(end_of_others, kind=RESOLUTION, started_at__lt=end)
+            .aggregate(**_open_and_overdue(period, now))
+        )
+        for name, value in found.items():
+            key = name.partition(":")[2]
+            summary[RESOLUTION][key] = summary[RESOLUTION].pop(f"kept:{key}") + value
+    return summary
+
+
+def _stopped_summary(period, now, backlog, stopped) -> dict:
+    """`clock_summary`'s figures over the clocks stopped in the period: per
+    kind the times, the breaches of the period (and the tickets late, as
+    bytes) and, for the resolution clock, its part of the backlog by age and
+    of the overdue items (`kept:` figures)."""
+    start, end, cutoff = _bounds(period, now)
+    s, e, c = (daily.microseconds(at) for at in (start, end, cutoff))
+    summary = {}
+    for kind in (RESPONSE, RESOLUTION):
+        rows = stopped[kind].rows
+        late = (rows["met"] == 0) & (rows["breached"] >= s) & (rows["breached"] < e)
+        summary[kind] = stopped[kind].times() | {
+            "breached": int(late.sum()),
+            "late_tickets": rows["ticket"][late].astype("<i8").tobytes(),
+        }
+    if backlog:
+        rows = stopped[RESOLUTION].rows
+        # Stopped in the period: open at its end if stopped after the
+        # cutoff; overdue if breached before the cutoff.
+        open_at_end = (rows["started"] < c) & (rows["stopped"] >= c)
+        late = (rows["met"] == 0) & (rows["breached"] < c) & (rows["started"] < e)
+        kept = {"backlog": open_at_end, "overdue": late, "overdue_open": late & open_at_end}
+        for low, high in AGE_BUCKETS:
+            age = rows["started"] <= daily.microseconds(cutoff - dt.timedelta(days=low))
+            if high is not None:
+                age &= rows["started"] > daily.microseconds(cutoff - dt.timedelta(days=high))
+            kept[age_key(low, high)] = open_at_end & age
+        summary[RESOLUTION] |= {f"kept:{key}": int(mask.sum()) for key, mask in kept.items()}
     return summary
 
 
@@ -556,10 +841,35 @@ def backlog(summary) -> dict:
     }
 
 
-def escalations(scope, period) -> list[dict]:
+CLOCK_KINDS = tuple(ClockKind.values)
+
+
+def escalations_live(scope, runs, *, per_day=False):
+    """The escalations fired in the runs of days as rows
+    (`daily.ESCALATION_ROW`); with `per_day`, per local day."""
+    if not runs:
+        return {} if per_day else daily.escalation_rows([], CLOCK_KINDS)
+    values = {"day": TruncDay("fired_at", tzinfo=SHANGHAI)} if per_day else {}
+    found: dict = {}
+    for row in (
+        EscalationEvent.objects.filter(scope.clock_q(), _in_runs("fired_at", runs))
+        .values_list("clock_id", "step__clock", "step__percent", *values.values())
+        .order_by()
+    ):
+        found.setdefault(_as_date(row[3]) if per_day else None, []).append(row[:3])
+    rows = {day: daily.escalation_rows(rows, CLOCK_KINDS) for day, rows in found.items()}
+    return rows if per_day else rows.get(None, daily.escalation_rows([], CLOCK_KINDS))
+
+
+def escalations(scope, period, stopped=None) -> list[dict]:
     """Escalation steps fired in the period, by clock and level (% of target):
     how many times, and on how many tickets (a reopened ticket's clock can
-    escalate again)."""
+    escalate again). With `stopped` (`stopped_clocks`), from the days' rows."""
+    if stopped is not None:
+        return stopped.computed(
+            f"escalations:{_instants_key(period)}",
+            lambda: daily.escalation_counts(stopped[daily.ESCALATIONS], CLOCK_KINDS),
+        )
     start, end = period.instants()
     return list(
         EscalationEvent.objects.filter(scope.clock_q(), fired_at__gte=start, fired_at__lt=end)
@@ -571,9 +881,11 @@ def escalations(scope, period) -> list[dict]:
     )
 
 
-def overdue(scope, period, now, total) -> dict:
-    """The overdue items (超期), earliest due first; `total` comes from the
-    clock summary."""
+def overdue(scope, period, now, total, listed=True) -> dict:
+    """The overdue items (超期), earliest due first (unless not `listed`);
+    `total` comes from the clock summary."""
+    if not listed:
+        return {"total": total, "items": []}
     # The first items from the clocks alone, then their tickets: joining
     # every overdue clock to its ticket before the sort costs a full join.
     first = list(
@@ -787,25 +1099,70 @@ def knowledge_gaps(scope, period, limit=10) -> dict:
     return {"gaps": list(gaps), "applies": True}
 
 
-def operators(scope, period, now) -> list[dict]:
+def _instants_key(period) -> str:
+    return ":".join(str(daily.microseconds(at)) for at in period.instants())
+
+
+def _stopped_operators(resolved, cutoff) -> dict[int, dict]:
+    """Per operator, over resolution clocks stopped in a period: resolved,
+    met, median working minutes, and how many were still open at the
+    cutoff (stopped after it)."""
+    by_operator = resolved.rows["operator"]
+    c = daily.microseconds(cutoff)
+    held = (resolved.rows["started"] < c) & (resolved.rows["stopped"] >= c)
+    found = {}
+    for pk in np.unique(by_operator[by_operator != 0]).tolist():
+        mine = by_operator == pk
+        times = resolved.times(mine)
+        found[pk] = {
+            "n": times["n"],
+            "met": times["met"],
+            "p50": times["p50"],
+            "open": int((held & mine).sum()),
+        }
+    return found
+
+
+def operators(scope, period, now, stopped=None) -> list[dict]:
     """Per operator, in one grouped query: resolved in the period,
-    compliance, median resolution, and what they hold open at its end."""
+    compliance, median resolution, and what they hold open at its end.
+    With `stopped` (`stopped_clocks`), the resolved clocks' figures come
+    from those rows and the query counts only the open ones."""
     _start, _end, cutoff = _bounds(period, now)
-    stopped, holding = _stopped_in(period), _backlog(cutoff)
-    found = {
-        row["operator"]: row
-        for row in scope.clocks(RESOLUTION)
-        .filter(stopped | holding)
-        .values(operator=F("ticket__assigned_to"))
-        .annotate(
-            n=Count("pk", filter=stopped),
-            met=Count("pk", filter=stopped & Q(breached_at__isnull=True)),
-            p50=Percentile(F("consumed_seconds") / 60.0, 0.5, filter=stopped),
-            open=Count("pk", filter=holding),
-        )
-        .order_by()
-        if row["operator"] is not None
-    }
+    stopped_q, holding = _stopped_in(period), _backlog(cutoff)
+    clocks = scope.clocks(RESOLUTION)
+    if stopped is None:
+        found = {
+            row["operator"]: row
+            for row in clocks.filter(stopped_q | holding)
+            .values(operator=F("ticket__assigned_to"))
+            .annotate(
+                n=Count("pk", filter=stopped_q),
+                met=Count("pk", filter=stopped_q & Q(breached_at__isnull=True)),
+                p50=Percentile(F("consumed_seconds") / 60.0, 0.5, filter=stopped_q),
+                open=Count("pk", filter=holding),
+            )
+            .order_by()
+            if row["operator"] is not None
+        }
+    else:
+        # Open at the end: the clocks not stopped in the period from the
+        # clocks table, those stopped in it after the cutoff from the rows.
+        found = {
+            row["operator"]: {"n": 0, "met": 0, "p50": None} | row
+            for row in clocks.filter(holding, _not_stopped_in(period))
+            .values(operator=F("ticket__assigned_to"))
+            .annotate(open=Count("pk"))
+            .order_by()
+            if row["operator"] is not None
+        }
+        for pk, kept in stopped.computed(
+            f"operators:{_instants_key(period)}:{daily.microseconds(cutoff)}",
+            lambda: _stopped_operators(stopped[RESOLUTION], cutoff),
+        ).items():
+            row = found.setdefault(pk, {"operator": pk, "n": 0, "met": 0, "p50": None, "open": 0})
+            row.update(n=kept["n"], met=kept["met"], p50=kept["p50"])
+            row["open"] += kept["open"]
     people = User.objects.in_bulk(set(found))
     rows = []
     for pk, row in sorted(found.items(), key=lambda item: (-item[1]["n"], item[0])):
@@ -887,8 +1244,10 @@ def desk_start() -> dt.date | None:
     return None if first is None else local_date(first)
 
 
-def figures(filters: Filters, user=None, now=None) -> Figures:
-    """Raises periods.FuturePeriod for a period that has not begun."""
+def figures(filters: Filters, user=None, now=None, *, lists=True) -> Figures:
+    """Raises periods.FuturePeriod for a period that has not begun. Without
+    `lists`, what the dashboard does not show is left empty: the overdue
+    items (their count is there) and the handling log."""
     now = now or timezone.now()
     filters = replace(filters, period=as_of(filters.period, local_date(now)))
     scope = scope_for(filters, user)
@@ -897,45 +1256,48 @@ def figures(filters: Filters, user=None, now=None) -> Figures:
     with report_session():
         today = local_date(now)
         groups = ticket_breakdown(scope, period, today)
-        summary = clock_summary(scope, period, now)
+        stopped = stopped_clocks(scope, period, today)
+        summary = clock_summary(scope, period, now, stopped=stopped)
         result.volume = volume(groups)
         result.counties = by_county(groups, filters.region)
         result.response = times(summary, RESPONSE)
         result.resolution = times(summary, RESOLUTION)
         result.breaches = breaches(summary)
         result.breached_tickets = breached_tickets(summary)
-        result.escalations = escalations(scope, period)
+        result.escalations = escalations(scope, period, stopped)
         result.backlog = backlog(summary)
-        result.overdue = overdue(scope, period, now, summary[RESOLUTION]["overdue"])
+        result.overdue = overdue(scope, period, now, summary[RESOLUTION]["overdue"], lists)
         result.emergencies = emergencies(scope, period, now)
-        result.handling_log = handling_log(scope, period)
+        if lists:
+            result.handling_log = handling_log(scope, period)
         result.satisfaction = satisfaction(scope, period, now)
         problems = recurring_problems(scope, period, groups)
         result.problems, result.problem_source = problems["rows"], problems["source"]
         result.deflections = deflections(scope, period)
         result.gaps = knowledge_gaps(scope, period)
-        result.operators = operators(scope, period, now)
+        result.operators = operators(scope, period, now, stopped)
         before = period.comparable()
         result.comparable = before
         result.desk_start = desk_start()
         result.comparable_partial = result.desk_start is None or result.desk_start > before.start
-        result.groups = weak_spot_groups(
-            groups, ticket_breakdown(scope, before, today), filters.region
-        )
+        earlier_groups = ticket_breakdown(scope, before, today)
+        result.groups = weak_spot_groups(groups, earlier_groups, filters.region)
         result.weakest = weakspots.weakest(
             g
             for dimension in DIMENSIONS
             if dimension != "prefecture_department"
             for g in result.groups[dimension]
         )
-        result.causes = weak_spot_causes(scope, period, result.weakest)
+        result.causes = weak_spot_causes(scope, period, result.weakest, stopped)
         result.overdue_checks = inspections.latest_overdue(
             [g.key for g in result.weakest if g.dimension == "county"], period.covered_end
         )
-        earlier = clock_summary(scope, before, now, backlog=False)
+        earlier = clock_summary(
+            scope, before, now, backlog=False, stopped=stopped_clocks(scope, before, today)
+        )
         result.previous_breached_tickets = breached_tickets(earlier)
         result.previous = headline_of(
-            {"total": filed_in(scope, before).count()},
+            volume(earlier_groups),
             times(earlier, RESPONSE),
             times(earlier, RESOLUTION),
             breaches(earlier),

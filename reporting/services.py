@@ -1,6 +1,7 @@
 """Generating, storing and sending period reports."""
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -13,10 +14,10 @@ from helpdesk_site.outbox import services as outbox
 from helpdesk_site.people.models import Role, User
 from helpdesk_site.regions.models import Region
 from reporting import daily, documents, selectors
-from reporting.models import CountedDay, DayCount, StoredReport
-from reporting.periods import LABELS, Kind, Period, containing, last_completed
+from reporting.models import CountedDay, DayClocks, DayCount, StoredReport
+from reporting.periods import LABELS, SHANGHAI, Kind, Period, containing, last_completed
 from reporting.selectors import Filters
-from sla.models import ClockKind, SlaClock
+from sla.models import ClockKind, EscalationEvent, SlaClock
 
 BUILDERS = {"docx": documents.build_docx, "xlsx": documents.build_xlsx}
 MIME = {
@@ -188,21 +189,39 @@ def _count_days(prefecture: Region, start: dt.date, end: dt.date) -> int:
         for day, breakdown in found.items()
         for grouping, key, filed, resolved, met in breakdown.rows()
     )
-    CountedDay.objects.filter(day__in=days).update(stale=False, counted_at=timezone.now())
+    DayClocks.objects.filter(day__in=days).delete()
+    empty = daily.Clocks.from_rows([])
+    for kind in ClockKind.values:
+        found = selectors.clocks_live(scope, [(start, end)], kind, per_day=True)
+        DayClocks.objects.bulk_create(
+            DayClocks(day=day, kind=kind, columns=found.get(day, empty).to_bytes()) for day in days
+        )
+    fired = selectors.escalations_live(scope, [(start, end)], per_day=True)
+    DayClocks.objects.bulk_create(
+        DayClocks(day=day, kind=daily.ESCALATIONS, columns=fired[day].tobytes())
+        for day in days
+        if day in fired
+    )
+    CountedDay.objects.filter(day__in=days).update(
+        stale=False, counted_at=timezone.now(), version=uuid.uuid4()
+    )
     return len(days)
 
 
 def tickets_changed(ticket_ids, also=()) -> None:
     """Mark stale the counted days a change to these tickets may alter: the
-    day each was filed and the day its resolution clock stopped, and `also`
-    (instants that were a stop before the change). The roll-up counts them
-    again; until then reports count those days live."""
+    day each was filed, the days its clocks stopped and its escalations
+    fired, and `also` (instants that were a stop before the change). The
+    roll-up counts them again; until then reports count those days live."""
     ticket_ids = list(ticket_ids)
     instants = list(also)
     instants += Ticket.objects.filter(pk__in=ticket_ids).values_list("created", flat=True)
     instants += SlaClock.objects.filter(
-        ticket_id__in=ticket_ids, kind=ClockKind.RESOLUTION, stopped_at__isnull=False
+        ticket_id__in=ticket_ids, stopped_at__isnull=False
     ).values_list("stopped_at", flat=True)
+    instants += EscalationEvent.objects.filter(clock__ticket_id__in=ticket_ids).datetimes(
+        "fired_at", "day", tzinfo=SHANGHAI
+    )
     today = selectors.local_date(timezone.now())
     days = {selectors.local_date(at) for at in instants if at is not None}
     # In order of days, so that two changes lock the same days in one order.

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -61,7 +62,8 @@ def dashboard(request):
     form, filters = _filters(request)
     if filters is None:
         return render(request, "reporting/dashboard.html", {"form": form}, status=400)
-    figures = selectors.figures(filters, user=request.user)
+    # The page lists no overdue items or root causes (the reports do).
+    figures = selectors.figures(filters, user=request.user, lists=False)
     weak_tables = [
         (DIMENSION_LABELS[dimension], [_group_view(g) for g in figures.groups[dimension]])
         for dimension in selectors.DIMENSIONS
@@ -79,6 +81,7 @@ def dashboard(request):
         for score, n in figures.satisfaction["distribution"].items()
     ]
     county_tiles = tiles.tiles(figures.counties)
+    tickets = reverse("reporting:tickets")
     return render(
         request,
         "reporting/dashboard.html",
@@ -115,7 +118,10 @@ def dashboard(request):
                 for row in figures.escalations
             ],
             "query": urlencode(figures.filters.as_query()),
-            "previous_query": urlencode(
+            # Every number links to its tickets: the address made once, not per link.
+            "tickets_query": f"{tickets}?{urlencode(figures.filters.as_query())}",
+            "previous_tickets_query": f"{tickets}?"
+            + urlencode(
                 figures.filters.as_query()
                 | {
                     "date": figures.comparable.start.isoformat(),

@@ -19,7 +19,7 @@ from reporting import selectors, services
 from reporting.models import CountedDay
 from reporting.periods import containing
 from reporting.selectors import Filters
-from tests.factories import DepartmentFactory, UserFactory, get_subsystem
+from tests.factories import DepartmentFactory, OperatorFactory, UserFactory, get_subsystem
 from tests.sla.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -119,4 +119,22 @@ def test_history_imported_for_counted_days_is_counted_again(week, now, tmp_path)
     when = at("2025-11-20 12:00")
     kept = every_figure(when)
     assert kept["week", "513300"].volume["total"] == 6  # the week's four and the two imported
+    assert_same(kept, live(when))
+
+
+def test_a_resolved_ticket_given_to_another_operator_moves_in_the_operator_table(week, now):
+    now.set("2025-11-20 12:00")
+    services.roll_up()
+    when = at("2025-11-20 12:00")
+    before = every_figure(when)["week", "513300"]
+    assert [(row["name"], row["resolved"]) for row in before.operators] == [("王", 3)]
+    colleague = OperatorFactory(username="op_li", first_name="李", last_name="")
+    ticket = Ticket.objects.get(pk=week["B"].pk)
+    ticket.assigned_to = colleague
+    ticket.save()
+    assert CountedDay.objects.get(day=dt.date(2025, 11, 14)).stale
+    services.roll_up()
+    kept = every_figure(when)
+    operators = {row["name"]: row["resolved"] for row in kept["week", "513300"].operators}
+    assert operators == {"王": 2, "李": 1}
     assert_same(kept, live(when))
