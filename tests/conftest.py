@@ -53,6 +53,14 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Tests make many accounts, and the real hasher is slow by design (about
+    a third of a second an account here). Logging in through the form checks
+    the same hasher the account was made with, which is what tests check."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
