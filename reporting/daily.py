@@ -246,17 +246,21 @@ def escalation_rows(rows, kinds) -> np.ndarray:
 def escalation_counts(rows: np.ndarray, kinds) -> list[dict]:
     """By clock kind and level: how many times a step fired, and on how many
     clocks (a clock has one ticket), ordered by kind and level."""
-    found = []
-    for n, kind in enumerate(kinds):
-        mine = rows[rows["kind"] == n]
-        for level in np.unique(mine["level"]).tolist():
-            clocks = mine["clock"][mine["level"] == level]
-            found.append(
-                {
-                    "clock_kind": kind,
-                    "level": level,
-                    "n": len(clocks),
-                    "tickets": len(np.unique(clocks)),
-                }
-            )
+    if not len(rows):
+        return []
+    # One sort by kind, level and clock: each (kind, level) is a run, and a
+    # clock's first row in its run counts it once.
+    ordered = rows[np.lexsort((rows["clock"], rows["level"], rows["kind"]))]
+    kind, level, clock = ordered["kind"], ordered["level"], ordered["clock"]
+    run = np.ones(len(ordered), dtype=bool)
+    run[1:] = (kind[1:] != kind[:-1]) | (level[1:] != level[:-1])
+    first_of_clock = run.copy()
+    first_of_clock[1:] |= clock[1:] != clock[:-1]
+    starts = np.flatnonzero(run)
+    fired = np.diff(np.append(starts, len(ordered)))
+    clocks = np.add.reduceat(first_of_clock.astype(np.int64), starts)
+    found = [
+        {"clock_kind": kinds[int(kind[i])], "level": int(level[i]), "n": int(n), "tickets": int(t)}
+        for i, n, t in zip(starts, fired, clocks, strict=True)
+    ]
     return sorted(found, key=lambda row: (row["clock_kind"], row["level"]))
