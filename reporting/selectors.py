@@ -1156,23 +1156,14 @@ def _stopped_operators(resolved, cutoff) -> dict[int, dict]:
     """Per operator, over resolution clocks stopped in a period: resolved,
     met, median working minutes, and how many were still open at the
     cutoff (stopped after it)."""
-    # Sorted by operator once, each operator's clocks are one slice.
-    rows = resolved.rows[np.argsort(resolved.rows["operator"], kind="stable")]
-    rows = rows[rows["operator"] != 0]
     c = daily.microseconds(cutoff)
-    held = (rows["started"] < c) & (rows["stopped"] >= c)
-    operators, starts = np.unique(rows["operator"], return_index=True)
-    ends = np.append(starts[1:], len(rows))[: len(starts)]
-    found = {}
-    for pk, first, after in zip(operators.tolist(), starts, ends, strict=True):
-        times = daily.Clocks(rows[first:after]).times()
-        found[pk] = {
-            "n": times["n"],
-            "met": times["met"],
-            "p50": times["p50"],
-            "open": int(held[first:after].sum()),
-        }
-    return found
+    rows = resolved.rows
+    held = rows["operator"][(rows["started"] < c) & (rows["stopped"] >= c)]
+    open_counts = dict(zip(*(a.tolist() for a in np.unique(held, return_counts=True)), strict=True))
+    return {
+        pk: found | {"open": open_counts.get(pk, 0)}
+        for pk, found in resolved.medians_by("operator").items()
+    }
 
 
 def operators(scope, period, now, stopped=None) -> list[dict]:
