@@ -106,6 +106,15 @@ def open_candidates(user) -> QuerySet[FaqCandidate]:
     )
 
 
+def membership_version() -> str:
+    """Changes whenever a ticket joins or leaves a group of similar tickets
+    (or a group goes): membership rows are only created and deleted, never
+    updated, so their count and highest id say which rows there are. What
+    is computed from the groups' tickets can be cached under it."""
+    found = FaqCandidate.tickets.through.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    return f"{found['n']}.{found['last'] or 0}"
+
+
 def open_candidate_or_404(user, candidate_id) -> FaqCandidate:
     try:
         return open_candidates(user).get(pk=candidate_id)

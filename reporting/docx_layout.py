@@ -14,8 +14,10 @@ installed CJK font by language (zh-CN).
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -23,9 +25,9 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import parse_xml
-from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.shared import Cm, Length, Mm, Pt, RGBColor
 from lxml import etree
 
 # (font as on government PCs, the alternative Word falls back to)
@@ -148,16 +150,6 @@ def _drop_thumbnail(document) -> None:
             rels.pop(key)
 
 
-def _repeat_header(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:tblHeader"))
-
-
-def _keep_whole(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
-
-
 TEXT_WIDTH_MM = 210 - 28 - 26
 
 
@@ -168,6 +160,41 @@ def _column_widths(columns: int) -> list:
         return [Mm(TEXT_WIDTH_MM / columns)] * columns
     first = TEXT_WIDTH_MM * 0.25
     return [Mm(first)] + [Mm((TEXT_WIDTH_MM - first) / (columns - 1))] * (columns - 1)
+
+
+def _run_content(text: str) -> str:
+    """A run's text as python-docx writes it: a tab as <w:tab/>, a line
+    break as <w:br/>, other text in <w:t>, its spaces kept at either end."""
+    parts = []
+    for piece in re.split(r"([\t\r\n])", text):
+        if piece == "\t":
+            parts.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            parts.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            parts.append(f"<w:t{space}>{escape(piece)}</w:t>")
+    return "".join(parts)
+
+
+def _table_row(values: Sequence, twips: Sequence[int], *, header=False, span=1) -> str:
+    """A table row (`w:tr`): never split over a page; a header row repeated
+    on every page, bold, centred and kept with the first data row; text in
+    五号 on single lines."""
+    repeat = "<w:tblHeader/>" if header else ""
+    keep = "<w:keepNext/>" if header else '<w:keepNext w:val="0"/>'
+    centre = '<w:jc w:val="center"/>' if header else ""
+    bold = "<w:b/>" if header else ""
+    size = int(SIZE_TABLE.pt * 2)
+    spanned = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    cells = "".join(
+        f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{spanned}</w:tcPr>'
+        f'<w:p><w:pPr>{keep}<w:spacing w:line="240" w:lineRule="auto"/>{centre}</w:pPr>'
+        f'<w:r><w:rPr>{bold}<w:sz w:val="{size}"/></w:rPr>'
+        f"{_run_content('' if value is None else str(value))}</w:r></w:p></w:tc>"
+        for value, width in zip(values, twips, strict=True)
+    )
+    return f"<w:tr><w:trPr>{repeat}<w:cantSplit/></w:trPr>{cells}</w:tr>"
 
 
 @dataclass
@@ -326,43 +353,26 @@ class WordReport:
         over a page; an empty one says 无 rather than leaving the header alone.
         `shares` divides the width among the columns (default: see
         _column_widths)."""
-        table = self.document.add_table(rows=1, cols=len(header))
-        table.style = "Table Grid"
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        _repeat_header(table.rows[0])
-        for cell, text in zip(table.rows[0].cells, header, strict=True):
-            cell.text = text
-        for row in rows:
-            cells = table.add_row().cells
-            for cell, value in zip(cells, row, strict=True):
-                cell.text = "" if value is None else str(value)
-        if not rows:
-            cells = table.add_row().cells
-            merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
-            merged.text = NONE_TEXT
         widths = (
             [Mm(TEXT_WIDTH_MM * share / sum(shares)) for share in shares]
             if shares
             else _column_widths(len(header))
         )
+        table = self.document.add_table(rows=0, cols=len(header))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         for column, width in zip(table.columns, widths, strict=True):
             column.width = width  # the grid, which LibreOffice follows
-        for index, row in enumerate(table.rows):
-            _keep_whole(row)
-            for cell, width in zip(row.cells, widths, strict=False):
-                cell.width = width
-            for cell in row.cells:
-                for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-                    paragraph.paragraph_format.first_line_indent = None
-                    # The header row stays with the first data row.
-                    paragraph.paragraph_format.keep_with_next = index == 0
-                    if index == 0:
-                        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                    for run in paragraph.runs:
-                        run.font.size = SIZE_TABLE
-                        run.font.bold = index == 0 or None
+        # The rows as one piece of XML: python-docx's rows and cells cost a
+        # walk over the whole table each, which a long table pays per row.
+        twips = [Length(width).twips for width in widths]
+        body = [_table_row(header, twips, header=True)]
+        body += [_table_row(row, twips) for row in rows]
+        if not rows:
+            body.append(_table_row([NONE_TEXT], twips[-1:], span=len(header)))
+        parsed = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(body)}</w:tbl>")
+        table._tbl.extend(list(parsed))
         self.document.add_paragraph()
         return table
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+import psycopg
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum, Value, When
@@ -439,15 +440,13 @@ class Stopped:
         self.scope, self.kept, self.live = scope, kept, live
         self.key = None if live else key
         self._clocks = None
+        self._held: dict = {}
 
     def __getitem__(self, kind) -> daily.Clocks:
         if self._clocks is None:
             days: dict = {RESPONSE: [], RESOLUTION: [], daily.ESCALATIONS: []}
-            if self.kept:
-                for kind_, columns in DayClocks.objects.filter(_in_days(self.kept)).values_list(
-                    "kind", "columns"
-                ):
-                    days[kind_].append(columns)
+            for kind_, columns in _kept_columns(self.kept):
+                days[kind_].append(columns)
             self._clocks = {
                 k: daily.Clocks.joined(
                     [
@@ -466,6 +465,30 @@ class Stopped:
         """`compute()`, which reads only these clocks, cached under `name`
         (which says every argument) when the period is all kept days."""
         return cached(self.key and f"{self.key}:{name}", compute)
+
+    def held_at_end(self, period, now) -> dict:
+        """`_held_at_end` of the clocks not held here, read once for the
+        summary and the operators."""
+        cutoff = _bounds(period, now)[2]
+        if cutoff not in self._held:
+            self._held[cutoff] = _held_at_end(self.scope, period, now)
+        return self._held[cutoff]
+
+
+def _kept_columns(days) -> list[tuple[str, bytes]]:
+    """The kept days' packed rows (`DayClocks`), as (kind, bytes)."""
+    if not days:
+        return []
+    found = DayClocks.objects.filter(_in_days(days)).values_list("kind", "columns")
+    if connection.vendor != "postgresql":
+        return list(found)
+    # In binary: as text, PostgreSQL sends bytea in hex, twice the bytes to
+    # send and to decode, and a year's rows are tens of megabytes.
+    # (Django's cursors bind on the client, which cannot receive binary.)
+    sql, params = found.query.sql_with_params()
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        return cursor.execute(sql, params, binary=True).fetchall()
 
 
 def stopped_clocks(scope, period, today: dt.date | None = None) -> Stopped | None:
@@ -769,20 +792,39 @@ def _clock_summary_kept(scope, period, now, backlog, stopped) -> dict:
     both = np.intersect1d(late_tickets[RESPONSE], late_tickets[RESOLUTION], assume_unique=True)
     summary["tickets"]["breached"] = sum(map(len, late_tickets.values())) - len(both)
     if backlog:
-        end_of_others = (
-            Q(stopped_at__isnull=True)
-            | Q(stopped_at__gte=end)
-            | Q(policy__isnull=True, stopped_at__gte=start)
-        )
-        found = (
-            SlaClock.objects.filter(scope.q("ticket__"), others)
-            .filter(end_of_others, kind=RESOLUTION, started_at__lt=end)
-            .aggregate(**_open_and_overdue(period, now))
-        )
-        for name, value in found.items():
-            key = name.partition(":")[2]
+        held = stopped.held_at_end(period, now)
+        for key in _open_and_overdue(period, now):
+            key = key.partition(":")[2]
+            value = sum(row[key] for row in held.values())
             summary[RESOLUTION][key] = summary[RESOLUTION].pop(f"kept:{key}") + value
     return summary
+
+
+def _held_at_end(scope, period, now) -> dict:
+    """Over the resolution clocks not stopped in the period that may have
+    been open at its end, per operator (None for none): the backlog by age
+    and the overdue items (`_open_and_overdue`, without the kind) and
+    `held`, the clocks open at the cutoff. One query for what the summary
+    and the operators read: these clocks lie all over the table, and each
+    reading of them joins or fetches every one."""
+    start, end, cutoff = _bounds(period, now)
+    end_of_others = (
+        Q(stopped_at__isnull=True)
+        | Q(stopped_at__gte=end)
+        | Q(policy__isnull=True, stopped_at__gte=start)
+    )
+    aggregates = {
+        name.partition(":")[2]: aggregate
+        for name, aggregate in _open_and_overdue(period, now).items()
+    }
+    rows = (
+        scope.clocks(RESOLUTION)
+        .filter(_not_stopped_in(period), end_of_others, started_at__lt=end)
+        .values(operator=F("ticket__assigned_to"))
+        .annotate(**aggregates, held=Count("pk", filter=_backlog(cutoff)))
+        .order_by()
+    )
+    return {row.pop("operator"): row for row in rows}
 
 
 def _stopped_summary(period, now, backlog, stopped) -> dict:
@@ -996,37 +1038,44 @@ def satisfaction(scope, period, now) -> dict:
     }
 
 
-def recurring_problems(scope, period, breakdown, limit=10) -> dict:
+def recurring_problems(scope, period, breakdown, limit=10, stopped=None) -> dict:
     """The problems that come back most often: the knowledge base's clusters
     of similar tickets (FAQ candidates) counted over the period's tickets in
     scope, or, while the knowledge base has none there, the subsystem and
-    category pairs with the most tickets."""
+    category pairs with the most tickets. With `stopped` (`stopped_clocks`)
+    of a period of kept days only, the clusters' counts are cached under
+    those days' versions (a ticket withdrawn, restored or deleted marks its
+    day) and the version of the clusters' membership."""
     start, end = period.instants()
-    clusters = list(
-        FaqCandidate.tickets.through.objects.filter(
-            scope.q("ticket__"), ticket__created__gte=start, ticket__created__lt=end
+
+    def counted():
+        return list(
+            FaqCandidate.tickets.through.objects.filter(
+                scope.q("ticket__"), ticket__created__gte=start, ticket__created__lt=end
+            )
+            .values_list("faqcandidate_id")
+            .annotate(n=Count("ticket_id"))
+            .order_by("-n", "faqcandidate_id")[:limit]
         )
-        .values(
-            cluster=F("faqcandidate_id"),
-            title=F("faqcandidate__title"),
-            state=F("faqcandidate__state"),
-            faq_id=F("faqcandidate__faq_id"),
-        )
-        .annotate(n=Count("ticket_id"))
-        .order_by("-n", "cluster")[:limit]
-    )
-    if clusters:
+
+    if stopped is not None and stopped.key:
+        name = f"clusters:{kb_selectors.membership_version()}:{_instants_key(period)}:{limit}"
+        top = stopped.computed(name, counted)
+    else:
+        top = counted()
+    if top:
         states = dict(CandidateState.choices)
+        candidates = FaqCandidate.objects.in_bulk([pk for pk, _n in top])
         rows = [
             {
-                "label": row["title"],
-                "detail": str(states.get(row["state"], row["state"])),
-                "n": row["n"],
+                "label": candidates[pk].title,
+                "detail": str(states.get(candidates[pk].state, candidates[pk].state)),
+                "n": n,
                 "figure": "cluster",
-                "key": str(row["cluster"]),
-                "faq_id": row["faq_id"],
+                "key": str(pk),
+                "faq_id": candidates[pk].faq_id,
             }
-            for row in clusters
+            for pk, n in top
         ]
         return {"source": "clusters", "rows": rows}
     counts = {
@@ -1107,27 +1156,21 @@ def _stopped_operators(resolved, cutoff) -> dict[int, dict]:
     """Per operator, over resolution clocks stopped in a period: resolved,
     met, median working minutes, and how many were still open at the
     cutoff (stopped after it)."""
-    by_operator = resolved.rows["operator"]
     c = daily.microseconds(cutoff)
-    held = (resolved.rows["started"] < c) & (resolved.rows["stopped"] >= c)
-    found = {}
-    for pk in np.unique(by_operator[by_operator != 0]).tolist():
-        mine = by_operator == pk
-        times = resolved.times(mine)
-        found[pk] = {
-            "n": times["n"],
-            "met": times["met"],
-            "p50": times["p50"],
-            "open": int((held & mine).sum()),
-        }
-    return found
+    rows = resolved.rows
+    held = rows["operator"][(rows["started"] < c) & (rows["stopped"] >= c)]
+    open_counts = dict(zip(*(a.tolist() for a in np.unique(held, return_counts=True)), strict=True))
+    return {
+        pk: found | {"open": open_counts.get(pk, 0)}
+        for pk, found in resolved.medians_by("operator").items()
+    }
 
 
 def operators(scope, period, now, stopped=None) -> list[dict]:
     """Per operator, in one grouped query: resolved in the period,
     compliance, median resolution, and what they hold open at its end.
     With `stopped` (`stopped_clocks`), the resolved clocks' figures come
-    from those rows and the query counts only the open ones."""
+    from those rows and the open ones from `Stopped.held_at_end`."""
     _start, _end, cutoff = _bounds(period, now)
     stopped_q, holding = _stopped_in(period), _backlog(cutoff)
     clocks = scope.clocks(RESOLUTION)
@@ -1149,12 +1192,9 @@ def operators(scope, period, now, stopped=None) -> list[dict]:
         # Open at the end: the clocks not stopped in the period from the
         # clocks table, those stopped in it after the cutoff from the rows.
         found = {
-            row["operator"]: {"n": 0, "met": 0, "p50": None} | row
-            for row in clocks.filter(holding, _not_stopped_in(period))
-            .values(operator=F("ticket__assigned_to"))
-            .annotate(open=Count("pk"))
-            .order_by()
-            if row["operator"] is not None
+            pk: {"operator": pk, "n": 0, "met": 0, "p50": None, "open": row["held"]}
+            for pk, row in stopped.held_at_end(period, now).items()
+            if pk is not None and row["held"]
         }
         for pk, kept in stopped.computed(
             f"operators:{_instants_key(period)}:{daily.microseconds(cutoff)}",
@@ -1271,7 +1311,7 @@ def figures(filters: Filters, user=None, now=None, *, lists=True) -> Figures:
         if lists:
             result.handling_log = handling_log(scope, period)
         result.satisfaction = satisfaction(scope, period, now)
-        problems = recurring_problems(scope, period, groups)
+        problems = recurring_problems(scope, period, groups, stopped=stopped)
         result.problems, result.problem_source = problems["rows"], problems["source"]
         result.deflections = deflections(scope, period)
         result.gaps = knowledge_gaps(scope, period)

@@ -15,6 +15,7 @@ from helpdesk_site.people.models import Role
 from helpdesk_site.regions.models import Region
 from helpdesk_site.tickets import services as tickets
 from helpdesk_site.tickets.models import Category
+from kb.models import FaqCandidate
 from reporting import selectors, services
 from reporting.models import CountedDay
 from reporting.periods import containing
@@ -138,3 +139,34 @@ def test_a_resolved_ticket_given_to_another_operator_moves_in_the_operator_table
     operators = {row["name"]: row["resolved"] for row in kept["week", "513300"].operators}
     assert operators == {"王": 2, "李": 1}
     assert_same(kept, live(when))
+
+
+def test_a_group_of_similar_tickets_that_changes_shows_on_the_next_report(week, now):
+    """The week's groups of similar tickets are cached with its kept days:
+    a ticket joining or leaving a group, a group renamed, a ticket withdrawn
+    or a group gone shows on the next report."""
+    now.set("2025-11-20 12:00")
+    services.roll_up()
+    when = at("2025-11-20 12:00")
+    prefecture = Region.objects.get(code="513300")
+
+    def problems():
+        f = selectors.figures(Filters(period=PERIODS["week"], region=prefecture), now=when)
+        return f.problem_source, [(p["label"], p["n"]) for p in f.problems]
+
+    group = FaqCandidate.objects.create(title="证照制作失败", size=2)
+    group.tickets.add(week["A"], week["B"])
+    assert problems() == ("clusters", [("证照制作失败", 2)])
+    group.tickets.add(week["C"])
+    assert problems() == ("clusters", [("证照制作失败", 3)])
+    group.tickets.remove(week["A"])
+    assert problems() == ("clusters", [("证照制作失败", 2)])
+    FaqCandidate.objects.filter(pk=group.pk).update(title="印章与证照制作失败")
+    assert problems() == ("clusters", [("印章与证照制作失败", 2)])
+    admin = UserFactory(role=Role.ADMIN, department=None)
+    audit.withdraw_ticket(user=admin, ticket=week["C"], reason="重复提交")
+    assert problems() == ("clusters", [("印章与证照制作失败", 1)])
+    services.roll_up()
+    assert problems() == ("clusters", [("印章与证照制作失败", 1)])
+    group.delete()
+    assert problems()[0] == "subsystems"
