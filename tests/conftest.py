@@ -56,7 +56,9 @@ def _isolated_media(settings, tmp_path):
 def _fast_passwords(settings):
     """Tests make many accounts, and the real hasher is slow by design (about
     a third of a second an account here). Logging in through the form checks
-    the same hasher the account was made with, which is what tests check."""
+    the same hasher the account was made with. A module whose browser logs in
+    against a daphne process overrides this fixture with one that does
+    nothing: that process checks passwords with the site's real hashers."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -26,6 +26,12 @@ def shoot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"workbench-{name}.png"), full_page=True)
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords():
+    """The browser logs in through the form against daphne, which checks
+    passwords with the site's real hashers: keep them."""
+
+
 @pytest.fixture
 def daphne(tmp_path):
     if not os.environ.get("REDIS_URL"):
