@@ -53,6 +53,14 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Tests make many accounts, and the real hasher is slow by design (about
+    a third of a second an account here). Logging in through the form checks
+    the same hasher the account was made with, which is what tests check."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
@@ -60,11 +68,13 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
-def _celery_runs_tasks_inline():
+def _celery_runs_tasks_inline(settings):
     """Tasks queued by a request run in the test itself, so their effects can be
-    checked; the worker and beat are exercised by the make-run smoke test."""
+    checked; the worker and beat are exercised by the make-run smoke test. The
+    outbox's kicks go at once too, not gathered by a thread of their own."""
     from helpdesk_site.celery import app
 
+    settings.OUTBOX_KICK_GATHER_SECONDS = 0
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     yield

@@ -34,12 +34,6 @@ class Room:
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The room makes nine accounts per test; the real hasher is slow by design.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_budgets():
     """Message budgets counted in the process outlive a test, as the cache's
     are cleared between tests (tests/conftest.py); user ids may be reused."""

@@ -22,11 +22,6 @@ class Desk:
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _static_without_manifest(settings):
     settings.STORAGES = {
         **settings.STORAGES,
