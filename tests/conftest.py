@@ -70,11 +70,13 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
-def _celery_runs_tasks_inline():
+def _celery_runs_tasks_inline(settings):
     """Tasks queued by a request run in the test itself, so their effects can be
-    checked; the worker and beat are exercised by the make-run smoke test."""
+    checked; the worker and beat are exercised by the make-run smoke test. The
+    outbox's kicks go at once too, not gathered by a thread of their own."""
     from helpdesk_site.celery import app
 
+    settings.OUTBOX_KICK_GATHER_SECONDS = 0
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     yield

@@ -102,9 +102,11 @@ def _authorize(session_key, ticket_id=None):
 def _post(session_key, ticket_id, body, client_id, user=None):
     """The session's user posts, in one trip to a database thread; a user who
     can no longer see the ticket is told so (and the socket closed). Given
-    the `user` read for this burst, the session is not read again; the scope
-    is checked by the post itself in any case. Returns (user, posted)."""
-    user = user or _session_user(session_key)
+    the `user` read earlier by this socket, one query checks that the session
+    and the account still stand as they were; the scope is checked by the
+    post itself in any case. Returns (user, posted)."""
+    if user is None or not selectors.session_still_current(session_key, user):
+        user = _session_user(session_key)
     if not user.is_authenticated:
         raise _no_access()
     try:
@@ -326,17 +328,13 @@ class TicketChatConsumer(ResilientJsonConsumer):
     actions = ("post", "typing", "read", "resume", "ping")
     REAUTHORIZE_SECONDS = 30
     TYPING_INTERVAL = 1.0
-    # Lines sent in quick succession (a burst) read the session once: a post
-    # within this many seconds of the last reading posts as the user read
-    # then, so a logout elsewhere stops posting within that time.
-    BURST_SECONDS = 1.0
 
     async def websocket_connect(self, message):
         self.ticket_id = self.scope["url_route"]["kwargs"]["ticket_id"]
         self.group = layer.ticket_group(self.ticket_id)
         self.present: dict[str, dict] = {}
         self.last_typing = 0.0
-        self.burst_user, self.burst_at = None, 0.0
+        self.poster, self.poster_read_at = None, 0.0
         access = await _room_access(self.session_key, self.ticket_id)
         if access is None:
             await self.close(code=FORBIDDEN)
@@ -408,17 +406,18 @@ class TicketChatConsumer(ResilientJsonConsumer):
         if not isinstance(body, str):
             raise ChatRefused("invalid", _("The message must be text."))
         now = time.monotonic()
-        in_burst = self.burst_user if now - self.burst_at < self.BURST_SECONDS else None
+        # The user read for an earlier post is checked, not read again, until
+        # REAUTHORIZE_SECONDS have passed since that reading.
+        known = self.poster if now - self.poster_read_at < self.REAUTHORIZE_SECONDS else None
         try:
             user, posted = await _post(
-                self.session_key, self.ticket_id, body, extra.get("client_id"), in_burst
+                self.session_key, self.ticket_id, body, extra.get("client_id"), known
             )
         except ChatRefused:
-            self.burst_user = None
+            self.poster = None
             raise
-        if in_burst is None:
-            self.burst_at = now
-        self.burst_user = user
+        if user is not known:
+            self.poster, self.poster_read_at = user, now
         self.checked_at = time.monotonic()
         ack = {"type": "ack", "message": posted.payload, **extra}
         if posted.replayed:

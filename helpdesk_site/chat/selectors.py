@@ -4,6 +4,9 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import linebreaksbr
@@ -20,6 +23,45 @@ from helpdesk_site.tickets import scope
 LIVE_STATUSES = (Ticket.OPEN_STATUS, Ticket.REOPENED_STATUS, Ticket.RESOLVED_STATUS)
 # The largest message id there can be (a PostgreSQL bigint).
 MAX_ID = 2**63 - 1
+
+
+def _session_check_sql() -> str:
+    session, user = Session._meta.db_table, get_user_model()._meta.db_table
+    same = "(u.{0} = %s OR (u.{0} IS NULL AND %s IS NULL))"
+    return (
+        f"SELECT 1 FROM {session} s JOIN {user} u ON u.id = %s "  # noqa: S608 - table names only
+        "WHERE s.session_key = %s AND s.expire_date > %s AND u.is_active "
+        "AND u.password = %s AND u.role = %s AND u.is_superuser = %s "
+        f"AND {same.format('department_id')} AND {same.format('supervised_region_id')}"
+    )
+
+
+def session_still_current(session_key, user) -> bool:
+    """Whether the session `user` was read from still stands: not logged out or
+    expired, the account active, its password (which signs the session) and
+    the fields the scope rule reads unchanged. One query instead of reading
+    and checking the session again. Permissions are not in it: a socket reads
+    the session afresh at least every TicketChatConsumer.REAUTHORIZE_SECONDS."""
+    if not session_key or settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return False
+    department, region = user.department_id, user.supervised_region_id
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _session_check_sql(),
+            [
+                user.pk,
+                session_key,
+                timezone.now(),
+                user.password,
+                user.role,
+                user.is_superuser,
+                department,
+                department,
+                region,
+                region,
+            ],
+        )
+        return cursor.fetchone() is not None
 
 
 def local_time(value) -> str:

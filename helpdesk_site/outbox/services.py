@@ -21,6 +21,7 @@ effect; a key is stored once, and a delivered message is never sent again.
 import contextlib
 import datetime as dt
 import logging
+import os
 import threading
 import time
 import uuid
@@ -50,6 +51,9 @@ DEFAULTS = {
     "OUTBOX_BATCH": 50,
     # Delivered messages are kept this long (their keys keep repeats out meanwhile).
     "OUTBOX_KEEP_DAYS": 30,
+    # Kicks from one process within this many seconds go to the broker as one
+    # (0: each at once, in the committing thread).
+    "OUTBOX_KICK_GATHER_SECONDS": 0.2,
 }
 # How long a worker leaves a message queued with enqueue_live to the process that queued it.
 LIVE_GRACE = dt.timedelta(seconds=30)
@@ -58,7 +62,7 @@ LIVE_GRACE = dt.timedelta(seconds=30)
 KICK_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2}
 
 
-def setting(name: str) -> int:
+def setting(name: str) -> float:
     """An outbox setting (OUTBOX_...), or its default."""
     return getattr(settings, name, DEFAULTS[name])
 
@@ -134,14 +138,28 @@ def _deliver_here(keys: list[str]) -> None:
 
 
 # Each thread's broker connection for kicks, kept open: connecting costs more
-# than the kick itself, and a chat line kicks once.
+# than the kick itself.
 _brokers = threading.local()
 
 
 def kick() -> None:
     """Ask a worker to deliver now. Best effort: the beat delivers whatever is
     due every minute, so a broker that is down must not fail the change that
-    has just been committed."""
+    has just been committed.
+
+    A worker delivers everything that is due, so one kick sent after the last
+    of several commits serves them all: kicks are gathered for
+    OUTBOX_KICK_GATHER_SECONDS and sent by a thread of the process's own. A
+    busy chat commits a line every few milliseconds and no longer pays a
+    broker message for each."""
+    gather = setting("OUTBOX_KICK_GATHER_SECONDS")
+    if gather > 0:
+        _gathered_kicks.want(gather)
+    else:
+        _send_kick()
+
+
+def _send_kick() -> None:
     from helpdesk_site.outbox.tasks import deliver as task
 
     broker = getattr(_brokers, "connection", None)
@@ -156,6 +174,47 @@ def kick() -> None:
         with contextlib.suppress(Exception):
             broker.release()
         logger.warning("outbox: broker unreachable; the next scheduled delivery sends what waits")
+
+
+class _GatheredKicks:
+    """One sending thread per process (started on first use, again after a
+    fork). Its flag is cleared before each send, so a kick wanted after the
+    clearing is sent by the next round and one wanted before it by this one:
+    every commit is followed by a kick."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pid = None
+        self._wanted = threading.Event()
+
+    def want(self, gather: float) -> None:
+        if self._pid != os.getpid():
+            self._start(gather)
+        self._wanted.set()
+
+    def _start(self, gather: float) -> None:
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            self._wanted = threading.Event()
+            threading.Thread(
+                target=self._send_forever,
+                args=(self._wanted, gather),
+                name="outbox-kicks",
+                daemon=True,
+            ).start()
+            self._pid = os.getpid()
+
+    @staticmethod
+    def _send_forever(wanted: threading.Event, gather: float) -> None:
+        while True:
+            wanted.wait()
+            time.sleep(gather)
+            wanted.clear()
+            _send_kick()
+
+
+_gathered_kicks = _GatheredKicks()
 
 
 # --- Delivering ---------------------------------------------------------------

@@ -375,6 +375,41 @@ async def test_logging_out_elsewhere_stops_posting(room):
     assert await database_sync_to_async(ChatMessage.objects.count)() == 0
 
 
+async def test_logging_out_elsewhere_between_two_lines_stops_the_second(room):
+    socket, _ = await join(room.filer, room.ticket)
+    await socket.send_json_to({"type": "post", "body": "第一句"})
+    await next_frame(socket, "ack")
+    from django.contrib.sessions.models import Session
+
+    keys = await database_sync_to_async(list)(Session.objects.values_list("session_key", flat=True))
+    for key in keys:
+        await database_sync_to_async(log_out)(key)
+    await socket.send_json_to({"type": "post", "body": "第二句"})
+    assert (await next_frame(socket, "error"))["error"] == "no_access"
+    assert await database_sync_to_async(ChatMessage.objects.count)() == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"is_active": False},
+        {"department": None},
+        {"password": "changed-elsewhere"},
+    ],
+    ids=["deactivated", "moved out of the ticket's department", "password changed"],
+)
+async def test_an_account_changed_between_two_lines_is_read_again(room, change):
+    socket, _ = await join(room.filer, room.ticket)
+    await socket.send_json_to({"type": "post", "body": "第一句"})
+    await next_frame(socket, "ack")
+    await database_sync_to_async(
+        lambda: type(room.filer).objects.filter(pk=room.filer.pk).update(**change)
+    )()
+    await socket.send_json_to({"type": "post", "body": "第二句"})
+    assert (await next_frame(socket, "error"))["error"] in {"no_access", "forbidden"}
+    assert await database_sync_to_async(ChatMessage.objects.count)() == 1
+
+
 # --- presence, typing, receipts -----------------------------------------------
 
 
