@@ -59,10 +59,12 @@ fonts:
 office:
 	@command -v soffice >/dev/null && command -v pdftoppm >/dev/null || (apt-get update -qq && apt-get install -y -qq libreoffice-writer-nogui poppler-utils >/dev/null)
 
-# Browser tests run in their own pytest process (their event loop clashes with
-# the async consumer tests). Exit status 5 means none are collected yet.
+# Browser tests run in their own pytest run (their event loop clashes with
+# the async consumer tests), in parallel too: each worker has its own live
+# server, databases and Chromium. Exit status 5 means none are collected yet.
 e2e: venv browser
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m e2e -q -p no:cacheprovider; \
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m e2e -q -p no:cacheprovider \
+		-p tests.parallel -n $(TEST_WORKERS) --dist load; \
 	status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
 
 test: lint office unit e2e docker-check
