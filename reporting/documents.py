@@ -216,8 +216,9 @@ GROUP_HEADERS = [
 ]
 
 
-# The name and the 说明 need the room; the counts and rates do not.
-GROUP_SHARES = [22, 7, 7, 7, 9, 9, 9, 12, 18]
+# The name, the change and the 说明 need the room; counts and rates are
+# widened to their longest number when they need it (docx_layout.fit_numbers).
+GROUP_SHARES = [20, 7, 7, 7, 9, 9, 9, 18, 14]
 
 
 def link_base() -> str:

@@ -153,13 +153,43 @@ def _drop_thumbnail(document) -> None:
 TEXT_WIDTH_MM = 210 - 28 - 26
 
 
-def _column_widths(columns: int) -> list:
-    """Equal columns, except that a wide table gives its first column (the
-    name of a county, a department, a ticket) a quarter of the width."""
+def _column_widths(columns: int) -> list[float]:
+    """Widths in millimetres: equal columns, except that a wide table gives its
+    first column (the name of a county, a department, a ticket) a quarter of
+    the width."""
     if columns < 5:
-        return [Mm(TEXT_WIDTH_MM / columns)] * columns
+        return [TEXT_WIDTH_MM / columns] * columns
     first = TEXT_WIDTH_MM * 0.25
-    return [Mm(first)] + [Mm((TEXT_WIDTH_MM - first) / (columns - 1))] * (columns - 1)
+    return [first] + [(TEXT_WIDTH_MM - first) / (columns - 1)] * (columns - 1)
+
+
+# A number's characters at 五号 (digits, point, percent sign) and a cell's
+# own padding (LibreOffice's and Word's default 0.19 cm a side), generously.
+NUMBER_CHARACTER_MM = 2.1
+CELL_PADDING_MM = 4.0
+NUMBER = re.compile(r"[-+]?[\d,.]+%?")
+NO_VALUE = {"", "—", "-", "无"}
+
+
+def fit_numbers(widths_mm: Sequence[float], rows: Sequence[Sequence]) -> list[float]:
+    """Column widths in which no number is broken over two lines (a count of
+    6411 read as 641 and 1): a column holding only numbers gets at least the
+    width of its longest one, taken from the other columns in proportion to
+    their width. Left as they are if the other columns cannot give it."""
+    need = [0.0] * len(widths_mm)
+    for column in range(len(widths_mm)):
+        values = [str(row[column]) for row in rows if str(row[column]).strip() not in NO_VALUE]
+        if values and all(NUMBER.fullmatch(value) for value in values):
+            need[column] = max(map(len, values)) * NUMBER_CHARACTER_MM + CELL_PADDING_MM
+    short = sum(max(0.0, wanted - width) for wanted, width in zip(need, widths_mm, strict=True))
+    givers = [column for column, wanted in enumerate(need) if not wanted]
+    spare = sum(widths_mm[column] for column in givers)
+    if not short or spare - short < CELL_PADDING_MM * len(givers) * 2:
+        return list(widths_mm)
+    fitted = [max(wanted, width) for wanted, width in zip(need, widths_mm, strict=True)]
+    for column in givers:
+        fitted[column] -= short * widths_mm[column] / spare
+    return fitted
 
 
 def _run_content(text: str) -> str:
@@ -353,11 +383,12 @@ class WordReport:
         over a page; an empty one says 无 rather than leaving the header alone.
         `shares` divides the width among the columns (default: see
         _column_widths)."""
-        widths = (
-            [Mm(TEXT_WIDTH_MM * share / sum(shares)) for share in shares]
+        widths_mm = (
+            [TEXT_WIDTH_MM * share / sum(shares) for share in shares]
             if shares
             else _column_widths(len(header))
         )
+        widths = [Mm(width) for width in fit_numbers(widths_mm, rows)]
         table = self.document.add_table(rows=0, cols=len(header))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
