@@ -69,6 +69,7 @@ def test_an_operator_imports_questions(browser, live_server, width, height):
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/quizzes/questions/")
     page.click("[data-import]")
+    page.wait_for_selector("form[enctype='multipart/form-data']")
     fits_and_chinese(page, "import page")
 
     wrong = [[*ROWS[0][:9], "E", ""], ROWS[1]]

@@ -44,6 +44,8 @@ def test_a_supervisor_records_an_assessment(
     assert page.locator("[data-standing=none]").count() == 1
     page.click("[data-engineer=eng_wang] a")
     page.click("[data-action=assess]")
+    # The click only starts the navigation: wait for the form it leads to.
+    page.wait_for_selector("[data-action=record]")
     fits_and_chinese(page, "form")
     scores = page.locator("input[name^=score_]")
     scores.nth(0).fill("150")  # refused, in Chinese, nothing stored
