@@ -485,9 +485,11 @@ def _kept_columns(days) -> list[tuple[str, bytes]]:
     # In binary: as text, PostgreSQL sends bytea in hex, twice the bytes to
     # send and to decode, and a year's rows are tens of megabytes.
     # (Django's cursors bind on the client, which cannot receive binary.)
+    # Django's wrapper turns the driver's errors into Django's, so a database
+    # that goes away still answers 503 (helpdesk_site.errors), not 500.
     sql, params = found.query.sql_with_params()
     connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         return cursor.execute(sql, params, binary=True).fetchall()
 
 
@@ -666,17 +668,12 @@ def weak_spot_causes(scope, period, groups, stopped=None) -> dict[str, dict]:
 def _group_mask(clocks, key: str):
     """A weak-spot group ("dimension:value") as a mask on the rows, the
     condition of `_group_q`."""
-    dimension, _sep, value = key.partition(":")
-    rows = clocks.rows
-    if dimension == "county" and value.isdigit() and len(value) == 6:
-        return rows["county"] == int(value)
-    if dimension in ("department", "prefecture_department") and value.isdigit():
-        return rows["department"] == int(value)
-    if dimension == "subsystem" and value.isdigit():
-        return rows["subsystem"] == int(value)
-    if dimension == "category" and value in Category.values:
-        return rows["category"] == CATEGORY_NUMBERS[value]
-    raise ValueError(key)
+    column, value = _group_selects(key)
+    if column == "county":
+        value = int(value)
+    elif column == "category":
+        value = CATEGORY_NUMBERS[value]
+    return clocks.rows[column] == value
 
 
 def _age(low, high, cutoff) -> Q:
@@ -1401,18 +1398,34 @@ def _met_clocks(key: str) -> tuple[str, Q]:
     raise ValueError(key)
 
 
-def _group_q(key: str) -> Q:
-    """A weak-spot group ("dimension:value") as a condition on clocks."""
+def _group_selects(key: str) -> tuple[str, int | str]:
+    """A weak-spot group ("dimension:value") as what it selects on: the
+    county code, the department, the subsystem or the category, and its
+    value. Raises ValueError on a malformed key."""
     dimension, _sep, value = key.partition(":")
     if dimension == "county" and value.isdigit() and len(value) == 6:
-        return Q(ticket__details__region__code__startswith=value)
+        return "county", value
     if dimension in ("department", "prefecture_department") and value.isdigit():
-        return Q(ticket__details__department_id=int(value))
+        return "department", int(value)
     if dimension == "subsystem" and value.isdigit():
-        return Q(ticket__details__subsystem_id=int(value))
+        return "subsystem", int(value)
     if dimension == "category" and value in Category.values:
-        return Q(ticket__details__category=value)
+        return "category", value
     raise ValueError(key)
+
+
+GROUP_LOOKUPS = {
+    "county": "ticket__details__region__code__startswith",
+    "department": "ticket__details__department_id",
+    "subsystem": "ticket__details__subsystem_id",
+    "category": "ticket__details__category",
+}
+
+
+def _group_q(key: str) -> Q:
+    """A weak-spot group ("dimension:value") as a condition on clocks."""
+    column, value = _group_selects(key)
+    return Q(**{GROUP_LOOKUPS[column]: value})
 
 
 def tickets_behind(filters: Filters, figure: str, key: str = "", user=None, now=None):

@@ -1,6 +1,7 @@
 """Reads of chat data, always through the ticket scope module."""
 
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -25,6 +26,7 @@ LIVE_STATUSES = (Ticket.OPEN_STATUS, Ticket.REOPENED_STATUS, Ticket.RESOLVED_STA
 MAX_ID = 2**63 - 1
 
 
+@functools.cache
 def _session_check_sql() -> str:
     session, user = Session._meta.db_table, get_user_model()._meta.db_table
     same = "(u.{0} = %s OR (u.{0} IS NULL AND %s IS NULL))"

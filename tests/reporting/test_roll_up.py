@@ -6,11 +6,14 @@ import datetime as dt
 import io
 import json
 
+import psycopg
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from helpdesk.models import Ticket
 
 from helpdesk_site.audit import services as audit
+from helpdesk_site.errors import DATABASE_DOWN
 from helpdesk_site.people.models import Role
 from helpdesk_site.regions.models import Region
 from helpdesk_site.tickets import services as tickets
@@ -170,3 +173,23 @@ def test_a_group_of_similar_tickets_that_changes_shows_on_the_next_report(week, 
     assert problems() == ("clusters", [("印章与证照制作失败", 1)])
     group.delete()
     assert problems()[0] == "subsystems"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the binary read is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_database_while_reading_kept_clocks_is_djangos_error_so_pages_answer_503(week, now):
+    """The kept clocks are read past Django's cursor (in binary); a server
+    that goes away must still raise what the 503 page answers for."""
+    now.set("2025-11-20 12:00")
+    services.roll_up()
+    days = list(CountedDay.objects.filter(stale=False).values_list("day", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    try:
+        with pytest.raises(DATABASE_DOWN):
+            selectors._kept_columns(days)
+    finally:
+        connection.close()
