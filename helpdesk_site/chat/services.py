@@ -4,6 +4,7 @@ broadcasts after the transaction commits, so nobody is ever shown a message
 that the database does not have."""
 
 import json
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from helpdesk.models import FollowUp, FollowUpAttachment, Ticket
 
 from helpdesk_site.audit.selectors import followup_edits
-from helpdesk_site.chat import layer, ratelimit
+from helpdesk_site.chat import layer, storing
 from helpdesk_site.chat.errors import ChatRefused
 from helpdesk_site.chat.models import ChatMessage, ReadMark
 from helpdesk_site.chat.rendering import normalize_body, render_body
@@ -47,18 +48,22 @@ def _checked_image(image):
 
 
 def _check_rate(user) -> None:
+    """At most CHAT_RATE_LIMIT lines in any CHAT_RATE_WINDOW seconds, counted
+    on the lines stored (chat.storing holds the rule)."""
     limit, window = settings.CHAT_RATE_LIMIT, settings.CHAT_RATE_WINDOW
-    verdict = ratelimit.hit(f"post:{user.pk}", limit, window)
-    if not verdict.allowed:
+    now = timezone.now()
+    count, oldest = storing.recent_lines(user, now)
+    if count >= limit:
+        wait = max(1, math.ceil((oldest + timedelta(seconds=window) - now).total_seconds()))
         raise ChatRefused(
             "rate_limited",
             _(
                 "You are sending messages too fast: at most %(limit)d every %(window)d "
                 "seconds. Try again in %(wait)d seconds."
             )
-            % {"limit": limit, "window": window, "wait": verdict.retry_after},
+            % {"limit": limit, "window": window, "wait": wait},
             status=429,
-            retry_after=verdict.retry_after,
+            retry_after=wait,
         )
 
 
@@ -136,6 +141,15 @@ def post_message(
     checked = _checked_image(image) if image is not None else None
     if not body and checked is None:
         raise ChatRefused("empty", _("The message is empty."))
+    if checked is None and storing.available():
+        stored = storing.store_line(
+            user, ticket_id, body, render_body(body), client_id, announce_update
+        )
+        if stored is not None:
+            posted = PostedMessage(stored.message)
+            # After the commit (at once, unless a caller's transaction holds it).
+            transaction.on_commit(lambda: _announce(posted, stored.ticket, publish))
+            return posted
     _check_rate(user)
 
     # A repeat finds the key taken; an expired key is released and the post
@@ -244,27 +258,7 @@ def _store(user, ticket_id, body, checked, client_id, publish) -> PostedMessage:
                 )
             )
 
-            def announce():
-                payload = posted.payload
-                room_event = {
-                    "type": "chat.message",
-                    # Encoded once here rather than once per socket in the room.
-                    "frame": json.dumps(
-                        {"type": "message", "message": payload}, ensure_ascii=False
-                    ),
-                }
-                console_event = {
-                    "type": "console.message",
-                    "ticket": ticket_payload(locked),
-                    "message": payload,
-                }
-                posted.events = [(layer.ticket_group(ticket_id), room_event)] + [
-                    (group, console_event) for group in layer.console_groups_for(locked)
-                ]
-                if publish:
-                    posted.broadcast = layer.publish_many(posted.events)
-
-            transaction.on_commit(announce)
+            transaction.on_commit(lambda: _announce(posted, locked, publish))
     except IntegrityError:
         # A repeat, rolled back: the image file saved with it goes too (unless
         # the error came after the commit, from a receiver of the announcement).
@@ -274,6 +268,28 @@ def _store(user, ticket_id, body, checked, client_id, publish) -> PostedMessage:
                 attachment.file.delete(save=False)
         raise
     return posted
+
+
+def _announce(posted: PostedMessage, ticket: Ticket, publish: bool) -> None:
+    """The events that announce a stored line: to its room and to the
+    consoles of those who work its ticket; sent here unless the caller (a
+    socket) sends them from its own event loop."""
+    payload = posted.payload
+    room_event = {
+        "type": "chat.message",
+        # Encoded once here rather than once per socket in the room.
+        "frame": json.dumps({"type": "message", "message": payload}, ensure_ascii=False),
+    }
+    console_event = {
+        "type": "console.message",
+        "ticket": ticket_payload(ticket),
+        "message": payload,
+    }
+    posted.events = [(layer.ticket_group(ticket.pk), room_event)] + [
+        (group, console_event) for group in layer.console_groups_for(ticket)
+    ]
+    if publish:
+        posted.broadcast = layer.publish_many(posted.events)
 
 
 def mark_read(user, ticket_id, up_to) -> int:

@@ -122,11 +122,18 @@ def enqueue_live(*messages: Message) -> None:
         transaction.on_commit(lambda: _deliver_here(keys))
 
 
-def _store(messages, delay=dt.timedelta(0)) -> None:
+def stamped(*messages: Message, delay=dt.timedelta(0)) -> tuple[Message, ...]:
+    """The messages with their times set as they are stored, for a caller that
+    writes them in a statement of its own (the chat's hot path), then calls
+    `kick` on commit as `enqueue` does."""
     now = timezone.now()
     for message in messages:
         message.created_at, message.due_at = now, now + delay
-    Message.objects.bulk_create(messages, ignore_conflicts=True)
+    return messages
+
+
+def _store(messages, delay=dt.timedelta(0)) -> None:
+    Message.objects.bulk_create(stamped(*messages, delay=delay), ignore_conflicts=True)
 
 
 def _deliver_here(keys: list[str]) -> None:
