@@ -425,8 +425,12 @@ class TicketChatConsumer(ResilientJsonConsumer):
             ack["replayed"] = True
         else:
             # Stored; if publishing fails the layer's watch confirms the outage
-            # and tells every socket, this one included.
-            await layer.apublish_many(self.channel_layer, posted.events)
+            # and tells every socket, this one included. This socket's line
+            # comes back in the ack: the room's frame skips it (not the
+            # poster's other tabs).
+            room, event = posted.events[0]
+            events = [(room, {**event, "channel": self.channel_name}), *posted.events[1:]]
+            await layer.apublish_many(self.channel_layer, events)
         await self.send_json(ack)
 
     async def do_typing(self, frame, extra):
@@ -455,6 +459,8 @@ class TicketChatConsumer(ResilientJsonConsumer):
     # --- channel layer events ---------------------------------------------
 
     async def chat_message(self, event):
+        if event.get("channel") == self.channel_name:
+            return
         if await self.still_allowed():
             await self.send(text_data=event["frame"])
 

@@ -285,6 +285,7 @@ def _announce(posted: PostedMessage, ticket: Ticket, publish: bool) -> None:
         "ticket": ticket_payload(ticket),
         "message": payload,
     }
+    # The room first: a socket that posted marks it as its own (consumers).
     posted.events = [(layer.ticket_group(ticket.pk), room_event)] + [
         (group, console_event) for group in layer.console_groups_for(ticket)
     ]

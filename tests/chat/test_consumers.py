@@ -118,6 +118,7 @@ async def test_the_filer_colleagues_and_operator_get_in(room):
 
 async def test_a_post_reaches_everyone_in_the_room_and_only_them(room):
     clerk, _ = await join(room.filer, room.ticket)
+    clerks_other_tab, _ = await join(room.filer, room.ticket)
     operator, _ = await join(room.operator, room.ticket)
     other_ticket = await database_sync_to_async(file_ticket)(room.colleague, title="另一件事")
     elsewhere, _ = await join(room.colleague, other_ticket)
@@ -129,15 +130,19 @@ async def test_a_post_reaches_everyone_in_the_room_and_only_them(room):
     assert delivered["message"]["id"] == ack["message"]["id"]
     assert delivered["message"]["author"]["id"] == room.filer.pk
     assert delivered["message"]["html"] == "<p>登录后页面空白</p>"
-    # The sender gets the broadcast too (the panel skips ids it has shown).
-    assert (await next_frame(clerk, "message"))["message"]["id"] == ack["message"]["id"]
+    # The sender's other tab gets the broadcast; the socket that sent the
+    # line has it from the ack, and is not sent it a second time.
+    assert (await next_frame(clerks_other_tab, "message"))["message"]["id"] == ack["message"]["id"]
+    await still_open(clerk)
+    while not await clerk.receive_nothing(timeout=0.3):
+        assert (await clerk.receive_json_from())["type"] != "message"
     assert await elsewhere.receive_nothing(timeout=0.5)
 
     stored = await database_sync_to_async(
         lambda: ChatMessage.objects.select_related("followup").get(pk=ack["message"]["id"])
     )()
     assert stored.followup.user_id == room.filer.pk
-    for socket in (clerk, operator, elsewhere):
+    for socket in (clerk, clerks_other_tab, operator, elsewhere):
         await socket.disconnect()
 
 
