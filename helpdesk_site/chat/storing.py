@@ -27,6 +27,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Min
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,12 +72,12 @@ def _newest_line_sql() -> str:
     return f"(SELECT COALESCE(MAX(id), 0) FROM {table} WHERE ticket_id = %s)"  # noqa: S608
 
 
-def _recent_lines_sql(what: str) -> str:
-    """`what` of the author's lines stored after a time: the chat's budget
-    (at most CHAT_RATE_LIMIT lines in CHAT_RATE_WINDOW seconds), counted on
-    what was stored, so every process and both paths count the same lines."""
+def _recent_lines_sql() -> str:
+    """The author's lines stored after a time: the chat's budget (at most
+    CHAT_RATE_LIMIT lines in CHAT_RATE_WINDOW seconds) is counted on what was
+    stored, so every process and both paths count the same lines."""
     table = _quoted(ChatMessage._meta.db_table)
-    return f"SELECT {what} FROM {table} WHERE author_id = %s AND created > %s"  # noqa: S608
+    return f"SELECT count(*) FROM {table} WHERE author_id = %s AND created > %s"  # noqa: S608
 
 
 @dataclass
@@ -100,7 +101,7 @@ def _built() -> _Statements:
         lock = (
             f"UPDATE {ticket} SET {_quoted('modified')} = %s "  # noqa: S608
             "WHERE id = %s AND id IN ({scope}) "
-            f"AND ({_recent_lines_sql('count(*)')}) < %s "
+            f"AND ({_recent_lines_sql()}) < %s "
             "RETURNING status, title, created, queue_id, assigned_to_id, "
             f"{sequence.format(FollowUp._meta.db_table)}, "
             f"{sequence.format(ChatMessage._meta.db_table)}"
@@ -232,8 +233,10 @@ def store_line(user, ticket_id: int, body: str, body_html: str, client_id, annou
 
 def recent_lines(user, now) -> tuple[int, object]:
     """How many lines count against the user's budget at `now`, and the
-    oldest of them (when a place frees)."""
+    oldest of them (when a place frees): the lock statement's condition,
+    through the ORM for every database."""
     since = now - timedelta(seconds=settings.CHAT_RATE_WINDOW)
-    with connection.cursor() as cursor:
-        cursor.execute(_recent_lines_sql("count(*), min(created)"), [user.pk, since])
-        return cursor.fetchone()
+    recent = ChatMessage.objects.filter(author=user, created__gt=since).aggregate(
+        count=Count("id"), oldest=Min("created")
+    )
+    return recent["count"], recent["oldest"]

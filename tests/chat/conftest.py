@@ -35,8 +35,8 @@ class Room:
 
 @pytest.fixture(autouse=True)
 def _fresh_budgets():
-    """Message budgets counted in the process outlive a test, as the cache's
-    are cleared between tests (tests/conftest.py); user ids may be reused."""
+    """Budgets counted in the process (chat.ratelimit) outlive a test, as the
+    cache's are cleared between tests (tests/conftest.py); user ids may be reused."""
     from helpdesk_site.chat import ratelimit
 
     ratelimit.local_budgets.clear()

@@ -55,6 +55,7 @@ def _statements(queries) -> list[str]:
     ]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the hot path is PostgreSQL's")
 def test_a_text_line_is_stored_in_two_statements(room, django_capture_on_commit_callbacks):
     # The announcement and the worker's kick run after the two statements.
     with (
