@@ -99,7 +99,7 @@ def _built() -> _Statements:
         ticket = _quoted(Ticket._meta.db_table)
         sequence = "nextval(pg_get_serial_sequence('{}', 'id'))"
         lock = (
-            f"UPDATE {ticket} SET {_quoted('modified')} = %s "  # noqa: S608
+            f"UPDATE {ticket} SET {_quoted(Ticket._meta.get_field('modified').column)} = %s "  # noqa: S608
             "WHERE id = %s AND id IN ({scope}) "
             f"AND ({_recent_lines_sql()}) < %s "
             "RETURNING status, title, created, queue_id, assigned_to_id, "
@@ -172,7 +172,13 @@ def store_line(user, ticket_id: int, body: str, body_html: str, client_id, annou
                 user=user,
             )
             followup.from_chat = True
-            pre_save.send(sender=FollowUp, instance=followup, raw=False, using=connection.alias)
+            pre_save.send(
+                sender=FollowUp,
+                instance=followup,
+                raw=False,
+                using=connection.alias,
+                update_fields=None,
+            )
             copy = AUDIT_COPY(
                 history_date=now,
                 history_type="+",
