@@ -343,6 +343,8 @@ class TicketChatConsumer(ResilientJsonConsumer):
         if not await self.take_place(user):
             return
         self.checked_at = time.monotonic()
+        # The user just read is the poster of this socket's first lines too.
+        self.poster, self.poster_read_at = user, self.checked_at
         self.me = selectors.person_payload(user)
         await self.accept()
         live = await self.join([self.group])
