@@ -95,12 +95,14 @@ class ChatChannelLayer(RedisPubSubChannelLayer):
         by one. Raises as group_send does when Redis is away."""
         loop_layer = self._get_layer()
         by_shard = {}
+        # One event for several groups (a line to the consoles) is encoded once.
+        encoded = {}
         for group, message in sends:
             channel = loop_layer._get_group_channel_name(group)
             shard = loop_layer._get_shard(channel)
-            by_shard.setdefault(shard, []).append(
-                (channel, loop_layer.channel_layer.serialize(message))
-            )
+            if id(message) not in encoded:
+                encoded[id(message)] = loop_layer.channel_layer.serialize(message)
+            by_shard.setdefault(shard, []).append((channel, encoded[id(message)]))
         for shard, publishes in by_shard.items():
             async with shard._lock:
                 shard._ensure_redis()
