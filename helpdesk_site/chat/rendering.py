@@ -1,6 +1,7 @@
 """Message bodies: plain text or a safe subset of Markdown, rendered to HTML
 that can be put into a page as it is. No Django here, so it is tested alone."""
 
+import re
 import threading
 
 import markdown
@@ -42,10 +43,32 @@ def _converter() -> markdown.Markdown:
     return converter
 
 
+# Characters that mean something to Markdown or to HTML. One printable line
+# with none of them (most chat lines) is a paragraph of itself, as Markdown
+# would make it, without the converter's passes over it.
+_MARKUP = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>&~=:\"']")
+
+
+def _plain_line(text: str) -> bool:
+    return (
+        text.isprintable()
+        and text[:1] not in ("", " ")
+        and text[-1:] != " "
+        and not _MARKUP.search(text)
+    )
+
+
 def render_body(text: str) -> str:
     """Markdown to sanitized HTML; plain text comes out as paragraphs with its
     line breaks kept."""
-    html = _converter().reset().convert(text)
+    return sanitized(f"<p>{text}</p>" if _plain_line(text) else markdown_html(text))
+
+
+def markdown_html(text: str) -> str:
+    return _converter().reset().convert(text)
+
+
+def sanitized(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -27,6 +27,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import Count, Min
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
@@ -123,6 +124,18 @@ def _built() -> _Statements:
     return _statements
 
 
+def _server_binding_cursor():
+    """A cursor on Django's connection that sends the values apart from the
+    SQL (PostgreSQL's extended protocol) instead of quoting some forty of
+    them into the text, as the project's client-side cursors do; wrapped as
+    Django wraps its own (database errors, query logging)."""
+    connection.ensure_connection()
+    raw = ServerBindingCursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
+
+
 def available() -> bool:
     return connection.vendor == "postgresql"
 
@@ -145,7 +158,7 @@ def store_line(user, ticket_id: int, body: str, body_html: str, client_id, annou
     limit, window = settings.CHAT_RATE_LIMIT, settings.CHAT_RATE_WINDOW
     since = now - timedelta(seconds=window)
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(), _server_binding_cursor() as cursor:
             cursor.execute(
                 built.lock.replace("{scope}", scope_sql),
                 [now, ticket_id, *scope_params, user.pk, since, limit],

@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpdesk_site.chat.rendering import ALLOWED_TAGS, normalize_body, render_body
+from helpdesk_site.chat.rendering import (
+    ALLOWED_TAGS,
+    markdown_html,
+    normalize_body,
+    render_body,
+    sanitized,
+)
 
 
 def test_markdown_formatting_is_kept():
@@ -55,3 +61,33 @@ def test_normalize_trims_and_unifies_line_endings():
 def test_normalize_refuses_non_text():
     with pytest.raises(TypeError):
         normalize_body(["not", "text"])
+
+
+# Letters of every kind a clerk types, and every character that means
+# something to Markdown or HTML, so both sides of the plain-line check are tried.
+_CHAT_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("压测消息电子证照办理好的谢谢，。？！、：；“”‘’（）《》【】…　")
+        + list("abcXYZ019 %@$^?,;/\t\n")
+        + list("\\`*_{}[]()#+-.!|<>&~=:\"'")
+        + ["\x02", "\x03", "\u2028", "\u00a0"]
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_CHAT_TEXT)
+def test_a_plain_line_renders_as_markdown_would(text):
+    """The quick way for a line with no markup gives exactly what the
+    Markdown converter gives."""
+    assert render_body(text) == sanitized(markdown_html(text))
+
+
+def test_an_everyday_line_takes_the_quick_way(monkeypatch):
+    from helpdesk_site.chat import rendering
+
+    monkeypatch.setattr(rendering, "markdown_html", None)
+    assert render_body("您好，电子证照打不开了，麻烦看一下 谢谢") == (
+        "<p>您好，电子证照打不开了，麻烦看一下 谢谢</p>"
+    )
