@@ -54,7 +54,8 @@ def _check_rate(user) -> None:
     now = timezone.now()
     count, oldest = storing.recent_lines(user, now)
     if count >= limit:
-        wait = max(1, math.ceil((oldest + timedelta(seconds=window) - now).total_seconds()))
+        frees_at = oldest + timedelta(seconds=window) if oldest else now + timedelta(seconds=window)
+        wait = max(1, math.ceil((frees_at - now).total_seconds()))
         raise ChatRefused(
             "rate_limited",
             _(
@@ -142,9 +143,7 @@ def post_message(
     if not body and checked is None:
         raise ChatRefused("empty", _("The message is empty."))
     if checked is None and storing.available():
-        stored = storing.store_line(
-            user, ticket_id, body, render_body(body), client_id, announce_update
-        )
+        stored = storing.store_line(user, ticket_id, body, render_body(body), client_id, _posted)
         if stored is not None:
             posted = PostedMessage(stored.message)
             # After the commit (at once, unless a caller's transaction holds it).
@@ -184,15 +183,6 @@ def _replay(first: ChatMessage, body: str, checked) -> PostedMessage:
     return PostedMessage(first, replayed=True)
 
 
-# The ticket's newest message, read by the INSERT itself under the row lock.
-# Written out rather than built as a Subquery: compiling that expression for
-# every line cost about a millisecond of CPU, a seventh of a post. Only the
-# model's own table name is formatted in; the ticket id is a parameter.
-NEWEST_IN_TICKET = (
-    f"SELECT COALESCE(MAX(id), 0) FROM {ChatMessage._meta.db_table} WHERE ticket_id = %s"  # noqa: S608
-)
-
-
 def _store(user, ticket_id, body, checked, client_id, publish) -> PostedMessage:
     attachment = None
     try:
@@ -210,15 +200,7 @@ def _store(user, ticket_id, body, checked, client_id, publish) -> PostedMessage:
             if locked is None:
                 raise _forbidden()
             old_status = locked.status
-            followup = FollowUp(
-                ticket=locked,
-                title=_("Chat message"),
-                comment=body or checked.file.name,
-                public=True,
-                user=user,
-            )
-            # Its chat line announces it; the follow-up is not pushed a second time.
-            followup.from_chat = True
+            followup = storing.line_followup(locked, user, body or checked.file.name)
             # helpdesk's FollowUp.save saves the whole ticket (and a history
             # record of it) only to bump `modified`: one UPDATE does that, and
             # the follow-up is saved as a plain model, its receivers all heard.
@@ -242,21 +224,14 @@ def _store(user, ticket_id, body, checked, client_id, publish) -> PostedMessage:
                 image=attachment,
                 client_id=client_id,
                 prev_id=RawSQL(  # noqa: S611 - a constant statement, the id a parameter
-                    NEWEST_IN_TICKET, [locked.pk], output_field=models.BigIntegerField()
+                    storing.NEWEST_IN_TICKET, [locked.pk], output_field=models.BigIntegerField()
                 ),
             )
             posted = PostedMessage(message)
             # What the rest of the desk does about a ticket update (the
             # reporter's notice and e-mail) is the worker's, off the socket's
             # process, and survives a crash after the commit.
-            outbox.enqueue(
-                outbox.call(
-                    f"chat.posted:{message.pk}",
-                    announce_update,
-                    followup_id=followup.pk,
-                    old_status=old_status,
-                )
-            )
+            outbox.enqueue(_posted(message.pk, followup.pk, old_status))
 
             transaction.on_commit(lambda: _announce(posted, locked, publish))
     except IntegrityError:
@@ -333,6 +308,15 @@ def mark_read(user, ticket_id, up_to) -> int:
             )
         )
     return up_to_now
+
+
+def _posted(line_id: int, followup_id: int, old_status: int):
+    """The outbox message a stored line leaves for the worker: what the rest
+    of the desk does about a ticket update (the reporter's notice and
+    e-mail), off the socket's process, surviving a crash after the commit."""
+    return outbox.call(
+        f"chat.posted:{line_id}", announce_update, followup_id=followup_id, old_status=old_status
+    )
 
 
 @outbox.handler

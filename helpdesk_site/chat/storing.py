@@ -68,9 +68,28 @@ class _Insert:
         ]
 
 
-def _newest_line_sql() -> str:
-    table = _quoted(ChatMessage._meta.db_table)
-    return f"(SELECT COALESCE(MAX(id), 0) FROM {table} WHERE ticket_id = %s)"  # noqa: S608
+# The ticket's newest message, read by the line's INSERT itself under the row
+# lock (both paths). Written out rather than built as a Subquery, whose
+# compiling for every line cost more than the INSERT. Only the model's own
+# table name is formatted in; the ticket id is a parameter.
+NEWEST_IN_TICKET = (
+    f"SELECT COALESCE(MAX(id), 0) FROM {ChatMessage._meta.db_table} WHERE ticket_id = %s"  # noqa: S608
+)
+
+
+def _budget_start(now):
+    """Lines stored after this count against the budget at `now`."""
+    return now - timedelta(seconds=settings.CHAT_RATE_WINDOW)
+
+
+def line_followup(ticket, user, comment: str) -> FollowUp:
+    """A chat line's place in the ticket's history (both paths)."""
+    followup = FollowUp(
+        ticket=ticket, title=_("Chat message"), comment=comment, public=True, user=user
+    )
+    # Its chat line announces it; the follow-up is not pushed a second time.
+    followup.from_chat = True
+    return followup
 
 
 def _recent_lines_sql() -> str:
@@ -113,7 +132,7 @@ def _built() -> _Statements:
         line = _Insert(
             ChatMessage,
             leave_out=("prev_id",),
-            extra_columns=[("prev_id", _newest_line_sql())],
+            extra_columns=[("prev_id", f"({NEWEST_IN_TICKET})")],
             tail=" RETURNING prev_id",
         )
         insert = (
@@ -146,22 +165,28 @@ class StoredLine:
     ticket: Ticket
 
 
-def store_line(user, ticket_id: int, body: str, body_html: str, client_id, announce_update):
+def store_line(user, ticket_id: int, body: str, body_html: str, client_id, posted):
     """Store a text line as described above; None when the general path must
-    decide. `announce_update` is the outbox handler for the rest of the desk."""
+    decide. `posted(line_id, followup_id, old_status)` makes the outbox
+    message the line leaves for the rest of the desk."""
     visible = scope.visible_ticket_ids_sql(user)
     if visible is None:
         return None
     scope_sql, scope_params = visible
     built = _built()
     now = timezone.now()
-    limit, window = settings.CHAT_RATE_LIMIT, settings.CHAT_RATE_WINDOW
-    since = now - timedelta(seconds=window)
     try:
         with transaction.atomic(), _server_binding_cursor() as cursor:
             cursor.execute(
                 built.lock.replace("{scope}", scope_sql),
-                [now, ticket_id, *scope_params, user.pk, since, limit],
+                [
+                    now,
+                    ticket_id,
+                    *scope_params,
+                    user.pk,
+                    _budget_start(now),
+                    settings.CHAT_RATE_LIMIT,
+                ],
             )
             row = cursor.fetchone()
             if row is None:
@@ -175,16 +200,8 @@ def store_line(user, ticket_id: int, body: str, body_html: str, client_id, annou
                 queue_id=queue_id,
                 assigned_to_id=assigned_to_id,
             )
-            followup = FollowUp(
-                pk=followup_id,
-                ticket=ticket,
-                date=now,
-                title=_("Chat message"),
-                comment=body,
-                public=True,
-                user=user,
-            )
-            followup.from_chat = True
+            followup = line_followup(ticket, user, body)
+            followup.pk, followup.date = followup_id, now
             pre_save.send(
                 sender=FollowUp,
                 instance=followup,
@@ -213,14 +230,7 @@ def store_line(user, ticket_id: int, body: str, body_html: str, client_id, annou
                 created=now,
                 client_id=client_id,
             )
-            (outbox_message,) = outbox.stamped(
-                outbox.call(
-                    f"chat.posted:{line_id}",
-                    announce_update,
-                    followup_id=followup_id,
-                    old_status=status,
-                )
-            )
+            (outbox_message,) = outbox.stamped(posted(line_id, followup_id, status))
             cursor.execute(
                 built.insert,
                 [
@@ -254,8 +264,7 @@ def recent_lines(user, now) -> tuple[int, object]:
     """How many lines count against the user's budget at `now`, and the
     oldest of them (when a place frees): the lock statement's condition,
     through the ORM for every database."""
-    since = now - timedelta(seconds=settings.CHAT_RATE_WINDOW)
-    recent = ChatMessage.objects.filter(author=user, created__gt=since).aggregate(
+    recent = ChatMessage.objects.filter(author=user, created__gt=_budget_start(now)).aggregate(
         count=Count("id"), oldest=Min("created")
     )
     return recent["count"], recent["oldest"]
