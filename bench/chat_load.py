@@ -4,6 +4,7 @@ channels-redis on 127.0.0.1, in M ticket rooms, posting at a fixed rate.
     .venv/bin/python bench/chat_load.py             # 1000 clients, 250 rooms, 2 daphne, 200/s, 20 s
     .venv/bin/python bench/chat_load.py --rooms 50  # rooms of twenty: 19 frames a message
     .venv/bin/python bench/chat_load.py --busy-cores 1   # another process keeps a core busy
+    .venv/bin/python bench/chat_load.py --floor     # the same consumer, no database
     [--database bench_perf_chat] [--keep] [--redis-db 14] [--rounds 3]
 
 Rooms of four by default: a ticket's chat is the reporter, a colleague, the
@@ -17,8 +18,12 @@ and prints, per round with the load average and as medians: connections
 held, messages per second stored and delivered, p50/p99 from post to
 delivery at every other client of the room beside the same run's baseline (a
 ping answered by the same consumers: no database, no channel layer), and
-daphne's CPU per message. With --busy-cores N, N other processes spin on the
-CPU while posting (the machine as others share it). At the end it deletes
+daphne's CPU per message. Lines are Chinese chat lines, one in ten with a
+list and a link (Markdown). With --floor, daphne serves bench/chat_floor.py:
+the same middleware, consumer and channel layer with storing left out, the
+part of a line's cost the database does not explain. With --busy-cores N,
+N other processes spin on the CPU while posting (the machine as others
+share it). At the end it deletes
 the sessions it made, the outbox messages the posts left, and the Redis keys
 the run added (queued tasks among them). Everything is bounded: at most
 5,000 clients and 300 s of posting a round, and the whole run stops itself.
@@ -47,6 +52,21 @@ TARGET_P99_MS = 100
 MAX_CLIENTS = 5000
 MAX_SECONDS = 300
 
+# What is posted, after each line's token: lines as a ticket's chat has them,
+# one in ten with a list and a link (the Markdown path of the rendering).
+LINES = (
+    "您好，事项认领以后在办件列表里看不到，麻烦看一下",
+    "好的，我这边刷新试试",
+    "还是不行，提示没有权限",
+    "已经处理了，请再试一次",
+    "可以了，谢谢！",
+    "电子证照调用一直显示加载中",
+    "请问好差评的数据什么时候同步？",
+    "这个问题我们已经反馈给省里了，有进展马上告诉您",
+    "稍等，我查一下日志",
+    "请按步骤操作：\n1. 退出登录\n2. 清除缓存后打开 https://tyrz.sczwfw.gov.cn 重新登录",
+)
+
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -63,6 +83,12 @@ def parse_args():
         type=int,
         default=100,
         help="handshakes at once (fewer on a loaded machine: daphne drops slow ones)",
+    )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="serve the same consumer with the database taken out (bench/chat_floor.py): "
+        "what a line costs apart from storing it",
     )
     runinfo.add_arguments(parser, database="bench_perf_chat")
     parser.add_argument(
@@ -180,7 +206,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def start_servers(count: int, env: dict) -> tuple[list, list[int]]:
+def start_servers(count: int, env: dict, app: str) -> tuple[list, list[int]]:
     processes, ports = [], []
     for _ in range(count):
         port = free_port()
@@ -194,7 +220,7 @@ def start_servers(count: int, env: dict) -> tuple[list, list[int]]:
                     "127.0.0.1",
                     "-p",
                     str(port),
-                    "helpdesk_site.asgi:application",
+                    app,
                 ],
                 cwd=ROOT,
                 env=env,
@@ -254,7 +280,7 @@ async def reader(client: Client, current: dict):
         if kind == "hello":
             client.ready.set()
         elif kind == "message":
-            token = frame["message"]["body"]
+            token = frame["message"]["body"].split(" ", 1)[0]
             sent = run.sent_at.get(token)
             if sent is not None and sent[2] != client.index:
                 run.latencies.append(now - sent[0])
@@ -360,10 +386,11 @@ async def post_round(args, run, order, server_pids):
         due = int((now - begin) / interval) + 1
         while posted < due:
             client = order[posted % len(order)]
-            token = f"b{posted}-{secrets.token_hex(3)}"
+            token = f"b{posted}x{secrets.token_hex(3)}"
+            body = f"{token} {LINES[posted % len(LINES)]}"
             run.sent_at[token] = (time.perf_counter(), client.ticket_id, client.index)
             try:
-                await client.ws.send(json.dumps({"type": "post", "body": token}))
+                await client.ws.send(json.dumps({"type": "post", "body": body}))
             except Exception as error:  # a dropped client is counted, not fatal
                 del run.sent_at[token]
                 run.errors[f"send: {type(error).__name__}"] = (
@@ -483,6 +510,7 @@ def bench(args):
         seconds=f"{args.duration:g} a round",
         daphne=args.servers,
         busy_cores=args.busy_cores,
+        served="the floor: the same consumer, no database" if args.floor else "the site",
         database=args.database,
         redis=f"db {args.redis_db}",
         conn_max_age=args.conn_max_age,
@@ -498,7 +526,8 @@ def bench(args):
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": f"{database_url}?conn_max_age={args.conn_max_age}",
         }
-        processes, ports = start_servers(args.servers, env)
+        app = "bench.chat_floor:application" if args.floor else "helpdesk_site.asgi:application"
+        processes, ports = start_servers(args.servers, env, app)
         try:
             runs, held = asyncio.run(
                 asyncio.wait_for(

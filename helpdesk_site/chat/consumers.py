@@ -327,6 +327,7 @@ class TicketChatConsumer(ResilientJsonConsumer):
 
     actions = ("post", "typing", "read", "resume", "ping")
     REAUTHORIZE_SECONDS = 30
+    REREAD_ACCOUNT_SECONDS = 300
     TYPING_INTERVAL = 1.0
 
     async def websocket_connect(self, message):
@@ -408,9 +409,18 @@ class TicketChatConsumer(ResilientJsonConsumer):
         if not isinstance(body, str):
             raise ChatRefused("invalid", _("The message must be text."))
         now = time.monotonic()
-        # The user read for an earlier post is checked, not read again, until
-        # REAUTHORIZE_SECONDS have passed since that reading.
-        known = self.poster if now - self.poster_read_at < self.REAUTHORIZE_SECONDS else None
+        # The user read for an earlier post is checked (one query), not read
+        # again: an operator's until REAUTHORIZE_SECONDS have passed since
+        # that reading (their queues come from permissions, which the check
+        # does not cover); anyone else's, whose scope the check covers
+        # whole, until REREAD_ACCOUNT_SECONDS (a new name shows by then).
+        held = now - self.poster_read_at
+        known = self.poster
+        if known is not None and (
+            held >= self.REREAD_ACCOUNT_SECONDS
+            or (held >= self.REAUTHORIZE_SECONDS and not scope.rule_reads_only_the_account(known))
+        ):
+            known = None
         try:
             user, posted = await _post(
                 self.session_key, self.ticket_id, body, extra.get("client_id"), known

@@ -42,8 +42,9 @@ def session_still_current(session_key, user) -> bool:
     """Whether the session `user` was read from still stands: not logged out or
     expired, the account active, its password (which signs the session) and
     the fields the scope rule reads unchanged. One query instead of reading
-    and checking the session again. Permissions are not in it: a socket reads
-    the session afresh at least every TicketChatConsumer.REAUTHORIZE_SECONDS."""
+    and checking the session again. Permissions are not in it: for an
+    operator a socket reads the session afresh at least every
+    TicketChatConsumer.REAUTHORIZE_SECONDS (scope.rule_reads_only_the_account)."""
     if not session_key or settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
         return False
     department, region = user.department_id, user.supervised_region_id

@@ -415,6 +415,28 @@ async def test_an_account_changed_between_two_lines_is_read_again(room, change):
     assert await database_sync_to_async(ChatMessage.objects.count)() == 1
 
 
+@pytest.mark.parametrize("after", ["REAUTHORIZE_SECONDS", "REREAD_ACCOUNT_SECONDS"])
+async def test_an_operator_whose_queue_was_taken_away_cannot_post_the_next_line(
+    room, monkeypatch, after
+):
+    # Permissions are not in the one-query check of the account: an operator
+    # is read again once either bound has passed.
+    from helpdesk_site.chat.consumers import TicketChatConsumer
+
+    socket, _ = await join(room.operator, room.ticket)
+    await socket.send_json_to({"type": "post", "body": "第一句"})
+    await next_frame(socket, "ack")
+    monkeypatch.setattr(TicketChatConsumer, after, 0)
+    await database_sync_to_async(
+        lambda: room.operator.user_permissions.remove(
+            *Permission.objects.filter(content_type__app_label="helpdesk")
+        )
+    )()
+    await socket.send_json_to({"type": "post", "body": "第二句"})
+    assert (await next_frame(socket, "error"))["error"] in {"no_access", "forbidden"}
+    assert await database_sync_to_async(ChatMessage.objects.count)() == 1
+
+
 # --- presence, typing, receipts -----------------------------------------------
 
 

@@ -12,6 +12,7 @@ from helpdesk_site.chat import services, storing
 from helpdesk_site.chat.errors import ChatRefused
 from helpdesk_site.chat.models import ChatMessage
 from helpdesk_site.outbox.models import Message
+from helpdesk_site.tickets import scope
 from sla.models import ClockKind, SlaClock
 from tests.factories import UserFactory
 
@@ -144,3 +145,38 @@ def test_a_repeated_token_on_the_hot_path_gets_the_first_line(room):
     again = services.post_message(room.filer, room.ticket, "打印机卡纸", client_id="same")
     assert again.replayed and again.message.pk == first.message.pk
     assert ChatMessage.objects.count() == FollowUp.history.count() - copies == 1
+
+
+@pytest.fixture
+def compiles(monkeypatch):
+    """How often the scope rule is compiled for the hot path."""
+    counted = []
+    compile_rule = scope._compiled_visible_ids
+
+    def counting(user):
+        counted.append(user.pk)
+        return compile_rule(user)
+
+    monkeypatch.setattr(scope, "_compiled_visible_ids", counting)
+    return counted
+
+
+def _read_again(user):
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_colleagues_share_one_compiled_rule_and_outsiders_stay_out(room, compiles):
+    services.post_message(room.filer, room.ticket, "一")
+    services.post_message(room.colleague, room.ticket, "二")
+    services.post_message(_read_again(room.filer), room.ticket, "三")
+    assert compiles == [room.filer.pk]
+    with pytest.raises(ChatRefused):
+        services.post_message(room.outsiders["reporter of another department"], room.ticket, "四")
+    assert ChatMessage.objects.count() == 3
+
+
+def test_a_shared_rule_is_compiled_again_once_it_is_old(room, compiles, monkeypatch):
+    monkeypatch.setattr(scope, "SHARED_RULE_SECONDS", 0)
+    services.post_message(room.filer, room.ticket, "一")
+    services.post_message(room.colleague, room.ticket, "二")
+    assert compiles == [room.filer.pk, room.colleague.pk]

@@ -4,6 +4,7 @@ search's filters."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from helpdesk.models import Ticket
 
 from helpdesk_site.people.models import Role
@@ -91,3 +92,44 @@ def test_ticket_ids_keep_the_same_tickets_as_the_scope(people, who):
     )
     assert len(seal_tickets) == seals
     assert ids_kept_by(scope.visible_ticket_ids(user, subsystem__code="e_seal")) == seal_tickets
+
+
+def ids_by_hand(user) -> set[int]:
+    """The ids a statement written by hand keeps (the chat's hot path)."""
+    compiled = scope.visible_ticket_ids_sql(user)
+    if compiled is None:
+        return set()
+    sql, params = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM helpdesk_ticket WHERE id IN ({sql})", params)  # noqa: S608
+        return {row[0] for row in cursor.fetchall()}
+
+
+def read_again(user):
+    return type(user).objects.get(pk=user.pk) if user.is_authenticated else AnonymousUser()
+
+
+def test_hand_written_sql_keeps_the_scope_for_everyone_when_rules_are_shared(people):
+    # Twice over, the second time with user objects read again: rules
+    # compiled for one account and shared with others keep each one's scope.
+    for _round in range(2):
+        for who, user in people.items():
+            user = read_again(user)
+            assert ids_by_hand(user) == set(
+                scope.visible_tickets(user).values_list("pk", flat=True)
+            ), who
+    extra = UserFactory(department=people["reporter"].department)
+    assert ids_by_hand(extra) == ids_by_hand(read_again(people["reporter"]))
+
+
+def test_hand_written_sql_follows_a_department_moved_to_another_region_at_once(people):
+    supervisor = people["township supervisor"]
+    township = set(scope.visible_tickets(supervisor).values_list("pk", flat=True))
+    assert ids_by_hand(supervisor) == township
+    department = supervisor.department
+    department.region = region("513322")
+    department.save()
+    moved = read_again(supervisor)
+    luding = set(scope.visible_tickets(moved).values_list("pk", flat=True))
+    assert luding and luding != township
+    assert ids_by_hand(moved) == luding
