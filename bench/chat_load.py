@@ -5,6 +5,7 @@ channels-redis on 127.0.0.1, in M ticket rooms, posting at a fixed rate.
     .venv/bin/python bench/chat_load.py --rooms 50  # rooms of twenty: 19 frames a message
     .venv/bin/python bench/chat_load.py --busy-cores 1   # another process keeps a core busy
     .venv/bin/python bench/chat_load.py --floor     # the same consumer, no database
+    .venv/bin/python bench/chat_load.py --one-socket   # daphne as production runs it
     [--database bench_perf_chat] [--keep] [--redis-db 14] [--rounds 3]
 
 Rooms of four by default: a ticket's chat is the reporter, a colleague, the
@@ -39,6 +40,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -89,6 +91,11 @@ def parse_args():
         action="store_true",
         help="serve the same consumer with the database taken out (bench/chat_floor.py): "
         "what a line costs apart from storing it",
+    )
+    parser.add_argument(
+        "--one-socket",
+        action="store_true",
+        help="the daphne processes behind one port, as production runs them (docker/web.conf)",
     )
     runinfo.add_arguments(parser, database="bench_perf_chat")
     parser.add_argument(
@@ -206,29 +213,42 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def start_servers(count: int, env: dict, app: str) -> tuple[list, list[int]]:
-    processes, ports = [], []
-    for _ in range(count):
+def start_servers(count: int, env: dict, app: str, run_dir: Path | None):
+    """`count` daphne processes: each on its own port, or with `run_dir`
+    behind one port as production runs them (docker/web.conf under
+    supervisord). Returns (processes to stop, ports, daphne pids)."""
+    if run_dir is not None:
         port = free_port()
-        processes.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "daphne",
-                    "-b",
-                    "127.0.0.1",
-                    "-p",
-                    str(port),
-                    app,
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+        web = {
+            **env,
+            "WEB_PROCESSES": str(count),
+            "WEB_BIND": f"127.0.0.1:{port}",
+            "WEB_APPLICATION": app,
+            "WEB_RUN_DIR": str(run_dir),
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        }
+        supervisord = subprocess.Popen(
+            [Path(sys.executable).parent / "supervisord", "-c", ROOT / "docker/web.conf"],
+            cwd=ROOT,
+            env=web,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
-        ports.append(port)
+        processes, ports = [supervisord], [port]
+    else:
+        processes, ports = [], []
+        for _ in range(count):
+            port = free_port()
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+            ports.append(port)
     # Slow to start on a loaded machine.
     deadline = time.monotonic() + 120
     for port in ports:
@@ -241,7 +261,15 @@ def start_servers(count: int, env: dict, app: str) -> tuple[list, list[int]]:
                     stop(processes)
                     raise SystemExit("daphne did not start") from None
                 time.sleep(0.2)
-    return processes, ports
+    if run_dir is None:
+        return processes, ports, [p.pid for p in processes]
+    children = Path(f"/proc/{processes[0].pid}/task/{processes[0].pid}/children")
+    while len(pids := children.read_text().split()) < count:
+        if time.monotonic() > deadline:
+            stop(processes)
+            raise SystemExit("supervisord did not start the daphne processes")
+        time.sleep(0.2)
+    return processes, ports, [int(pid) for pid in pids]
 
 
 class Client:
@@ -508,7 +536,7 @@ def bench(args):
         rooms=f"{args.rooms} (of {args.clients // args.rooms})",
         rate=f"{args.rate:g}/s",
         seconds=f"{args.duration:g} a round",
-        daphne=args.servers,
+        daphne=f"{args.servers}" + (" behind one socket" if args.one_socket else ", a port each"),
         busy_cores=args.busy_cores,
         served="the floor: the same consumer, no database" if args.floor else "the site",
         database=args.database,
@@ -527,16 +555,18 @@ def bench(args):
             "DATABASE_URL": f"{database_url}?conn_max_age={args.conn_max_age}",
         }
         app = "bench.chat_floor:application" if args.floor else "helpdesk_site.asgi:application"
-        processes, ports = start_servers(args.servers, env, app)
-        try:
-            runs, held = asyncio.run(
-                asyncio.wait_for(
-                    drive(args, keys, tickets, ports, [p.pid for p in processes]),
-                    args.rounds * (MAX_SECONDS + 30) + 240,
+        with tempfile.TemporaryDirectory() as run_dir:
+            one_socket = Path(run_dir) if args.one_socket else None
+            processes, ports, pids = start_servers(args.servers, env, app, one_socket)
+            try:
+                runs, held = asyncio.run(
+                    asyncio.wait_for(
+                        drive(args, keys, tickets, ports, pids),
+                        args.rounds * (MAX_SECONDS + 30) + 240,
+                    )
                 )
-            )
-        finally:
-            stop(processes)
+            finally:
+                stop(processes)
     finally:
         tidy(started)
 

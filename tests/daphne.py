@@ -39,6 +39,41 @@ def running_daphne(tmp_path, env: dict, flags=(), ready_path="/accounts/login/")
     its base URL once `ready_path` answers, and waits at the end until its
     database sessions are gone, so the test database can be dropped."""
     port = free_port()
+    argv = [sys.executable, "-m", "daphne", *flags, "-b", "127.0.0.1", "-p", str(port)]
+    argv.append("helpdesk_site.asgi:application")
+    with _serving(tmp_path, argv, env, port, ready_path) as (base, _process):
+        yield base
+
+
+@contextlib.contextmanager
+def running_web(tmp_path, env: dict, processes: int, ready_path="/healthz/"):
+    """The web service as the production image runs it: supervisord with
+    docker/web.conf, `processes` daphne processes behind one port. Yields
+    the base URL and the supervisord process."""
+    port = free_port()
+    (tmp_path / "run").mkdir(exist_ok=True)
+    env = {
+        "WEB_PROCESSES": str(processes),
+        "WEB_BIND": f"127.0.0.1:{port}",
+        "WEB_APPLICATION": "helpdesk_site.asgi:application",
+        "WEB_RUN_DIR": str(tmp_path / "run"),
+        # Where supervisord finds daphne: beside this Python.
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        **env,
+    }
+    argv = [str(Path(sys.executable).parent / "supervisord"), "-c", str(ROOT / "docker/web.conf")]
+    with _serving(tmp_path, argv, env, port, ready_path) as served:
+        yield served
+
+
+def daphne_processes(supervisord) -> list[int]:
+    """The daphne processes supervisord started (Linux /proc)."""
+    children = Path(f"/proc/{supervisord.pid}/task/{supervisord.pid}/children").read_text()
+    return [int(pid) for pid in children.split()]
+
+
+@contextlib.contextmanager
+def _serving(tmp_path, argv, env: dict, port: int, ready_path: str):
     env = {
         **os.environ,
         "DATABASE_URL": shared_database_url(),
@@ -48,8 +83,6 @@ def running_daphne(tmp_path, env: dict, flags=(), ready_path="/accounts/login/")
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env = {name: value for name, value in env.items() if value is not None}
-    argv = [sys.executable, "-m", "daphne", *flags, "-b", "127.0.0.1", "-p", str(port)]
-    argv.append("helpdesk_site.asgi:application")
     log_path = tmp_path / "daphne.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -67,10 +100,10 @@ def running_daphne(tmp_path, env: dict, flags=(), ready_path="/accounts/login/")
                     pytest.fail("daphne did not start:\n" + log_path.read_text())
                 time.sleep(0.2)
         try:
-            yield base
+            yield base, process
         finally:
             process.terminate()
-            process.wait(timeout=10)
+            process.wait(timeout=30)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         with connection.cursor() as cursor:

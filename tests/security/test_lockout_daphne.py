@@ -1,7 +1,7 @@
-"""The lock-out as production runs it: daphne started with the Dockerfile's
-own flags, behind a proxy that appends the client's address to whatever
-X-Forwarded-For the client sent. A new made-up address per attempt must not
-buy new guesses."""
+"""The lock-out as production runs it: the web service started as the image
+starts it (docker/web.conf: daphne processes behind one socket), behind a
+proxy that appends the client's address to whatever X-Forwarded-For the
+client sent. A new made-up address per attempt must not buy new guesses."""
 
 import http.cookiejar
 import json
@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from tests.daphne import ROOT, running_daphne
+from tests.daphne import ROOT, running_web
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,31 +26,19 @@ def _fast_passwords():
     """daphne checks passwords with the site's real hashers: keep them."""
 
 
-def dockerfile_daphne_flags() -> list[str]:
-    """daphne's options in the production image, without address and port."""
-    cmd = re.search(r"^CMD (\[.*\])$", (ROOT / "docker/Dockerfile").read_text(), re.M)
-    return _flags(json.loads(cmd.group(1)))
-
-
-def compose_daphne_flags() -> list[str]:
+def test_compose_runs_the_web_service_as_the_image_does():
+    image = re.search(r"^CMD (\[.*\])$", (ROOT / "docker/Dockerfile").read_text(), re.M)
     compose = (ROOT / "docker/docker-compose.yml").read_text()
-    line = re.search(r"exec (daphne .*?)\"?$", compose, re.M).group(1)
-    return _flags(shlex.split(line))
-
-
-def _flags(argv: list[str]) -> list[str]:
-    assert argv[0] == "daphne" and argv[-1] == "helpdesk_site.asgi:application"
-    flags, rest = [], iter(argv[1:-1])
-    for arg in rest:
-        if arg in ("-b", "--bind", "-p", "--port"):
-            next(rest)
-        else:
-            flags.append(arg)
-    return flags
-
-
-def test_compose_runs_daphne_as_the_image_does():
-    assert compose_daphne_flags() == dockerfile_daphne_flags()
+    started = re.search(r"exec (supervisord .*?)\"?$", compose, re.M).group(1)
+    assert (
+        json.loads(image.group(1))
+        == shlex.split(started)
+        == [
+            "supervisord",
+            "-c",
+            "/app/docker/web.conf",
+        ]
+    )
 
 
 @pytest.fixture
@@ -64,9 +52,8 @@ def daphne(tmp_path):
         "DEBUG": "true",
         "REDIS_URL": None,
     }
-    with running_daphne(
-        tmp_path, env, flags=dockerfile_daphne_flags(), ready_path="/healthz/"
-    ) as base:
+    # Two processes behind the one port: the attempts land on both.
+    with running_web(tmp_path, env, processes=2) as (base, _supervisord):
         yield base
 
 
