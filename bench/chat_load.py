@@ -264,7 +264,16 @@ def start_servers(count: int, env: dict, app: str, run_dir: Path | None):
     if run_dir is None:
         return processes, ports, [p.pid for p in processes]
     children = Path(f"/proc/{processes[0].pid}/task/{processes[0].pid}/children")
-    while len(pids := children.read_text().split()) < count:
+
+    def daphnes():
+        # supervisord's event listener is a child too.
+        return [
+            pid
+            for pid in children.read_text().split()
+            if b"daphne" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
+
+    while len(pids := daphnes()) < count:
         if time.monotonic() > deadline:
             stop(processes)
             raise SystemExit("supervisord did not start the daphne processes")

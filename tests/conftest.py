@@ -66,11 +66,7 @@ def _fast_passwords(settings):
 def _clear_cache():
     from django.core.cache import cache
 
-    from helpdesk_site.tickets import scope
-
     cache.clear()
-    # Compiled scope rules outlive a test in the process; ids may be reused.
-    scope.forget_shared_rules()
 
 
 @pytest.fixture(autouse=True)

@@ -69,7 +69,11 @@ def running_web(tmp_path, env: dict, processes: int, ready_path="/healthz/"):
 def daphne_processes(supervisord) -> list[int]:
     """The daphne processes supervisord started (Linux /proc)."""
     children = Path(f"/proc/{supervisord.pid}/task/{supervisord.pid}/children").read_text()
-    return [int(pid) for pid in children.split()]
+    return [
+        int(pid)
+        for pid in children.split()
+        if b"daphne" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
 
 
 @contextlib.contextmanager

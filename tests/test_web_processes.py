@@ -1,13 +1,17 @@
 """docker/web.conf: the web service as several daphne processes behind one
-socket, started as the production image starts it: each process takes its
-share of the connections."""
+socket, started from the file the production image starts: each process
+takes connections, and a daphne that cannot start ends supervisord."""
 
 import os
 import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
-from tests.daphne import daphne_processes, running_web
+from tests.daphne import ROOT, daphne_processes, free_port, running_web
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,16 +47,45 @@ def test_two_daphne_processes_share_one_port(tmp_path):
         pids = daphne_processes(supervisord)
         assert len(pids) == 2
         port = int(base.rsplit(":", 1)[1])
-        connections = []
+        connections, served = [], set()
+        # The processes race to accept: connect until both have taken one.
+        deadline = time.monotonic() + 60
         try:
-            for _ in range(40):
+            while served != set(pids) and time.monotonic() < deadline:
                 conn = socket.create_connection(("127.0.0.1", port), timeout=10)
                 conn.sendall(b"GET /healthz/ HTTP/1.1\r\nHost: localhost\r\n\r\n")
                 assert conn.recv(4096).startswith(b"HTTP/1.1 200")
                 connections.append(conn)
-            inodes, owners = _server_side_inodes(port), _socket_owner(pids)
-            served = [owners.get(inodes.get(c.getsockname()[1])) for c in connections]
+                inodes, owners = _server_side_inodes(port), _socket_owner(pids)
+                served.add(owners.get(inodes.get(conn.getsockname()[1])))
         finally:
             for conn in connections:
                 conn.close()
-    assert set(served) == set(pids), served
+    assert served == set(pids)
+
+
+def test_a_daphne_that_cannot_start_stops_supervisord(tmp_path):
+    # Then the container exits and Docker restarts it, rather than running on
+    # with nothing serving the port.
+    env = {
+        **os.environ,
+        "WEB_PROCESSES": "2",
+        "WEB_BIND": f"127.0.0.1:{free_port()}",
+        "WEB_APPLICATION": "helpdesk_site.no_such_module:application",
+        "WEB_RUN_DIR": str(tmp_path),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    supervisord = subprocess.Popen(
+        [Path(sys.executable).parent / "supervisord", "-c", ROOT / "docker/web.conf"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        output, _ = supervisord.communicate(timeout=120)
+    finally:
+        supervisord.kill()
+    assert "gave up: web0 entered FATAL state" in output or "gave up: web1" in output
+    assert "a daphne process cannot start; stopping supervisord" in output

@@ -9,18 +9,10 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self):
-        from helpdesk_site.tickets import (
-            changes,
-            history,
-            mail_sender,
-            queue_counts,
-            scope,
-            services,
-        )
+        from helpdesk_site.tickets import changes, history, mail_sender, queue_counts, services
 
         changes.connect()
         history.connect()
         mail_sender.connect()
         queue_counts.connect()
-        scope.connect()
         post_migrate.connect(services.ensure_subsystems_after_migrate, sender=self)

@@ -15,12 +15,10 @@ A withdrawn ticket (撤销) is out of everyone's scope until an administrator
 restores it.
 """
 
-import time
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Q, QuerySet
-from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 from helpdesk import settings as helpdesk_settings
 from helpdesk.models import (
@@ -165,50 +163,31 @@ def visible_tickets(user) -> QuerySet[Ticket]:
     return Ticket.objects.filter(visible_tickets_q(user))
 
 
-# A rule that reads nothing but the account's own fields is compiled once for
-# all the accounts it fits and shared for this many seconds: long enough that
-# a desk's reporters do not each compile it, short enough that a department
-# moved to another region, or a region's new code, reaches the chat as soon
-# as a user object read again would (consumers read it every 30 seconds);
-# in the process that saves such a change, at once.
-SHARED_RULE_SECONDS = 30
+# Rules that read nothing but the account's own fields, compiled once per
+# process for all the accounts they fit: a reporter's is their department's,
+# an administrator's is everyone's. (A supervisor's rule reads their region's
+# code, an operator's their permissions: those are compiled per user object.)
 _MAX_SHARED_RULES = 4096
-_shared_rules: dict[tuple, tuple[float, tuple[str, tuple] | None]] = {}
+_shared_rules: dict[tuple, tuple[str, tuple] | None] = {}
 
 
 def _shared_rule_key(user) -> tuple | None:
-    """What `user`'s rule is made of when it reads only the account's own
-    fields; None for operators (their queues come from permissions) and
-    for whoever sees nothing."""
+    """All that `user`'s rule is made of, when that is the account's own
+    fields alone; None otherwise."""
     if not user.is_authenticated or not user.is_active:
         return None
     if _is_admin(user):
         return ("admin",)
     if user.role == Role.REPORTER:
         return ("reporter", user.department_id)
-    if user.role == Role.SUPERVISOR:
-        return ("supervisor", user.supervised_region_id, user.department_id)
     return None
 
 
 def rule_reads_only_the_account(user) -> bool:
     """Whether `user`'s scope rule reads nothing but the account's own fields
-    (role, department, supervised region, active, administrator): then
-    checking that those are unchanged is as good as reading the user again.
-    Not so for operators, whose queues come from permissions."""
+    (active, administrator, role, department): then checking that those are
+    unchanged is as good as reading the user again."""
     return _shared_rule_key(user) is not None
-
-
-def forget_shared_rules(**_signal) -> None:
-    """A department or region changed in this process: compile again."""
-    _shared_rules.clear()
-
-
-def connect() -> None:
-    for model in (Department, Region):
-        uid = f"scope_shared_rules_{model._meta.label_lower}"
-        post_save.connect(forget_shared_rules, sender=model, dispatch_uid=f"{uid}_save")
-        post_delete.connect(forget_shared_rules, sender=model, dispatch_uid=f"{uid}_delete")
 
 
 def _compiled_visible_ids(user) -> tuple[str, tuple] | None:
@@ -222,22 +201,20 @@ def visible_ticket_ids_sql(user) -> tuple[str, tuple] | None:
     """`visible_tickets(user)`'s ids as SQL and parameters, for a statement
     written by hand (the chat's hot path), or None when the rule keeps no
     ticket. Kept on the user object, as Django keeps permissions, and shared
-    for SHARED_RULE_SECONDS with the others whose rule is the same; the rule
-    is evaluated by the database on every use."""
+    with the others whose rule is the same; the rule is evaluated by the
+    database on every use (withdrawn tickets included)."""
     compiled = getattr(user, "_visible_ticket_ids_sql", False)
     if compiled is not False:
         return compiled
     key = _shared_rule_key(user)
-    now = time.monotonic()
-    shared = _shared_rules.get(key) if key is not None else None
-    if shared is not None and now - shared[0] < SHARED_RULE_SECONDS:
-        compiled = shared[1]
+    if key is not None and key in _shared_rules:
+        compiled = _shared_rules[key]
     else:
         compiled = _compiled_visible_ids(user)
         if key is not None:
             if len(_shared_rules) >= _MAX_SHARED_RULES:
                 _shared_rules.clear()
-            _shared_rules[key] = (now, compiled)
+            _shared_rules[key] = compiled
     user._visible_ticket_ids_sql = compiled
     return compiled
 

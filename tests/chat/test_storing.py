@@ -173,10 +173,3 @@ def test_colleagues_share_one_compiled_rule_and_outsiders_stay_out(room, compile
     with pytest.raises(ChatRefused):
         services.post_message(room.outsiders["reporter of another department"], room.ticket, "四")
     assert ChatMessage.objects.count() == 3
-
-
-def test_a_shared_rule_is_compiled_again_once_it_is_old(room, compiles, monkeypatch):
-    monkeypatch.setattr(scope, "SHARED_RULE_SECONDS", 0)
-    services.post_message(room.filer, room.ticket, "一")
-    services.post_message(room.colleague, room.ticket, "二")
-    assert compiles == [room.filer.pk, room.colleague.pk]

@@ -52,7 +52,7 @@ def daphne(tmp_path):
         "DEBUG": "true",
         "REDIS_URL": None,
     }
-    # Two processes behind the one port: the attempts land on both.
+    # Two processes behind the one port: the attempts may land on either.
     with running_web(tmp_path, env, processes=2) as (base, _supervisord):
         yield base
 
