@@ -46,7 +46,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench import runinfo  # noqa: E402
+from bench import runinfo, web_service  # noqa: E402
 
 TARGET_CONNECTIONS = 1000
 TARGET_RATE = 200
@@ -219,20 +219,8 @@ def start_servers(count: int, env: dict, app: str, run_dir: Path | None):
     supervisord). Returns (processes to stop, ports, daphne pids)."""
     if run_dir is not None:
         port = free_port()
-        web = {
-            **env,
-            "WEB_PROCESSES": str(count),
-            "WEB_BIND": f"127.0.0.1:{port}",
-            "WEB_APPLICATION": app,
-            "WEB_RUN_DIR": str(run_dir),
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
-        }
-        supervisord = subprocess.Popen(
-            [Path(sys.executable).parent / "supervisord", "-c", ROOT / "docker/web.conf"],
-            cwd=ROOT,
-            env=web,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        supervisord = web_service.start(
+            count, port, app, run_dir, env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         processes, ports = [supervisord], [port]
     else:
@@ -263,22 +251,12 @@ def start_servers(count: int, env: dict, app: str, run_dir: Path | None):
                 time.sleep(0.2)
     if run_dir is None:
         return processes, ports, [p.pid for p in processes]
-    children = Path(f"/proc/{processes[0].pid}/task/{processes[0].pid}/children")
-
-    def daphnes():
-        # supervisord's event listener is a child too.
-        return [
-            pid
-            for pid in children.read_text().split()
-            if b"daphne" in Path(f"/proc/{pid}/cmdline").read_bytes()
-        ]
-
-    while len(pids := daphnes()) < count:
+    while len(pids := web_service.daphne_pids(processes[0])) < count:
         if time.monotonic() > deadline:
             stop(processes)
             raise SystemExit("supervisord did not start the daphne processes")
         time.sleep(0.2)
-    return processes, ports, [int(pid) for pid in pids]
+    return processes, ports, pids
 
 
 class Client:

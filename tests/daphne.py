@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from bench import web_service
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -41,7 +43,11 @@ def running_daphne(tmp_path, env: dict, flags=(), ready_path="/accounts/login/")
     port = free_port()
     argv = [sys.executable, "-m", "daphne", *flags, "-b", "127.0.0.1", "-p", str(port)]
     argv.append("helpdesk_site.asgi:application")
-    with _serving(tmp_path, argv, env, port, ready_path) as (base, _process):
+
+    def start(env, **popen):
+        return subprocess.Popen(argv, cwd=ROOT, env=env, **popen)
+
+    with _serving(tmp_path, start, env, port, ready_path) as (base, _process):
         yield base
 
 
@@ -52,32 +58,19 @@ def running_web(tmp_path, env: dict, processes: int, ready_path="/healthz/"):
     the base URL and the supervisord process."""
     port = free_port()
     (tmp_path / "run").mkdir(exist_ok=True)
-    env = {
-        "WEB_PROCESSES": str(processes),
-        "WEB_BIND": f"127.0.0.1:{port}",
-        "WEB_APPLICATION": "helpdesk_site.asgi:application",
-        "WEB_RUN_DIR": str(tmp_path / "run"),
-        # Where supervisord finds daphne: beside this Python.
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        **env,
-    }
-    argv = [str(Path(sys.executable).parent / "supervisord"), "-c", str(ROOT / "docker/web.conf")]
-    with _serving(tmp_path, argv, env, port, ready_path) as served:
+
+    def start(env, **popen):
+        application = "helpdesk_site.asgi:application"
+        return web_service.start(processes, port, application, tmp_path / "run", env, **popen)
+
+    with _serving(tmp_path, start, env, port, ready_path) as served:
         yield served
 
 
-def daphne_processes(supervisord) -> list[int]:
-    """The daphne processes supervisord started (Linux /proc)."""
-    children = Path(f"/proc/{supervisord.pid}/task/{supervisord.pid}/children").read_text()
-    return [
-        int(pid)
-        for pid in children.split()
-        if b"daphne" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    ]
-
-
 @contextlib.contextmanager
-def _serving(tmp_path, argv, env: dict, port: int, ready_path: str):
+def _serving(tmp_path, start, env: dict, port: int, ready_path: str):
+    """Runs `start(env, **popen)` (a Popen) until `ready_path` answers on
+    `port`; yields (base URL, process)."""
     env = {
         **os.environ,
         "DATABASE_URL": shared_database_url(),
@@ -89,7 +82,7 @@ def _serving(tmp_path, argv, env: dict, port: int, ready_path: str):
     env = {name: value for name, value in env.items() if value is not None}
     log_path = tmp_path / "daphne.log"
     with log_path.open("w") as log:
-        process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = start(env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while True:

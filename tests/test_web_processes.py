@@ -5,13 +5,12 @@ takes connections, and a daphne that cannot start ends supervisord."""
 import os
 import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.daphne import ROOT, daphne_processes, free_port, running_web
+from bench import web_service
+from tests.daphne import free_port, running_web
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,7 +43,7 @@ def _server_side_inodes(port) -> dict[int, str]:
 def test_two_daphne_processes_share_one_port(tmp_path):
     env = {"SECRET_KEY": "web-" + "k" * 60, "ALLOWED_HOSTS": "127.0.0.1,localhost"}
     with running_web(tmp_path, env, processes=2) as (base, supervisord):
-        pids = daphne_processes(supervisord)
+        pids = web_service.daphne_pids(supervisord)
         assert len(pids) == 2
         port = int(base.rsplit(":", 1)[1])
         connections, served = [], set()
@@ -67,18 +66,12 @@ def test_two_daphne_processes_share_one_port(tmp_path):
 def test_a_daphne_that_cannot_start_stops_supervisord(tmp_path):
     # Then the container exits and Docker restarts it, rather than running on
     # with nothing serving the port.
-    env = {
-        **os.environ,
-        "WEB_PROCESSES": "2",
-        "WEB_BIND": f"127.0.0.1:{free_port()}",
-        "WEB_APPLICATION": "helpdesk_site.no_such_module:application",
-        "WEB_RUN_DIR": str(tmp_path),
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-    }
-    supervisord = subprocess.Popen(
-        [Path(sys.executable).parent / "supervisord", "-c", ROOT / "docker/web.conf"],
-        cwd=ROOT,
-        env=env,
+    supervisord = web_service.start(
+        2,
+        free_port(),
+        "helpdesk_site.no_such_module:application",
+        tmp_path,
+        dict(os.environ),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
