@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from helpdesk.user import HelpdeskUser
 
 from helpdesk_site.chat import layer, selectors, services
-from helpdesk_site.chat.errors import ChatRefused
+from helpdesk_site.chat.errors import AccountChanged, ChatRefused
 from helpdesk_site.chat.window import SlidingWindow
 from helpdesk_site.errors import DATABASE_DOWN
 from helpdesk_site.tickets import scope
@@ -102,17 +102,27 @@ def _authorize(session_key, ticket_id=None):
 def _post(session_key, ticket_id, body, client_id, user=None):
     """The session's user posts, in one trip to a database thread; a user who
     can no longer see the ticket is told so (and the socket closed). Given
-    the `user` read earlier by this socket, one query checks that the session
-    and the account still stand as they were; the scope is checked by the
-    post itself in any case. Returns (user, posted)."""
-    if user is None or not selectors.session_still_current(session_key, user):
+    the `user` read earlier by this socket, the post itself checks that the
+    session and the account still stand as they were (no statement of its
+    own on the hot path), and the user is read again only if not; the scope
+    is checked by the post in any case. Returns (user, posted)."""
+    standing = selectors.account_standing(session_key, user) if user is not None else None
+    if standing is None:
         user = _session_user(session_key)
-    if not user.is_authenticated:
-        raise _no_access()
     try:
-        return user, services.post_message(
-            user, ticket_id, body, client_id=client_id, publish=False
-        )
+        try:
+            if not user.is_authenticated:
+                raise _no_access()
+            return user, services.post_message(
+                user, ticket_id, body, client_id=client_id, publish=False, standing=standing
+            )
+        except AccountChanged:
+            user = _session_user(session_key)
+            if not user.is_authenticated:
+                raise _no_access() from None
+            return user, services.post_message(
+                user, ticket_id, body, client_id=client_id, publish=False
+            )
     except ChatRefused as refusal:
         if refusal.code == "forbidden" and not scope.can_view_ticket(user, ticket_id):
             raise _no_access() from None

@@ -11,3 +11,8 @@ class ChatRefused(Exception):
 
     def as_dict(self) -> dict:
         return {"error": self.code, "message": self.message, **self.extra}
+
+
+class AccountChanged(Exception):
+    """The session or account a post was checked against is no longer as it
+    was read (selectors.AccountStanding): read the user again and retry."""

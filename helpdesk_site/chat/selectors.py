@@ -2,6 +2,7 @@
 
 import datetime as dt
 import functools
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -29,7 +30,10 @@ MAX_ID = 2**63 - 1
 @functools.cache
 def _session_check_sql() -> str:
     session, user = Session._meta.db_table, get_user_model()._meta.db_table
-    same = "(u.{0} = %s OR (u.{0} IS NULL AND %s IS NULL))"
+    # A null-safe comparison whose parameter takes its type from the column,
+    # as the hot path's server-side binding needs (SQLite spells it IS).
+    equal = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
+    same = "u.{0} " + equal + " %s"
     return (
         f"SELECT 1 FROM {session} s JOIN {user} u ON u.id = %s "  # noqa: S608 - table names only
         "WHERE s.session_key = %s AND s.expire_date > %s AND u.is_active "
@@ -38,33 +42,43 @@ def _session_check_sql() -> str:
     )
 
 
-def session_still_current(session_key, user) -> bool:
-    """Whether the session `user` was read from still stands: not logged out or
+@dataclass(frozen=True)
+class AccountStanding:
+    """That the session a user was read from still stands: not logged out or
     expired, the account active, its password (which signs the session) and
-    the fields the scope rule reads unchanged. One query instead of reading
-    and checking the session again. Permissions are not in it: for an
-    operator a socket reads the session afresh at least every
-    TicketChatConsumer.REAUTHORIZE_SECONDS (scope.rule_reads_only_the_account)."""
+    the fields the scope rule reads unchanged. SQL a statement tests itself
+    (the chat's hot path), or `holds()` asks the database on its own.
+    Permissions are not in it: an operator's socket reads the session afresh
+    at least every TicketChatConsumer.REAUTHORIZE_SECONDS
+    (scope.rule_reads_only_the_account)."""
+
+    sql: str
+    params: tuple
+
+    def holds(self) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT EXISTS ({self.sql})", self.params)
+            return cursor.fetchone()[0]
+
+
+def account_standing(session_key, user) -> AccountStanding | None:
+    """The standing of the session `user` was read from, or None where the
+    database cannot tell (no session, another session engine)."""
     if not session_key or settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
-        return False
-    department, region = user.department_id, user.supervised_region_id
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _session_check_sql(),
-            [
-                user.pk,
-                session_key,
-                timezone.now(),
-                user.password,
-                user.role,
-                user.is_superuser,
-                department,
-                department,
-                region,
-                region,
-            ],
-        )
-        return cursor.fetchone() is not None
+        return None
+    return AccountStanding(
+        _session_check_sql(),
+        (
+            user.pk,
+            session_key,
+            timezone.now(),
+            user.password,
+            user.role,
+            user.is_superuser,
+            user.department_id,
+            user.supervised_region_id,
+        ),
+    )
 
 
 def local_time(value) -> str:

@@ -18,7 +18,7 @@ from helpdesk.models import FollowUp, FollowUpAttachment, Ticket
 
 from helpdesk_site.audit.selectors import followup_edits
 from helpdesk_site.chat import layer, storing
-from helpdesk_site.chat.errors import ChatRefused
+from helpdesk_site.chat.errors import AccountChanged, ChatRefused
 from helpdesk_site.chat.models import ChatMessage, ReadMark
 from helpdesk_site.chat.rendering import normalize_body, render_body
 from helpdesk_site.chat.selectors import (
@@ -108,7 +108,7 @@ def clean_client_id(value) -> str | None:
 
 
 def post_message(
-    user, ticket: Ticket | int, body, image=None, *, client_id=None, publish=True
+    user, ticket: Ticket | int, body, image=None, *, client_id=None, publish=True, standing=None
 ) -> PostedMessage:
     """Post a chat message on a ticket (发送消息): checked, stored with its
     place in the ticket's history, then broadcast to the ticket's room and to
@@ -120,7 +120,9 @@ def post_message(
     posts racing each other store one message.
 
     A socket passes publish=False and sends `posted.events` from its own event
-    loop, which frees the database thread sooner."""
+    loop, which frees the database thread sooner, and the `standing` of the
+    user it read earlier (chat.selectors.AccountStanding): when that no
+    longer holds, nothing is stored and AccountChanged is raised."""
     ticket_id = ticket.pk if isinstance(ticket, Ticket) else ticket
     if not scope.comments_where_visible(user):
         raise _forbidden()
@@ -143,12 +145,16 @@ def post_message(
     if not body and checked is None:
         raise ChatRefused("empty", _("The message is empty."))
     if checked is None and storing.available():
-        stored = storing.store_line(user, ticket_id, body, render_body(body), client_id, _posted)
+        stored = storing.store_line(
+            user, ticket_id, body, render_body(body), client_id, _posted, standing
+        )
         if stored is not None:
             posted = PostedMessage(stored.message)
             # After the commit (at once, unless a caller's transaction holds it).
             transaction.on_commit(lambda: _announce(posted, stored.ticket, publish))
             return posted
+    if standing is not None and not standing.holds():
+        raise AccountChanged()
     _check_rate(user)
 
     # A repeat finds the key taken; an expired key is released and the post

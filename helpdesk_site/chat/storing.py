@@ -6,7 +6,8 @@ hundreds of lines a second. For the common case (text, no image, on
 PostgreSQL) this module writes the same rows in two statements:
 
 1. the ticket's row is updated (``modified``) only where the poster's scope
-   holds it and their budget of lines has room; the row is then locked until
+   holds it, their session stands as the caller read it, and their budget of
+   lines has room; the row is then locked until
    the commit, and the statement returns what the announcement shows of the
    ticket and the ids of the follow-up and the line, drawn from their
    sequences under that lock (so ids follow commit order within a ticket);
@@ -120,7 +121,7 @@ def _built() -> _Statements:
         sequence = "nextval(pg_get_serial_sequence('{}', 'id'))"
         lock = (
             f"UPDATE {ticket} SET {_quoted(Ticket._meta.get_field('modified').column)} = %s "  # noqa: S608
-            "WHERE id = %s AND id IN ({scope}) "
+            "WHERE id = %s AND id IN ({scope}) AND EXISTS ({standing}) "
             f"AND ({_recent_lines_sql()}) < %s "
             "RETURNING status, title, created, queue_id, assigned_to_id, "
             f"{sequence.format(FollowUp._meta.db_table)}, "
@@ -165,24 +166,33 @@ class StoredLine:
     ticket: Ticket
 
 
-def store_line(user, ticket_id: int, body: str, body_html: str, client_id, posted):
+# What the lock statement asks of the poster's session when the caller read
+# the user just now: nothing.
+_STANDS = ("SELECT 1", ())
+
+
+def store_line(user, ticket_id: int, body: str, body_html: str, client_id, posted, standing):
     """Store a text line as described above; None when the general path must
     decide. `posted(line_id, followup_id, old_status)` makes the outbox
-    message the line leaves for the rest of the desk."""
+    message the line leaves for the rest of the desk; `standing`
+    (chat.selectors.AccountStanding, or None) is tested by the lock statement
+    too, so a socket's check of its user costs no statement of its own."""
     visible = scope.visible_ticket_ids_sql(user)
     if visible is None:
         return None
     scope_sql, scope_params = visible
+    standing_sql, standing_params = _STANDS if standing is None else (standing.sql, standing.params)
     built = _built()
     now = timezone.now()
     try:
         with transaction.atomic(), _server_binding_cursor() as cursor:
             cursor.execute(
-                built.lock.replace("{scope}", scope_sql),
+                built.lock.replace("{scope}", scope_sql).replace("{standing}", standing_sql),
                 [
                     now,
                     ticket_id,
                     *scope_params,
+                    *standing_params,
                     user.pk,
                     _budget_start(now),
                     settings.CHAT_RATE_LIMIT,

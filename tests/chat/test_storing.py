@@ -8,12 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from helpdesk.models import FollowUp, Ticket
 
 from helpdesk_site.audit.services import withdraw_ticket
-from helpdesk_site.chat import services, storing
-from helpdesk_site.chat.errors import ChatRefused
+from helpdesk_site.chat import selectors, services, storing
+from helpdesk_site.chat.errors import AccountChanged, ChatRefused
 from helpdesk_site.chat.models import ChatMessage
 from helpdesk_site.outbox.models import Message
 from helpdesk_site.tickets import scope
 from sla.models import ClockKind, SlaClock
+from tests.chat.conftest import log_out, session_cookie
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,14 +57,23 @@ def _statements(queries) -> list[str]:
     ]
 
 
+def _standing(user):
+    """The standing of a fresh session of `user`, as a socket holds it."""
+    return selectors.account_standing(session_cookie(user), user)
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the hot path is PostgreSQL's")
 def test_a_text_line_is_stored_in_two_statements(room, django_capture_on_commit_callbacks):
-    # The announcement and the worker's kick run after the two statements.
+    # The session's standing is tested by the first; the announcement and the
+    # worker's kick run after the two statements.
+    standing = _standing(room.filer)
     with (
         django_capture_on_commit_callbacks(execute=True),
         CaptureQueriesContext(connection) as queries,
     ):
-        posted = services.post_message(room.filer, room.ticket, "还是打不开", client_id="k1")
+        posted = services.post_message(
+            room.filer, room.ticket, "还是打不开", client_id="k1", standing=standing
+        )
     statements = _statements(queries.captured_queries)
     assert len(statements) == 2, statements
     assert statements[0].startswith("UPDATE") and statements[1].startswith("WITH")
@@ -165,6 +175,7 @@ def _read_again(user):
     return type(user).objects.get(pk=user.pk)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the hot path is PostgreSQL's")
 def test_colleagues_share_one_compiled_rule_and_outsiders_stay_out(room, compiles):
     services.post_message(room.filer, room.ticket, "一")
     services.post_message(room.colleague, room.ticket, "二")
@@ -173,3 +184,30 @@ def test_colleagues_share_one_compiled_rule_and_outsiders_stay_out(room, compile
     with pytest.raises(ChatRefused):
         services.post_message(room.outsiders["reporter of another department"], room.ticket, "四")
     assert ChatMessage.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"password": "changed-elsewhere"}, {"is_active": False}, {"department": None}],
+    ids=["password changed", "deactivated", "moved out of the department"],
+)
+@pytest.mark.parametrize("path", ["hot", "general"])
+def test_a_line_from_an_account_changed_since_it_was_read_is_not_stored(
+    room, monkeypatch, change, path
+):
+    standing = _standing(room.filer)
+    type(room.filer).objects.filter(pk=room.filer.pk).update(**change)
+    if path == "general":
+        _general_path(monkeypatch)
+    with pytest.raises(AccountChanged):
+        services.post_message(room.filer, room.ticket, "还在吗", standing=standing)
+    assert not ChatMessage.objects.exists()
+
+
+def test_a_line_from_a_session_logged_out_since_is_not_stored(room):
+    key = session_cookie(room.filer)
+    standing = selectors.account_standing(key, room.filer)
+    log_out(key)
+    with pytest.raises(AccountChanged):
+        services.post_message(room.filer, room.ticket, "还在吗", standing=standing)
+    assert not ChatMessage.objects.exists()
