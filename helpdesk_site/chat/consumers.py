@@ -419,11 +419,12 @@ class TicketChatConsumer(ResilientJsonConsumer):
         if not isinstance(body, str):
             raise ChatRefused("invalid", _("The message must be text."))
         now = time.monotonic()
-        # The user read for an earlier post is checked (one query), not read
-        # again: an operator's until REAUTHORIZE_SECONDS have passed since
-        # that reading (their queues come from permissions, which the check
-        # does not cover); anyone else's, whose scope the check covers
-        # whole, until REREAD_ACCOUNT_SECONDS (a new name shows by then).
+        # The user read for an earlier post is checked by the post itself
+        # (selectors.AccountStanding), not read again: an operator's until
+        # REAUTHORIZE_SECONDS have passed since that reading (their queues
+        # come from permissions, which the check does not cover); anyone
+        # else's, whose scope the check covers whole, until
+        # REREAD_ACCOUNT_SECONDS (a new name shows by then).
         held = now - self.poster_read_at
         known = self.poster
         if known is not None and (

@@ -207,9 +207,9 @@ def visible_ticket_ids_sql(user) -> tuple[str, tuple] | None:
     if compiled is not False:
         return compiled
     key = _shared_rule_key(user)
-    if key is not None and key in _shared_rules:
-        compiled = _shared_rules[key]
-    else:
+    # One lookup: another thread may empty the dict between two.
+    compiled = _shared_rules.get(key, False) if key is not None else False
+    if compiled is False:
         compiled = _compiled_visible_ids(user)
         if key is not None:
             if len(_shared_rules) >= _MAX_SHARED_RULES:
